@@ -1,0 +1,90 @@
+//! secunity: the web service of 地域SECUNITY, the regional cybersecurity community that the
+//! Kyushu Bureau of Economy, Trade and Industry runs for small and medium enterprises.
+//!
+//! This crate holds every feature; [`app`] builds the actix application that `main` serves and
+//! the integration tests drive.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod schema;
+pub mod web;
+
+use std::net::TcpListener;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web as aw};
+
+use crate::web::AppState;
+use crate::web::errors::extractor_error;
+
+/// Largest urlencoded form body (the CSRF check buffers up to 8 MiB for uploads).
+const FORM_LIMIT: usize = 256 * 1024;
+/// Largest JSON body of the API.
+const JSON_LIMIT: usize = 1024 * 1024;
+
+/// Builds the application: middleware, routes and shared state.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let https = state.config.is_https();
+    App::new()
+        .app_data(aw::Data::new(state))
+        .app_data(
+            aw::FormConfig::default()
+                .limit(FORM_LIMIT)
+                .error_handler(|e, _| extractor_error(e)),
+        )
+        .app_data(
+            aw::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(|e, _| extractor_error(e)),
+        )
+        .app_data(aw::QueryConfig::default().error_handler(|e, _| extractor_error(e)))
+        .app_data(aw::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))
+        .app_data(aw::PayloadConfig::default().limit(8 * 1024 * 1024))
+        // Innermost first: CSRF sees the request after the session layer, errors are rendered
+        // before compression and headers are added to everything, error pages included.
+        .wrap(from_fn(web::csrf::protect))
+        .wrap(web::errors::error_pages())
+        .wrap(from_fn(web::logging::log_requests))
+        .wrap(Compress::default())
+        .wrap(web::headers::security_headers(https))
+        .configure(routes)
+}
+
+/// The route table of the whole service.
+fn routes(cfg: &mut aw::ServiceConfig) {
+    cfg.route("/", aw::get().to(web::pages::home))
+        .route("/healthz", aw::get().to(web::pages::healthz))
+        .route("/privacy", aw::get().to(web::pages::privacy))
+        .route("/lang/{code}", aw::get().to(web::lang::switch))
+        .route(
+            "/assets/{version}/{file:.*}",
+            aw::get().to(web::assets::serve),
+        )
+        .default_service(aw::to(web::errors::not_found));
+}
+
+/// Starts the HTTP server on an already bound listener (port 0 in tests).
+pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let workers = match state.config.http_workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let server = HttpServer::new(move || app(state.clone()))
+        .workers(workers)
+        .listen(listener)?
+        .run();
+    Ok(server)
+}

@@ -1,0 +1,69 @@
+//! The `secunity` command: parses the command line, loads the settings, opens the database and
+//! runs the chosen command.
+
+use std::net::TcpListener;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use secunity::config::Config;
+use secunity::db::Db;
+use secunity::web::AppState;
+
+#[derive(Parser)]
+#[command(name = "secunity", version, about = "地域SECUNITY web service")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Applies pending migrations, then serves HTTP and runs the background workers.
+    Serve,
+    /// Applies pending migrations and exits.
+    Migrate,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
+    let config = Config::load()?;
+    let db = Db::connect(&config.database_url, config.database_pool_size)?;
+    match cli.command {
+        Command::Migrate => {
+            let applied = db.migrate()?;
+            tracing::info!(
+                applied,
+                database = db.backend().as_str(),
+                "migrations applied"
+            );
+            Ok(())
+        }
+        Command::Serve => {
+            db.migrate()?;
+            serve(config, db)
+        }
+    }
+}
+
+fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(&config.bind)
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let address = listener.local_addr()?;
+    let base_url = config.base_url.clone();
+    let backend = db.backend().as_str();
+    let state = AppState::new(config, db);
+    actix_web::rt::System::new().block_on(async move {
+        let server = secunity::serve(listener, state)?;
+        tracing::info!(%address, %base_url, database = backend, "secunity is serving");
+        server.await?;
+        Ok(())
+    })
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}

@@ -1,0 +1,262 @@
+//! CSRF protection for every state-changing request (signed double-submit cookie).
+//!
+//! Every visitor gets a random, HttpOnly `csrf` cookie (the seed). Forms carry
+//! `csrf_token = HMAC(secret key, seed)` in a hidden field. The middleware checks the token on
+//! every POST, PUT, PATCH and DELETE before any handler runs, so a new route cannot forget it.
+//! Exempt are the JSON API (Bearer tokens, no cookies) and the RFC 8058 one-click unsubscribe.
+//! Signing in and out rotates the seed (see [`rotate`]).
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, BytesMut};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use futures_util::StreamExt;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+
+use crate::error::AppError;
+
+/// Name of the form field (and of the `X-CSRF-Token` header alternative).
+pub const FIELD: &str = "csrf_token";
+/// The largest body the check will buffer (CSV uploads included).
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// The seed of this request (from the cookie, or newly made), in request extensions.
+#[derive(Debug, Clone)]
+pub struct CsrfSeed(pub String);
+
+/// The seed cookie's name: `__Host-` prefixed over https, so no subdomain can set it.
+pub fn cookie_name(https: bool) -> &'static str {
+    if https { "__Host-csrf" } else { "csrf" }
+}
+
+fn new_seed() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn seed_cookie(value: String, https: bool) -> Cookie<'static> {
+    Cookie::build(cookie_name(https), value)
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax)
+        .max_age(Duration::days(7))
+        .finish()
+}
+
+/// The token that forms of a request with this seed must carry.
+pub fn token_for_seed(secret: &[u8], seed: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"csrf:");
+    mac.update(seed.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+fn token_matches(secret: &[u8], seed: &str, submitted: &str) -> bool {
+    let Ok(submitted) = URL_SAFE_NO_PAD.decode(submitted.trim()) else {
+        return false;
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(b"csrf:");
+    mac.update(seed.as_bytes());
+    mac.verify_slice(&submitted).is_ok()
+}
+
+/// The CSRF token for the forms of the page being rendered.
+pub fn token(req: &HttpRequest) -> String {
+    let state = req.app_data::<actix_web::web::Data<super::AppState>>();
+    let seed = req.extensions().get::<CsrfSeed>().map(|s| s.0.clone());
+    match (state, seed) {
+        (Some(state), Some(seed)) => token_for_seed(&state.config.secret_key, &seed),
+        _ => String::new(),
+    }
+}
+
+/// Gives the browser a new seed (at sign-in and sign-out), so tokens seen before do not
+/// work after.
+pub fn rotate(req: &HttpRequest, response: &mut HttpResponse) {
+    let https = req
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .is_some_and(|s| s.config.is_https());
+    let _ = response.add_cookie(&seed_cookie(new_seed(), https));
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// Paths whose POSTs carry no CSRF token by design.
+fn is_exempt(path: &str) -> bool {
+    // The JSON API authenticates with a Bearer token, never with cookies.
+    path.starts_with("/api/")
+        // RFC 8058 one-click unsubscribe: a mail client POSTs with no page and no cookie.
+        || path.starts_with("/newsletter/unsubscribe/")
+}
+
+/// Finds `csrf_token` in a urlencoded or multipart body.
+fn token_in_body(content_type: &str, body: &[u8]) -> Option<String> {
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v);
+    }
+    if content_type.starts_with("multipart/form-data") {
+        return token_in_multipart(content_type, body);
+    }
+    None
+}
+
+/// Reads the `csrf_token` part of a multipart body. Written here rather than with a multipart
+/// crate because the check needs one small text part from a buffered body, not a stream parser.
+fn token_in_multipart(content_type: &str, body: &[u8]) -> Option<String> {
+    let boundary = content_type
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}");
+    let text = String::from_utf8_lossy(body);
+    for part in text.split(&delimiter) {
+        let Some((headers, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let named = headers.lines().any(|l| {
+            l.to_ascii_lowercase().starts_with("content-disposition")
+                && l.contains(&format!("name=\"{FIELD}\""))
+        });
+        if named {
+            return Some(value.trim_end_matches("\r\n").to_string());
+        }
+    }
+    None
+}
+
+/// The middleware: sets the seed cookie when missing and rejects state-changing requests
+/// without a valid token with 403, before their handler runs.
+pub async fn protect(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let Some(state) = req
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .cloned()
+    else {
+        return next.call(req).await.map(|r| r.map_into_left_body());
+    };
+    let https = state.config.is_https();
+    let existing = req
+        .cookie(cookie_name(https))
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() >= 32 && v.len() <= 64);
+    let (seed, fresh) = match existing {
+        Some(seed) => (seed, false),
+        None => (new_seed(), true),
+    };
+    req.extensions_mut().insert(CsrfSeed(seed.clone()));
+
+    if is_state_changing(req.method()) && !is_exempt(req.path()) {
+        let header_token = req
+            .headers()
+            .get("X-CSRF-Token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let submitted = match header_token {
+            Some(t) => Some(t),
+            None => {
+                let content_type = req
+                    .headers()
+                    .get(CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let body = match read_body(&mut req).await {
+                    Ok(body) => body,
+                    Err(e) => {
+                        return Ok(req.error_response(e).map_into_right_body());
+                    }
+                };
+                let found = token_in_body(&content_type, &body);
+                req.set_payload(Payload::from(body));
+                found
+            }
+        };
+        // A fresh seed means the browser sent no cookie: no token can match it.
+        let valid =
+            !fresh && submitted.is_some_and(|t| token_matches(&state.config.secret_key, &seed, &t));
+        if !valid {
+            return Ok(req.error_response(AppError::Csrf).map_into_right_body());
+        }
+    }
+
+    let mut res = next.call(req).await?;
+    if fresh {
+        let _ = res.response_mut().add_cookie(&seed_cookie(seed, https));
+    }
+    Ok(res.map_into_left_body())
+}
+
+async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::unreadable(e.to_string()))?;
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_bound_to_seed_and_key() {
+        let t = token_for_seed(b"key-one", "seed-a");
+        assert!(token_matches(b"key-one", "seed-a", &t));
+        assert!(!token_matches(b"key-one", "seed-b", &t));
+        assert!(!token_matches(b"key-two", "seed-a", &t));
+        assert!(!token_matches(b"key-one", "seed-a", ""));
+        assert!(!token_matches(b"key-one", "seed-a", "not base64 !!"));
+    }
+
+    #[test]
+    fn token_is_found_in_forms_and_multipart() {
+        assert_eq!(
+            token_in_body(
+                "application/x-www-form-urlencoded",
+                b"name=a&csrf_token=abc%2Bd"
+            ),
+            Some("abc+d".into())
+        );
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\ntok123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx\r\n--XyZ--\r\n";
+        assert_eq!(
+            token_in_body("multipart/form-data; boundary=XyZ", body.as_bytes()),
+            Some("tok123".into())
+        );
+        assert_eq!(token_in_body("application/json", b"{}"), None);
+    }
+
+    #[test]
+    fn api_and_one_click_unsubscribe_are_exempt() {
+        assert!(is_exempt("/api/v1/seminars"));
+        assert!(is_exempt("/newsletter/unsubscribe/abc"));
+        assert!(!is_exempt("/seminars/1/registrations"));
+        assert!(!is_exempt("/apiary"));
+    }
+}

@@ -1,0 +1,39 @@
+//! What every HTTP request passes through: shared state, the page context, language, CSRF,
+//! security headers, request logging, error pages, embedded assets and the few pages that
+//! belong to no feature.
+
+pub mod assets;
+pub mod csrf;
+pub mod ctx;
+pub mod errors;
+pub mod headers;
+pub mod lang;
+pub mod logging;
+pub mod pages;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::db::Db;
+
+/// The state every handler can reach through `web::Data<AppState>`.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The settings.
+    pub config: Arc<Config>,
+    /// The embedded assets and their version.
+    pub assets: Arc<assets::AssetIndex>,
+}
+
+impl AppState {
+    /// Builds the state from settings and an open database.
+    pub fn new(config: Config, db: Db) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            assets: Arc::new(assets::AssetIndex::build()),
+        }
+    }
+}

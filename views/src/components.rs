@@ -1,0 +1,61 @@
+//! Small pieces shared by pages: notices, empty states, breadcrumbs.
+
+use maud::{Markup, html};
+
+/// The tone of a notice box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Neutral information.
+    Info,
+    /// Something went well.
+    Success,
+    /// Something needs attention.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+impl Tone {
+    fn class(self) -> &'static str {
+        match self {
+            Tone::Info => "notice notice-info",
+            Tone::Success => "notice notice-success",
+            Tone::Warning => "notice notice-warning",
+            Tone::Error => "notice notice-error",
+        }
+    }
+}
+
+/// A notice box; errors are announced to screen readers at once.
+pub fn notice(tone: Tone, text: &str) -> Markup {
+    let role = if tone == Tone::Error {
+        "alert"
+    } else {
+        "status"
+    };
+    html! { div class=(tone.class()) role=(role) { p { (text) } } }
+}
+
+/// What a list shows when it has nothing in it.
+pub fn empty_state(text: &str) -> Markup {
+    html! { div.empty-state { p { (text) } } }
+}
+
+/// A breadcrumb trail: each pair is a label and a link, the last one is the current page.
+pub fn breadcrumbs(label: &str, trail: &[(&str, &str)]) -> Markup {
+    html! {
+        nav.breadcrumbs aria-label=(label) {
+            ol {
+                @for (i, (text, href)) in trail.iter().enumerate() {
+                    li {
+                        @if i + 1 == trail.len() {
+                            span aria-current="page" { (text) }
+                        } @else {
+                            a href=(href) { (text) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

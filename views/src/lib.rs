@@ -1,0 +1,13 @@
+//! The HTML of secunity: pages, shared components, mail bodies and the message catalogs.
+//!
+//! This crate knows maud and nothing of actix or diesel: handlers hand it plain view structs
+//! whose values are already formatted, and get markup back.
+
+pub mod components;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+
+pub use i18n::Lang;
+pub use layout::{PageCtx, UserBadge};
+pub use maud::{Markup, PreEscaped, html};
