@@ -27,6 +27,10 @@ const KNOWN_KEYS: &[&str] = &[
     "MAIL_FROM",
     "MAIL_RATE",
     "MAIL_CONCURRENCY",
+    "MAIL_LEASE_SECONDS",
+    "MAIL_POLL_MS",
+    "MAIL_RETRY_BASE_MS",
+    "MAIL_MAX_ATTEMPTS",
     "DKIM_DOMAIN",
     "DKIM_SELECTOR",
     "DKIM_PRIVATE_KEY_FILE",
@@ -104,6 +108,14 @@ pub struct Config {
     pub mail_rate: u32,
     /// SMTP connections.
     pub mail_concurrency: u32,
+    /// How long a sender's claim on a message lasts before another sender may take it over.
+    pub mail_lease_seconds: u32,
+    /// How often an idle sender looks for due mail.
+    pub mail_poll_ms: u32,
+    /// First retry delay after a temporary failure (doubled at each attempt).
+    pub mail_retry_base_ms: u32,
+    /// Attempts before a temporary failure becomes final.
+    pub mail_max_attempts: u32,
     /// DKIM signing, when configured.
     pub dkim: Option<DkimSettings>,
     /// The OAuth2 provider, when configured.
@@ -246,6 +258,10 @@ impl Config {
                 .unwrap_or_else(|| "地域SECUNITY <no-reply@localhost>".into()),
             mail_rate,
             mail_concurrency,
+            mail_lease_seconds: number("MAIL_LEASE_SECONDS", 120)?.max(1),
+            mail_poll_ms: number("MAIL_POLL_MS", 250)?.max(10),
+            mail_retry_base_ms: number("MAIL_RETRY_BASE_MS", 30_000)?,
+            mail_max_attempts: number("MAIL_MAX_ATTEMPTS", 8)?.max(1),
             dkim,
             oauth,
             rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 20)?.max(1),

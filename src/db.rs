@@ -34,6 +34,21 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
+/// Runs `$body` with `$c` bound to the concrete connection of either backend.
+///
+/// For the few statements the common `DbConn` cannot express (batch inserts,
+/// `ON CONFLICT DO NOTHING`, `FOR UPDATE SKIP LOCKED`): the body is written once and compiled
+/// for each backend.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConn::Pg($c) => $body,
+            $crate::db::DbConn::Sqlite($c) => $body,
+        }
+    };
+}
+
 /// Which database the service runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod mail;
 pub mod schema;
 pub mod web;
 
@@ -74,6 +75,36 @@ fn routes(cfg: &mut aw::ServiceConfig) {
             aw::get().to(web::assets::serve),
         )
         .default_service(aw::to(web::errors::not_found));
+}
+
+/// The background workers of one process and the switch that stops them.
+pub struct Workers {
+    shutdown: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Starts the background workers (the mail sender) on the current tokio runtime.
+    pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
+        let (shutdown, watch) = tokio::sync::watch::channel(false);
+        let sender = mail::worker::Sender::from_config(config, db)?;
+        let tasks = vec![tokio::spawn(sender.run(watch))];
+        Ok(Self { shutdown, tasks })
+    }
+
+    /// Asks every worker to stop after its current batch and waits for them.
+    pub async fn stop(mut self) {
+        let _ = self.shutdown.send(true);
+        for task in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
 }
 
 /// Starts the HTTP server on an already bound listener (port 0 in tests).

@@ -5,6 +5,7 @@ use std::net::TcpListener;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use secunity::Workers;
 use secunity::config::Config;
 use secunity::db::Db;
 use secunity::web::AppState;
@@ -22,6 +23,8 @@ enum Command {
     Serve,
     /// Applies pending migrations and exits.
     Migrate,
+    /// Runs only the background workers (mail sender), until interrupted.
+    Worker,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -41,24 +44,43 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Serve => {
             db.migrate()?;
-            serve(config, db)
+            runtime()?.block_on(serve(config, db))
+        }
+        Command::Worker => {
+            db.migrate()?;
+            runtime()?.block_on(work(config, db))
         }
     }
 }
 
-fn serve(config: Config, db: Db) -> anyhow::Result<()> {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+async fn work(config: Config, db: Db) -> anyhow::Result<()> {
+    let workers = Workers::start(&config, db)?;
+    tracing::info!("secunity worker is running; Ctrl-C stops it");
+    tokio::signal::ctrl_c().await?;
+    workers.stop().await;
+    Ok(())
+}
+
+async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     let listener = TcpListener::bind(&config.bind)
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let address = listener.local_addr()?;
     let base_url = config.base_url.clone();
     let backend = db.backend().as_str();
+    let workers = Workers::start(&config, db.clone())?;
     let state = AppState::new(config, db);
-    actix_web::rt::System::new().block_on(async move {
-        let server = secunity::serve(listener, state)?;
-        tracing::info!(%address, %base_url, database = backend, "secunity is serving");
-        server.await?;
-        Ok(())
-    })
+    let server = secunity::serve(listener, state)?;
+    tracing::info!(%address, %base_url, database = backend, "secunity is serving");
+    // actix stops on Ctrl-C / SIGTERM; the workers finish their batch after it.
+    server.await?;
+    workers.stop().await;
+    Ok(())
 }
 
 fn init_tracing() {

@@ -65,3 +65,39 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_category_groups,
     service_categories,
 );
+
+diesel::table! {
+    /// The outbound mail queue: one row per message per recipient.
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        priority -> Integer,
+        recipient -> Text,
+        recipient_name -> Nullable<Text>,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        headers -> Text,
+        attachments -> Text,
+        message_id -> Text,
+        dedupe_key -> Nullable<Text>,
+        source -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The global send-rate token bucket shared by every sender (one row).
+    mail_throttle (id) {
+        id -> Integer,
+        tokens -> Double,
+        updated_at -> Timestamp,
+    }
+}

@@ -122,7 +122,7 @@ fn code_for(status: StatusCode) -> &'static str {
 }
 
 /// Error handler for the JSON, form, query and path extractors: a 400 with what was wrong.
-pub fn extractor_error(err: impl std::fmt::Display + ResponseError) -> actix_web::Error {
+pub fn extractor_error(err: impl ResponseError) -> actix_web::Error {
     if err.status_code() == StatusCode::PAYLOAD_TOO_LARGE {
         return AppError::PayloadTooLarge.into();
     }
@@ -171,7 +171,7 @@ mod tests {
             json["error"]["message"]
                 .as_str()
                 .unwrap()
-                .contains("システムエラー")
+                .contains("サーバーで問題が発生しました")
         );
     }
 }

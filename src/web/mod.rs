@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::mail::Mailer;
 
 /// The state every handler can reach through `web::Data<AppState>`.
 #[derive(Clone)]
@@ -25,6 +26,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The embedded assets and their version.
     pub assets: Arc<assets::AssetIndex>,
+    /// The enqueue side of the mail pipeline.
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -32,6 +35,7 @@ impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
         Self {
             db,
+            mailer: Mailer::new(&config),
             config: Arc::new(config),
             assets: Arc::new(assets::AssetIndex::build()),
         }

@@ -1,1 +1,8 @@
+//! The integration tests: one binary that drives the real HTTP server on port 0 against a
+//! fresh database per test (a temp SQLite file, or a fresh PostgreSQL database when
+//! `TEST_DATABASE_URL` is set) and a real SMTP listener on loopback.
 
+mod support;
+
+mod mail;
+mod skeleton;

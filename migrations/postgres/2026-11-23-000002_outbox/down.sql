@@ -1,0 +1,2 @@
+DROP TABLE mail_throttle;
+DROP TABLE outbox;

@@ -1,0 +1,200 @@
+//! Turning an outbox row into an RFC 5322 message: UTF-8, multipart text + HTML, subject per
+//! RFC 2047, attachments, a stable Message-ID and Date, optional DKIM signature. No value from
+//! user input can carry CR or LF into a header.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use lettre::Message;
+use lettre::message::dkim::{DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
+
+use super::Attachment;
+use super::outbox::OutboxRow;
+use crate::config::DkimSettings;
+
+/// Headers the DKIM signature covers (those the message has).
+const DKIM_HEADERS: &[&str] = &[
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+];
+
+/// Replaces CR, LF and other control characters by spaces: a value that reaches a header can
+/// never start a new one.
+pub fn header_safe(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The domain of the sender address (`no-reply@example.jp` → `example.jp`), for Message-IDs.
+pub fn sender_domain(mail_from: &str) -> String {
+    mail_from
+        .rsplit('@')
+        .next()
+        .map(|d| d.trim_end_matches('>').trim().to_string())
+        .filter(|d| !d.is_empty() && !d.contains(' '))
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Why a row cannot become a message: permanent, retrying will not help.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BuildError(pub String);
+
+/// Builds the message of a row.
+pub fn build(
+    row: &OutboxRow,
+    from: &Mailbox,
+    dkim: Option<&DkimConfig>,
+) -> Result<Message, BuildError> {
+    let address = row
+        .recipient
+        .parse()
+        .map_err(|e| BuildError(format!("invalid recipient address: {e}")))?;
+    let to = Mailbox::new(row.recipient_name.as_deref().map(header_safe), address);
+    let date = UNIX_EPOCH + Duration::from_secs(row.created_at.and_utc().timestamp().max(0) as u64);
+    let mut builder = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(header_safe(&row.subject))
+        .message_id(Some(row.message_id.clone()))
+        .date(
+            date.max(UNIX_EPOCH)
+                .min(SystemTime::now() + Duration::from_secs(86_400)),
+        );
+    let headers: Vec<(String, String)> = serde_json::from_str(&row.headers)
+        .map_err(|e| BuildError(format!("stored headers are not valid: {e}")))?;
+    for (name, value) in headers {
+        let name = HeaderName::new_from_ascii(name)
+            .map_err(|_| BuildError("invalid header name".into()))?;
+        builder = builder.raw_header(HeaderValue::new(name, header_safe(&value)));
+    }
+    let attachments: Vec<Attachment> = serde_json::from_str(&row.attachments)
+        .map_err(|e| BuildError(format!("stored attachments are not valid: {e}")))?;
+    let alternative = MultiPart::alternative()
+        .singlepart(SinglePart::plain(row.body_text.clone()))
+        .singlepart(SinglePart::html(row.body_html.clone()));
+    let message = if attachments.is_empty() {
+        builder.multipart(alternative)
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(alternative);
+        for a in attachments {
+            let content_type = ContentType::parse(&a.content_type)
+                .map_err(|_| BuildError("invalid attachment content type".into()))?;
+            mixed = mixed.singlepart(
+                LettreAttachment::new(header_safe(&a.filename)).body(a.content, content_type),
+            );
+        }
+        builder.multipart(mixed)
+    }
+    .map_err(|e| BuildError(format!("cannot build the message: {e}")))?;
+    let mut message = message;
+    if let Some(config) = dkim {
+        message.sign(config);
+    }
+    Ok(message)
+}
+
+/// Loads the DKIM key and prepares the signing configuration.
+pub fn dkim_config(settings: &DkimSettings) -> anyhow::Result<DkimConfig> {
+    let pem = std::fs::read_to_string(&settings.private_key_file).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read DKIM_PRIVATE_KEY_FILE {}: {e}",
+            settings.private_key_file.display()
+        )
+    })?;
+    let key = DkimSigningKey::new(&pem, DkimSigningAlgorithm::Rsa)
+        .or_else(|_| DkimSigningKey::new(&pem, DkimSigningAlgorithm::Ed25519))
+        .map_err(|e| anyhow::anyhow!("DKIM key is neither RSA nor Ed25519: {e}"))?;
+    let headers = DKIM_HEADERS
+        .iter()
+        .filter_map(|h| HeaderName::new_from_ascii(h.to_string()).ok())
+        .collect();
+    Ok(DkimConfig::new(
+        settings.selector.clone(),
+        settings.domain.clone(),
+        key,
+        headers,
+        lettre::message::dkim::DkimCanonicalization::default(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn row(name: &str, subject: &str) -> OutboxRow {
+        OutboxRow {
+            id: 1,
+            kind: "transactional".into(),
+            recipient: "sme@example.jp".into(),
+            recipient_name: Some(name.into()),
+            subject: subject.into(),
+            body_text: "本文です。\n".into(),
+            body_html: "<p>本文です。</p>".into(),
+            headers: "[[\"List-Id\",\"<news.example.jp>\"]]".into(),
+            attachments: "[]".into(),
+            message_id: "<abc@example.jp>".into(),
+            attempts: 0,
+            created_at: NaiveDate::from_ymd_opt(2026, 12, 10)
+                .unwrap()
+                .and_hms_opt(4, 0, 0)
+                .unwrap(),
+        }
+    }
+
+    fn from() -> Mailbox {
+        "地域SECUNITY <no-reply@example.jp>".parse().unwrap()
+    }
+
+    #[test]
+    fn crlf_in_a_name_or_subject_cannot_add_a_header() {
+        let m = build(
+            &row("山田\r\nBcc: victim@example.com", "件名\r\nX-Evil: 1"),
+            &from(),
+            None,
+        )
+        .unwrap();
+        let text = String::from_utf8(m.formatted()).unwrap();
+        let head = text.split("\r\n\r\n").next().unwrap();
+        assert!(!head.lines().any(|l| l.starts_with("Bcc:")));
+        assert!(!head.lines().any(|l| l.starts_with("X-Evil:")));
+        assert!(head.contains("Message-ID: <abc@example.jp>"));
+        assert!(head.contains("List-Id: <news.example.jp>"));
+    }
+
+    #[test]
+    fn the_sender_domain_names_message_ids() {
+        assert_eq!(
+            sender_domain("地域SECUNITY <no-reply@secunity.example>"),
+            "secunity.example"
+        );
+        assert_eq!(sender_domain("no-reply@example.jp"), "example.jp");
+        assert_eq!(sender_domain("nobody"), "localhost");
+    }
+
+    #[test]
+    fn attachments_are_added() {
+        let mut r = row("A", "S");
+        r.attachments = serde_json::to_string(&[Attachment {
+            filename: "seminar.ics".into(),
+            content_type: "text/calendar; charset=utf-8".into(),
+            content: b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_vec(),
+        }])
+        .unwrap();
+        let text = String::from_utf8(build(&r, &from(), None).unwrap().formatted()).unwrap();
+        assert!(text.contains("multipart/mixed"));
+        assert!(text.contains("seminar.ics"));
+    }
+}

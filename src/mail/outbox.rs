@@ -1,0 +1,374 @@
+//! Queries on the outbox: insert, claim with a lease, record results, staff counts and retry.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::OutgoingMail;
+use crate::db::DbConn;
+use crate::schema::{mail_throttle, outbox};
+
+/// Row status: waiting for its turn.
+pub const QUEUED: &str = "queued";
+/// Row status: claimed by a sender whose lease has not expired.
+pub const SENDING: &str = "sending";
+/// Row status: accepted by the SMTP server (or written to a file).
+pub const SENT: &str = "sent";
+/// Row status: given up (permanent failure or too many attempts).
+pub const FAILED: &str = "failed";
+
+/// A stored message, as a sender needs it.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    /// Row id.
+    pub id: i64,
+    /// `transactional` or `newsletter`.
+    pub kind: String,
+    /// Recipient address.
+    pub recipient: String,
+    /// Recipient display name.
+    pub recipient_name: Option<String>,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body_text: String,
+    /// HTML body.
+    pub body_html: String,
+    /// JSON list of extra headers.
+    pub headers: String,
+    /// JSON list of attachments.
+    pub attachments: String,
+    /// Stable Message-ID, the same on every attempt.
+    pub message_id: String,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// When the row was queued (also the `Date` header, stable across attempts).
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
+struct NewOutboxRow<'a> {
+    kind: &'a str,
+    priority: i32,
+    recipient: &'a str,
+    recipient_name: Option<&'a str>,
+    subject: &'a str,
+    body_text: &'a str,
+    body_html: &'a str,
+    headers: String,
+    attachments: String,
+    message_id: &'a str,
+    dedupe_key: Option<&'a str>,
+    source: Option<&'a str>,
+    status: &'a str,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+impl<'a> NewOutboxRow<'a> {
+    fn from_mail(mail: &'a OutgoingMail, message_id: &'a str, at: NaiveDateTime) -> Self {
+        Self {
+            kind: mail.kind.as_str(),
+            priority: mail.kind.priority(),
+            recipient: &mail.to,
+            recipient_name: mail.to_name.as_deref(),
+            subject: &mail.subject,
+            body_text: &mail.text,
+            body_html: &mail.html,
+            headers: serde_json::to_string(&mail.headers).unwrap_or_else(|_| "[]".into()),
+            attachments: serde_json::to_string(&mail.attachments).unwrap_or_else(|_| "[]".into()),
+            message_id,
+            dedupe_key: mail.dedupe_key.as_deref(),
+            source: mail.source.as_deref(),
+            status: QUEUED,
+            attempts: 0,
+            next_attempt_at: at,
+            created_at: at,
+        }
+    }
+}
+
+/// Inserts one message; `None` when its `dedupe_key` is taken.
+pub fn insert(
+    conn: &mut DbConn,
+    mail: &OutgoingMail,
+    message_id: &str,
+) -> QueryResult<Option<i64>> {
+    let row = NewOutboxRow::from_mail(mail, message_id, now());
+    crate::per_backend!(conn, |c| diesel::insert_into(outbox::table)
+        .values(&row)
+        .on_conflict_do_nothing()
+        .returning(outbox::id)
+        .get_result::<i64>(c)
+        .optional())
+}
+
+/// Inserts many messages in one statement per chunk; rows whose `dedupe_key` is taken are
+/// skipped. Returns how many were inserted.
+pub fn insert_many(conn: &mut DbConn, mails: &[(OutgoingMail, String)]) -> QueryResult<usize> {
+    let at = now();
+    let mut inserted = 0;
+    // SQLite allows at most 32,766 bound values per statement; 16 columns × 500 rows is safe.
+    for chunk in mails.chunks(500) {
+        let rows: Vec<NewOutboxRow> = chunk
+            .iter()
+            .map(|(mail, id)| NewOutboxRow::from_mail(mail, id, at))
+            .collect();
+        inserted += crate::per_backend!(conn, |c| diesel::insert_into(outbox::table)
+            .values(&rows)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+    }
+    Ok(inserted)
+}
+
+/// Takes up to `tokens` tokens from the global rate bucket (refilled at `rate` per second, at
+/// most one second's worth) and returns how many were granted. Call inside the claim
+/// transaction, so every sender on every machine shares one budget.
+fn take_tokens(conn: &mut DbConn, rate: f64, wanted: i64) -> QueryResult<i64> {
+    let at = now();
+    let query = mail_throttle::table
+        .find(1)
+        .select((mail_throttle::tokens, mail_throttle::updated_at));
+    let (tokens, updated_at): (f64, NaiveDateTime) = match conn {
+        DbConn::Pg(pg) => query.for_update().first(pg)?,
+        DbConn::Sqlite(_) => query.first(conn)?,
+    };
+    let elapsed = (at - updated_at).num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6;
+    let available = (tokens + rate * elapsed.max(0.0)).min(rate.max(1.0));
+    let granted = (available.floor() as i64).clamp(0, wanted);
+    diesel::update(mail_throttle::table.find(1))
+        .set((
+            mail_throttle::tokens.eq(available - granted as f64),
+            mail_throttle::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(granted)
+}
+
+/// Claims up to `limit` due rows for `owner` until `lease_until`: queued rows whose time has
+/// come, and rows whose sender's lease expired (it died). Within the global rate.
+pub fn claim(
+    conn: &mut DbConn,
+    owner: &str,
+    limit: i64,
+    rate: f64,
+    lease: chrono::Duration,
+) -> QueryResult<Vec<OutboxRow>> {
+    conn.write_transaction(|conn| {
+        let at = now();
+        let due = outbox::table
+            .filter(
+                outbox::status
+                    .eq(QUEUED)
+                    .and(outbox::next_attempt_at.le(at))
+                    .or(outbox::status.eq(SENDING).and(outbox::lease_until.lt(at))),
+            )
+            .order((outbox::priority, outbox::next_attempt_at, outbox::id))
+            .select(outbox::id);
+        // Peek first, so an idle poll does not spend tokens or write anything.
+        let any_due: Vec<i64> = due.limit(1).load(conn)?;
+        if any_due.is_empty() {
+            return Ok(Vec::new());
+        }
+        let granted = take_tokens(conn, rate, limit)?;
+        if granted == 0 {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = match conn {
+            // Several senders share the work: each skips the rows another has locked.
+            DbConn::Pg(pg) => due.limit(granted).for_update().skip_locked().load(pg)?,
+            // BEGIN IMMEDIATE already made this sender the only writer.
+            DbConn::Sqlite(_) => due.limit(granted).load(conn)?,
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+            .set((
+                outbox::status.eq(SENDING),
+                outbox::lease_until.eq(at + lease),
+                outbox::lease_owner.eq(owner),
+            ))
+            .execute(conn)?;
+        let mut rows: Vec<OutboxRow> = outbox::table
+            .filter(outbox::id.eq_any(&ids))
+            .select(OutboxRow::as_select())
+            .load(conn)?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        Ok(rows)
+    })
+}
+
+/// What happened to one attempt.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Accepted.
+    Sent,
+    /// Temporary failure: try again at the given time.
+    Retry {
+        /// When to try again.
+        at: NaiveDateTime,
+        /// The server's reply or the connection error.
+        error: String,
+    },
+    /// Permanent failure (or too many attempts).
+    Failed {
+        /// The server's reply or the reason.
+        error: String,
+    },
+}
+
+/// Records the outcomes of a batch; only rows still leased by `owner` are touched, so a sender
+/// that lost its lease cannot overwrite another's result.
+pub fn record(conn: &mut DbConn, owner: &str, outcomes: &[(i64, Outcome)]) -> QueryResult<()> {
+    let at = now();
+    conn.write_transaction(|conn| {
+        let sent: Vec<i64> = outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Sent))
+            .map(|(id, _)| *id)
+            .collect();
+        for ids in sent.chunks(500) {
+            diesel::update(
+                outbox::table
+                    .filter(outbox::id.eq_any(ids))
+                    .filter(outbox::lease_owner.eq(owner)),
+            )
+            .set((
+                outbox::status.eq(SENT),
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::sent_at.eq(at),
+                outbox::lease_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(None::<String>),
+            ))
+            .execute(conn)?;
+        }
+        for (id, outcome) in outcomes {
+            let mine = outbox::table
+                .filter(outbox::id.eq(*id))
+                .filter(outbox::lease_owner.eq(owner));
+            match outcome {
+                Outcome::Sent => {}
+                Outcome::Retry { at: next, error } => {
+                    diesel::update(mine)
+                        .set((
+                            outbox::status.eq(QUEUED),
+                            outbox::attempts.eq(outbox::attempts + 1),
+                            outbox::next_attempt_at.eq(*next),
+                            outbox::lease_until.eq(None::<NaiveDateTime>),
+                            outbox::last_error.eq(error),
+                        ))
+                        .execute(conn)?;
+                }
+                Outcome::Failed { error } => {
+                    diesel::update(mine)
+                        .set((
+                            outbox::status.eq(FAILED),
+                            outbox::attempts.eq(outbox::attempts + 1),
+                            outbox::lease_until.eq(None::<NaiveDateTime>),
+                            outbox::last_error.eq(error),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Counts of rows by status.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct StatusCounts {
+    /// Waiting.
+    pub queued: i64,
+    /// Being sent.
+    pub sending: i64,
+    /// Accepted.
+    pub sent: i64,
+    /// Given up.
+    pub failed: i64,
+}
+
+/// Counts by status, for all rows or those of one `source`.
+pub fn counts(conn: &mut DbConn, source: Option<&str>) -> QueryResult<StatusCounts> {
+    let mut query = outbox::table
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(source) = source {
+        query = query.filter(outbox::source.eq(source.to_string()));
+    }
+    let rows: Vec<(String, i64)> = query.load(conn)?;
+    let mut counts = StatusCounts::default();
+    for (status, n) in rows {
+        match status.as_str() {
+            QUEUED => counts.queued = n,
+            SENDING => counts.sending = n,
+            SENT => counts.sent = n,
+            FAILED => counts.failed = n,
+            _ => {}
+        }
+    }
+    Ok(counts)
+}
+
+/// A failed message as staff see it.
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct FailedMessage {
+    /// Row id.
+    pub id: i64,
+    /// `transactional` or `newsletter`.
+    pub kind: String,
+    /// Recipient address.
+    pub recipient: String,
+    /// Subject.
+    pub subject: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// The last server reply or error.
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub created_at: NaiveDateTime,
+}
+
+/// The most recent failed messages.
+pub fn list_failed(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<FailedMessage>> {
+    outbox::table
+        .filter(outbox::status.eq(FAILED))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select((
+            outbox::id,
+            outbox::kind,
+            outbox::recipient,
+            outbox::subject,
+            outbox::attempts,
+            outbox::last_error,
+            outbox::created_at,
+        ))
+        .load(conn)
+}
+
+/// Puts a failed message back in the queue (staff "retry"); false when it is not failed.
+pub fn retry(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::status.eq(FAILED)),
+    )
+    .set((
+        outbox::status.eq(QUEUED),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,0 +1,296 @@
+//! The outbound mail pipeline against a real SMTP listener.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::prelude::*;
+use secunity::mail::outbox::{self, FAILED, SENT};
+use secunity::mail::{MailKind, OutgoingMail};
+use secunity::schema::outbox as ob;
+
+use crate::support::smtp::{SmtpServer, parsed};
+use crate::support::{TestApp, spawn_app, spawn_app_with};
+
+fn mail(to: &str, n: usize) -> OutgoingMail {
+    OutgoingMail::transactional(
+        to,
+        &format!("テスト {n}"),
+        format!("本文 {n}\n"),
+        format!("<p>本文 {n}</p>"),
+    )
+}
+
+async fn enqueue_all(app: &TestApp, mails: Vec<OutgoingMail>) {
+    let mailer = app.state.mailer.clone();
+    app.state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                for m in &mails {
+                    mailer.enqueue(c, m)?;
+                }
+                Ok::<_, diesel::result::Error>(())
+            })
+        })
+        .await
+        .unwrap();
+}
+
+async fn statuses(app: &TestApp) -> Vec<(String, String, i32, Option<String>)> {
+    app.state
+        .db
+        .run(|c| {
+            ob::table
+                .order(ob::id)
+                .select((ob::recipient, ob::status, ob::attempts, ob::last_error))
+                .load(c)
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_rolled_back_enqueue_sends_nothing_and_a_committed_one_sends() {
+    let app = spawn_app().await;
+    let mailer = app.state.mailer.clone();
+    let result = app
+        .state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                mailer.enqueue(c, &mail("rolled-back@example.jp", 1))?;
+                Err::<(), _>(diesel::result::Error::RollbackTransaction)
+            })
+        })
+        .await;
+    assert!(result.is_err());
+    enqueue_all(&app, vec![mail("committed@example.jp", 2)]).await;
+    let got = app.smtp.wait_for(1, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got_after = app.smtp.messages();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got_after.len(), 1);
+    assert_eq!(
+        got_after[0].rcpt_to,
+        vec!["committed@example.jp".to_string()]
+    );
+    assert_eq!(statuses(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn temporary_failures_are_retried_until_each_message_is_accepted_once() {
+    // 451 to every fifth attempt.
+    let smtp = SmtpServer::start_with(Arc::new(|n| if n % 5 == 4 { 451 } else { 250 })).await;
+    let app = spawn_app_with(&[], smtp).await;
+    let mails: Vec<_> = (0..40)
+        .map(|i| mail(&format!("sme{i}@example.jp"), i))
+        .collect();
+    enqueue_all(&app, mails).await;
+    let got = app.smtp.wait_for(40, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got = app.smtp.messages().len().max(got.len());
+    assert_eq!(got, 40, "each message exactly once");
+    assert!(app.smtp.attempts() > 40, "some attempts were refused");
+    let recipients: HashSet<String> = app
+        .smtp
+        .messages()
+        .iter()
+        .map(|m| m.rcpt_to[0].clone())
+        .collect();
+    assert_eq!(recipients.len(), 40);
+    // The rows were all marked sent, and those that were refused once show a second attempt.
+    let rows = statuses(&app).await;
+    assert!(rows.iter().all(|(_, s, _, _)| s == SENT));
+    assert!(rows.iter().any(|(_, _, attempts, _)| *attempts > 1));
+}
+
+#[tokio::test]
+async fn a_permanent_failure_stops_after_one_try_and_shows_the_reply() {
+    let smtp = SmtpServer::start_with(Arc::new(|_| 550)).await;
+    let app = spawn_app_with(&[], smtp).await;
+    enqueue_all(&app, vec![mail("nobody@example.jp", 1)]).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = statuses(&app).await;
+        if rows[0].1 == FAILED {
+            assert_eq!(rows[0].2, 1, "one attempt only");
+            assert!(rows[0].3.as_deref().unwrap_or("").contains("550"));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never marked failed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.smtp.attempts(), 1);
+    let counts = app.state.db.run(|c| outbox::counts(c, None)).await.unwrap();
+    assert_eq!((counts.failed, counts.sent), (1, 0));
+}
+
+#[tokio::test]
+async fn a_killed_worker_loses_nothing_and_duplicates_keep_their_message_id() {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let total = 120;
+    let mails: Vec<_> = (0..total)
+        .map(|i| mail(&format!("member{i}@example.jp"), i))
+        .collect();
+    enqueue_all(&app, mails).await;
+
+    let worker = |app: &TestApp| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_secunity"))
+            .arg("worker")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &app.state.config.database_url)
+            .env("SECUNITY_DATA_DIR", app.dir.path())
+            .env("SMTP_URL", app.smtp.url())
+            .env("MAIL_RATE", "40")
+            .env("MAIL_CONCURRENCY", "1")
+            .env("MAIL_LEASE_SECONDS", "2")
+            .env("MAIL_POLL_MS", "50")
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .expect("start secunity worker")
+    };
+    let mut first = worker(&app);
+    // Kill it (SIGKILL: no cleanup) once part of its work has arrived.
+    app.smtp.wait_for(15, Duration::from_secs(30)).await;
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let before_restart = app.smtp.messages().len();
+    assert!(before_restart < total, "killed in the middle");
+
+    let mut second = worker(&app);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let unique: HashSet<String> = app
+            .smtp
+            .messages()
+            .iter()
+            .map(|m| m.rcpt_to[0].clone())
+            .collect();
+        if unique.len() == total {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} of {total} arrived",
+            unique.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    for m in app.smtp.messages() {
+        ids.entry(m.rcpt_to[0].clone())
+            .or_default()
+            .insert(m.raw_header("Message-ID").unwrap());
+    }
+    assert_eq!(ids.len(), total);
+    assert!(
+        ids.values().all(|set| set.len() == 1),
+        "a duplicate carries the same Message-ID as the first copy"
+    );
+}
+
+#[tokio::test]
+async fn headers_are_safe_and_japanese_round_trips() {
+    let app = spawn_app().await;
+    let subject = "【地域SECUNITY】セミナー参加登録のお知らせ(12月10日・福岡)";
+    let mut m = OutgoingMail::transactional(
+        "taro@example.jp",
+        subject,
+        "山田 太郎 様\n\nご登録ありがとうございます。\n".into(),
+        "<p>山田 太郎 様</p><p>ご登録ありがとうございます。</p>".into(),
+    );
+    m.to_name = Some("山田 太郎\r\nBcc: attacker@example.com".into());
+    m.subject = format!("{subject}\r\nX-Injected: yes");
+    enqueue_all(&app, vec![m]).await;
+    let got = app.smtp.wait_for(1, Duration::from_secs(10)).await;
+    let received = &got[0];
+    assert_eq!(received.rcpt_to, vec!["taro@example.jp".to_string()]);
+    assert!(received.raw_header("Bcc").is_none());
+    assert!(received.raw_header("X-Injected").is_none());
+    let raw_subject = received.raw_header("Subject").unwrap();
+    assert!(
+        raw_subject.starts_with("=?utf-8?"),
+        "RFC 2047: {raw_subject}"
+    );
+    let message = parsed(received);
+    assert_eq!(
+        message.subject().unwrap(),
+        format!("{subject} X-Injected: yes")
+    );
+    assert!(
+        message
+            .body_text(0)
+            .unwrap()
+            .contains("ご登録ありがとうございます。")
+    );
+    assert!(
+        message
+            .body_html(0)
+            .unwrap()
+            .contains("<p>山田 太郎 様</p>")
+    );
+}
+
+#[tokio::test]
+async fn transactional_mail_is_claimed_before_newsletters() {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let mut mails: Vec<_> = (0..3)
+        .map(|i| {
+            let mut m = mail(&format!("reader{i}@example.jp"), i);
+            m.kind = MailKind::Newsletter;
+            m
+        })
+        .collect();
+    mails.push(mail("urgent@example.jp", 9));
+    enqueue_all(&app, mails).await;
+    let claimed = app
+        .state
+        .db
+        .run(|c| outbox::claim(c, "test", 1, 100.0, chrono::Duration::seconds(60)))
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].recipient, "urgent@example.jp");
+}
+
+#[tokio::test]
+async fn one_row_per_dedupe_key() {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let mut a = mail("once@example.jp", 1);
+    a.dedupe_key = Some("campaign:1:subscriber:1".into());
+    enqueue_all(&app, vec![a.clone(), a.clone()]).await;
+    enqueue_all(&app, vec![a]).await;
+    assert_eq!(statuses(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn without_smtp_mail_is_written_as_eml_files() {
+    let app = spawn_app_with(&[("SMTP_URL", "")], SmtpServer::start().await).await;
+    enqueue_all(&app, vec![mail("files@example.jp", 1)]).await;
+    let dir = app.dir.path().join("outbox");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(Result::ok).collect())
+            .unwrap_or_default();
+        if let Some(file) = files.first() {
+            let text = std::fs::read_to_string(file.path()).unwrap();
+            assert!(text.contains("To: files@example.jp"));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no .eml file written"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,219 @@
+//! `spawn_app()`: the real server on port 0, a fresh database and an SMTP listener.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use diesel::Connection;
+use diesel::RunQueryDsl;
+use diesel::pg::PgConnection;
+use secunity::config::Config;
+use secunity::db::Db;
+use secunity::web::AppState;
+
+use super::smtp::SmtpServer;
+
+/// A fresh PostgreSQL database, dropped when the test ends.
+pub struct PgTestDb {
+    admin_url: String,
+    name: String,
+    /// URL of the fresh database.
+    pub url: String,
+}
+
+impl PgTestDb {
+    fn create(admin_url: &str) -> Self {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "secunity_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            rand::random::<u32>()
+        );
+        let mut admin = PgConnection::establish(admin_url).expect(
+            "TEST_DATABASE_URL is set but PostgreSQL is not reachable: start it or unset the variable",
+        );
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .expect("create test database");
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("a database URL with a path");
+        Self {
+            admin_url: admin_url.to_string(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    /// Drops the database at once, connections and all (for "database gone" tests).
+    pub fn drop_now(&self) {
+        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin);
+        }
+    }
+}
+
+impl Drop for PgTestDb {
+    fn drop(&mut self) {
+        self.drop_now();
+    }
+}
+
+/// A running service for one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:port`.
+    pub base: String,
+    /// A client with a cookie store that does not follow redirects.
+    pub client: reqwest::Client,
+    /// The service's state (database, settings).
+    pub state: AppState,
+    /// The SMTP listener the service sends to.
+    pub smtp: SmtpServer,
+    /// The data directory (SQLite file, secrets).
+    pub dir: tempfile::TempDir,
+    /// The PostgreSQL database, when the suite runs on PostgreSQL (dropped last).
+    pub pg: Option<PgTestDb>,
+    /// The background workers (mail sender), unless the test asked for none; kept alive for
+    /// the test and stopped when it ends.
+    _workers: Option<secunity::Workers>,
+    server: actix_web::dev::ServerHandle,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let handle = self.server.clone();
+        // Stop without waiting: the runtime of the test is going away too.
+        drop(handle.stop(false));
+    }
+}
+
+/// Whether this run uses PostgreSQL.
+#[allow(dead_code)]
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty())
+}
+
+/// Starts the service with the default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[], SmtpServer::start().await).await
+}
+
+/// Starts the service with extra settings and a given SMTP listener. The pseudo-setting
+/// `("WORKERS", "off")` starts no background workers (the test runs its own).
+pub async fn spawn_app_with(settings: &[(&str, &str)], smtp: SmtpServer) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pg = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(|admin| PgTestDb::create(&admin));
+    let database_url = match &pg {
+        Some(pg) => pg.url.clone(),
+        None => format!("sqlite://{}", dir.path().join("secunity.db").display()),
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind http");
+    let port = listener.local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    let mut env: HashMap<String, String> = HashMap::new();
+    for (k, v) in [
+        (
+            "SECUNITY_DATA_DIR",
+            dir.path().to_string_lossy().to_string(),
+        ),
+        ("DATABASE_URL", database_url),
+        ("DATABASE_POOL_SIZE", "8".into()),
+        ("SECUNITY_BASE_URL", base.clone()),
+        (
+            "SECUNITY_SECRET_KEY",
+            "test-secret-key-that-is-long-enough-0123456789".into(),
+        ),
+        ("SECUNITY_WORKERS", "2".into()),
+        ("SMTP_URL", smtp.url()),
+        ("MAIL_RATE", "1000".into()),
+        ("MAIL_POLL_MS", "20".into()),
+        ("MAIL_RETRY_BASE_MS", "50".into()),
+    ] {
+        env.insert(k.to_string(), v);
+    }
+    let mut start_workers = true;
+    for (k, v) in settings {
+        if *k == "WORKERS" {
+            start_workers = *v != "off";
+            continue;
+        }
+        env.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_sources(None, &env).expect("test settings");
+    let db = Db::connect(&config.database_url, config.database_pool_size).expect("database");
+    db.migrate().expect("migrations");
+    let workers =
+        start_workers.then(|| secunity::Workers::start(&config, db.clone()).expect("workers"));
+    let state = AppState::new(config, db);
+    let server = secunity::serve(listener, state.clone()).expect("server");
+    let handle = server.handle();
+    tokio::spawn(server);
+
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base,
+        client,
+        state,
+        smtp,
+        dir,
+        pg,
+        _workers: workers,
+        server: handle,
+    }
+}
+
+#[allow(dead_code)]
+impl TestApp {
+    /// Absolute URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GET a path.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// GET a path and return status and body.
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    /// The CSRF token of the forms on a page (loads the page, which also sets the cookie).
+    pub async fn csrf_token(&self, path: &str) -> String {
+        let (_, body) = self.get_text(path).await;
+        extract_csrf(&body).expect("the page has a csrf_token field")
+    }
+
+    /// POST a urlencoded form (add the token yourself).
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+}
+
+/// The value of the first `csrf_token` hidden field in a page.
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\" value=\"")?;
+    let rest = &html[at + "name=\"csrf_token\" value=\"".len()..];
+    Some(rest[..rest.find('"')?].to_string())
+}

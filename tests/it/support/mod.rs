@@ -1,0 +1,7 @@
+//! Test helpers: the running app, the test database and the SMTP listener.
+
+pub mod app;
+pub mod smtp;
+
+#[allow(unused_imports)]
+pub use app::{TestApp, spawn_app, spawn_app_with};
