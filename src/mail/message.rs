@@ -39,9 +39,8 @@ pub fn header_safe(value: &str) -> String {
 /// The domain of the sender address (`no-reply@example.jp` → `example.jp`), for Message-IDs.
 pub fn sender_domain(mail_from: &str) -> String {
     mail_from
-        .rsplit('@')
-        .next()
-        .map(|d| d.trim_end_matches('>').trim().to_string())
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').trim().to_string())
         .filter(|d| !d.is_empty() && !d.contains(' '))
         .unwrap_or_else(|| "localhost".into())
 }
