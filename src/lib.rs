@@ -4,11 +4,14 @@
 //! This crate holds every feature; [`app`] builds the actix application that `main` serves and
 //! the integration tests drive.
 
+pub mod accounts;
+pub mod api;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
 pub mod schema;
+pub mod tokens;
 pub mod web;
 
 use std::net::TcpListener;
@@ -20,6 +23,7 @@ use actix_web::{App, HttpServer, web as aw};
 
 use crate::web::AppState;
 use crate::web::errors::extractor_error;
+use crate::web::router::Router;
 
 /// Largest urlencoded form body (the CSRF check buffers up to 8 MiB for uploads).
 const FORM_LIMIT: usize = 256 * 1024;
@@ -57,6 +61,7 @@ pub fn app(
         // Innermost first: CSRF sees the request after the session layer, errors are rendered
         // before compression and headers are added to everything, error pages included.
         .wrap(from_fn(web::csrf::protect))
+        .wrap(from_fn(accounts::sessions::load))
         .wrap(web::errors::error_pages())
         .wrap(from_fn(web::logging::log_requests))
         .wrap(Compress::default())
@@ -66,15 +71,31 @@ pub fn app(
 
 /// The route table of the whole service.
 fn routes(cfg: &mut aw::ServiceConfig) {
-    cfg.route("/", aw::get().to(web::pages::home))
-        .route("/healthz", aw::get().to(web::pages::healthz))
-        .route("/privacy", aw::get().to(web::pages::privacy))
-        .route("/lang/{code}", aw::get().to(web::lang::switch))
-        .route(
-            "/assets/{version}/{file:.*}",
-            aw::get().to(web::assets::serve),
-        )
-        .default_service(aw::to(web::errors::not_found));
+    register(&mut Router::new(cfg));
+    cfg.default_service(aw::to(web::errors::not_found));
+}
+
+/// Every route of every feature, in one place.
+fn register(r: &mut Router) {
+    r.get("/", web::pages::home)
+        .get("/healthz", web::pages::healthz)
+        .get("/privacy", web::pages::privacy)
+        .get("/lang/{code}", web::lang::switch)
+        .get("/assets/{version}/{file:.*}", web::assets::serve)
+        .get("/api/openapi.json", api::openapi_json);
+    accounts::routes(r);
+    mail::routes(r);
+}
+
+/// Every registered route as (method, path pattern), for tests that walk the route table.
+pub fn route_list() -> Vec<(&'static str, &'static str)> {
+    let mut list = Vec::new();
+    let _ = App::new().configure(|cfg| {
+        let mut router = Router::new(cfg);
+        register(&mut router);
+        list = router.into_list();
+    });
+    list
 }
 
 /// The background workers of one process and the switch that stops them.

@@ -56,16 +56,6 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(service_categories -> service_category_groups (group_code));
-
-diesel::allow_tables_to_appear_in_same_query!(
-    prefectures,
-    industries,
-    employee_bands,
-    service_category_groups,
-    service_categories,
-);
-
 diesel::table! {
     /// The outbound mail queue: one row per message per recipient.
     outbox (id) {
@@ -101,3 +91,148 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// SMEs and vendors.
+    organizations (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        prefecture -> Nullable<Integer>,
+        industry -> Nullable<Text>,
+        employee_band -> Nullable<Text>,
+        website -> Nullable<Text>,
+        security_action -> Text,
+        otasuketai_service -> Nullable<Text>,
+        it_support_provider -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// People who sign in: bureau staff and members of organizations.
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        lang -> Text,
+        organization_id -> Nullable<BigInt>,
+        active -> Bool,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Server-side sessions, by the hash of the cookie value.
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One-time email sign-in links, by the hash of the token.
+    login_tokens (token_hash) {
+        token_hash -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Identities at the OAuth2 provider linked to users.
+    oauth_identities (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        provider -> Text,
+        subject -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// OAuth2 authorizations in progress (state, PKCE verifier, browser binding).
+    oauth_flows (state_hash) {
+        state_hash -> Text,
+        browser_hash -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// API tokens (Bearer), by hash.
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Invitations of people into an organization.
+    invitations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Who did what to which record, and when. Append-only.
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor_role -> Text,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> Nullable<Text>,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(service_categories -> service_category_groups (group_code));
+diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(oauth_identities -> users (user_id));
+diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(organizations -> prefectures (prefecture));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    prefectures,
+    industries,
+    employee_bands,
+    service_category_groups,
+    service_categories,
+    outbox,
+    mail_throttle,
+    organizations,
+    users,
+    sessions,
+    login_tokens,
+    oauth_identities,
+    oauth_flows,
+    api_tokens,
+    invitations,
+    audit_log,
+);

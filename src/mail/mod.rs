@@ -7,6 +7,7 @@
 //! retries temporary failures with backoff, stops at permanent ones, and re-sends rows whose
 //! lease expired with the same Message-ID: at least once, never lost.
 
+pub mod api;
 pub mod message;
 pub mod outbox;
 pub mod sink;
@@ -18,6 +19,13 @@ use rand::RngCore;
 
 use crate::config::Config;
 use crate::db::DbConn;
+use crate::web::router::Router;
+
+/// The routes of the mail pipeline (staff views).
+pub fn routes(r: &mut Router) {
+    r.get("/api/v1/outbox", api::status)
+        .post("/api/v1/outbox/{id}/retry", api::retry);
+}
 
 /// What a mail is for; transactional mail is sent before newsletters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,8 @@ pub mod headers;
 pub mod lang;
 pub mod logging;
 pub mod pages;
+pub mod ratelimit;
+pub mod router;
 
 use std::sync::Arc;
 
@@ -28,6 +30,8 @@ pub struct AppState {
     pub assets: Arc<assets::AssetIndex>,
     /// The enqueue side of the mail pipeline.
     pub mailer: Mailer,
+    /// Rate limits of public forms.
+    pub limits: ratelimit::RateLimits,
 }
 
 impl AppState {
@@ -36,6 +40,7 @@ impl AppState {
         Self {
             db,
             mailer: Mailer::new(&config),
+            limits: ratelimit::RateLimits::new(config.rate_limit_per_minute),
             config: Arc::new(config),
             assets: Arc::new(assets::AssetIndex::build()),
         }

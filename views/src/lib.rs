@@ -4,9 +4,11 @@
 //! whose values are already formatted, and get markup back.
 
 pub mod components;
+pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod staff;
 
 pub use i18n::Lang;
 pub use layout::{PageCtx, UserBadge};

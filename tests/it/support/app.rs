@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use diesel::Connection;
 use diesel::RunQueryDsl;
 use diesel::pg::PgConnection;
+use secunity::accounts::queries;
+use secunity::accounts::{CurrentUser, Role};
 use secunity::config::Config;
 use secunity::db::Db;
 use secunity::web::AppState;
@@ -70,6 +72,8 @@ pub struct TestApp {
     pub base: String,
     /// A client with a cookie store that does not follow redirects.
     pub client: reqwest::Client,
+    /// The client's cookies.
+    pub jar: std::sync::Arc<reqwest::cookie::Jar>,
     /// The service's state (database, settings).
     pub state: AppState,
     /// The SMTP listener the service sends to.
@@ -137,6 +141,8 @@ pub async fn spawn_app_with(settings: &[(&str, &str)], smtp: SmtpServer) -> Test
         ("MAIL_RATE", "1000".into()),
         ("MAIL_POLL_MS", "20".into()),
         ("MAIL_RETRY_BASE_MS", "50".into()),
+        // Tests come from one address; the rate-limit test sets its own low limit.
+        ("RATE_LIMIT_PER_MINUTE", "1000000".into()),
     ] {
         env.insert(k.to_string(), v);
     }
@@ -158,14 +164,16 @@ pub async fn spawn_app_with(settings: &[(&str, &str)], smtp: SmtpServer) -> Test
     let handle = server.handle();
     tokio::spawn(server);
 
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let client = reqwest::Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     TestApp {
         base,
         client,
+        jar,
         state,
         smtp,
         dir,
@@ -198,6 +206,54 @@ impl TestApp {
     pub async fn csrf_token(&self, path: &str) -> String {
         let (_, body) = self.get_text(path).await;
         extract_csrf(&body).expect("the page has a csrf_token field")
+    }
+
+    /// Creates a user with `role` (or promotes it) and signs this client in as that user.
+    pub async fn sign_in(&self, email: &str, role: Role) -> CurrentUser {
+        let email = email.to_string();
+        let (user, token) = self
+            .state
+            .db
+            .run(move |c| {
+                let user = queries::upsert_with_role(c, &email, None, role)?;
+                let token = queries::create_session(c, user.id)?;
+                Ok::<_, diesel::result::Error>((user, token))
+            })
+            .await
+            .expect("sign in");
+        let url: reqwest::Url = self.base.parse().unwrap();
+        self.jar
+            .add_cookie_str(&format!("sid={token}; Path=/"), &url);
+        user.to_current()
+    }
+
+    /// Creates a user with `role` and an API token for it.
+    pub async fn api_token(&self, email: &str, role: Role) -> (CurrentUser, String) {
+        let email = email.to_string();
+        let (user, token) = self
+            .state
+            .db
+            .run(move |c| {
+                let user = queries::upsert_with_role(c, &email, None, role)?;
+                let token = queries::create_api_token(c, user.id, "test")?;
+                Ok::<_, diesel::result::Error>((user, token))
+            })
+            .await
+            .expect("api token");
+        (user.to_current(), token)
+    }
+
+    /// POST a form with the CSRF token of `page` added.
+    pub async fn post_form_from(
+        &self,
+        page: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let token = self.csrf_token(page).await;
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post_form(path, &fields).await
     }
 
     /// POST a urlencoded form (add the token yourself).

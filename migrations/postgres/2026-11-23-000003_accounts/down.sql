@@ -1,0 +1,10 @@
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_is_append_only();
+DROP TABLE invitations;
+DROP TABLE api_tokens;
+DROP TABLE oauth_flows;
+DROP TABLE oauth_identities;
+DROP TABLE login_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE organizations;

@@ -1,0 +1,11 @@
+DROP TRIGGER audit_log_no_update;
+DROP TRIGGER audit_log_no_delete;
+DROP TABLE audit_log;
+DROP TABLE invitations;
+DROP TABLE api_tokens;
+DROP TABLE oauth_flows;
+DROP TABLE oauth_identities;
+DROP TABLE login_tokens;
+DROP TABLE sessions;
+DROP TABLE users;
+DROP TABLE organizations;

@@ -1,0 +1,335 @@
+//! Database work of accounts: users, sessions, sign-in tokens, API tokens, organizations.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{CurrentUser, Role};
+use crate::db::DbConn;
+use crate::schema::{api_tokens, login_tokens, organizations, sessions, users};
+use crate::tokens;
+
+/// How long a session lasts.
+pub const SESSION_DAYS: i64 = 14;
+/// How long an email sign-in link works.
+pub const LOGIN_LINK_MINUTES: i64 = 15;
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// A user row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = users)]
+pub struct User {
+    /// Id.
+    pub id: i64,
+    /// Email (lower-case).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `admin`, `staff` or `member`.
+    pub role: String,
+    /// Language code.
+    pub lang: String,
+    /// Organization.
+    pub organization_id: Option<i64>,
+    /// Whether the user may sign in.
+    pub active: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last sign-in.
+    pub last_login_at: Option<NaiveDateTime>,
+}
+
+impl User {
+    /// The request-facing view of this user.
+    pub fn to_current(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.id,
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: Role::parse(&self.role).unwrap_or(Role::Member),
+            organization_id: self.organization_id,
+            lang: self.lang.clone(),
+        }
+    }
+}
+
+/// Lower-cases and trims an address for storage and lookup.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The user with this address, if any.
+pub fn find_user_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(normalize_email(email)))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The user with this id.
+pub fn find_user(conn: &mut DbConn, id: i64) -> QueryResult<User> {
+    users::table.find(id).select(User::as_select()).first(conn)
+}
+
+/// Creates a user (the address is stored lower-case).
+pub fn create_user(conn: &mut DbConn, email: &str, name: &str, role: Role) -> QueryResult<User> {
+    let id: i64 = diesel::insert_into(users::table)
+        .values((
+            users::email.eq(normalize_email(email)),
+            users::name.eq(name),
+            users::role.eq(role.as_str()),
+            users::created_at.eq(now()),
+        ))
+        .returning(users::id)
+        .get_result(conn)?;
+    find_user(conn, id)
+}
+
+/// Creates the user, or promotes an existing one to `role`; reactivates a deactivated one.
+pub fn upsert_with_role(
+    conn: &mut DbConn,
+    email: &str,
+    name: Option<&str>,
+    role: Role,
+) -> QueryResult<User> {
+    match find_user_by_email(conn, email)? {
+        Some(user) => {
+            let name = name.unwrap_or(&user.name).to_string();
+            diesel::update(users::table.find(user.id))
+                .set((
+                    users::role.eq(role.as_str()),
+                    users::name.eq(name),
+                    users::active.eq(true),
+                ))
+                .execute(conn)?;
+            find_user(conn, user.id)
+        }
+        None => {
+            let default_name = email.split('@').next().unwrap_or(email).to_string();
+            create_user(conn, email, name.unwrap_or(&default_name), role)
+        }
+    }
+}
+
+/// Starts a session for `user_id` and returns the cookie value.
+pub fn create_session(conn: &mut DbConn, user_id: i64) -> QueryResult<String> {
+    let token = tokens::new_token();
+    let at = now();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(tokens::hash_for("session", &token)),
+            sessions::user_id.eq(user_id),
+            sessions::created_at.eq(at),
+            sessions::expires_at.eq(at + Duration::days(SESSION_DAYS)),
+        ))
+        .execute(conn)?;
+    diesel::update(users::table.find(user_id))
+        .set(users::last_login_at.eq(at))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The active user of a session cookie value, if the session is valid.
+pub fn find_session_user(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(tokens::hash_for("session", token)))
+        .filter(sessions::expires_at.gt(now()))
+        .filter(users::active.eq(true))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Ends a session.
+pub fn delete_session(conn: &mut DbConn, token: &str) -> QueryResult<()> {
+    diesel::delete(
+        sessions::table.filter(sessions::token_hash.eq(tokens::hash_for("session", token))),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of a user (deactivation, role change, deletion).
+pub fn delete_sessions_of(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
+    Ok(())
+}
+
+/// Creates a one-time sign-in link token for an address (known or not) valid for `minutes`.
+pub fn create_login_token(conn: &mut DbConn, email: &str, minutes: i64) -> QueryResult<String> {
+    let token = tokens::new_token();
+    let at = now();
+    diesel::insert_into(login_tokens::table)
+        .values((
+            login_tokens::token_hash.eq(tokens::hash_for("login", &token)),
+            login_tokens::email.eq(normalize_email(email)),
+            login_tokens::created_at.eq(at),
+            login_tokens::expires_at.eq(at + Duration::minutes(minutes)),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// How many sign-in links were requested for an address in the last `minutes`.
+pub fn recent_login_tokens(conn: &mut DbConn, email: &str, minutes: i64) -> QueryResult<i64> {
+    login_tokens::table
+        .filter(login_tokens::email.eq(normalize_email(email)))
+        .filter(login_tokens::created_at.gt(now() - Duration::minutes(minutes)))
+        .count()
+        .get_result(conn)
+}
+
+/// Whether a sign-in token is valid (unused, not expired); does not use it.
+pub fn login_token_is_valid(conn: &mut DbConn, token: &str) -> QueryResult<bool> {
+    let found: i64 = login_tokens::table
+        .filter(login_tokens::token_hash.eq(tokens::hash_for("login", token)))
+        .filter(login_tokens::used_at.is_null())
+        .filter(login_tokens::expires_at.gt(now()))
+        .count()
+        .get_result(conn)?;
+    Ok(found == 1)
+}
+
+/// Uses a sign-in token once: returns its address, or `None` if it is unknown, used or expired.
+pub fn consume_login_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<String>> {
+    let at = now();
+    let hash = tokens::hash_for("login", token);
+    // The guarded update is the use: of two clicks at once, exactly one changes the row.
+    let used = diesel::update(
+        login_tokens::table
+            .filter(login_tokens::token_hash.eq(&hash))
+            .filter(login_tokens::used_at.is_null())
+            .filter(login_tokens::expires_at.gt(at)),
+    )
+    .set(login_tokens::used_at.eq(at))
+    .execute(conn)?;
+    if used == 0 {
+        return Ok(None);
+    }
+    login_tokens::table
+        .filter(login_tokens::token_hash.eq(&hash))
+        .select(login_tokens::email)
+        .first(conn)
+        .optional()
+}
+
+/// An API token as its owner sees it (never the secret).
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct ApiTokenInfo {
+    /// Id.
+    pub id: i64,
+    /// Owner.
+    pub user_id: i64,
+    /// Label.
+    pub name: String,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last use.
+    pub last_used_at: Option<NaiveDateTime>,
+    /// Revoked, if so.
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Creates an API token for a user; returns the secret (shown once).
+pub fn create_api_token(conn: &mut DbConn, user_id: i64, name: &str) -> QueryResult<String> {
+    let token = format!("sct_{}", tokens::new_token());
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user_id),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(tokens::hash_for("api", &token)),
+            api_tokens::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The active user of an API token, recording its use.
+pub fn find_api_token_user(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
+    let hash = tokens::hash_for("api", token);
+    let found: Option<(i64, User)> = api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(&hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(users::active.eq(true))
+        .select((api_tokens::id, User::as_select()))
+        .first(conn)
+        .optional()?;
+    if let Some((id, _)) = &found {
+        diesel::update(api_tokens::table.find(*id))
+            .set(api_tokens::last_used_at.eq(now()))
+            .execute(conn)?;
+    }
+    Ok(found.map(|(_, u)| u))
+}
+
+/// The tokens of a user, newest first.
+pub fn list_api_tokens(conn: &mut DbConn, user_id: i64) -> QueryResult<Vec<ApiTokenInfo>> {
+    api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .order(api_tokens::id.desc())
+        .select((
+            api_tokens::id,
+            api_tokens::user_id,
+            api_tokens::name,
+            api_tokens::created_at,
+            api_tokens::last_used_at,
+            api_tokens::revoked_at,
+        ))
+        .load(conn)
+}
+
+/// Revokes a token; `owner` limits it to that user's tokens (admins pass `None`).
+pub fn revoke_api_token(conn: &mut DbConn, id: i64, owner: Option<i64>) -> QueryResult<bool> {
+    let mut query = diesel::update(api_tokens::table)
+        .filter(api_tokens::id.eq(id))
+        .filter(api_tokens::revoked_at.is_null())
+        .into_boxed();
+    if let Some(owner) = owner {
+        query = query.filter(api_tokens::user_id.eq(owner));
+    }
+    Ok(query.set(api_tokens::revoked_at.eq(now())).execute(conn)? == 1)
+}
+
+/// An organization row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = organizations)]
+pub struct Organization {
+    /// Id.
+    pub id: i64,
+    /// `sme` or `vendor`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Prefecture (JIS code).
+    pub prefecture: Option<i32>,
+    /// Industry code.
+    pub industry: Option<String>,
+    /// Employee band code.
+    pub employee_band: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// SECURITY ACTION level: `none`, `one_star`, `two_star`.
+    pub security_action: String,
+    /// Registered サイバーセキュリティお助け隊 service (vendors), if any.
+    pub otasuketai_service: Option<String>,
+    /// IT導入支援事業者 (vendors).
+    pub it_support_provider: bool,
+    /// Whether it is active.
+    pub active: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+}
+
+/// The organization with this id.
+pub fn find_organization(conn: &mut DbConn, id: i64) -> QueryResult<Organization> {
+    organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)
+}

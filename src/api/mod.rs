@@ -1,0 +1,82 @@
+//! The JSON API's shared parts: the OpenAPI 3 document assembled from every feature's
+//! fragment. The endpoints themselves live with their feature (`accounts::api`, ...).
+
+use actix_web::HttpResponse;
+use actix_web::web;
+use serde_json::{Map, Value, json};
+
+use crate::web::AppState;
+
+/// The error body every API error uses.
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string", "example": "invalid_input"},
+            "message": {"type": "string", "description": "In the caller's language (Accept-Language)."}
+        }}}
+    })
+}
+
+/// A standard set of error responses for an operation.
+pub fn error_responses(codes: &[u16]) -> Value {
+    let mut out = Map::new();
+    for code in codes {
+        let description = match code {
+            400 => "The body could not be read.",
+            401 => "No valid Bearer token.",
+            403 => "The token's user may not do this.",
+            404 => "No such record.",
+            409 => "Conflicts with the current state.",
+            422 => "A value is not acceptable.",
+            429 => "Too many requests; see Retry-After.",
+            _ => "Error.",
+        };
+        out.insert(
+            code.to_string(),
+            json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}),
+        );
+    }
+    Value::Object(out)
+}
+
+/// Merges feature fragments (`{"paths": {...}, "schemas": {...}}`) into one document.
+pub fn document(base_url: &str) -> Value {
+    let fragments = [crate::accounts::api::openapi(), crate::mail::api::openapi()];
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert("Error".into(), error_schema());
+    for fragment in fragments {
+        if let Some(Value::Object(p)) = fragment.get("paths") {
+            for (k, v) in p {
+                paths.insert(k.clone(), v.clone());
+            }
+        }
+        if let Some(Value::Object(s)) = fragment.get("schemas") {
+            for (k, v) in s {
+                schemas.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "地域SECUNITY API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Seminars, registrations, newsletter and matching board of 地域SECUNITY. Times are RFC 3339 with offset (Asia/Tokyo); prefectures are JIS X 0401 codes."
+        },
+        "servers": [{"url": base_url}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas
+        }
+    })
+}
+
+/// `GET /api/openapi.json`.
+pub async fn openapi_json(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().json(document(&state.config.base_url))
+}

@@ -1,0 +1,92 @@
+//! The staff view of the outbox in the JSON API: counts by status, failed messages, retry.
+
+use actix_web::{HttpResponse, web};
+use serde_json::{Value, json};
+
+use super::outbox;
+use crate::accounts::{ApiStaff, audit};
+use crate::error::AppError;
+use crate::web::AppState;
+
+/// `GET /api/v1/outbox` (staff): counts by status and the latest failed messages.
+pub async fn status(
+    _staff: ApiStaff,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let (counts, failed) = state
+        .db
+        .run(|c| {
+            Ok::<_, diesel::result::Error>((outbox::counts(c, None)?, outbox::list_failed(c, 100)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({ "counts": counts, "failed": failed })))
+}
+
+/// `POST /api/v1/outbox/{id}/retry` (staff): puts a failed message back in the queue.
+pub async fn retry(
+    staff: ApiStaff,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let actor = staff.0.clone();
+    let retried = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let retried = outbox::retry(c, id)?;
+                if retried {
+                    audit::record(
+                        c,
+                        Some(&actor),
+                        "outbox.retry",
+                        "outbox",
+                        Some(id.to_string()),
+                        json!({}),
+                    )?;
+                }
+                Ok::<_, diesel::result::Error>(retried)
+            })
+        })
+        .await?;
+    if retried {
+        Ok(HttpResponse::Ok().json(json!({ "id": id, "status": outbox::QUEUED })))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The OpenAPI fragment of these endpoints.
+pub fn openapi() -> Value {
+    json!({
+        "paths": {
+            "/api/v1/outbox": {"get": {
+                "summary": "Mail delivery: counts by status and the latest failed messages (staff)",
+                "tags": ["mail"],
+                "responses": {
+                    "200": {"description": "Counts and failures", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "counts": {"type": "object", "properties": {"queued": {"type": "integer"}, "sending": {"type": "integer"}, "sent": {"type": "integer"}, "failed": {"type": "integer"}}},
+                        "failed": {"type": "array", "items": {"type": "object", "properties": {
+                            "id": {"type": "integer"}, "kind": {"type": "string"}, "recipient": {"type": "string"},
+                            "subject": {"type": "string"}, "attempts": {"type": "integer"}, "last_error": {"type": "string", "nullable": true},
+                            "created_at": {"type": "string"}
+                        }}}
+                    }}}}},
+                    "401": crate::api::error_responses(&[401])["401"].clone(),
+                    "403": crate::api::error_responses(&[403])["403"].clone()
+                }
+            }},
+            "/api/v1/outbox/{id}/retry": {"post": {
+                "summary": "Queue a failed message again (staff)",
+                "tags": ["mail"],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {
+                    "200": {"description": "Queued again"},
+                    "401": crate::api::error_responses(&[401])["401"].clone(),
+                    "403": crate::api::error_responses(&[403])["403"].clone(),
+                    "404": crate::api::error_responses(&[404])["404"].clone()
+                }
+            }}
+        }
+    })
+}
