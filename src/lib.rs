@@ -10,8 +10,11 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod reference;
 pub mod schema;
+pub mod time;
 pub mod tokens;
+pub mod validate;
 pub mod web;
 
 use std::net::TcpListener;
