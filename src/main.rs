@@ -25,6 +25,42 @@ enum Command {
     Migrate,
     /// Runs only the background workers (mail sender), until interrupted.
     Worker,
+    /// Manages administrators.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// Manages API tokens.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Creates (or promotes) an admin and prints a one-time login URL as the last line.
+    Create {
+        /// The admin's email address.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Prints a new API token for the user as the last line.
+    Create {
+        /// The user's email address.
+        #[arg(long)]
+        email: String,
+        /// A label for the token.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,6 +85,22 @@ fn main() -> anyhow::Result<()> {
         Command::Worker => {
             db.migrate()?;
             runtime()?.block_on(work(config, db))
+        }
+        Command::Admin {
+            action: AdminAction::Create { email, name },
+        } => {
+            db.migrate()?;
+            let url = secunity::accounts::cli::create_admin(&config, &db, &email, name.as_deref())?;
+            println!("{url}");
+            Ok(())
+        }
+        Command::Token {
+            action: TokenAction::Create { email, name },
+        } => {
+            db.migrate()?;
+            let token = secunity::accounts::cli::create_token(&db, &email, &name)?;
+            println!("{token}");
+            Ok(())
         }
     }
 }

@@ -99,6 +99,11 @@ pub fn email(value: &str) -> Result<String, Invalid> {
     Ok(value.to_lowercase())
 }
 
+/// The "choose one of the options" error, for checks against lists loaded at run time.
+pub fn invalid_choice() -> Invalid {
+    Invalid::new("form.invalid_choice")
+}
+
 /// One of the allowed values.
 pub fn one_of<'a>(value: &str, allowed: &[&'a str]) -> Result<&'a str, Invalid> {
     allowed

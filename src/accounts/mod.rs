@@ -6,9 +6,14 @@
 
 pub mod api;
 pub mod audit;
+pub mod cli;
 pub mod extract;
+pub mod handlers;
+pub mod oauth;
+pub mod privacy;
 pub mod queries;
 pub mod sessions;
+pub mod staff;
 
 use serde::Serialize;
 
@@ -18,7 +23,34 @@ pub use extract::{AdminUser, ApiStaff, ApiUser, MaybeUser, StaffUser};
 
 /// The routes of accounts.
 pub fn routes(r: &mut Router) {
-    r.get("/api/v1/me", api::me)
+    r.get("/login", handlers::login_page)
+        .get("/login/sent", handlers::link_sent)
+        .post("/auth/email", handlers::request_link)
+        .get("/auth/email/{token}", handlers::confirm_link)
+        .post("/auth/email/{token}", handlers::use_link)
+        .post("/auth/logout", handlers::logout)
+        .get("/auth/oauth/start", oauth::start)
+        .get("/auth/oauth/callback", oauth::callback)
+        .get("/account", handlers::account)
+        .post("/account/profile", handlers::save_profile)
+        .post("/account/tokens", handlers::create_token)
+        .post("/account/tokens/{id}/revoke", handlers::revoke_token)
+        .get("/account/data.json", handlers::my_data)
+        .post("/account/delete", handlers::delete_account)
+        .get("/invitations/{token}", handlers::invitation)
+        .post("/invitations/{token}", handlers::accept_invitation)
+        .get("/staff", staff::dashboard)
+        .get("/staff/users", staff::users)
+        .post("/staff/users/{id}/role", staff::change_role)
+        .post("/staff/users/{id}/deactivate", staff::deactivate)
+        .get("/staff/organizations", staff::organizations)
+        .post("/staff/organizations", staff::create_organization)
+        .get("/staff/organizations/{id}", staff::organization)
+        .post("/staff/organizations/{id}/invitations", staff::invite)
+        .get("/staff/outbox", staff::outbox_page)
+        .post("/staff/outbox/{id}/retry", staff::outbox_retry)
+        .get("/staff/audit", staff::audit_log)
+        .get("/api/v1/me", api::me)
         .get("/api/v1/tokens", api::list_tokens);
 }
 

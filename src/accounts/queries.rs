@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{CurrentUser, Role};
 use crate::db::DbConn;
-use crate::schema::{api_tokens, login_tokens, organizations, sessions, users};
+use crate::schema::{api_tokens, invitations, login_tokens, organizations, sessions, users};
 use crate::tokens;
 
 /// How long a session lasts.
@@ -332,4 +332,244 @@ pub fn find_organization(conn: &mut DbConn, id: i64) -> QueryResult<Organization
         .find(id)
         .select(Organization::as_select())
         .first(conn)
+}
+
+/// Sets a user's display name.
+pub fn set_name(conn: &mut DbConn, user_id: i64, name: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::name.eq(name))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets a user's language.
+pub fn set_lang(conn: &mut DbConn, user_id: i64, lang: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::lang.eq(lang))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How long an invitation works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// Creates an invitation into an organization; returns the token for the link.
+pub fn create_invitation(
+    conn: &mut DbConn,
+    organization_id: i64,
+    email: &str,
+    invited_by: i64,
+) -> QueryResult<String> {
+    let token = tokens::new_token();
+    let at = now();
+    diesel::insert_into(invitations::table)
+        .values((
+            invitations::organization_id.eq(organization_id),
+            invitations::email.eq(normalize_email(email)),
+            invitations::token_hash.eq(tokens::hash_for("invite", &token)),
+            invitations::invited_by.eq(invited_by),
+            invitations::created_at.eq(at),
+            invitations::expires_at.eq(at + Duration::days(INVITATION_DAYS)),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// An open invitation by its token: (invitation id, organization name).
+pub fn find_invitation(conn: &mut DbConn, token: &str) -> QueryResult<Option<(i64, String)>> {
+    invitations::table
+        .inner_join(organizations::table)
+        .filter(invitations::token_hash.eq(tokens::hash_for("invite", token)))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now()))
+        .select((invitations::id, organizations::name))
+        .first(conn)
+        .optional()
+}
+
+/// Accepts an invitation once: the invited address joins the organization (the account is
+/// created if needed). `None` when the token is unknown, used or expired.
+pub fn accept_invitation(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
+    let hash = tokens::hash_for("invite", token);
+    let at = now();
+    let found: Option<(i64, i64, String)> = invitations::table
+        .filter(invitations::token_hash.eq(&hash))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(at))
+        .select((
+            invitations::id,
+            invitations::organization_id,
+            invitations::email,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, organization_id, email)) = found else {
+        return Ok(None);
+    };
+    let used = diesel::update(
+        invitations::table
+            .filter(invitations::id.eq(id))
+            .filter(invitations::accepted_at.is_null()),
+    )
+    .set(invitations::accepted_at.eq(at))
+    .execute(conn)?;
+    if used == 0 {
+        return Ok(None);
+    }
+    let user = match find_user_by_email(conn, &email)? {
+        Some(u) if u.active => u,
+        Some(_) => return Ok(None),
+        None => {
+            let name = email.split('@').next().unwrap_or(&email).to_string();
+            create_user(conn, &email, &name, Role::Member)?
+        }
+    };
+    diesel::update(users::table.find(user.id))
+        .set(users::organization_id.eq(organization_id))
+        .execute(conn)?;
+    find_user(conn, user.id).map(Some)
+}
+
+/// A user with their organization's name, for the staff list.
+pub type UserListRow = (User, Option<String>);
+
+/// Users whose name or address contains `query` (all when empty), newest first.
+pub fn search_users(conn: &mut DbConn, query: &str, limit: i64) -> QueryResult<Vec<UserListRow>> {
+    let mut q = users::table
+        .left_join(organizations::table)
+        .select((User::as_select(), organizations::name.nullable()))
+        .into_boxed();
+    let query = query.trim();
+    if !query.is_empty() {
+        let pattern = format!("%{}%", query.replace(['%', '_'], ""));
+        q = q.filter(
+            users::email
+                .like(pattern.to_lowercase())
+                .or(users::name.like(pattern)),
+        );
+    }
+    q.order(users::id.desc()).limit(limit).load(conn)
+}
+
+/// Changes a user's role and ends their sessions (they sign in again with the new role).
+pub fn set_role(conn: &mut DbConn, user_id: i64, role: Role) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(user_id))
+        .set(users::role.eq(role.as_str()))
+        .execute(conn)?;
+    delete_sessions_of(conn, user_id)?;
+    Ok(n == 1)
+}
+
+/// Deactivates a user: no sign-in, sessions ended, API tokens stop working.
+pub fn deactivate(conn: &mut DbConn, user_id: i64) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(user_id))
+        .set(users::active.eq(false))
+        .execute(conn)?;
+    delete_sessions_of(conn, user_id)?;
+    Ok(n == 1)
+}
+
+/// Organizations whose name contains `query`, with their member counts.
+pub fn search_organizations(
+    conn: &mut DbConn,
+    query: &str,
+    limit: i64,
+) -> QueryResult<Vec<(Organization, i64)>> {
+    let mut q = organizations::table
+        .select(Organization::as_select())
+        .into_boxed();
+    let query = query.trim();
+    if !query.is_empty() {
+        q = q.filter(organizations::name.like(format!("%{}%", query.replace(['%', '_'], ""))));
+    }
+    let orgs: Vec<Organization> = q.order(organizations::name).limit(limit).load(conn)?;
+    let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+    let counts: Vec<(Option<i64>, i64)> = users::table
+        .filter(users::organization_id.eq_any(&ids))
+        .group_by(users::organization_id)
+        .select((users::organization_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(orgs
+        .into_iter()
+        .map(|o| {
+            let n = counts
+                .iter()
+                .find(|(id, _)| *id == Some(o.id))
+                .map_or(0, |(_, n)| *n);
+            (o, n)
+        })
+        .collect())
+}
+
+/// A new organization.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = organizations)]
+pub struct NewOrganization {
+    /// `sme` or `vendor`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Prefecture code.
+    pub prefecture: Option<i32>,
+    /// Industry code.
+    pub industry: Option<String>,
+    /// Employee band code.
+    pub employee_band: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// SECURITY ACTION level.
+    pub security_action: String,
+    /// お助け隊 service name.
+    pub otasuketai_service: Option<String>,
+    /// IT導入支援事業者.
+    pub it_support_provider: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+}
+
+/// Creates an organization; returns its id.
+pub fn create_organization(conn: &mut DbConn, org: &NewOrganization) -> QueryResult<i64> {
+    diesel::insert_into(organizations::table)
+        .values(org)
+        .returning(organizations::id)
+        .get_result(conn)
+}
+
+/// Members of an organization: (name, email).
+pub fn members(conn: &mut DbConn, organization_id: i64) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .filter(users::organization_id.eq(organization_id))
+        .order(users::name)
+        .select((users::name, users::email))
+        .load(conn)
+}
+
+/// Open invitations of an organization: (email, expires_at).
+pub fn open_invitations(
+    conn: &mut DbConn,
+    organization_id: i64,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    invitations::table
+        .filter(invitations::organization_id.eq(organization_id))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::expires_at.gt(now()))
+        .order(invitations::id.desc())
+        .select((invitations::email, invitations::expires_at))
+        .load(conn)
+}
+
+/// Counts for the staff dashboard: (users, organizations).
+pub fn totals(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
+    Ok((
+        users::table.count().get_result(conn)?,
+        organizations::table.count().get_result(conn)?,
+    ))
+}
+
+/// Display names of users by id (for the audit log).
+pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load(conn)
 }

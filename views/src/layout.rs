@@ -67,6 +67,11 @@ fn is_current(nav_path: &str, path: &str) -> bool {
     }
 }
 
+/// Percent-encodes a value for a query string (the `next` of the language switch and logins).
+pub fn encode_query(path: &str) -> String {
+    encode_next(path)
+}
+
 /// Percent-encodes a local path for use as the `next` query value of the language switch.
 fn encode_next(path: &str) -> String {
     let mut out = String::with_capacity(path.len());

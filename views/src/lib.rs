@@ -3,10 +3,12 @@
 //! This crate knows maud and nothing of actix or diesel: handlers hand it plain view structs
 //! whose values are already formatted, and get markup back.
 
+pub mod accounts;
 pub mod components;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
+pub mod mail;
 pub mod pages;
 pub mod staff;
 

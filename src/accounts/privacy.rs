@@ -1,0 +1,58 @@
+//! "My data": everything the service holds about a person, and the deletion of an account
+//! (registrations and subscriptions removed or anonymised by their features; the audit log
+//! keeps the fact, not the person).
+
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use super::{CurrentUser, audit, queries};
+use crate::db::DbConn;
+use crate::schema::{api_tokens, invitations, login_tokens, oauth_identities, sessions, users};
+
+/// Everything held about the user, as JSON.
+pub fn export(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<Value> {
+    let row = queries::find_user(conn, user.id)?;
+    let organization = match row.organization_id {
+        Some(id) => Some(queries::find_organization(conn, id)?),
+        None => None,
+    };
+    let identities: Vec<(String, chrono::NaiveDateTime)> = oauth_identities::table
+        .filter(oauth_identities::user_id.eq(user.id))
+        .select((oauth_identities::provider, oauth_identities::created_at))
+        .load(conn)?;
+    let tokens = queries::list_api_tokens(conn, user.id)?;
+    Ok(json!({
+        "account": row,
+        "organization": organization,
+        "sign_in_providers": identities.iter().map(|(p, at)| json!({"provider": p, "linked_at": at})).collect::<Vec<_>>(),
+        "api_tokens": tokens,
+        "features": crate::privacy_export(conn, &row.email)?,
+    }))
+}
+
+/// Deletes the account: the features erase what they hold for the address, the account's
+/// tokens and sessions go, and the audit log forgets who acted (the fact stays).
+pub fn erase(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<()> {
+    let email = queries::find_user(conn, user.id)?.email;
+    crate::privacy_erase(conn, &email)?;
+    audit::record(
+        conn,
+        None,
+        "user.delete",
+        "user",
+        Some(user.id.to_string()),
+        json!({ "by": "self" }),
+    )?;
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user.id))).execute(conn)?;
+    diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user.id))).execute(conn)?;
+    diesel::delete(oauth_identities::table.filter(oauth_identities::user_id.eq(user.id)))
+        .execute(conn)?;
+    diesel::delete(login_tokens::table.filter(login_tokens::email.eq(&email))).execute(conn)?;
+    diesel::delete(invitations::table.filter(invitations::email.eq(&email))).execute(conn)?;
+    diesel::update(invitations::table.filter(invitations::invited_by.eq(user.id)))
+        .set(invitations::invited_by.eq(None::<i64>))
+        .execute(conn)?;
+    // The audit rows' actor_id is set to NULL by the foreign key (ON DELETE SET NULL).
+    diesel::delete(users::table.find(user.id)).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,711 @@
+//! Back-office handlers of accounts: dashboard, users, organizations and invitations, mail
+//! delivery, audit log. Every write and every read of a person's details is audited.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+use views::accounts::staff as v;
+use views::forms::FormErrors;
+
+use super::{AdminUser, Role, StaffUser, audit, queries};
+use crate::error::AppError;
+use crate::mail::{OutgoingMail, outbox};
+use crate::web::AppState;
+use crate::web::ctx::{Page, html, html_status};
+use crate::{reference, time, validate};
+
+fn redirect(to: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, to))
+        .finish()
+}
+
+/// `GET /staff`: the dashboard.
+pub async fn dashboard(
+    page: Page,
+    state: web::Data<AppState>,
+    _staff: StaffUser,
+) -> Result<HttpResponse, AppError> {
+    let ((users, orgs), counts) = state
+        .db
+        .run(|c| Ok::<_, diesel::result::Error>((queries::totals(c)?, outbox::counts(c, None)?)))
+        .await?;
+    let mut view = v::DashboardView {
+        stats: vec![
+            v::Stat {
+                label: page.t("staff.dashboard.users").into(),
+                value: users.to_string(),
+                href: "/staff/users".into(),
+            },
+            v::Stat {
+                label: page.t("staff.dashboard.organizations").into(),
+                value: orgs.to_string(),
+                href: "/staff/organizations".into(),
+            },
+            v::Stat {
+                label: page.t("staff.dashboard.mail_queued").into(),
+                value: (counts.queued + counts.sending).to_string(),
+                href: "/staff/outbox".into(),
+            },
+            v::Stat {
+                label: page.t("staff.dashboard.mail_failed").into(),
+                value: counts.failed.to_string(),
+                href: "/staff/outbox".into(),
+            },
+        ],
+        attention: Vec::new(),
+    };
+    if counts.failed > 0 {
+        view.attention.push((
+            page.tf(
+                "staff.dashboard.failed_attention",
+                &[("count", &counts.failed.to_string())],
+            ),
+            "/staff/outbox".into(),
+        ));
+    }
+    Ok(html(v::dashboard(&page, &view)))
+}
+
+/// Search query of the lists.
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /staff/users`.
+pub async fn users(
+    page: Page,
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.q.clone().unwrap_or_default();
+    let search = q.clone();
+    let actor = staff.0.clone();
+    let rows = state
+        .db
+        .run(move |c| {
+            let rows = queries::search_users(c, &search, 200)?;
+            // Reading the list of people is a read of personal data.
+            audit::record(
+                c,
+                Some(&actor),
+                "user.list",
+                "user",
+                None,
+                json!({ "query": search, "results": rows.len() }),
+            )?;
+            Ok::<_, diesel::result::Error>(rows)
+        })
+        .await?;
+    let lang = page.lang;
+    let view = v::UsersView {
+        query: q,
+        rows: rows
+            .into_iter()
+            .map(|(u, org)| v::UserRow {
+                id: u.id,
+                name: u.name,
+                email: u.email,
+                role: u.role,
+                organization: org.unwrap_or_default(),
+                active: u.active,
+                last_login: u
+                    .last_login_at
+                    .map(|d| time::format_datetime(d, lang))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        can_change_roles: staff.role == Role::Admin,
+        flash: match query.done.as_deref() {
+            Some("role") => Some(page.t("staff.users.role_changed").into()),
+            Some("deactivated") => Some(page.t("staff.users.deactivated").into()),
+            _ => None,
+        },
+    };
+    Ok(html(v::users(&page, &view)))
+}
+
+/// The role form.
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+/// `POST /staff/users/{id}/role` (admins).
+pub async fn change_role(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<i64>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let role = Role::parse(form.role.trim())
+        .ok_or_else(|| AppError::Invalid(crate::error::Message::new("form.invalid_choice")))?;
+    if id == admin.id {
+        return Err(AppError::Conflict(crate::error::Message::new(
+            "staff.users.cannot_change_self",
+        )));
+    }
+    let actor = admin.0.clone();
+    let changed = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let changed = queries::set_role(c, id, role)?;
+                if changed {
+                    audit::record(
+                        c,
+                        Some(&actor),
+                        "user.role",
+                        "user",
+                        Some(id.to_string()),
+                        json!({ "role": role.as_str() }),
+                    )?;
+                }
+                Ok::<_, diesel::result::Error>(changed)
+            })
+        })
+        .await?;
+    if !changed {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect("/staff/users?done=role".into()))
+}
+
+/// `POST /staff/users/{id}/deactivate`.
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    if id == staff.id {
+        return Err(AppError::Conflict(crate::error::Message::new(
+            "staff.users.cannot_change_self",
+        )));
+    }
+    let actor = staff.0.clone();
+    let done = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let target = queries::find_user(c, id)?;
+                // Staff may not lock out admins; admins may deactivate anyone but themselves.
+                if target.role == "admin" && actor.role != Role::Admin {
+                    return Ok(None);
+                }
+                queries::deactivate(c, id)?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "user.deactivate",
+                    "user",
+                    Some(id.to_string()),
+                    json!({}),
+                )?;
+                Ok::<_, diesel::result::Error>(Some(()))
+            })
+        })
+        .await?;
+    match done {
+        Some(()) => Ok(redirect("/staff/users?done=deactivated".into())),
+        None => Err(AppError::Forbidden),
+    }
+}
+
+async fn organizations_view(
+    state: &AppState,
+    page: &Page,
+    query: String,
+) -> Result<v::OrganizationsView, AppError> {
+    let lang = page.lang;
+    let q = query.clone();
+    let (rows, prefectures, industries, bands) = state
+        .db
+        .run(move |c| {
+            Ok::<_, diesel::result::Error>((
+                queries::search_organizations(c, &q, 200)?,
+                reference::prefectures(c, lang)?,
+                reference::industries(c, lang)?,
+                reference::employee_bands(c, lang)?,
+            ))
+        })
+        .await?;
+    Ok(v::OrganizationsView {
+        query,
+        rows: rows
+            .into_iter()
+            .map(|(o, members)| v::OrgRow {
+                id: o.id,
+                name: o.name,
+                kind: kind_label(page, &o.kind).into(),
+                prefecture: o
+                    .prefecture
+                    .map(|p| reference::label_of(&prefectures, &p.to_string()))
+                    .unwrap_or_default(),
+                members,
+            })
+            .collect(),
+        form: vec![("security_action".into(), "none".into())],
+        errors: FormErrors::new(),
+        prefectures,
+        industries,
+        bands,
+    })
+}
+
+fn kind_label(page: &Page, kind: &str) -> &'static str {
+    if kind == "vendor" {
+        page.t("org.kind_vendor")
+    } else {
+        page.t("org.kind_sme")
+    }
+}
+
+/// `GET /staff/organizations`.
+pub async fn organizations(
+    page: Page,
+    state: web::Data<AppState>,
+    _staff: StaffUser,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let view = organizations_view(&state, &page, query.q.clone().unwrap_or_default()).await?;
+    Ok(html(v::organizations(&page, &view)))
+}
+
+/// The new-organization form.
+#[derive(Deserialize, Default)]
+pub struct OrganizationForm {
+    name: String,
+    kind: String,
+    #[serde(default)]
+    prefecture: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    employee_band: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    security_action: String,
+    #[serde(default)]
+    otasuketai_service: String,
+    it_support_provider: Option<String>,
+}
+
+impl OrganizationForm {
+    fn values(&self) -> Vec<(String, String)> {
+        [
+            ("name", &self.name),
+            ("kind", &self.kind),
+            ("prefecture", &self.prefecture),
+            ("industry", &self.industry),
+            ("employee_band", &self.employee_band),
+            ("website", &self.website),
+            ("security_action", &self.security_action),
+            ("otasuketai_service", &self.otasuketai_service),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.chars().take(300).collect()))
+        .chain(std::iter::once((
+            "it_support_provider".to_string(),
+            self.it_support_provider.clone().unwrap_or_default(),
+        )))
+        .collect()
+    }
+
+    /// Validates against the reference data; every field's error is reported.
+    fn parse(
+        &self,
+        page: &Page,
+        options: &v::OrganizationsView,
+    ) -> Result<queries::NewOrganization, FormErrors> {
+        let mut errors = FormErrors::new();
+        let lang = page.lang;
+        let mut check = |field: &str, r: Result<String, validate::Invalid>| match r {
+            Ok(v) => v,
+            Err(e) => {
+                errors.add(field, e.message(lang));
+                String::new()
+            }
+        };
+        let name = check("name", validate::line(&self.name, true, 200));
+        let kind = check(
+            "kind",
+            validate::one_of(&self.kind, &["sme", "vendor"]).map(str::to_string),
+        );
+        let in_options = |opts: &Vec<(String, String)>, value: &str| {
+            let value = value.trim();
+            if value.is_empty() || opts.iter().any(|(v, _)| v == value) {
+                Ok(value.to_string())
+            } else {
+                Err(validate::invalid_choice())
+            }
+        };
+        let prefecture = check(
+            "prefecture",
+            in_options(&options.prefectures, &self.prefecture),
+        );
+        let industry = check("industry", in_options(&options.industries, &self.industry));
+        let band = check(
+            "employee_band",
+            in_options(&options.bands, &self.employee_band),
+        );
+        let website = check("website", validate::line(&self.website, false, 300));
+        let website_is_url =
+            website.is_empty() || website.starts_with("https://") || website.starts_with("http://");
+        let action = if self.security_action.trim().is_empty() {
+            "none".to_string()
+        } else {
+            check(
+                "security_action",
+                validate::one_of(&self.security_action, &["none", "one_star", "two_star"])
+                    .map(str::to_string),
+            )
+        };
+        let otasuketai = check(
+            "otasuketai_service",
+            validate::line(&self.otasuketai_service, false, 200),
+        );
+        if !website_is_url {
+            errors.add("website", page.t("org.invalid_url"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let some = |s: String| (!s.is_empty()).then_some(s);
+        Ok(queries::NewOrganization {
+            kind,
+            name,
+            prefecture: prefecture.parse().ok(),
+            industry: some(industry),
+            employee_band: some(band),
+            website: some(website),
+            security_action: action,
+            otasuketai_service: some(otasuketai),
+            it_support_provider: self.it_support_provider.as_deref() == Some("1"),
+            created_at: time::now_utc(),
+        })
+    }
+}
+
+/// `POST /staff/organizations`.
+pub async fn create_organization(
+    page: Page,
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    form: web::Form<OrganizationForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut view = organizations_view(&state, &page, String::new()).await?;
+    let org = match form.parse(&page, &view) {
+        Ok(org) => org,
+        Err(errors) => {
+            view.form = form.values();
+            view.errors = errors;
+            return Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v::organizations(&page, &view),
+            ));
+        }
+    };
+    let actor = staff.0.clone();
+    let id = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let id = queries::create_organization(c, &org)?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "organization.create",
+                    "organization",
+                    Some(id.to_string()),
+                    json!({ "name": org.name, "kind": org.kind }),
+                )?;
+                Ok::<_, diesel::result::Error>(id)
+            })
+        })
+        .await?;
+    Ok(redirect(format!("/staff/organizations/{id}?done=created")))
+}
+
+async fn organization_view(
+    state: &AppState,
+    page: &Page,
+    staff: &StaffUser,
+    id: i64,
+) -> Result<v::OrganizationView, AppError> {
+    let lang = page.lang;
+    let actor = staff.0.clone();
+    let (org, members, invitations, prefectures) = state
+        .db
+        .run(move |c| {
+            let org = queries::find_organization(c, id)?;
+            let members = queries::members(c, id)?;
+            audit::record(
+                c,
+                Some(&actor),
+                "organization.view",
+                "organization",
+                Some(id.to_string()),
+                json!({}),
+            )?;
+            Ok::<_, diesel::result::Error>((
+                org,
+                members,
+                queries::open_invitations(c, id)?,
+                reference::prefectures(c, lang)?,
+            ))
+        })
+        .await?;
+    let action = match org.security_action.as_str() {
+        "one_star" => page.t("org.sa_one"),
+        "two_star" => page.t("org.sa_two"),
+        _ => page.t("org.sa_none"),
+    };
+    let mut facts = vec![
+        (
+            page.t("org.kind").to_string(),
+            kind_label(page, &org.kind).to_string(),
+        ),
+        (
+            page.t("org.prefecture").to_string(),
+            org.prefecture
+                .map(|p| reference::label_of(&prefectures, &p.to_string()))
+                .unwrap_or_default(),
+        ),
+        (
+            page.t("org.security_action").to_string(),
+            action.to_string(),
+        ),
+    ];
+    if let Some(w) = &org.website {
+        facts.push((page.t("org.website").to_string(), w.clone()));
+    }
+    if let Some(s) = &org.otasuketai_service {
+        facts.push((page.t("org.otasuketai").to_string(), s.clone()));
+    }
+    Ok(v::OrganizationView {
+        id: org.id,
+        name: org.name,
+        facts,
+        members,
+        invitations: invitations
+            .into_iter()
+            .map(|(email, until)| (email, time::format_date(until, lang)))
+            .collect(),
+        invite_email: String::new(),
+        errors: FormErrors::new(),
+        flash: None,
+    })
+}
+
+/// `GET /staff/organizations/{id}`.
+pub async fn organization(
+    page: Page,
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<i64>,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let mut view = organization_view(&state, &page, &staff, id.into_inner()).await?;
+    view.flash = match query.done.as_deref() {
+        Some("created") => Some(page.t("staff.orgs.created").into()),
+        Some("invited") => Some(page.t("staff.orgs.invited").into()),
+        _ => None,
+    };
+    Ok(html(v::organization(&page, &view)))
+}
+
+/// The invite form.
+#[derive(Deserialize)]
+pub struct InviteForm {
+    email: String,
+}
+
+/// `POST /staff/organizations/{id}/invitations`: mails an invitation link.
+pub async fn invite(
+    page: Page,
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<i64>,
+    form: web::Form<InviteForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let email = match validate::email(&form.email) {
+        Ok(e) => e,
+        Err(invalid) => {
+            let mut view = organization_view(&state, &page, &staff, id).await?;
+            view.invite_email = form.email.chars().take(254).collect();
+            view.errors.add("email", invalid.message(page.lang));
+            return Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                v::organization(&page, &view),
+            ));
+        }
+    };
+    let actor = staff.0.clone();
+    let base = state.config.base_url.clone();
+    let mailer = state.mailer.clone();
+    let lang = page.lang;
+    state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let org = queries::find_organization(c, id)?;
+                let token = queries::create_invitation(c, id, &email, actor.id)?;
+                let body = views::mail::accounts::invitation(
+                    lang,
+                    &org.name,
+                    &actor.name,
+                    &format!("{base}/invitations/{token}"),
+                );
+                mailer.enqueue(
+                    c,
+                    &OutgoingMail::transactional(&email, &body.subject, body.text, body.html),
+                )?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "organization.invite",
+                    "organization",
+                    Some(id.to_string()),
+                    json!({}),
+                )?;
+                Ok::<_, diesel::result::Error>(())
+            })
+        })
+        .await?;
+    Ok(redirect(format!("/staff/organizations/{id}?done=invited")))
+}
+
+/// `GET /staff/outbox`: counts by status and failed messages.
+pub async fn outbox_page(
+    page: Page,
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, AppError> {
+    let actor = staff.0.clone();
+    let (counts, failed) = state
+        .db
+        .run(move |c| {
+            let failed = outbox::list_failed(c, 200)?;
+            if !failed.is_empty() {
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "outbox.view_failed",
+                    "outbox",
+                    None,
+                    json!({ "rows": failed.len() }),
+                )?;
+            }
+            Ok::<_, diesel::result::Error>((outbox::counts(c, None)?, failed))
+        })
+        .await?;
+    let lang = page.lang;
+    let view = v::OutboxView {
+        counts: vec![
+            (page.t("staff.outbox.queued").into(), counts.queued),
+            (page.t("staff.outbox.sending").into(), counts.sending),
+            (page.t("staff.outbox.sent").into(), counts.sent),
+            (page.t("staff.outbox.failed").into(), counts.failed),
+        ],
+        failed: failed
+            .into_iter()
+            .map(|f| v::FailedRow {
+                id: f.id,
+                recipient: f.recipient,
+                subject: f.subject,
+                attempts: f.attempts,
+                error: f.last_error.unwrap_or_default(),
+                created: time::format_datetime(f.created_at, lang),
+            })
+            .collect(),
+        flash: (query.done.as_deref() == Some("retried"))
+            .then(|| page.t("staff.outbox.retried").into()),
+    };
+    Ok(html(v::outbox(&page, &view)))
+}
+
+/// `POST /staff/outbox/{id}/retry`.
+pub async fn outbox_retry(
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let actor = staff.0.clone();
+    let retried = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let retried = outbox::retry(c, id)?;
+                if retried {
+                    audit::record(
+                        c,
+                        Some(&actor),
+                        "outbox.retry",
+                        "outbox",
+                        Some(id.to_string()),
+                        json!({}),
+                    )?;
+                }
+                Ok::<_, diesel::result::Error>(retried)
+            })
+        })
+        .await?;
+    if !retried {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect("/staff/outbox?done=retried".into()))
+}
+
+/// `GET /staff/audit`.
+pub async fn audit_log(
+    page: Page,
+    state: web::Data<AppState>,
+    _staff: StaffUser,
+    filter: web::Query<audit::AuditFilter>,
+) -> Result<HttpResponse, AppError> {
+    let f = filter.into_inner();
+    let query = f.clone();
+    let (rows, names) = state
+        .db
+        .run(move |c| {
+            let rows = audit::list(c, &query, 500)?;
+            let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
+            Ok::<_, diesel::result::Error>((rows, queries::names(c, &ids)?))
+        })
+        .await?;
+    let lang = page.lang;
+    let view = v::AuditView {
+        action: f.action.unwrap_or_default(),
+        target_kind: f.target_kind.unwrap_or_default(),
+        rows: rows
+            .into_iter()
+            .map(|r| v::AuditRow {
+                at: time::format_datetime(r.at, lang),
+                actor: match r.actor_id {
+                    Some(id) => names
+                        .iter()
+                        .find(|(i, _)| *i == id)
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_else(|| format!("#{id}")),
+                    None if r.actor_role == "system" => page.t("staff.audit.system").into(),
+                    None => page.t("staff.audit.deleted_user").into(),
+                },
+                action: r.action,
+                target: format!("{} {}", r.target_kind, r.target_id.unwrap_or_default()),
+                detail: r.detail,
+            })
+            .collect(),
+    };
+    Ok(html(v::audit(&page, &view)))
+}

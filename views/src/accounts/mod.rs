@@ -1,0 +1,257 @@
+//! Pages of accounts: sign-in, the account page (profile, API tokens, my data), and the staff
+//! back office of people and organizations.
+
+pub mod staff;
+
+use maud::{Markup, html};
+
+use crate::components::{Tone, notice};
+use crate::forms::{Field, FormErrors, error_summary, input};
+use crate::layout::{PageCtx, page};
+
+/// The sign-in page.
+#[derive(Debug, Clone, Default)]
+pub struct LoginView {
+    /// Where to go after signing in.
+    pub next: String,
+    /// The address typed so far.
+    pub email: String,
+    /// Errors of the form.
+    pub errors: FormErrors,
+    /// Name of the OAuth provider (e.g. gBizID), if one is configured.
+    pub oauth_name: Option<String>,
+    /// A message shown above the form (e.g. a failed OAuth sign-in), already translated.
+    pub message: Option<String>,
+}
+
+/// `/login`.
+pub fn login(ctx: &PageCtx, view: &LoginView) -> Markup {
+    page(
+        ctx,
+        ctx.t("login.title"),
+        html! {
+            div.form {
+                h1 { (ctx.t("login.title")) }
+                @if let Some(m) = &view.message { (notice(Tone::Error, m)) }
+                (error_summary(ctx, &view.errors))
+                p { (ctx.t("login.intro")) }
+                form method="post" action="/auth/email" novalidate {
+                    (ctx.csrf_field())
+                    input type="hidden" name="next" value=(view.next);
+                    (input(ctx, Field::new("email", ctx.t("login.email"), &view.errors).required()
+                        .hint(ctx.t("login.email_hint")), "email", &view.email))
+                    button.button type="submit" { (ctx.t("login.send_link")) }
+                }
+                @if let Some(name) = &view.oauth_name {
+                    h2 { (ctx.t("login.or")) }
+                    p {
+                        a.button.button-secondary href={ "/auth/oauth/start?next=" (crate::layout::encode_query(&view.next)) } {
+                            (ctx.tf("login.with_provider", &[("provider", name)]))
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// After asking for a link: the same page whether or not the address is known.
+pub fn login_sent(ctx: &PageCtx) -> Markup {
+    page(
+        ctx,
+        ctx.t("login.sent_title"),
+        html! {
+            div.form {
+                h1 { (ctx.t("login.sent_title")) }
+                (notice(Tone::Success, ctx.t("login.sent")))
+                p { (ctx.t("login.sent_hint")) }
+            }
+        },
+    )
+}
+
+/// The page a sign-in link opens: one button, so that mail scanners that follow links do not
+/// use up the link.
+pub fn login_confirm(ctx: &PageCtx, action: &str, next: &str) -> Markup {
+    page(
+        ctx,
+        ctx.t("login.confirm_title"),
+        html! {
+            div.form {
+                h1 { (ctx.t("login.confirm_title")) }
+                p { (ctx.t("login.confirm_text")) }
+                form method="post" action=(action) {
+                    (ctx.csrf_field())
+                    input type="hidden" name="next" value=(next);
+                    button.button type="submit" { (ctx.t("login.confirm_button")) }
+                }
+            }
+        },
+    )
+}
+
+/// A sign-in or invitation link that is unknown, used or expired.
+pub fn link_invalid(ctx: &PageCtx) -> Markup {
+    page(
+        ctx,
+        ctx.t("login.invalid_title"),
+        html! {
+            div.form {
+                h1 { (ctx.t("login.invalid_title")) }
+                (notice(Tone::Warning, ctx.t("login.invalid")))
+                p { a.button href="/login" { (ctx.t("login.request_new")) } }
+            }
+        },
+    )
+}
+
+/// One API token in the account page.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    /// Id.
+    pub id: i64,
+    /// Label.
+    pub name: String,
+    /// Created, formatted.
+    pub created: String,
+    /// Last used, formatted, or empty.
+    pub last_used: String,
+    /// Whether it is revoked.
+    pub revoked: bool,
+}
+
+/// The account page.
+#[derive(Debug, Clone, Default)]
+pub struct AccountView {
+    /// Display name.
+    pub name: String,
+    /// Address.
+    pub email: String,
+    /// Role, translated.
+    pub role: String,
+    /// Organization name, if any.
+    pub organization: Option<String>,
+    /// API tokens.
+    pub tokens: Vec<TokenRow>,
+    /// A token just created (shown once).
+    pub new_token: Option<String>,
+    /// Errors of the profile form.
+    pub errors: FormErrors,
+    /// A confirmation shown at the top, translated.
+    pub flash: Option<String>,
+}
+
+/// `/account`.
+pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
+    page(
+        ctx,
+        ctx.t("account.title"),
+        html! {
+            h1 { (ctx.t("account.title")) }
+            @if let Some(f) = &view.flash { (notice(Tone::Success, f)) }
+            section aria-labelledby="profile-title" {
+                h2 #profile-title { (ctx.t("account.profile")) }
+                dl.summary {
+                    dt { (ctx.t("account.email")) } dd { (view.email) }
+                    dt { (ctx.t("account.role")) } dd { (view.role) }
+                    dt { (ctx.t("account.organization")) }
+                    dd { (view.organization.as_deref().unwrap_or(ctx.t("account.no_organization"))) }
+                }
+                form.form method="post" action="/account/profile" novalidate {
+                    (ctx.csrf_field())
+                    (error_summary(ctx, &view.errors))
+                    (input(ctx, Field::new("name", ctx.t("account.name"), &view.errors).required(), "text", &view.name))
+                    button.button type="submit" { (ctx.t("form.save")) }
+                }
+            }
+            section aria-labelledby="tokens-title" {
+                h2 #tokens-title { (ctx.t("account.tokens")) }
+                p { (ctx.t("account.tokens_intro")) }
+                @if let Some(token) = &view.new_token {
+                    (notice(Tone::Warning, ctx.t("account.token_once")))
+                    code.secret { (token) }
+                }
+                @if view.tokens.is_empty() {
+                    (crate::components::empty_state(ctx.t("account.no_tokens")))
+                } @else {
+                    div.table-wrap { table {
+                        thead { tr {
+                            th { (ctx.t("account.token_name")) } th { (ctx.t("account.token_created")) }
+                            th { (ctx.t("account.token_last_used")) } th { span.visually-hidden { (ctx.t("account.token_actions")) } }
+                        } }
+                        tbody { @for t in &view.tokens { tr {
+                            td { (t.name) } td { (t.created) } td { (t.last_used) }
+                            td {
+                                @if t.revoked { span.badge { (ctx.t("account.token_revoked")) } }
+                                @else {
+                                    form.inline-form method="post" action={ "/account/tokens/" (t.id) "/revoke" } {
+                                        (ctx.csrf_field())
+                                        button.button.button-secondary type="submit" { (ctx.t("account.revoke")) }
+                                    }
+                                }
+                            }
+                        } } }
+                    } }
+                }
+                form.filters method="post" action="/account/tokens" {
+                    (ctx.csrf_field())
+                    div.field {
+                        label for="f-token-name" { (ctx.t("account.token_name")) }
+                        input #f-token-name type="text" name="name" maxlength="100" required;
+                    }
+                    button.button type="submit" { (ctx.t("account.create_token")) }
+                }
+            }
+            section aria-labelledby="data-title" {
+                h2 #data-title { (ctx.t("account.my_data")) }
+                p { (ctx.t("account.my_data_intro")) }
+                p { a.button.button-secondary href="/account/data.json" download { (ctx.t("account.download")) } }
+                h3 { (ctx.t("account.delete")) }
+                p { (ctx.t("account.delete_intro")) }
+                form method="post" action="/account/delete" {
+                    (ctx.csrf_field())
+                    div.field {
+                        label.choice for="f-confirm" {
+                            input #f-confirm type="checkbox" name="confirm" value="1" required;
+                            span { (ctx.t("account.delete_confirm")) }
+                        }
+                    }
+                    button.button.button-danger type="submit" data-confirm=(ctx.t("account.delete_really")) {
+                        (ctx.t("account.delete_button"))
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The page after deleting an account.
+pub fn deleted(ctx: &PageCtx) -> Markup {
+    page(
+        ctx,
+        ctx.t("account.deleted_title"),
+        html! {
+            h1 { (ctx.t("account.deleted_title")) }
+            (notice(Tone::Success, ctx.t("account.deleted")))
+            p { a href="/" { (ctx.t("error.back_home")) } }
+        },
+    )
+}
+
+/// The page an invitation link opens.
+pub fn invitation(ctx: &PageCtx, organization: &str, action: &str) -> Markup {
+    page(
+        ctx,
+        ctx.t("invite.title"),
+        html! {
+            div.form {
+                h1 { (ctx.t("invite.title")) }
+                p { (ctx.tf("invite.text", &[("organization", organization)])) }
+                form method="post" action=(action) {
+                    (ctx.csrf_field())
+                    button.button type="submit" { (ctx.t("invite.accept")) }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,439 @@
+//! Back-office pages of accounts: dashboard, users, organizations, mail delivery, audit log.
+
+use maud::{Markup, html};
+
+use crate::components::{Tone, empty_state, notice};
+use crate::forms::{Field, FormErrors, error_summary, input, select};
+use crate::layout::PageCtx;
+use crate::staff::staff_page;
+
+/// A figure on the dashboard.
+#[derive(Debug, Clone)]
+pub struct Stat {
+    /// Label, translated.
+    pub label: String,
+    /// Value, formatted.
+    pub value: String,
+    /// Where it leads.
+    pub href: String,
+}
+
+/// The dashboard: figures and what needs attention today.
+#[derive(Debug, Clone, Default)]
+pub struct DashboardView {
+    /// Figures.
+    pub stats: Vec<Stat>,
+    /// Things to look at: text and link.
+    pub attention: Vec<(String, String)>,
+}
+
+/// `/staff`.
+pub fn dashboard(ctx: &PageCtx, view: &DashboardView) -> Markup {
+    staff_page(
+        ctx,
+        ctx.t("staff.dashboard.title"),
+        "/staff",
+        html! {
+            h1 { (ctx.t("staff.dashboard.title")) }
+            ul.stat-grid {
+                @for s in &view.stats {
+                    li.stat { a href=(s.href) { span.stat-value { (s.value) } span.stat-label { (s.label) } } }
+                }
+            }
+            h2 { (ctx.t("staff.dashboard.attention")) }
+            @if view.attention.is_empty() {
+                (empty_state(ctx.t("staff.dashboard.nothing")))
+            } @else {
+                ul { @for (text, href) in &view.attention { li { a href=(href) { (text) } } } }
+            }
+        },
+    )
+}
+
+/// A user in the staff list.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Address.
+    pub email: String,
+    /// Role code.
+    pub role: String,
+    /// Organization name.
+    pub organization: String,
+    /// Active or deactivated.
+    pub active: bool,
+    /// Last sign-in, formatted.
+    pub last_login: String,
+}
+
+/// The user list.
+#[derive(Debug, Clone, Default)]
+pub struct UsersView {
+    /// The search text.
+    pub query: String,
+    /// The users found.
+    pub rows: Vec<UserRow>,
+    /// Whether the viewer may change roles (admins).
+    pub can_change_roles: bool,
+    /// A confirmation, translated.
+    pub flash: Option<String>,
+}
+
+fn role_options(ctx: &PageCtx) -> Vec<(String, String)> {
+    ["member", "staff", "admin"]
+        .iter()
+        .map(|r| (r.to_string(), role_label(ctx, r).to_string()))
+        .collect()
+}
+
+/// The translated name of a role.
+pub fn role_label(ctx: &PageCtx, role: &str) -> &'static str {
+    match role {
+        "admin" => ctx.t("role.admin"),
+        "staff" => ctx.t("role.staff"),
+        _ => ctx.t("role.member"),
+    }
+}
+
+/// `/staff/users`.
+pub fn users(ctx: &PageCtx, view: &UsersView) -> Markup {
+    staff_page(
+        ctx,
+        ctx.t("staff.users.title"),
+        "/staff/users",
+        html! {
+            h1 { (ctx.t("staff.users.title")) }
+            @if let Some(f) = &view.flash { (notice(Tone::Success, f)) }
+            form.filters method="get" action="/staff/users" role="search" {
+                div.field {
+                    label for="f-q" { (ctx.t("staff.users.search")) }
+                    input #f-q type="search" name="q" value=(view.query);
+                }
+                button.button type="submit" { (ctx.t("form.search")) }
+            }
+            @if view.rows.is_empty() {
+                (empty_state(ctx.t("staff.users.none")))
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th { (ctx.t("staff.users.name")) } th { (ctx.t("staff.users.email")) }
+                        th { (ctx.t("staff.users.organization")) } th { (ctx.t("staff.users.role")) }
+                        th { (ctx.t("staff.users.last_login")) } th { (ctx.t("staff.users.actions")) }
+                    } }
+                    tbody { @for u in &view.rows { tr {
+                        td { (u.name) @if !u.active { " " span.badge.badge-warn { (ctx.t("staff.users.inactive")) } } }
+                        td { (u.email) } td { (u.organization) }
+                        td {
+                            @if view.can_change_roles {
+                                form.actions method="post" action={ "/staff/users/" (u.id) "/role" } {
+                                    (ctx.csrf_field())
+                                    label.visually-hidden for={ "role-" (u.id) } { (ctx.t("staff.users.role")) }
+                                    select id={ "role-" (u.id) } name="role" {
+                                        @for (value, label) in role_options(ctx) {
+                                            option value=(value) selected[value == u.role] { (label) }
+                                        }
+                                    }
+                                    button.button.button-secondary type="submit" { (ctx.t("staff.users.change_role")) }
+                                }
+                            } @else { (role_label(ctx, &u.role)) }
+                        }
+                        td { (u.last_login) }
+                        td {
+                            @if u.active {
+                                form.inline-form method="post" action={ "/staff/users/" (u.id) "/deactivate" } {
+                                    (ctx.csrf_field())
+                                    button.button.button-secondary type="submit" data-confirm=(ctx.t("staff.users.deactivate_confirm")) {
+                                        (ctx.t("staff.users.deactivate"))
+                                    }
+                                }
+                            }
+                        }
+                    } } }
+                } }
+            }
+        },
+    )
+}
+
+/// An organization in the staff list.
+#[derive(Debug, Clone)]
+pub struct OrgRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind, translated.
+    pub kind: String,
+    /// Prefecture name.
+    pub prefecture: String,
+    /// Members.
+    pub members: i64,
+}
+
+/// The organization list and the form to add one.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationsView {
+    /// Search text.
+    pub query: String,
+    /// Found.
+    pub rows: Vec<OrgRow>,
+    /// The new-organization form: values.
+    pub form: Vec<(String, String)>,
+    /// Its errors.
+    pub errors: FormErrors,
+    /// Prefecture options.
+    pub prefectures: Vec<(String, String)>,
+    /// Industry options.
+    pub industries: Vec<(String, String)>,
+    /// Employee band options.
+    pub bands: Vec<(String, String)>,
+}
+
+impl OrganizationsView {
+    fn value(&self, name: &str) -> &str {
+        self.form
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// `/staff/organizations`.
+pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
+    let kinds = vec![
+        ("sme".to_string(), ctx.t("org.kind_sme").to_string()),
+        ("vendor".to_string(), ctx.t("org.kind_vendor").to_string()),
+    ];
+    let actions = vec![
+        ("none".to_string(), ctx.t("org.sa_none").to_string()),
+        ("one_star".to_string(), ctx.t("org.sa_one").to_string()),
+        ("two_star".to_string(), ctx.t("org.sa_two").to_string()),
+    ];
+    let e = &view.errors;
+    staff_page(
+        ctx,
+        ctx.t("staff.orgs.title"),
+        "/staff/organizations",
+        html! {
+            h1 { (ctx.t("staff.orgs.title")) }
+            form.filters method="get" action="/staff/organizations" role="search" {
+                div.field {
+                    label for="f-q" { (ctx.t("staff.orgs.search")) }
+                    input #f-q type="search" name="q" value=(view.query);
+                }
+                button.button type="submit" { (ctx.t("form.search")) }
+            }
+            @if view.rows.is_empty() {
+                (empty_state(ctx.t("staff.orgs.none")))
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th { (ctx.t("org.name")) } th { (ctx.t("org.kind")) }
+                        th { (ctx.t("org.prefecture")) } th { (ctx.t("staff.orgs.members")) }
+                    } }
+                    tbody { @for o in &view.rows { tr {
+                        td { a href={ "/staff/organizations/" (o.id) } { (o.name) } }
+                        td { (o.kind) } td { (o.prefecture) } td { (o.members) }
+                    } } }
+                } }
+            }
+            h2 #new { (ctx.t("staff.orgs.new")) }
+            form.form method="post" action="/staff/organizations" novalidate {
+                (ctx.csrf_field())
+                (error_summary(ctx, e))
+                (input(ctx, Field::new("name", ctx.t("org.name"), e).required(), "text", view.value("name")))
+                (select(ctx, Field::new("kind", ctx.t("org.kind"), e).required(), &kinds, view.value("kind")))
+                (select(ctx, Field::new("prefecture", ctx.t("org.prefecture"), e), &view.prefectures, view.value("prefecture")))
+                (select(ctx, Field::new("industry", ctx.t("org.industry"), e), &view.industries, view.value("industry")))
+                (select(ctx, Field::new("employee_band", ctx.t("org.employees"), e), &view.bands, view.value("employee_band")))
+                (input(ctx, Field::new("website", ctx.t("org.website"), e), "url", view.value("website")))
+                (select(ctx, Field::new("security_action", ctx.t("org.security_action"), e), &actions, view.value("security_action")))
+                (input(ctx, Field::new("otasuketai_service", ctx.t("org.otasuketai"), e).hint(ctx.t("org.otasuketai_hint")), "text", view.value("otasuketai_service")))
+                div.field { label.choice for="f-it" {
+                    input #f-it type="checkbox" name="it_support_provider" value="1" checked[view.value("it_support_provider") == "1"];
+                    span { (ctx.t("org.it_support")) }
+                } }
+                button.button type="submit" { (ctx.t("staff.orgs.create")) }
+            }
+        },
+    )
+}
+
+/// One organization with its members and invitations.
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Facts: label and value, translated.
+    pub facts: Vec<(String, String)>,
+    /// Members: name and address.
+    pub members: Vec<(String, String)>,
+    /// Pending invitations: address and expiry.
+    pub invitations: Vec<(String, String)>,
+    /// The invite form's address and errors.
+    pub invite_email: String,
+    /// Errors of the invite form.
+    pub errors: FormErrors,
+    /// A confirmation, translated.
+    pub flash: Option<String>,
+}
+
+/// `/staff/organizations/{id}`.
+pub fn organization(ctx: &PageCtx, view: &OrganizationView) -> Markup {
+    staff_page(
+        ctx,
+        &view.name,
+        "/staff/organizations",
+        html! {
+            h1 { (view.name) }
+            @if let Some(f) = &view.flash { (notice(Tone::Success, f)) }
+            dl.summary { @for (k, v) in &view.facts { dt { (k) } dd { (v) } } }
+            h2 { (ctx.t("staff.orgs.members")) }
+            @if view.members.is_empty() { (empty_state(ctx.t("staff.orgs.no_members"))) }
+            @else { ul { @for (name, email) in &view.members { li { (name) " <" (email) ">" } } } }
+            h2 { (ctx.t("staff.orgs.invitations")) }
+            @if !view.invitations.is_empty() {
+                ul { @for (email, until) in &view.invitations { li { (email) " — " (ctx.tf("staff.orgs.valid_until", &[("date", until)])) } } }
+            }
+            form.form method="post" action={ "/staff/organizations/" (view.id) "/invitations" } novalidate {
+                (ctx.csrf_field())
+                (error_summary(ctx, &view.errors))
+                (input(ctx, Field::new("email", ctx.t("staff.orgs.invite_email"), &view.errors).required(), "email", &view.invite_email))
+                button.button type="submit" { (ctx.t("staff.orgs.invite")) }
+            }
+        },
+    )
+}
+
+/// A failed message in the delivery view.
+#[derive(Debug, Clone)]
+pub struct FailedRow {
+    /// Outbox id.
+    pub id: i64,
+    /// Recipient.
+    pub recipient: String,
+    /// Subject.
+    pub subject: String,
+    /// Attempts.
+    pub attempts: i32,
+    /// Last server reply.
+    pub error: String,
+    /// Queued at, formatted.
+    pub created: String,
+}
+
+/// Mail delivery: counts by status and the failed messages.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxView {
+    /// Counts: label and number.
+    pub counts: Vec<(String, i64)>,
+    /// Failed messages.
+    pub failed: Vec<FailedRow>,
+    /// A confirmation, translated.
+    pub flash: Option<String>,
+}
+
+/// `/staff/outbox`.
+pub fn outbox(ctx: &PageCtx, view: &OutboxView) -> Markup {
+    staff_page(
+        ctx,
+        ctx.t("staff.outbox.title"),
+        "/staff/outbox",
+        html! {
+            h1 { (ctx.t("staff.outbox.title")) }
+            @if let Some(f) = &view.flash { (notice(Tone::Success, f)) }
+            ul.stat-grid { @for (label, n) in &view.counts { li.stat { span.stat-value { (n) } span.stat-label { (label) } } } }
+            h2 { (ctx.t("staff.outbox.failed")) }
+            @if view.failed.is_empty() {
+                (empty_state(ctx.t("staff.outbox.no_failed")))
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th { (ctx.t("staff.outbox.recipient")) } th { (ctx.t("staff.outbox.subject")) }
+                        th { (ctx.t("staff.outbox.attempts")) } th { (ctx.t("staff.outbox.error")) }
+                        th { (ctx.t("staff.outbox.queued_at")) } th { (ctx.t("staff.users.actions")) }
+                    } }
+                    tbody { @for f in &view.failed { tr {
+                        td { (f.recipient) } td { (f.subject) } td { (f.attempts) }
+                        td { code { (f.error) } } td { (f.created) }
+                        td { form.inline-form method="post" action={ "/staff/outbox/" (f.id) "/retry" } {
+                            (ctx.csrf_field())
+                            button.button.button-secondary type="submit" { (ctx.t("staff.outbox.retry")) }
+                        } }
+                    } } }
+                } }
+            }
+        },
+    )
+}
+
+/// One audit entry, formatted.
+#[derive(Debug, Clone)]
+pub struct AuditRow {
+    /// When.
+    pub at: String,
+    /// Who (name or "deleted account" or "system").
+    pub actor: String,
+    /// Action code.
+    pub action: String,
+    /// Record kind and id.
+    pub target: String,
+    /// JSON detail.
+    pub detail: String,
+}
+
+/// The audit log with its filters.
+#[derive(Debug, Clone, Default)]
+pub struct AuditView {
+    /// Action filter.
+    pub action: String,
+    /// Record kind filter.
+    pub target_kind: String,
+    /// Entries.
+    pub rows: Vec<AuditRow>,
+}
+
+/// `/staff/audit`.
+pub fn audit(ctx: &PageCtx, view: &AuditView) -> Markup {
+    staff_page(
+        ctx,
+        ctx.t("staff.audit.title"),
+        "/staff/audit",
+        html! {
+            h1 { (ctx.t("staff.audit.title")) }
+            p { (ctx.t("staff.audit.intro")) }
+            form.filters method="get" action="/staff/audit" role="search" {
+                div.field {
+                    label for="f-action" { (ctx.t("staff.audit.action")) }
+                    input #f-action type="search" name="action" value=(view.action) placeholder="registration.";
+                }
+                div.field {
+                    label for="f-kind" { (ctx.t("staff.audit.target_kind")) }
+                    input #f-kind type="search" name="target_kind" value=(view.target_kind);
+                }
+                button.button type="submit" { (ctx.t("form.search")) }
+            }
+            @if view.rows.is_empty() {
+                (empty_state(ctx.t("staff.audit.none")))
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th { (ctx.t("staff.audit.at")) } th { (ctx.t("staff.audit.actor")) }
+                        th { (ctx.t("staff.audit.action")) } th { (ctx.t("staff.audit.target")) }
+                        th { (ctx.t("staff.audit.detail")) }
+                    } }
+                    tbody { @for r in &view.rows { tr {
+                        td { (r.at) } td { (r.actor) } td { code { (r.action) } } td { (r.target) }
+                        td { code { (r.detail) } }
+                    } } }
+                } }
+            }
+        },
+    )
+}
