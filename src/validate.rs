@@ -25,6 +25,12 @@ impl Invalid {
     }
 }
 
+/// Control characters and the invisible bidirectional overrides that can disguise text
+/// (`\u{202E}` turns "gpj.exe" into "exe.jpg" on screen).
+fn is_forbidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Trims a one-line text and checks it: present if `required`, at most `max` characters, no
 /// control characters (CR/LF can never reach a mail header from here).
 pub fn line(value: &str, required: bool, max: usize) -> Result<String, Invalid> {
@@ -36,7 +42,7 @@ pub fn line(value: &str, required: bool, max: usize) -> Result<String, Invalid> 
             Ok(String::new())
         };
     }
-    if value.chars().any(char::is_control) {
+    if value.chars().any(is_forbidden) {
         return Err(Invalid::new("form.control_characters"));
     }
     if value.chars().count() > max {
@@ -56,7 +62,7 @@ pub fn text(value: &str, required: bool, max: usize) -> Result<String, Invalid> 
     }
     if value
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        .any(|c| is_forbidden(c) && c != '\n' && c != '\t')
     {
         return Err(Invalid::new("form.control_characters"));
     }
@@ -73,6 +79,10 @@ pub fn text(value: &str, required: bool, max: usize) -> Result<String, Invalid> 
 /// characters; returned trimmed and lower-cased. (Deliberately simple: the confirmation mail
 /// is the real check.)
 pub fn email(value: &str) -> Result<String, Invalid> {
+    // A line break even at the end is refused, not trimmed: it is how header injection starts.
+    if value.chars().any(is_forbidden) {
+        return Err(Invalid::new("form.invalid_email"));
+    }
     let value = value.trim();
     if value.is_empty() {
         return Err(Invalid::new("form.required_field"));

@@ -5,5 +5,6 @@
 mod support;
 
 mod accounts;
+mod bad_input;
 mod mail;
 mod skeleton;

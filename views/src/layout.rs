@@ -143,7 +143,7 @@ fn header(ctx: &PageCtx) -> Markup {
                         }
                     }
                     @if let Some(user) = &ctx.user {
-                        span.user-name { (user.name) }
+                        a.header-link.user-name href="/account" { (user.name) }
                         @if user.is_staff {
                             a.header-link href="/staff" { (ctx.t("nav.staff")) }
                         }
