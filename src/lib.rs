@@ -125,8 +125,11 @@ impl Workers {
     /// Starts the background workers (the mail sender) on the current tokio runtime.
     pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
-        let sender = mail::worker::Sender::from_config(config, db)?;
-        let tasks = vec![tokio::spawn(sender.run(watch))];
+        let sender = mail::worker::Sender::from_config(config, db.clone())?;
+        let tasks = vec![
+            tokio::spawn(sender.run(watch.clone())),
+            tokio::spawn(maintenance(db, watch)),
+        ];
         Ok(Self { shutdown, tasks })
     }
 
@@ -135,6 +138,21 @@ impl Workers {
         let _ = self.shutdown.send(true);
         for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
+        }
+    }
+}
+
+/// Hourly housekeeping: expired sessions, sign-in links and OAuth flows are deleted.
+async fn maintenance(db: db::Db, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        match db.run(accounts::queries::purge_expired).await {
+            Ok(n) if n > 0 => tracing::info!(rows = n, "expired sign-in data purged"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+            _ = shutdown.changed() => return,
         }
     }
 }

@@ -573,3 +573,18 @@ pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> 
         .select((users::id, users::name))
         .load(conn)
 }
+
+/// Deletes what has expired: sessions, sign-in links (a day after they ran out), OAuth flows.
+/// Returns how many rows went.
+pub fn purge_expired(conn: &mut DbConn) -> QueryResult<usize> {
+    use crate::schema::oauth_flows;
+    let at = now();
+    let mut n =
+        diesel::delete(sessions::table.filter(sessions::expires_at.lt(at))).execute(conn)?;
+    n += diesel::delete(
+        login_tokens::table.filter(login_tokens::expires_at.lt(at - Duration::days(1))),
+    )
+    .execute(conn)?;
+    n += diesel::delete(oauth_flows::table.filter(oauth_flows::expires_at.lt(at))).execute(conn)?;
+    Ok(n)
+}
