@@ -4,6 +4,7 @@
 //! This crate holds every feature; [`app`] builds the actix application that `main` serves and
 //! the integration tests drive.
 
+pub mod bench;
 pub mod config;
 pub mod db;
 pub mod error;

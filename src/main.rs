@@ -25,11 +25,24 @@ enum Command {
     Migrate,
     /// Runs only the background workers (mail sender), until interrupted.
     Worker,
+    /// Runs a benchmark on a scratch database; prints its figures as one JSON object on the
+    /// last line (see BENCHMARKS.md).
+    Bench {
+        /// Which benchmark.
+        #[command(subcommand)]
+        which: secunity::bench::BenchCommand,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_tracing();
+    // A benchmark needs no settings and no database of the service; its logs go to stderr so
+    // that its last line on stdout stays the JSON figures.
+    if let Command::Bench { which } = cli.command {
+        init_tracing(true);
+        return runtime()?.block_on(secunity::bench::run(which));
+    }
+    init_tracing(false);
     let config = Config::load()?;
     let db = Db::connect(&config.database_url, config.database_pool_size)?;
     match cli.command {
@@ -50,6 +63,7 @@ fn main() -> anyhow::Result<()> {
             db.migrate()?;
             runtime()?.block_on(work(config, db))
         }
+        Command::Bench { .. } => unreachable!("handled above"),
     }
 }
 
@@ -83,9 +97,14 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_tracing() {
+fn init_tracing(to_stderr: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("RUST_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if to_stderr {
+        logs.with_writer(std::io::stderr).init();
+    } else {
+        logs.init();
+    }
 }

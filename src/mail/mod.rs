@@ -7,6 +7,7 @@
 //! retries temporary failures with backoff, stops at permanent ones, and re-sends rows whose
 //! lease expired with the same Message-ID: at least once, never lost.
 
+pub mod bench;
 pub mod message;
 pub mod outbox;
 pub mod sink;

@@ -4,5 +4,6 @@
 
 mod support;
 
+mod bench;
 mod mail;
 mod skeleton;
