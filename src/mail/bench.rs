@@ -3,8 +3,9 @@
 //! On a scratch database (see [`crate::bench::ScratchDatabase`]) and a counting SMTP listener on
 //! loopback ([`super::sink::SmtpServer::start_counting`]), in one process:
 //!
-//! 1. the listener's ceiling: pre-built messages sent back to back on one lettre connection
-//!    (no database, no message building), for `--ceiling-seconds`;
+//! 1. the listener's ceiling: pre-built messages sent back to back on one connection of the
+//!    sender's own SMTP client ([`super::smtp::SmtpPool`]; no database, no message building),
+//!    for `--ceiling-seconds`;
 //! 2. the enqueue rate: N newsletter-like messages (Japanese subject, text + HTML bodies,
 //!    `List-*` headers, a dedupe key each) written with [`super::outbox::insert_many`] in
 //!    transactions of `--enqueue-batch` rows;
@@ -22,12 +23,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::Utc;
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde::Serialize;
 
 use super::outbox::{self, OutboxRow};
 use super::sink::SmtpServer;
+use super::smtp::{SmtpEndpoint, SmtpPool};
 use super::worker::{Sender, SenderSettings};
 use super::{MailKind, Mailer, OutgoingMail, message};
 use crate::bench::{Latency, Machine, ScratchDatabase, mib, per_second, round, say};
@@ -208,16 +208,26 @@ async fn ceiling(smtp: &SmtpServer, config: &Config, seconds: f64) -> anyhow::Re
     let message = message::build(&row, &from, None)?;
     let envelope = message.envelope().clone();
     let bytes = message.formatted();
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&smtp.url())?
-        .pool_config(PoolConfig::new().max_size(1))
-        .build();
+    // The sender's own SMTP client, with one connection.
+    let endpoint = SmtpEndpoint::parse(&smtp.url()).map_err(anyhow::Error::msg)?;
+    let pool = SmtpPool::new(
+        endpoint,
+        1,
+        Duration::from_secs(30),
+        Duration::from_secs(60),
+    );
+    let send = || async {
+        pool.send(&envelope, &bytes)
+            .await
+            .map_err(|e| anyhow::anyhow!("the listener did not accept: {}", e.message))
+    };
     // The first message opens the connection; the clock starts after it.
-    transport.send_raw(&envelope, &bytes).await?;
+    send().await?;
     let started = Instant::now();
     let limit = Duration::from_secs_f64(seconds.max(0.01));
     let mut sent = 0usize;
     while started.elapsed() < limit {
-        transport.send_raw(&envelope, &bytes).await?;
+        send().await?;
         sent += 1;
     }
     Ok((per_second(sent, started.elapsed()), bytes.len()))

@@ -11,6 +11,7 @@ pub mod bench;
 pub mod message;
 pub mod outbox;
 pub mod sink;
+pub mod smtp;
 pub mod transport;
 pub mod worker;
 
