@@ -3,9 +3,10 @@
 //! On a scratch database (see [`crate::bench::ScratchDatabase`]) and a counting SMTP listener on
 //! loopback ([`super::sink::SmtpServer::start_counting`]), in one process:
 //!
-//! 1. the listener's ceiling: pre-built messages sent back to back on one connection of the
-//!    sender's own SMTP client ([`super::smtp::SmtpPool`]; no database, no message building),
-//!    for `--ceiling-seconds`;
+//! 1. the listener's ceiling: pre-built messages sent back to back through the sender's own
+//!    SMTP client ([`super::smtp::SmtpPool`]; no database, no message building) for
+//!    `--ceiling-seconds`, on one connection (`ceiling_per_s`, the reference of `ratio`) and on
+//!    as many as the sender uses (`ceiling_concurrent_per_s`);
 //! 2. the enqueue rate: N newsletter-like messages (Japanese subject, text + HTML bodies,
 //!    `List-*` headers, a dedupe key each) written with [`super::outbox::insert_many`] in
 //!    transactions of `--enqueue-batch` rows;
@@ -53,7 +54,7 @@ pub struct MailBenchArgs {
     /// SMTP connections of the sender (MAIL_CONCURRENCY).
     #[arg(long, default_value_t = 4)]
     pub concurrency: u32,
-    /// How long the one-connection ceiling is measured, in seconds.
+    /// How long each ceiling (one connection, then `--concurrency`) is measured, in seconds.
     #[arg(long, default_value_t = 3.0)]
     pub ceiling_seconds: f64,
     /// Rows per enqueue transaction.
@@ -96,6 +97,10 @@ pub struct MailFigures {
     pub ceiling_per_s: f64,
     /// `send_per_s / ceiling_per_s`.
     pub ratio: f64,
+    /// Messages per second of pre-built messages on `concurrency` connections.
+    pub ceiling_concurrent_per_s: f64,
+    /// `send_per_s / ceiling_concurrent_per_s`: what the outbox and message building cost.
+    pub ratio_concurrent: f64,
     /// Messages the listener accepted during the send phase.
     pub accepted: usize,
     /// Rows with status `sent` at the end.
@@ -182,10 +187,8 @@ fn bench_config(
     Config::from_sources(None, &env).context("the benchmark's settings")
 }
 
-/// Sends pre-built copies of one message on one connection for `seconds`; returns messages per
-/// second and the size of the message on the wire.
-async fn ceiling(smtp: &SmtpServer, config: &Config, seconds: f64) -> anyhow::Result<(f64, usize)> {
-    let mailer = Mailer::new(config);
+/// A formatted copy of [`sample_mail`] 0, as the sender would build it: envelope and bytes.
+fn prebuilt(config: &Config) -> anyhow::Result<(lettre::address::Envelope, Vec<u8>)> {
     let mail = sample_mail(0);
     let row = OutboxRow {
         id: 0,
@@ -197,7 +200,7 @@ async fn ceiling(smtp: &SmtpServer, config: &Config, seconds: f64) -> anyhow::Re
         body_html: mail.html.clone(),
         headers: serde_json::to_string(&mail.headers)?,
         attachments: "[]".into(),
-        message_id: mailer.new_message_id(),
+        message_id: Mailer::new(config).new_message_id(),
         attempts: 0,
         created_at: Utc::now().naive_utc(),
     };
@@ -206,31 +209,44 @@ async fn ceiling(smtp: &SmtpServer, config: &Config, seconds: f64) -> anyhow::Re
         .parse()
         .context("MAIL_FROM of the benchmark")?;
     let message = message::build(&row, &from, None)?;
-    let envelope = message.envelope().clone();
-    let bytes = message.formatted();
-    // The sender's own SMTP client, with one connection.
+    Ok((message.envelope().clone(), message.formatted()))
+}
+
+/// Sends pre-built copies of one message back to back on `connections` connections of the
+/// sender's own SMTP client for `seconds`; messages per second.
+async fn ceiling(
+    smtp: &SmtpServer,
+    prebuilt: &(lettre::address::Envelope, Vec<u8>),
+    connections: usize,
+    seconds: f64,
+) -> anyhow::Result<f64> {
+    let (envelope, bytes) = prebuilt;
     let endpoint = SmtpEndpoint::parse(&smtp.url()).map_err(anyhow::Error::msg)?;
     let pool = SmtpPool::new(
         endpoint,
-        1,
+        connections,
         Duration::from_secs(30),
         Duration::from_secs(60),
     );
     let send = || async {
-        pool.send(&envelope, &bytes)
+        pool.send(envelope, bytes)
             .await
             .map_err(|e| anyhow::anyhow!("the listener did not accept: {}", e.message))
     };
-    // The first message opens the connection; the clock starts after it.
-    send().await?;
+    // The first message on each connection opens it; the clock starts after them.
+    futures_util::future::try_join_all((0..connections).map(|_| send())).await?;
     let started = Instant::now();
     let limit = Duration::from_secs_f64(seconds.max(0.01));
-    let mut sent = 0usize;
-    while started.elapsed() < limit {
-        send().await?;
-        sent += 1;
-    }
-    Ok((per_second(sent, started.elapsed()), bytes.len()))
+    let counts = futures_util::future::try_join_all((0..connections).map(|_| async {
+        let mut sent = 0usize;
+        while started.elapsed() < limit {
+            send().await?;
+            sent += 1;
+        }
+        Ok::<_, anyhow::Error>(sent)
+    }))
+    .await?;
+    Ok(per_second(counts.iter().sum(), started.elapsed()))
 }
 
 /// Runs the benchmark and returns its figures (printing human-readable lines as it goes).
@@ -252,10 +268,16 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     let db = Db::connect(&config.database_url, config.database_pool_size)?;
     db.migrate()?;
 
-    // 1. The listener's ceiling on one connection.
-    let (ceiling_per_s, message_bytes) = ceiling(&smtp, &config, args.ceiling_seconds).await?;
+    // 1. The listener's ceiling: on one connection, and on as many as the sender uses.
+    let prebuilt = prebuilt(&config)?;
+    let message_bytes = prebuilt.1.len();
+    let connections = config.mail_concurrency as usize;
+    let ceiling_per_s = ceiling(&smtp, &prebuilt, 1, args.ceiling_seconds).await?;
+    let ceiling_concurrent_per_s =
+        ceiling(&smtp, &prebuilt, connections, args.ceiling_seconds).await?;
     say(format!(
-        "ceiling: {ceiling_per_s:.0} messages/s (pre-built messages, one connection)"
+        "ceiling: {ceiling_per_s:.0} messages/s on one connection, \
+         {ceiling_concurrent_per_s:.0} on {connections} (pre-built {message_bytes}-byte messages)"
     ));
 
     // 2. Enqueue.
@@ -313,19 +335,26 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     let accepted = smtp.accepted() - before;
     let counts = db.run(|c| outbox::counts(c, None)).await?;
     let send_per_s = per_second(accepted, send_elapsed);
-    let ratio = if ceiling_per_s > 0.0 {
-        send_per_s / ceiling_per_s
-    } else {
-        0.0
+    let share = |ceiling: f64| {
+        if ceiling > 0.0 {
+            send_per_s / ceiling
+        } else {
+            0.0
+        }
     };
+    let ratio = share(ceiling_per_s);
+    let ratio_concurrent = share(ceiling_concurrent_per_s);
     let not_sent = counts.queued + counts.sending + counts.failed;
     let ok = accepted == args.n && counts.sent == args.n as i64 && not_sent == 0;
     say(format!(
         "send: {accepted} accepted in {:.2} s = {send_per_s:.0} messages/s \
-         (MAIL_CONCURRENCY {}, claim batch {claim_batch}), {:.0} % of the ceiling",
+         (MAIL_CONCURRENCY {}, claim batch {claim_batch}); \
+         {:.0} % of the one-connection ceiling, {:.0} % of the {}-connection one",
         send_elapsed.as_secs_f64(),
         config.mail_concurrency,
-        ratio * 100.0
+        ratio * 100.0,
+        ratio_concurrent * 100.0,
+        connections
     ));
     say(format!(
         "outbox: {} sent, {} queued, {} sending, {} failed; listener accepted {accepted} of {}{}",
@@ -352,6 +381,8 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
         send_seconds: round(send_elapsed.as_secs_f64(), 3),
         ceiling_per_s: round(ceiling_per_s, 0),
         ratio: round(ratio, 3),
+        ceiling_concurrent_per_s: round(ceiling_concurrent_per_s, 0),
+        ratio_concurrent: round(ratio_concurrent, 3),
         accepted,
         sent: counts.sent,
         not_sent,
