@@ -35,6 +35,13 @@ enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Runs a benchmark on a scratch database; prints its figures as one JSON object on the
+    /// last line (see BENCHMARKS.md).
+    Bench {
+        /// Which benchmark.
+        #[command(subcommand)]
+        which: secunity::bench::BenchCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -65,7 +72,13 @@ enum TokenAction {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_tracing();
+    // A benchmark needs no settings and no database of the service; its logs go to stderr so
+    // that its last line on stdout stays the JSON figures.
+    if let Command::Bench { which } = cli.command {
+        init_tracing(true);
+        return runtime()?.block_on(secunity::bench::run(which));
+    }
+    init_tracing(false);
     let config = Config::load()?;
     let db = Db::connect(&config.database_url, config.database_pool_size)?;
     match cli.command {
@@ -102,6 +115,7 @@ fn main() -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Bench { .. } => unreachable!("handled above"),
     }
 }
 
@@ -135,9 +149,14 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_tracing() {
+fn init_tracing(to_stderr: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("RUST_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if to_stderr {
+        logs.with_writer(std::io::stderr).init();
+    } else {
+        logs.init();
+    }
 }

@@ -8,9 +8,11 @@
 //! lease expired with the same Message-ID: at least once, never lost.
 
 pub mod api;
+pub mod bench;
 pub mod message;
 pub mod outbox;
 pub mod sink;
+pub mod smtp;
 pub mod transport;
 pub mod worker;
 

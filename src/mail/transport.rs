@@ -1,11 +1,12 @@
-//! Where messages go: an SMTP server through lettre's pooled async transport, or `.eml` files
-//! under `data/outbox/` (lettre's file transport) when no `SMTP_URL` is set.
+//! Where messages go: an SMTP server through a pool of lettre connections
+//! ([`super::smtp::SmtpPool`]), or `.eml` files under `data/outbox/` (lettre's file transport)
+//! when no `SMTP_URL` is set.
 
 use std::time::Duration;
 
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::smtp::{SmtpEndpoint, SmtpPool};
 use crate::config::Config;
 
 /// Why a send did not go through.
@@ -19,10 +20,32 @@ pub struct SendError {
     pub code: Option<u16>,
 }
 
+impl SendError {
+    /// A temporary failure without an SMTP reply (connection refused, timeout).
+    pub fn temporary(message: String) -> Self {
+        Self {
+            permanent: false,
+            message: truncate(&message, 1000),
+            code: None,
+        }
+    }
+
+    /// The failure lettre reported: permanent for a 5xx reply, temporary otherwise.
+    pub fn from_smtp(e: &lettre::transport::smtp::Error) -> Self {
+        Self {
+            permanent: e.is_permanent(),
+            message: truncate(&e.to_string(), 1000),
+            code: e
+                .status()
+                .map(|c| c.to_string().parse::<u16>().unwrap_or(0)),
+        }
+    }
+}
+
 /// The transport chosen by the settings.
 pub enum Transport {
     /// A pool of SMTP connections.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpPool),
     /// `.eml` files in a directory.
     Files(AsyncFileTransport<Tokio1Executor>),
 }
@@ -33,16 +56,14 @@ impl Transport {
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         match &config.smtp_url {
             Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?
-                    .timeout(Some(Duration::from_secs(30)))
-                    .pool_config(
-                        PoolConfig::new()
-                            .max_size(config.mail_concurrency)
-                            .idle_timeout(Duration::from_secs(60)),
-                    )
-                    .build();
-                Ok(Transport::Smtp(transport))
+                let endpoint = SmtpEndpoint::parse(url)
+                    .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?;
+                Ok(Transport::Smtp(SmtpPool::new(
+                    endpoint,
+                    config.mail_concurrency as usize,
+                    Duration::from_secs(30),
+                    Duration::from_secs(60),
+                )))
             }
             None => {
                 let dir = config.outbox_dir();
@@ -57,17 +78,7 @@ impl Transport {
     /// Sends one message.
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
-                let code = e.status().map(|c| {
-                    let text = c.to_string();
-                    text.parse::<u16>().unwrap_or(0)
-                });
-                SendError {
-                    permanent: e.is_permanent(),
-                    message: truncate(&e.to_string(), 1000),
-                    code,
-                }
-            }),
+            Transport::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
             Transport::Files(files) => {
                 files
                     .send(message)

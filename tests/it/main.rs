@@ -6,5 +6,6 @@ mod support;
 
 mod accounts;
 mod bad_input;
+mod bench;
 mod mail;
 mod skeleton;
