@@ -11,7 +11,9 @@ pub mod db;
 pub mod error;
 pub mod mail;
 pub mod reference;
+pub mod registrations;
 pub mod schema;
+pub mod seminars;
 pub mod time;
 pub mod tokens;
 pub mod validate;
@@ -88,6 +90,7 @@ fn register(r: &mut Router) {
         .get("/api/openapi.json", api::openapi_json);
     accounts::routes(r);
     mail::routes(r);
+    seminars::routes(r);
 }
 
 /// Every registered route as (method, path pattern), for tests that walk the route table.

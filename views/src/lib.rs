@@ -8,6 +8,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod pages;
+pub mod seminars;
 pub mod staff;
 
 pub use i18n::Lang;
