@@ -91,7 +91,9 @@ pub fn render(
             r.mode.clone(),
             r.status.clone(),
             positions(r).map(|p| p.to_string()).unwrap_or_default(),
-            r.checked_in_at.map(crate::time::rfc3339).unwrap_or_default(),
+            r.checked_in_at
+                .map(crate::time::rfc3339)
+                .unwrap_or_default(),
             crate::time::rfc3339(r.created_at),
         ];
         row.extend((0..questions.len()).map(|i| answer_text(&answers, i)));

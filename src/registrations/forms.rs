@@ -70,7 +70,10 @@ pub fn parse(
     };
     let name = ok("name", validate::line(first(values, "name"), true, 100));
     let email = ok("email", validate::email(first(values, "email")));
-    let company = ok("company", validate::line(first(values, "company"), false, 200));
+    let company = ok(
+        "company",
+        validate::line(first(values, "company"), false, 200),
+    );
     let prefecture = ok(
         "prefecture",
         match first(values, "prefecture").trim() {

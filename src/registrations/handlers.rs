@@ -128,8 +128,7 @@ async fn render(
         status_label: status_label(&reg.status, lang).to_string(),
         position: pos,
         mode_label: lang.t(reg.mode().label_key()).to_string(),
-        join_url: (confirmed && !seminar.online_url.is_empty())
-            .then(|| seminar.online_url.clone()),
+        join_url: (confirmed && !seminar.online_url.is_empty()).then(|| seminar.online_url.clone()),
         other_modes: if active {
             crate::seminars::mode_options(&other, lang)
         } else {

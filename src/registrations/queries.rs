@@ -55,10 +55,7 @@ pub fn count(c: &mut DbConn, seminar_id: i64, mode: Mode, status: &str) -> Query
 
 /// A registration by id.
 pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Registration> {
-    r::table
-        .find(id)
-        .select(Registration::as_select())
-        .first(c)
+    r::table.find(id).select(Registration::as_select()).first(c)
 }
 
 /// A registration by the token of its personal link.
@@ -98,7 +95,10 @@ pub fn list_for_seminar(c: &mut DbConn, seminar_id: i64) -> QueryResult<Vec<Regi
 
 /// Place on the waitlist of its mode (1 = next), for a waitlisted registration.
 pub fn waitlist_position(c: &mut DbConn, reg: &Registration) -> QueryResult<Option<i64>> {
-    let Some(seq) = reg.waitlist_seq.filter(|_| reg.status == status::WAITLISTED) else {
+    let Some(seq) = reg
+        .waitlist_seq
+        .filter(|_| reg.status == status::WAITLISTED)
+    else {
         return Ok(None);
     };
     r::table
@@ -348,7 +348,9 @@ pub fn staff_promote(
         let reg = find(c, reg_id)?;
         let seminar = find_seminar(c, seminar_id)?;
         if reg.status != status::WAITLISTED {
-            return Err(AppError::Conflict(Message::new("registrations.not_waitlisted")));
+            return Err(AppError::Conflict(Message::new(
+                "registrations.not_waitlisted",
+            )));
         }
         if count(c, seminar_id, reg.mode(), status::CONFIRMED)?
             >= i64::from(seminar.capacity(reg.mode()))

@@ -331,7 +331,8 @@ pub async fn registrations(
 /// The OpenAPI fragment of these endpoints.
 pub fn openapi() -> Value {
     let err = crate::api::error_responses;
-    let id_param = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
+    let id_param =
+        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
     let seminar = json!({"$ref": "#/components/schemas/Seminar"});
     let seats = json!({"type": "object", "properties": {
         "capacity": {"type": "integer"}, "confirmed": {"type": "integer"}, "waitlisted": {"type": "integer"}

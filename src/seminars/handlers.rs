@@ -251,6 +251,13 @@ pub async fn show(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let markup = show_page(&state, &page, path.into_inner(), Vec::new(), FormErrors::new()).await?;
+    let markup = show_page(
+        &state,
+        &page,
+        path.into_inner(),
+        Vec::new(),
+        FormErrors::new(),
+    )
+    .await?;
     Ok(html(markup))
 }

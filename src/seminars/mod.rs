@@ -49,7 +49,10 @@ pub fn routes(r: &mut Router) {
         .post("/api/v1/seminars", api::create)
         .get("/api/v1/seminars/{id:\\d+}", api::show)
         .patch("/api/v1/seminars/{id:\\d+}", api::update)
-        .get("/api/v1/seminars/{id:\\d+}/registrations", api::registrations);
+        .get(
+            "/api/v1/seminars/{id:\\d+}/registrations",
+            api::registrations,
+        );
     crate::registrations::routes(r);
 }
 

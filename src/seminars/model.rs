@@ -224,7 +224,9 @@ impl Seminar {
 
     /// Whether a freed seat may still go to the waitlist at `now`.
     pub fn may_promote(&self, now: NaiveDateTime) -> bool {
-        self.status == status::PUBLISHED && now < self.registration_closes_at && now < self.starts_at
+        self.status == status::PUBLISHED
+            && now < self.registration_closes_at
+            && now < self.starts_at
     }
 
     /// Whether the online attendance code is accepted at `now` (2 h before start to the end).

@@ -190,11 +190,7 @@ pub fn update(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(s::table.find(id))
-        .set((
-            data,
-            s::sequence.eq(s::sequence + 1),
-            s::updated_at.eq(now),
-        ))
+        .set((data, s::sequence.eq(s::sequence + 1), s::updated_at.eq(now)))
         .execute(c)
 }
 

@@ -338,7 +338,14 @@ pub async fn duplicate(
             queries::create(c, &data, false, crate::time::now_utc())
         })
         .await?;
-    audited(&state, &user, "seminar.duplicate", new_id, json!({"from": id})).await?;
+    audited(
+        &state,
+        &user,
+        "seminar.duplicate",
+        new_id,
+        json!({"from": id}),
+    )
+    .await?;
     Ok(see_other(format!("/staff/seminars/{new_id}/edit")))
 }
 

@@ -5,4 +5,5 @@
 mod support;
 
 mod mail;
+mod seminars;
 mod skeleton;
