@@ -14,7 +14,13 @@ use crate::time::rfc3339;
 use crate::web::AppState;
 
 fn seats_json(s: &Seats) -> Value {
-    json!({"capacity": s.capacity, "confirmed": s.confirmed, "waitlisted": s.waitlisted})
+    json!({
+        "capacity": s.capacity,
+        "confirmed": s.confirmed,
+        "waitlisted": s.waitlisted,
+        "cancelled": s.cancelled,
+        "checked_in": s.checked_in,
+    })
 }
 
 /// A seminar as the API shows it (the join URL only to staff).
@@ -71,10 +77,12 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
     let out = state
         .db
         .run(move |c| {
+            let list = queries::list_public(c, &Filter::default(), crate::time::now_utc())?;
+            let all_seats = queries::seats_many(c, &list)?;
             let mut out = Vec::new();
-            for s in queries::list_public(c, &Filter::default(), crate::time::now_utc())? {
-                let seats = queries::seats(c, &s)?;
-                out.push(seminar_json(&s, &seats, &base, false));
+            for s in &list {
+                let seats = all_seats.get(&s.id).cloned().unwrap_or_default();
+                out.push(seminar_json(s, &seats, &base, false));
             }
             Ok::<_, AppError>(out)
         })
@@ -335,7 +343,8 @@ pub fn openapi() -> Value {
         json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
     let seminar = json!({"$ref": "#/components/schemas/Seminar"});
     let seats = json!({"type": "object", "properties": {
-        "capacity": {"type": "integer"}, "confirmed": {"type": "integer"}, "waitlisted": {"type": "integer"}
+        "capacity": {"type": "integer"}, "confirmed": {"type": "integer"}, "waitlisted": {"type": "integer"},
+        "cancelled": {"type": "integer"}, "checked_in": {"type": "integer"}
     }});
     json!({
         "paths": {

@@ -98,9 +98,10 @@ pub async fn list(
             let list = queries::list_public(c, &f, now)?;
             let industries = reference::industries(c, lang)?;
             let prefectures = reference::prefectures(c, lang)?;
+            let all_seats = queries::seats_many(c, &list)?;
             let mut items = Vec::new();
             for s in list {
-                let seats = queries::seats(c, &s)?;
+                let seats = all_seats.get(&s.id).cloned().unwrap_or_default();
                 items.push(SeminarCard {
                     href: format!("/seminars/{}", s.id),
                     title: s.title.clone(),

@@ -111,6 +111,10 @@ pub struct Seats {
     pub confirmed: i64,
     /// Waitlisted registrations.
     pub waitlisted: i64,
+    /// Cancelled registrations.
+    pub cancelled: i64,
+    /// Confirmed registrations checked in.
+    pub checked_in: i64,
 }
 
 impl Seats {
@@ -122,26 +126,52 @@ impl Seats {
 
 /// Seats per mode of a seminar.
 pub fn seats(c: &mut DbConn, seminar: &Seminar) -> QueryResult<HashMap<&'static str, Seats>> {
-    let rows: Vec<(String, String, i64)> = r::table
-        .filter(r::seminar_id.eq(seminar.id))
-        .group_by((r::mode, r::status))
-        .select((r::mode, r::status, diesel::dsl::count_star()))
+    let mut all = seats_many(c, std::slice::from_ref(seminar))?;
+    Ok(all.remove(&seminar.id).unwrap_or_default())
+}
+
+/// Seats per mode of several seminars, in two grouped queries (lists).
+pub fn seats_many(
+    c: &mut DbConn,
+    list: &[Seminar],
+) -> QueryResult<HashMap<i64, HashMap<&'static str, Seats>>> {
+    use crate::registrations::model::status as st;
+    let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
+    let rows: Vec<(i64, String, String, i64)> = r::table
+        .filter(r::seminar_id.eq_any(&ids))
+        .group_by((r::seminar_id, r::mode, r::status))
+        .select((r::seminar_id, r::mode, r::status, diesel::dsl::count_star()))
+        .load(c)?;
+    let present: Vec<(i64, String, i64)> = r::table
+        .filter(r::seminar_id.eq_any(&ids))
+        .filter(r::checked_in_at.is_not_null())
+        .group_by((r::seminar_id, r::mode))
+        .select((r::seminar_id, r::mode, diesel::dsl::count_star()))
         .load(c)?;
     let mut out = HashMap::new();
-    for mode in [Mode::Onsite, Mode::Online] {
-        let n = |st: &str| {
-            rows.iter()
-                .find(|(m, s, _)| m == mode.as_str() && s == st)
-                .map_or(0, |(_, _, n)| *n)
-        };
-        out.insert(
-            mode.as_str(),
-            Seats {
-                capacity: i64::from(seminar.capacity(mode)),
-                confirmed: n(crate::registrations::model::status::CONFIRMED),
-                waitlisted: n(crate::registrations::model::status::WAITLISTED),
-            },
-        );
+    for seminar in list {
+        let mut per_mode = HashMap::new();
+        for mode in [Mode::Onsite, Mode::Online] {
+            let n = |status: &str| {
+                rows.iter()
+                    .find(|(id, m, s, _)| *id == seminar.id && m == mode.as_str() && s == status)
+                    .map_or(0, |(_, _, _, n)| *n)
+            };
+            per_mode.insert(
+                mode.as_str(),
+                Seats {
+                    capacity: i64::from(seminar.capacity(mode)),
+                    confirmed: n(st::CONFIRMED),
+                    waitlisted: n(st::WAITLISTED),
+                    cancelled: n(st::CANCELLED),
+                    checked_in: present
+                        .iter()
+                        .find(|(id, m, _)| *id == seminar.id && m == mode.as_str())
+                        .map_or(0, |(_, _, n)| *n),
+                },
+            );
+        }
+        out.insert(seminar.id, per_mode);
     }
     Ok(out)
 }

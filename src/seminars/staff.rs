@@ -37,9 +37,11 @@ pub async fn list(
     let rows = state
         .db
         .run(move |c| {
+            let list = queries::list_all(c)?;
+            let all_seats = queries::seats_many(c, &list)?;
             let mut rows = Vec::new();
-            for s in queries::list_all(c)? {
-                let seats = queries::seats(c, &s)?;
+            for s in list {
+                let seats = all_seats.get(&s.id).cloned().unwrap_or_default();
                 rows.push(StaffRow {
                     id: s.id,
                     title: s.title.clone(),
