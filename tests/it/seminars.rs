@@ -893,3 +893,157 @@ async fn home_lists_published_upcoming_seminars_and_privacy_erases() {
     let (_, listing) = app.get_text("/seminars").await;
     assert!(listing.contains("中小製造業向け体験型演習"));
 }
+
+#[tokio::test]
+async fn staff_promote_and_cancel_by_hand_without_overbooking() {
+    let app = spawn_app().await;
+    let id = seminar(&app, data("onsite", 1, 0)).await;
+    personal_link(&app, id, "a@example.jp", "onsite").await;
+    personal_link(&app, id, "b@example.jp", "onsite").await;
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let list = regs(&app, id).await;
+    let (a, b) = (list[0].id, list[1].id);
+    let page = format!("/staff/seminars/{id}");
+    // No free seat: staff cannot overbook either.
+    let res = app
+        .post_form_from(&page, &format!("{page}/registrations/{b}/promote"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    let res = app
+        .post_form_from(&page, &format!("{page}/registrations/{a}/cancel"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let list = regs(&app, id).await;
+    assert_eq!(
+        list[1].status, "confirmed",
+        "the waitlisted person got the seat"
+    );
+    let res = app
+        .post_form_from(&page, &format!("{page}/registrations/{b}/explode"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 404);
+    let (_, body) = app
+        .get_text(&format!("{page}?q=b%40example&status=confirmed"))
+        .await;
+    assert!(body.contains("b@example.jp"));
+    assert!(!body.contains("a@example.jp"));
+}
+
+#[tokio::test]
+async fn online_attendees_check_in_with_the_code_during_the_seminar() {
+    let app = spawn_app().await;
+    let mut d = data("online", 0, 10);
+    d.starts_at = now() + Days::hours(1);
+    d.ends_at = now() + Days::hours(3);
+    d.registration_closes_at = now() + Days::minutes(30);
+    let id = seminar(&app, d).await;
+    let link = personal_link(&app, id, "a@example.jp", "online").await;
+    let code: String = app
+        .state
+        .db
+        .run(move |c| s::table.find(id).select(s::attendance_code).first(c))
+        .await
+        .unwrap();
+    let res = app
+        .post_form_from(&link, &format!("{link}/attend"), &[("code", "000000x")])
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res = app
+        .post_form_from(&link, &format!("{link}/attend"), &[("code", &code)])
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(regs(&app, id).await[0].checked_in_at.is_some());
+}
+
+#[tokio::test]
+async fn reminders_go_once_to_confirmed_registrants_the_day_before() {
+    let app = spawn_app().await;
+    let mut d = data("online", 0, 1);
+    d.starts_at = now() + Days::hours(20);
+    d.ends_at = now() + Days::hours(22);
+    d.registration_closes_at = now() + Days::hours(19);
+    let id = seminar(&app, d).await;
+    personal_link(&app, id, "a@example.jp", "online").await;
+    personal_link(&app, id, "b@example.jp", "online").await;
+    app.smtp.wait_for(2, Duration::from_secs(10)).await;
+    let notifier = secunity::registrations::mail::Notifier {
+        mailer: app.state.mailer.clone(),
+        base_url: app.base.clone(),
+    };
+    for _ in 0..2 {
+        let n = notifier.clone();
+        app.state
+            .db
+            .run(move |c| secunity::registrations::reminders::due_reminders(c, &n, now()))
+            .await
+            .unwrap();
+    }
+    let got = app.smtp.wait_for(3, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.smtp.messages().len(), 3);
+    let reminder = got
+        .iter()
+        .find(|m| parsed(m).subject().unwrap().contains("明日のセミナー"))
+        .unwrap();
+    assert_eq!(reminder.rcpt_to, vec!["a@example.jp".to_string()]);
+    assert!(
+        parsed(reminder)
+            .body_text(0)
+            .unwrap()
+            .contains("https://webex.example.jp/join/123")
+    );
+}
+
+#[tokio::test]
+async fn staff_form_refuses_each_bad_field_and_keeps_the_values() {
+    let app = spawn_app().await;
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let base = [
+        ("title", "佐賀 医療・薬局"),
+        ("industry", "medical_pharmacy"),
+        ("prefecture", "41"),
+        ("format", "online"),
+        ("starts_at", "2030-01-20T13:00"),
+        ("ends_at", "2030-01-20T15:00"),
+        ("registration_closes_at", "2030-01-19T17:00"),
+        ("capacity_online", "100"),
+    ];
+    let long = "x".repeat(5000);
+    let bad: Vec<(&str, &str)> = vec![
+        ("title", &long),
+        ("title", "a\r\nb"),
+        ("title", ""),
+        ("industry", "<script>"),
+        ("prefecture", "0"),
+        ("format", "party"),
+        ("starts_at", "tomorrow"),
+        ("ends_at", "2030-01-20T12:00"),
+        ("registration_closes_at", "2030-01-21T10:00"),
+        ("capacity_online", "-5"),
+        ("capacity_online", "0"),
+        ("online_url", "javascript:alert(1)"),
+        ("questions", "[{\"label\":\"x\",\"kind\":\"essay\"}]"),
+        ("hosts", "名前\u{0}byte"),
+    ];
+    for (field, value) in bad {
+        let mut f: Vec<(&str, &str)> = base.iter().filter(|(k, _)| *k != field).copied().collect();
+        f.push((field, value));
+        let res = app
+            .post_form_from("/staff/seminars/new", "/staff/seminars/new", &f)
+            .await;
+        assert_eq!(res.status().as_u16(), 422, "{field}={value:?}");
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains(&format!("href=\"#f-{field}\"")),
+            "{field}: no message"
+        );
+        assert!(body.contains("佐賀 医療・薬局") || field == "title");
+    }
+    let n: i64 = app
+        .state
+        .db
+        .run(|c| s::table.count().get_result(c))
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
