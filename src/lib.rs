@@ -114,8 +114,9 @@ impl Workers {
     /// Starts the background workers (the mail sender) on the current tokio runtime.
     pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
-        let sender = mail::worker::Sender::from_config(config, db)?;
-        let tasks = vec![tokio::spawn(sender.run(watch))];
+        let sender = mail::worker::Sender::from_config(config, db.clone())?;
+        let reminders = registrations::reminders::run_reminders(config, db, watch.clone());
+        let tasks = vec![tokio::spawn(sender.run(watch)), tokio::spawn(reminders)];
         Ok(Self { shutdown, tasks })
     }
 

@@ -43,3 +43,37 @@ pub fn due_reminders(
     }
     Ok(n)
 }
+
+/// How often the reminder worker looks for due reminders.
+const REMINDER_INTERVAL: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// The reminder worker: every five minutes queues the reminders that are due, until `stop`
+/// turns true. Started with the other workers by `secunity serve` and `secunity worker`.
+pub fn run_reminders(
+    config: &crate::config::Config,
+    db: crate::db::Db,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let notifier = Notifier {
+        mailer: crate::mail::Mailer::new(config),
+        base_url: config.base_url.trim_end_matches('/').to_string(),
+    };
+    async move {
+        loop {
+            let n = notifier.clone();
+            if let Err(e) = db
+                .run(move |c| due_reminders(c, &n, crate::time::now_utc()))
+                .await
+            {
+                tracing::warn!(error = %e, "reminders failed; trying again later");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(REMINDER_INTERVAL) => {}
+                _ = stop.changed() => return,
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
+    }
+}
