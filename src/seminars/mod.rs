@@ -37,6 +37,7 @@ pub fn routes(r: &mut Router) {
         .post("/staff/seminars/{id:\\d+}/publish", staff::publish)
         .post("/staff/seminars/{id:\\d+}/cancel", staff::cancel)
         .post("/staff/seminars/{id:\\d+}/duplicate", staff::duplicate)
+        .post("/staff/seminars/{id:\\d+}/message", staff::message)
         .get(
             "/staff/seminars/{id:\\d+}/registrations.csv",
             crate::registrations::export::csv,

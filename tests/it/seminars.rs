@@ -1047,3 +1047,54 @@ async fn staff_form_refuses_each_bad_field_and_keeps_the_values() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+#[tokio::test]
+async fn staff_message_goes_to_the_chosen_audience_only() {
+    let app = spawn_app().await;
+    let id = seminar(&app, data("onsite", 1, 0)).await;
+    personal_link(&app, id, "a@example.jp", "onsite").await;
+    personal_link(&app, id, "b@example.jp", "onsite").await;
+    app.smtp.wait_for(2, Duration::from_secs(10)).await;
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let page = format!("/staff/seminars/{id}");
+    let res = app
+        .post_form_from(
+            &page,
+            &format!("{page}/message"),
+            &[("audience", "everyone"), ("subject", "x"), ("body", "y")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res = app
+        .post_form_from(
+            &page,
+            &format!("{page}/message"),
+            &[
+                ("audience", "confirmed"),
+                ("subject", "a\r\nBcc: x@y.z"),
+                ("body", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res = app
+        .post_form_from(
+            &page,
+            &format!("{page}/message"),
+            &[
+                ("audience", "confirmed"),
+                ("subject", "会場のご案内"),
+                ("body", "受付は12:30からです。"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let got = app.smtp.wait_for(3, Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.smtp.messages().len(), 3);
+    let msg = got
+        .iter()
+        .find(|m| parsed(m).subject().unwrap().contains("会場のご案内"))
+        .unwrap();
+    assert_eq!(msg.rcpt_to, vec!["a@example.jp".to_string()]);
+}

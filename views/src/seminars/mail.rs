@@ -133,3 +133,26 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
         html,
     }
 }
+
+/// A message from staff to the registrants of a seminar.
+pub fn staff_message(lang: Lang, name: &str, title: &str, subject: &str, body: &str) -> MailBody {
+    let greeting = lang.tf("seminars.mail_greeting", &[("name", name)]);
+    let subject = lang.tf(
+        "seminars.message_mail_subject",
+        &[("title", title), ("subject", subject)],
+    );
+    let text = format!("{greeting}\n\n{body}\n\n-- \n{}\n", lang.t("site.org_full"));
+    let html = html! {
+        p { (greeting) }
+        @for para in body.split("\n\n") {
+            p { @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) } }
+        }
+        p { "-- " br; (lang.t("site.org_full")) }
+    }
+    .into_string();
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}

@@ -208,6 +208,8 @@ pub struct RegistrationsView {
     pub statuses: Options,
     /// A message after an action.
     pub flash: Option<String>,
+    /// Audiences of a message to registrants.
+    pub audiences: Options,
 }
 
 /// `GET /staff/seminars/{id}`.
@@ -233,6 +235,16 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                     (ctx.csrf_field())
                     input type="hidden" name="confirm" value="1";
                     button.button.button-danger type="submit" { (ctx.t("seminars.cancel_seminar")) }
+                }
+            }
+            details.message-form {
+                summary { (ctx.t("seminars.message_title")) }
+                form method="post" action={ (base) "/message" } {
+                    (ctx.csrf_field())
+                    (select(ctx, Field::new("audience", ctx.t("seminars.message_audience"), &none).required(), &v.audiences, ""))
+                    (input(ctx, Field::new("subject", ctx.t("seminars.message_subject"), &none).required(), "text", ""))
+                    (textarea(ctx, Field::new("body", ctx.t("seminars.message_body"), &none).required(), "", 6))
+                    button.button type="submit" { (ctx.t("seminars.message_send")) }
                 }
             }
             form.filters method="get" action=(base) role="search" {
