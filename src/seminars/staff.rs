@@ -49,12 +49,24 @@ pub async fn list(
                     status: s.status.clone(),
                     status_label: super::status_label(&s.status, lang).to_string(),
                     seats: super::seats_text(&s, &seats, lang),
+                    turnout: turnout(&seats),
                 });
             }
             Ok::<_, AppError>(rows)
         })
         .await?;
     Ok(html(views::seminars::staff::list(&page, &rows, None)))
+}
+
+/// Checked in ÷ confirmed over both modes: 「18 / 20 (90%)」.
+fn turnout(seats: &std::collections::HashMap<&'static str, super::queries::Seats>) -> String {
+    let (present, confirmed) = seats
+        .values()
+        .fold((0, 0), |(p, c), s| (p + s.checked_in, c + s.confirmed));
+    if confirmed == 0 {
+        return "–".into();
+    }
+    format!("{present} / {confirmed} ({}%)", present * 100 / confirmed)
 }
 
 fn pairs(f: &SeminarForm) -> Vec<(&'static str, String)> {

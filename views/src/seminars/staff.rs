@@ -26,6 +26,8 @@ pub struct StaffRow {
     pub status_label: String,
     /// Seats summary.
     pub seats: String,
+    /// Checked in ÷ confirmed, e.g. 「18 / 20(90%)」.
+    pub turnout: String,
 }
 
 fn post_button(ctx: &PageCtx, action: &str, label: &str, class: &str) -> Markup {
@@ -57,6 +59,7 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], flash: Option<&str>) -> Markup {
                         th { (ctx.t("seminars.when")) }
                         th { (ctx.t("seminars.status")) }
                         th { (ctx.t("seminars.seats")) }
+                        th { (ctx.t("seminars.turnout")) }
                         th { (ctx.t("seminars.actions")) }
                     } }
                     tbody {
@@ -66,6 +69,7 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], flash: Option<&str>) -> Markup {
                                 td { (r.when) }
                                 td { (r.status_label) }
                                 td { (r.seats) }
+                                td { (r.turnout) }
                                 td {
                                     a href={ "/staff/seminars/" (r.id) "/edit" } { (ctx.t("seminars.edit")) }
                                     " "
