@@ -30,17 +30,18 @@ pub enum Registered {
     Existing(Registration),
 }
 
-/// Locks the seminar's row against other writers until the transaction ends (PostgreSQL;
-/// on SQLite the immediate transaction holds the database's write lock already).
-pub fn lock_seminar(c: &mut DbConn, id: i64) -> QueryResult<()> {
-    if let DbConn::Pg(pg) = c {
-        seminars::table
+/// Loads a seminar and locks its row against other writers until the transaction ends
+/// (PostgreSQL: `SELECT ... FOR UPDATE`, one round trip; on SQLite the immediate transaction
+/// holds the database's write lock already).
+pub fn lock_seminar(c: &mut DbConn, id: i64) -> QueryResult<Seminar> {
+    match c {
+        DbConn::Pg(pg) => seminars::table
             .find(id)
-            .select(seminars::id)
+            .select(Seminar::as_select())
             .for_update()
-            .first::<i64>(pg)?;
+            .first(pg),
+        DbConn::Sqlite(_) => find_seminar(c, id),
     }
-    Ok(())
 }
 
 /// How many registrations of a mode have a status.
@@ -148,8 +149,7 @@ pub fn register(
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
     c.write_transaction(|c| {
-        lock_seminar(c, seminar_id)?;
-        let seminar = find_seminar(c, seminar_id)?;
+        let seminar = lock_seminar(c, seminar_id)?;
         if !seminar.is_open(now) {
             return Err(closed());
         }
@@ -180,7 +180,7 @@ pub fn register(
             r::lang.eq(&who.lang),
             r::updated_at.eq(now),
         );
-        let id = match existing {
+        let id = match &existing {
             // Someone who cancelled registers again: the same row, taken up afresh.
             Some(old) => {
                 diesel::update(r::table.find(old.id))
@@ -198,7 +198,27 @@ pub fn register(
                 .returning(r::id)
                 .get_result(c)?,
         };
-        let reg = find(c, id)?;
+        // Built from what was just written rather than read back: one round trip less while
+        // the seminar is locked.
+        let reg = Registration {
+            id,
+            seminar_id,
+            name: who.name.clone(),
+            company: who.company.clone(),
+            email: existing.as_ref().map_or_else(|| who.email.clone(), |o| o.email.clone()),
+            prefecture: who.prefecture,
+            industry: who.industry.clone(),
+            employee_band: who.employee_band.clone(),
+            mode: who.mode.as_str().to_string(),
+            answers: who.answers.clone(),
+            status: state.to_string(),
+            waitlist_seq: seq,
+            checked_in_at: None,
+            token_hash: hash,
+            lang: who.lang.clone(),
+            created_at: existing.as_ref().map_or(now, |o| o.created_at),
+            updated_at: now,
+        };
         let notice = if state == status::CONFIRMED {
             Notice::Confirmed
         } else {
@@ -270,12 +290,11 @@ pub fn cancel(
 ) -> Result<Registration, AppError> {
     let seminar_id = find(c, reg_id)?.seminar_id;
     c.write_transaction(|c| {
-        lock_seminar(c, seminar_id)?;
+        let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;
         if reg.status == status::CANCELLED {
             return Ok(reg);
         }
-        let seminar = find_seminar(c, seminar_id)?;
         diesel::update(r::table.find(reg.id))
             .set((
                 r::status.eq(status::CANCELLED),
@@ -303,9 +322,8 @@ pub fn change_mode(
 ) -> Result<Registration, AppError> {
     let seminar_id = find(c, reg_id)?.seminar_id;
     c.write_transaction(|c| {
-        lock_seminar(c, seminar_id)?;
+        let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;
-        let seminar = find_seminar(c, seminar_id)?;
         if reg.status == status::CANCELLED || !seminar.is_open(now) {
             return Err(closed());
         }
@@ -344,9 +362,8 @@ pub fn staff_promote(
 ) -> Result<Registration, AppError> {
     let seminar_id = find(c, reg_id)?.seminar_id;
     c.write_transaction(|c| {
-        lock_seminar(c, seminar_id)?;
+        let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;
-        let seminar = find_seminar(c, seminar_id)?;
         if reg.status != status::WAITLISTED {
             return Err(AppError::Conflict(Message::new(
                 "registrations.not_waitlisted",
@@ -382,8 +399,7 @@ pub fn cancel_seminar(
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     c.write_transaction(|c| {
-        lock_seminar(c, seminar_id)?;
-        let seminar = find_seminar(c, seminar_id)?;
+        let seminar = lock_seminar(c, seminar_id)?;
         if seminar.status == crate::seminars::model::status::CANCELLED {
             return Ok(0);
         }
