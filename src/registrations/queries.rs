@@ -205,7 +205,9 @@ pub fn register(
             seminar_id,
             name: who.name.clone(),
             company: who.company.clone(),
-            email: existing.as_ref().map_or_else(|| who.email.clone(), |o| o.email.clone()),
+            email: existing
+                .as_ref()
+                .map_or_else(|| who.email.clone(), |o| o.email.clone()),
             prefecture: who.prefecture,
             industry: who.industry.clone(),
             employee_band: who.employee_band.clone(),

@@ -1098,3 +1098,71 @@ async fn staff_message_goes_to_the_chosen_audience_only() {
         .unwrap();
     assert_eq!(msg.rcpt_to, vec!["a@example.jp".to_string()]);
 }
+
+#[tokio::test]
+async fn the_list_filters_by_industry_prefecture_format_and_month_and_keeps_an_archive() {
+    let app = spawn_app().await;
+    let mut a = data("online", 0, 10);
+    a.title = "福岡 機械・金属".into();
+    a.industry = "machinery_metal".into();
+    let start = secunity::time::parse_local_input("2031-03-10T13:00").unwrap();
+    a.starts_at = start;
+    a.ends_at = start + Days::hours(2);
+    a.registration_closes_at = start - Days::days(1);
+    seminar(&app, a).await;
+    let mut b = data("onsite", 10, 0);
+    b.title = "大分 宇宙産業".into();
+    b.industry = "space".into();
+    b.prefecture = 44;
+    seminar(&app, b).await;
+    let mut past = data("online", 0, 10);
+    past.title = "過去の演習".into();
+    past.starts_at = now() - Days::days(30);
+    past.ends_at = now() - Days::days(30) + Days::hours(2);
+    past.registration_closes_at = now() - Days::days(31);
+    seminar(&app, past).await;
+    let mut draft = data("online", 0, 10);
+    draft.title = "下書きのセミナー".into();
+    app.state
+        .db
+        .run(move |c| sq::create(c, &draft, false, now()))
+        .await
+        .unwrap();
+    let titles = |body: &str| {
+        [
+            "福岡 機械・金属",
+            "大分 宇宙産業",
+            "過去の演習",
+            "下書きのセミナー",
+        ]
+        .iter()
+        .filter(|t| body.contains(*t))
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+    };
+    let (_, all) = app.get_text("/seminars").await;
+    assert_eq!(titles(&all), vec!["福岡 機械・金属", "大分 宇宙産業"]);
+    assert!(all.contains("オンライン 残り10席"));
+    assert_eq!(
+        titles(&app.get_text("/seminars?industry=space").await.1),
+        vec!["大分 宇宙産業"]
+    );
+    assert_eq!(
+        titles(&app.get_text("/seminars?prefecture=40").await.1),
+        vec!["福岡 機械・金属"]
+    );
+    assert_eq!(
+        titles(&app.get_text("/seminars?format=onsite").await.1),
+        vec!["大分 宇宙産業"]
+    );
+    assert_eq!(
+        titles(&app.get_text("/seminars?month=2031-03").await.1),
+        vec!["福岡 機械・金属"]
+    );
+    assert_eq!(
+        titles(&app.get_text("/seminars?archive=1").await.1),
+        vec!["過去の演習"]
+    );
+    let (_, en) = app.get_text("/seminars?industry=space&lang=en").await;
+    assert!(en.contains("大分 宇宙産業"));
+}
