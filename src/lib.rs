@@ -12,7 +12,9 @@ pub mod db;
 pub mod error;
 pub mod mail;
 pub mod reference;
+pub mod registrations;
 pub mod schema;
+pub mod seminars;
 pub mod time;
 pub mod tokens;
 pub mod validate;
@@ -89,6 +91,7 @@ fn register(r: &mut Router) {
         .get("/api/openapi.json", api::openapi_json);
     accounts::routes(r);
     mail::routes(r);
+    seminars::routes(r);
 }
 
 /// What every feature holds about an email address ("My data"), keyed by feature.
@@ -127,8 +130,10 @@ impl Workers {
     pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
         let sender = mail::worker::Sender::from_config(config, db.clone())?;
+        let reminders = registrations::reminders::run_reminders(config, db.clone(), watch.clone());
         let tasks = vec![
             tokio::spawn(sender.run(watch.clone())),
+            tokio::spawn(reminders),
             tokio::spawn(maintenance(db, watch)),
         ];
         Ok(Self { shutdown, tasks })

@@ -210,6 +210,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Seminars.
+    seminars (id) {
+        id -> BigInt,
+        title -> Text,
+        summary -> Text,
+        body_md -> Text,
+        industry -> Text,
+        prefecture -> Integer,
+        format -> Text,
+        venue -> Text,
+        address -> Text,
+        online_url -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        registration_opens_at -> Nullable<Timestamp>,
+        registration_closes_at -> Timestamp,
+        capacity_onsite -> Integer,
+        capacity_online -> Integer,
+        hosts -> Text,
+        cohosts -> Text,
+        speakers -> Text,
+        fee -> Text,
+        status -> Text,
+        sequence -> Integer,
+        questions -> Text,
+        attendance_code -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Registrations for seminars.
+    registrations (id) {
+        id -> BigInt,
+        seminar_id -> BigInt,
+        name -> Text,
+        company -> Text,
+        email -> Text,
+        prefecture -> Nullable<Integer>,
+        industry -> Text,
+        employee_band -> Nullable<Text>,
+        mode -> Text,
+        answers -> Text,
+        status -> Text,
+        waitlist_seq -> Nullable<BigInt>,
+        checked_in_at -> Nullable<Timestamp>,
+        token_hash -> Text,
+        lang -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(service_categories -> service_category_groups (group_code));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -217,6 +272,7 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(oauth_identities -> users (user_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
+diesel::joinable!(registrations -> seminars (seminar_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     prefectures,
@@ -235,4 +291,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     invitations,
     audit_log,
+    seminars,
+    registrations,
 );

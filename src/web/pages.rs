@@ -6,11 +6,14 @@ use serde_json::json;
 use super::AppState;
 use super::ctx::{Page, html};
 
-/// `GET /`.
-pub async fn home(page: Page) -> HttpResponse {
+/// `GET /`: the next published seminars come from [`crate::seminars::home_upcoming`].
+pub async fn home(page: Page, state: web::Data<AppState>) -> HttpResponse {
+    let upcoming = crate::seminars::home_upcoming(&state, page.lang)
+        .await
+        .unwrap_or_default();
     html(views::pages::home::home(
         &page,
-        &views::pages::home::HomeView::default(),
+        &views::pages::home::HomeView { upcoming },
     ))
 }
 

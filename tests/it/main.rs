@@ -8,4 +8,5 @@ mod accounts;
 mod bad_input;
 mod bench;
 mod mail;
+mod seminars;
 mod skeleton;

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod layout;
 pub mod mail;
 pub mod pages;
+pub mod seminars;
 pub mod staff;
 
 pub use i18n::Lang;

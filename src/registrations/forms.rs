@@ -1,0 +1,232 @@
+//! The public registration form and its validation into a [`NewRegistrant`].
+
+use std::collections::BTreeMap;
+
+use views::Lang;
+use views::forms::FormErrors;
+
+use super::model::NewRegistrant;
+use crate::seminars::model::{Mode, Question, QuestionKind};
+use crate::validate::{self, Invalid};
+
+/// What the form is checked against.
+#[derive(Debug, Clone)]
+pub struct FormRules {
+    /// The modes the seminar offers.
+    pub modes: Vec<Mode>,
+    /// Its extra questions.
+    pub questions: Vec<Question>,
+    /// Known industry codes.
+    pub industries: Vec<String>,
+    /// Known employee band codes.
+    pub bands: Vec<String>,
+}
+
+fn first<'a>(values: &'a [(String, String)], name: &str) -> &'a str {
+    values
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn choice_error() -> Invalid {
+    Invalid {
+        key: "form.invalid_choice",
+        args: Vec::new(),
+    }
+}
+
+fn required_error() -> Invalid {
+    Invalid {
+        key: "form.required_field",
+        args: Vec::new(),
+    }
+}
+
+fn optional_code(value: &str, known: &[String]) -> Result<Option<String>, Invalid> {
+    let value = value.trim();
+    if value.is_empty() {
+        Ok(None)
+    } else if known.iter().any(|k| k == value) {
+        Ok(Some(value.to_string()))
+    } else {
+        Err(choice_error())
+    }
+}
+
+/// Checks the submitted values; every field's error is reported in `lang`.
+pub fn parse(
+    values: &[(String, String)],
+    rules: &FormRules,
+    lang: Lang,
+) -> Result<NewRegistrant, FormErrors> {
+    let mut errors = FormErrors::new();
+    let mut ok = |field: &str, r: Result<String, Invalid>| match r {
+        Ok(v) => v,
+        Err(e) => {
+            errors.add(field, e.message(lang));
+            String::new()
+        }
+    };
+    let name = ok("name", validate::line(first(values, "name"), true, 100));
+    let email = ok("email", validate::email(first(values, "email")));
+    let company = ok(
+        "company",
+        validate::line(first(values, "company"), false, 200),
+    );
+    let prefecture = ok(
+        "prefecture",
+        match first(values, "prefecture").trim() {
+            "" => Err(required_error()),
+            p => p
+                .parse::<i32>()
+                .ok()
+                .filter(|p| (1..=47).contains(p))
+                .map(|p| p.to_string())
+                .ok_or_else(choice_error),
+        },
+    );
+    let industry = ok(
+        "industry",
+        optional_code(first(values, "industry"), &rules.industries).map(Option::unwrap_or_default),
+    );
+    let band = ok(
+        "employees",
+        optional_code(first(values, "employees"), &rules.bands).map(Option::unwrap_or_default),
+    );
+    let mode_text = first(values, "mode").trim();
+    let mode = Mode::parse(mode_text).filter(|m| rules.modes.contains(m));
+    if mode.is_none() {
+        let e = if mode_text.is_empty() {
+            required_error()
+        } else {
+            choice_error()
+        };
+        errors.add("mode", e.message(lang));
+    }
+    if first(values, "consent") != "1" {
+        errors.add("consent", lang.t("seminars.err_consent"));
+    }
+    let mut answers = BTreeMap::new();
+    for (i, q) in rules.questions.iter().enumerate() {
+        let name = format!("q_{i}");
+        let given: Vec<&str> = values
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        let answer = match q.kind {
+            QuestionKind::Short => validate::line(given.first().copied().unwrap_or(""), false, 500)
+                .map(serde_json::Value::from),
+            QuestionKind::Long => validate::text(given.first().copied().unwrap_or(""), false, 4000)
+                .map(serde_json::Value::from),
+            QuestionKind::Single => match given.first() {
+                None => Ok(serde_json::Value::from("")),
+                Some(v) if q.options.iter().any(|o| o == v) && given.len() == 1 => {
+                    Ok(serde_json::Value::from(*v))
+                }
+                Some(_) => Err(choice_error()),
+            },
+            QuestionKind::Multiple => {
+                if given.iter().all(|v| q.options.iter().any(|o| o == v)) {
+                    Ok(serde_json::Value::from(
+                        given.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+                    ))
+                } else {
+                    Err(choice_error())
+                }
+            }
+        };
+        match answer {
+            Ok(v) => {
+                let empty = v.as_str() == Some("") || v.as_array().is_some_and(|a| a.is_empty());
+                if empty && q.required {
+                    errors.add(&name, required_error().message(lang));
+                }
+                answers.insert(name, v);
+            }
+            Err(e) => errors.add(&name, e.message(lang)),
+        }
+    }
+    match (errors.is_empty(), mode) {
+        (true, Some(mode)) => Ok(NewRegistrant {
+            name,
+            company,
+            email,
+            prefecture: prefecture.parse().ok(),
+            industry,
+            employee_band: (!band.is_empty()).then_some(band),
+            mode,
+            answers: serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into()),
+            lang: lang.code().to_string(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> FormRules {
+        FormRules {
+            modes: vec![Mode::Onsite, Mode::Online],
+            questions: vec![Question {
+                label: "関心".into(),
+                kind: QuestionKind::Multiple,
+                required: true,
+                options: vec!["EDR".into(), "UTM".into()],
+            }],
+            industries: vec!["manufacturing".into()],
+            bands: vec!["1-5".into()],
+        }
+    }
+
+    fn v(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_form_parses() {
+        let r = parse(
+            &v(&[
+                ("name", "九州 太郎"),
+                ("email", "Taro@Example.JP"),
+                ("prefecture", "40"),
+                ("industry", "manufacturing"),
+                ("mode", "online"),
+                ("consent", "1"),
+                ("q_0", "EDR"),
+                ("q_0", "UTM"),
+            ]),
+            &rules(),
+            Lang::Ja,
+        )
+        .unwrap();
+        assert_eq!(r.email, "taro@example.jp");
+        assert_eq!(r.answers, r#"{"q_0":["EDR","UTM"]}"#);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let errors = parse(
+            &v(&[
+                ("name", "a\r\nBcc: x@y.z"),
+                ("email", "not-an-email"),
+                ("prefecture", "99"),
+                ("mode", "teleport"),
+                ("q_0", "<script>"),
+            ]),
+            &rules(),
+            Lang::Ja,
+        )
+        .unwrap_err();
+        for f in ["name", "email", "prefecture", "mode", "consent", "q_0"] {
+            assert!(errors.get(f).is_some(), "{f}");
+        }
+    }
+}

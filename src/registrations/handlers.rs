@@ -1,0 +1,314 @@
+//! The public registration handlers: the form's POST and the registrant's own page.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use views::components::Tone;
+use views::seminars::public::RegistrationPage;
+
+use diesel::prelude::*;
+
+use super::forms::{self, FormRules};
+use super::mail::Notifier;
+use super::model::{Registration, status};
+use super::queries::{self, Registered};
+use crate::error::{AppError, Message};
+use crate::seminars::model::Mode;
+use crate::seminars::queries as seminar_queries;
+use crate::web::AppState;
+use crate::web::ctx::{Page, html, html_status};
+
+/// `POST /seminars/{id}/registrations`: validates, then registers in one serialized
+/// transaction; a new registration goes to its personal page, an existing one is reported.
+pub async fn register(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    state.limits.check_ip(&req, "register")?;
+    let id = path.into_inner();
+    let values = form.into_inner();
+    let rules = state
+        .db
+        .run(move |c| {
+            let s = seminar_queries::find_public(c, id)?;
+            Ok::<_, AppError>(FormRules {
+                modes: s.format().modes().to_vec(),
+                questions: s.questions(),
+                industries: seminar_queries::industry_codes(c)?,
+                bands: crate::schema::employee_bands::table
+                    .select(crate::schema::employee_bands::code)
+                    .load(c)?,
+            })
+        })
+        .await?;
+    let who = match forms::parse(&values, &rules, page.lang) {
+        Ok(who) => who,
+        Err(errors) => {
+            let kept: Vec<(String, String)> = values
+                .into_iter()
+                .filter(|(k, _)| k != "csrf_token")
+                .collect();
+            let markup =
+                crate::seminars::handlers::show_page(&state, &page, id, kept, errors).await?;
+            return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
+        }
+    };
+    let notifier = Notifier::of(&state);
+    let outcome = state
+        .db
+        .run(move |c| queries::register(c, &notifier, id, &who, crate::time::now_utc()))
+        .await?;
+    Ok(match outcome {
+        Registered::New(_, token) => HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/registrations/{token}")))
+            .finish(),
+        Registered::Existing(reg) => {
+            let title = state
+                .db
+                .run(move |c| seminar_queries::find(c, reg.seminar_id))
+                .await?
+                .title;
+            html(views::seminars::public::already_registered(
+                &page,
+                &title,
+                &format!("/seminars/{id}"),
+            ))
+        }
+    })
+}
+
+async fn by_token(state: &AppState, token: String) -> Result<Registration, AppError> {
+    state
+        .db
+        .run(move |c| queries::find_by_token(c, &token))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Renders the registrant's page with an optional message.
+async fn render(
+    state: &AppState,
+    page: &Page,
+    token: &str,
+    reg: Registration,
+    flash: Option<(Tone, String)>,
+    code: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let now = crate::time::now_utc();
+    let (seminar, pos, reg) = state
+        .db
+        .run(move |c| {
+            let s = seminar_queries::find(c, reg.seminar_id)?;
+            let p = queries::waitlist_position(c, &reg)?;
+            Ok::<_, AppError>((s, p, reg))
+        })
+        .await?;
+    let active = reg.status != status::CANCELLED && seminar.is_open(now);
+    let confirmed = reg.status == status::CONFIRMED;
+    let other: Vec<Mode> = seminar
+        .format()
+        .modes()
+        .iter()
+        .copied()
+        .filter(|m| *m != reg.mode())
+        .collect();
+    let view = RegistrationPage {
+        base: format!("/registrations/{token}"),
+        title: seminar.title.clone(),
+        seminar_href: format!("/seminars/{}", seminar.id),
+        when: crate::time::format_span(seminar.starts_at, seminar.ends_at, lang),
+        place: crate::seminars::place_text(&seminar, lang),
+        name: reg.name.clone(),
+        status: reg.status.clone(),
+        status_label: status_label(&reg.status, lang).to_string(),
+        position: pos,
+        mode_label: lang.t(reg.mode().label_key()).to_string(),
+        join_url: (confirmed && !seminar.online_url.is_empty()).then(|| seminar.online_url.clone()),
+        other_modes: if active {
+            crate::seminars::mode_options(&other, lang)
+        } else {
+            Vec::new()
+        },
+        can_cancel: reg.status != status::CANCELLED && now < seminar.starts_at,
+        attendance: confirmed && reg.mode() == Mode::Online && seminar.attendance_window(now),
+        checked_in: reg.checked_in_at.is_some(),
+        flash,
+    };
+    Ok(html_status(
+        code,
+        views::seminars::public::registration(page, &view),
+    ))
+}
+
+/// The label of a registration status.
+pub fn status_label(s: &str, lang: views::Lang) -> &'static str {
+    match s {
+        status::CONFIRMED => lang.t("seminars.reg_confirmed"),
+        status::WAITLISTED => lang.t("seminars.reg_waitlisted"),
+        _ => lang.t("seminars.reg_cancelled"),
+    }
+}
+
+/// `GET /registrations/{token}`.
+pub async fn page(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let reg = by_token(&state, token.clone()).await?;
+    render(&state, &page, &token, reg, None, StatusCode::OK).await
+}
+
+/// Body of the cancel form.
+#[derive(Debug, Deserialize)]
+pub struct CancelForm {
+    /// Must be `1`.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// `POST /registrations/{token}/cancel` (with `confirm=1`).
+pub async fn cancel(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<CancelForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let reg = by_token(&state, token.clone()).await?;
+    if form.confirm != "1" {
+        let msg = page.t("seminars.err_confirm").to_string();
+        return render(
+            &state,
+            &page,
+            &token,
+            reg,
+            Some((Tone::Error, msg)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let notifier = Notifier::of(&state);
+    let id = reg.id;
+    let seminar = state
+        .db
+        .run(move |c| seminar_queries::find(c, reg.seminar_id))
+        .await?;
+    if crate::time::now_utc() >= seminar.starts_at {
+        return Err(AppError::Conflict(Message::new("registrations.closed")));
+    }
+    let reg = state
+        .db
+        .run(move |c| queries::cancel(c, &notifier, id, crate::time::now_utc()))
+        .await?;
+    let msg = page.t("seminars.cancelled_done").to_string();
+    render(
+        &state,
+        &page,
+        &token,
+        reg,
+        Some((Tone::Success, msg)),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Body of the mode form.
+#[derive(Debug, Deserialize)]
+pub struct ModeForm {
+    /// onsite or online.
+    #[serde(default)]
+    pub mode: String,
+}
+
+/// `POST /registrations/{token}/mode`.
+pub async fn change_mode(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<ModeForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let reg = by_token(&state, token.clone()).await?;
+    let Some(mode) = Mode::parse(form.mode.trim()) else {
+        let msg = page.t("form.invalid_choice").to_string();
+        return render(
+            &state,
+            &page,
+            &token,
+            reg,
+            Some((Tone::Error, msg)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let notifier = Notifier::of(&state);
+    let id = reg.id;
+    let reg = state
+        .db
+        .run(move |c| queries::change_mode(c, &notifier, id, mode, crate::time::now_utc()))
+        .await?;
+    let msg = page.t("seminars.mode_changed").to_string();
+    render(
+        &state,
+        &page,
+        &token,
+        reg,
+        Some((Tone::Success, msg)),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Body of the attendance form.
+#[derive(Debug, Deserialize)]
+pub struct AttendForm {
+    /// The code announced during the seminar.
+    #[serde(default)]
+    pub code: String,
+}
+
+/// `POST /registrations/{token}/attend`: an online attendee checks in with the code.
+pub async fn attend(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<AttendForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let reg = by_token(&state, token.clone()).await?;
+    let code = form.code.trim().to_string();
+    let id = reg.id;
+    let seminar_id = reg.seminar_id;
+    let ok = state
+        .db
+        .run(move |c| {
+            let s = seminar_queries::find(c, seminar_id)?;
+            let now = crate::time::now_utc();
+            if s.attendance_window(now) && !code.is_empty() && code == s.attendance_code {
+                queries::check_in(c, id, now)
+            } else {
+                Ok(false)
+            }
+        })
+        .await?;
+    let reg = by_token(&state, token.clone()).await?;
+    let (flash, code) = if ok {
+        (
+            (Tone::Success, page.t("seminars.attended").to_string()),
+            StatusCode::OK,
+        )
+    } else {
+        (
+            (Tone::Error, page.t("seminars.err_code").to_string()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    render(&state, &page, &token, reg, Some(flash), code).await
+}

@@ -1,0 +1,21 @@
+//! Registrations for seminars: the public form, seats per mode, the waitlist, cancellation,
+//! the registrant's own page, check-in, the staff export and personal data.
+
+pub mod export;
+pub mod forms;
+pub mod handlers;
+pub mod mail;
+pub mod model;
+pub mod privacy;
+pub mod queries;
+pub mod reminders;
+
+use crate::web::router::Router;
+
+/// The routes of the registrant's own page (the form's POST is with the seminar routes).
+pub fn routes(r: &mut Router) {
+    r.get("/registrations/{token}", handlers::page)
+        .post("/registrations/{token}/cancel", handlers::cancel)
+        .post("/registrations/{token}/mode", handlers::change_mode)
+        .post("/registrations/{token}/attend", handlers::attend);
+}

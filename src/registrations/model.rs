@@ -1,0 +1,94 @@
+//! The registration record.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::schema::registrations;
+use crate::seminars::model::Mode;
+
+/// Status names as stored.
+pub mod status {
+    /// Has a seat.
+    pub const CONFIRMED: &str = "confirmed";
+    /// Waiting for a seat of its mode.
+    pub const WAITLISTED: &str = "waitlisted";
+    /// Cancelled by the person, by staff, or with the seminar.
+    pub const CANCELLED: &str = "cancelled";
+}
+
+/// A registration as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = registrations)]
+pub struct Registration {
+    /// Id.
+    pub id: i64,
+    /// The seminar.
+    pub seminar_id: i64,
+    /// Name.
+    pub name: String,
+    /// Company or organisation.
+    pub company: String,
+    /// Email (lower-case).
+    pub email: String,
+    /// Prefecture code.
+    pub prefecture: Option<i32>,
+    /// Industry code or text.
+    pub industry: String,
+    /// Employee band code.
+    pub employee_band: Option<String>,
+    /// onsite or online.
+    pub mode: String,
+    /// Answers to the extra questions, JSON object.
+    pub answers: String,
+    /// confirmed, waitlisted, cancelled.
+    pub status: String,
+    /// Order on the waitlist.
+    pub waitlist_seq: Option<i64>,
+    /// When checked in.
+    pub checked_in_at: Option<NaiveDateTime>,
+    /// Hash of the personal link's token.
+    #[serde(skip)]
+    pub token_hash: String,
+    /// Language of mails.
+    pub lang: String,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+    /// Last changed (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+impl Registration {
+    /// The mode (onsite when unknown, which the CHECK forbids).
+    pub fn mode(&self) -> Mode {
+        Mode::parse(&self.mode).unwrap_or(Mode::Onsite)
+    }
+
+    /// The language of this person's mails.
+    pub fn lang(&self) -> views::Lang {
+        views::Lang::from_code(&self.lang).unwrap_or_default()
+    }
+}
+
+/// A validated registration to store.
+#[derive(Debug, Clone)]
+pub struct NewRegistrant {
+    /// Name.
+    pub name: String,
+    /// Company.
+    pub company: String,
+    /// Email, lower-case.
+    pub email: String,
+    /// Prefecture code.
+    pub prefecture: Option<i32>,
+    /// Industry code.
+    pub industry: String,
+    /// Employee band code.
+    pub employee_band: Option<String>,
+    /// Mode.
+    pub mode: Mode,
+    /// Answers JSON.
+    pub answers: String,
+    /// Language code.
+    pub lang: String,
+}

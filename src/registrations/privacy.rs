@@ -1,0 +1,68 @@
+//! Personal data of registrations: what "My data" downloads, and what deleting an account
+//! anonymises.
+
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use super::model::Registration;
+use crate::db::DbConn;
+use crate::schema::{registrations as r, seminars as s};
+
+/// Every registration of an address, with its seminar's title.
+pub fn export_person(conn: &mut DbConn, email: &str) -> QueryResult<Value> {
+    let rows: Vec<(Registration, String)> = r::table
+        .inner_join(s::table)
+        .filter(r::email.eq(email.trim().to_lowercase()))
+        .order(r::id)
+        .select((Registration::as_select(), s::title))
+        .load(conn)?;
+    Ok(json!({
+        "registrations": rows.into_iter().map(|(reg, title)| json!({
+            "seminar_id": reg.seminar_id,
+            "seminar": title,
+            "name": reg.name,
+            "company": reg.company,
+            "email": reg.email,
+            "prefecture": reg.prefecture,
+            "industry": reg.industry,
+            "employee_band": reg.employee_band,
+            "mode": reg.mode,
+            "status": reg.status,
+            "answers": serde_json::from_str::<Value>(&reg.answers).unwrap_or(Value::Null),
+            "checked_in_at": reg.checked_in_at.map(crate::time::rfc3339),
+            "created_at": crate::time::rfc3339(reg.created_at),
+        })).collect::<Vec<_>>()
+    }))
+}
+
+/// Anonymises every registration of an address: name, company, address and answers are
+/// replaced; the counts (mode, status, check-in) stay for statistics. Waitlisted ones are
+/// cancelled so that nobody is promoted under an erased name.
+pub fn erase_person(conn: &mut DbConn, email: &str) -> QueryResult<()> {
+    let ids: Vec<i64> = r::table
+        .filter(r::email.eq(email.trim().to_lowercase()))
+        .select(r::id)
+        .load(conn)?;
+    for id in ids {
+        diesel::update(r::table.find(id))
+            .set((
+                r::name.eq(""),
+                r::company.eq(""),
+                r::email.eq(format!("erased-{id}@invalid")),
+                r::answers.eq("{}"),
+                r::token_hash.eq(format!("erased-{id}")),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            r::table
+                .find(id)
+                .filter(r::status.eq(super::model::status::WAITLISTED)),
+        )
+        .set((
+            r::status.eq(super::model::status::CANCELLED),
+            r::waitlist_seq.eq(None::<i64>),
+        ))
+        .execute(conn)?;
+    }
+    Ok(())
+}

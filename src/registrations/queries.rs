@@ -1,0 +1,446 @@
+//! Registration, waitlist, cancellation, mode change, promotion and check-in.
+//!
+//! Every change that touches seats runs in [`DbConn::write_transaction`] after
+//! [`lock_seminar`]: on SQLite the transaction holds the write lock from its first statement
+//! (`BEGIN IMMEDIATE`), on PostgreSQL the seminar's row is locked `FOR UPDATE`. So checking the
+//! free seats and writing the registration can never interleave with another writer of the
+//! same seminar, and a freed seat goes to exactly one waitlisted person.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::mail::{Notice, Notifier};
+use super::model::{NewRegistrant, Registration, status};
+use crate::db::DbConn;
+use crate::error::{AppError, Message};
+use crate::schema::{registrations as r, seminars};
+use crate::seminars::model::{Mode, Seminar};
+use crate::seminars::queries::find as find_seminar;
+use crate::tokens;
+
+/// Purpose of the personal link's token hash.
+pub const TOKEN_PURPOSE: &str = "registration";
+
+/// What a registration request led to.
+#[derive(Debug)]
+pub enum Registered {
+    /// A new registration (or a cancelled one taken up again); the token of the personal link.
+    New(Registration, String),
+    /// This address had registered already; nothing changed.
+    Existing(Registration),
+}
+
+/// One writer at a time within this process on SQLite.
+///
+/// SQLite serializes writers anyway; a writer that finds the lock taken sleeps in growing steps
+/// (its busy handler) instead of being woken when the lock frees, which wastes most of a burst.
+/// Queueing the registration transactions of this process on a mutex first keeps the write lock
+/// busy without those sleeps; `BEGIN IMMEDIATE` still guards against other processes.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `f` in the serialized write transaction (see the module documentation).
+pub fn serialized<T>(
+    c: &mut DbConn,
+    f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let _turn = match c {
+        DbConn::Sqlite(_) => Some(SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner())),
+        DbConn::Pg(_) => None,
+    };
+    c.write_transaction(f)
+}
+
+/// Loads a seminar and locks its row against other writers until the transaction ends
+/// (PostgreSQL: `SELECT ... FOR UPDATE`, one round trip; on SQLite the immediate transaction
+/// holds the database's write lock already).
+pub fn lock_seminar(c: &mut DbConn, id: i64) -> QueryResult<Seminar> {
+    match c {
+        DbConn::Pg(pg) => seminars::table
+            .find(id)
+            .select(Seminar::as_select())
+            .for_update()
+            .first(pg),
+        DbConn::Sqlite(_) => find_seminar(c, id),
+    }
+}
+
+/// How many registrations of a mode have a status.
+pub fn count(c: &mut DbConn, seminar_id: i64, mode: Mode, status: &str) -> QueryResult<i64> {
+    r::table
+        .filter(r::seminar_id.eq(seminar_id))
+        .filter(r::mode.eq(mode.as_str()))
+        .filter(r::status.eq(status))
+        .count()
+        .get_result(c)
+}
+
+/// A registration by id.
+pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Registration> {
+    r::table.find(id).select(Registration::as_select()).first(c)
+}
+
+/// A registration by the token of its personal link.
+pub fn find_by_token(c: &mut DbConn, token: &str) -> QueryResult<Option<Registration>> {
+    if !tokens::looks_valid(token) {
+        return Ok(None);
+    }
+    r::table
+        .filter(r::token_hash.eq(tokens::hash_for(TOKEN_PURPOSE, token)))
+        .select(Registration::as_select())
+        .first(c)
+        .optional()
+}
+
+/// A seminar's registration of an address (any status).
+pub fn find_by_email(
+    c: &mut DbConn,
+    seminar_id: i64,
+    email: &str,
+) -> QueryResult<Option<Registration>> {
+    r::table
+        .filter(r::seminar_id.eq(seminar_id))
+        .filter(r::email.eq(email.to_lowercase()))
+        .select(Registration::as_select())
+        .first(c)
+        .optional()
+}
+
+/// Every registration of a seminar, oldest first.
+pub fn list_for_seminar(c: &mut DbConn, seminar_id: i64) -> QueryResult<Vec<Registration>> {
+    r::table
+        .filter(r::seminar_id.eq(seminar_id))
+        .order(r::id)
+        .select(Registration::as_select())
+        .load(c)
+}
+
+/// Place on the waitlist of its mode (1 = next), for a waitlisted registration.
+pub fn waitlist_position(c: &mut DbConn, reg: &Registration) -> QueryResult<Option<i64>> {
+    let Some(seq) = reg
+        .waitlist_seq
+        .filter(|_| reg.status == status::WAITLISTED)
+    else {
+        return Ok(None);
+    };
+    r::table
+        .filter(r::seminar_id.eq(reg.seminar_id))
+        .filter(r::mode.eq(&reg.mode))
+        .filter(r::status.eq(status::WAITLISTED))
+        .filter(r::waitlist_seq.le(seq))
+        .count()
+        .get_result(c)
+        .map(Some)
+}
+
+fn next_waitlist_seq(c: &mut DbConn, seminar_id: i64) -> QueryResult<i64> {
+    let max: Option<i64> = r::table
+        .filter(r::seminar_id.eq(seminar_id))
+        .select(diesel::dsl::max(r::waitlist_seq))
+        .first(c)?;
+    Ok(max.unwrap_or(0) + 1)
+}
+
+/// Confirmed if a seat of `mode` is free, else waitlisted with the next place in line.
+fn place(
+    c: &mut DbConn,
+    seminar: &Seminar,
+    mode: Mode,
+) -> QueryResult<(&'static str, Option<i64>)> {
+    let taken = count(c, seminar.id, mode, status::CONFIRMED)?;
+    if taken < i64::from(seminar.capacity(mode)) {
+        Ok((status::CONFIRMED, None))
+    } else {
+        Ok((status::WAITLISTED, Some(next_waitlist_seq(c, seminar.id)?)))
+    }
+}
+
+fn closed() -> AppError {
+    AppError::Conflict(Message::new("registrations.closed"))
+}
+
+/// Registers a person: in one serialized transaction, checks that registration is open,
+/// returns an existing registration of the same address unchanged, else stores a confirmed or
+/// waitlisted registration and queues its mail (with the seminar's `.ics`).
+pub fn register(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar_id: i64,
+    who: &NewRegistrant,
+    now: NaiveDateTime,
+) -> Result<Registered, AppError> {
+    serialized(c, |c| {
+        let seminar = lock_seminar(c, seminar_id)?;
+        if !seminar.is_open(now) {
+            return Err(closed());
+        }
+        if !seminar.format().modes().contains(&who.mode) {
+            return Err(AppError::Invalid(Message::new("registrations.err_mode")));
+        }
+        let existing = find_by_email(c, seminar_id, &who.email)?;
+        if let Some(reg) = &existing
+            && reg.status != status::CANCELLED
+        {
+            return Ok(Registered::Existing(reg.clone()));
+        }
+        let (state, seq) = place(c, &seminar, who.mode)?;
+        let token = tokens::new_token();
+        let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
+        let values = (
+            r::name.eq(&who.name),
+            r::company.eq(&who.company),
+            r::prefecture.eq(who.prefecture),
+            r::industry.eq(&who.industry),
+            r::employee_band.eq(&who.employee_band),
+            r::mode.eq(who.mode.as_str()),
+            r::answers.eq(&who.answers),
+            r::status.eq(state),
+            r::waitlist_seq.eq(seq),
+            r::checked_in_at.eq(None::<NaiveDateTime>),
+            r::token_hash.eq(&hash),
+            r::lang.eq(&who.lang),
+            r::updated_at.eq(now),
+        );
+        let id = match &existing {
+            // Someone who cancelled registers again: the same row, taken up afresh.
+            Some(old) => {
+                diesel::update(r::table.find(old.id))
+                    .set(values)
+                    .execute(c)?;
+                old.id
+            }
+            None => diesel::insert_into(r::table)
+                .values((
+                    values,
+                    r::seminar_id.eq(seminar_id),
+                    r::email.eq(&who.email),
+                    r::created_at.eq(now),
+                ))
+                .returning(r::id)
+                .get_result(c)?,
+        };
+        // Built from what was just written rather than read back: one round trip less while
+        // the seminar is locked.
+        let reg = Registration {
+            id,
+            seminar_id,
+            name: who.name.clone(),
+            company: who.company.clone(),
+            email: existing
+                .as_ref()
+                .map_or_else(|| who.email.clone(), |o| o.email.clone()),
+            prefecture: who.prefecture,
+            industry: who.industry.clone(),
+            employee_band: who.employee_band.clone(),
+            mode: who.mode.as_str().to_string(),
+            answers: who.answers.clone(),
+            status: state.to_string(),
+            waitlist_seq: seq,
+            checked_in_at: None,
+            token_hash: hash,
+            lang: who.lang.clone(),
+            created_at: existing.as_ref().map_or(now, |o| o.created_at),
+            updated_at: now,
+        };
+        let notice = if state == status::CONFIRMED {
+            Notice::Confirmed
+        } else {
+            Notice::Waitlisted
+        };
+        notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+        Ok(Registered::New(reg, token))
+    })
+}
+
+/// Gives free seats of `mode` to the waitlist, first come first served, each told by mail
+/// once; nothing after the deadline or the start. Call inside the serialized transaction.
+pub fn fill_seats(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar: &Seminar,
+    mode: Mode,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i64>> {
+    let mut promoted = Vec::new();
+    if !seminar.may_promote(now) {
+        return Ok(promoted);
+    }
+    while count(c, seminar.id, mode, status::CONFIRMED)? < i64::from(seminar.capacity(mode)) {
+        let next: Option<Registration> = r::table
+            .filter(r::seminar_id.eq(seminar.id))
+            .filter(r::mode.eq(mode.as_str()))
+            .filter(r::status.eq(status::WAITLISTED))
+            .order((r::waitlist_seq, r::id))
+            .select(Registration::as_select())
+            .first(c)
+            .optional()?;
+        let Some(next) = next else { break };
+        promoted.push(promote(c, notifier, seminar, &next, now)?.id);
+    }
+    Ok(promoted)
+}
+
+/// Confirms a waitlisted registration (the caller checked the seat) and mails a new link.
+fn promote(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar: &Seminar,
+    reg: &Registration,
+    now: NaiveDateTime,
+) -> QueryResult<Registration> {
+    // The old link's token is only stored hashed: the mail carries a new one.
+    let token = tokens::new_token();
+    diesel::update(r::table.find(reg.id))
+        .set((
+            r::status.eq(status::CONFIRMED),
+            r::waitlist_seq.eq(None::<i64>),
+            r::token_hash.eq(tokens::hash_for(TOKEN_PURPOSE, &token)),
+            r::updated_at.eq(now),
+        ))
+        .execute(c)?;
+    let reg = find(c, reg.id)?;
+    notifier.send(c, seminar, &reg, Some(&token), Notice::Promoted)?;
+    Ok(reg)
+}
+
+/// Cancels a registration (by the person or by staff); a freed seat goes to the waitlist.
+/// Cancelling a cancelled registration changes nothing. Returns the registration as it is now.
+pub fn cancel(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    reg_id: i64,
+    now: NaiveDateTime,
+) -> Result<Registration, AppError> {
+    let seminar_id = find(c, reg_id)?.seminar_id;
+    serialized(c, |c| {
+        let seminar = lock_seminar(c, seminar_id)?;
+        let reg = find(c, reg_id)?;
+        if reg.status == status::CANCELLED {
+            return Ok(reg);
+        }
+        diesel::update(r::table.find(reg.id))
+            .set((
+                r::status.eq(status::CANCELLED),
+                r::waitlist_seq.eq(None::<i64>),
+                r::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        let reg_now = find(c, reg.id)?;
+        notifier.send(c, &seminar, &reg_now, None, Notice::Cancelled)?;
+        if reg.status == status::CONFIRMED {
+            fill_seats(c, notifier, &seminar, reg.mode(), now)?;
+        }
+        Ok(reg_now)
+    })
+}
+
+/// Moves a registration to the other mode: confirmed there if a seat is free; a confirmed
+/// registrant without a free seat keeps the old seat (409). The freed seat goes to the waitlist.
+pub fn change_mode(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    reg_id: i64,
+    mode: Mode,
+    now: NaiveDateTime,
+) -> Result<Registration, AppError> {
+    let seminar_id = find(c, reg_id)?.seminar_id;
+    serialized(c, |c| {
+        let seminar = lock_seminar(c, seminar_id)?;
+        let reg = find(c, reg_id)?;
+        if reg.status == status::CANCELLED || !seminar.is_open(now) {
+            return Err(closed());
+        }
+        if !seminar.format().modes().contains(&mode) {
+            return Err(AppError::Invalid(Message::new("registrations.err_mode")));
+        }
+        if reg.mode() == mode {
+            return Ok(reg);
+        }
+        let (state, seq) = place(c, &seminar, mode)?;
+        if reg.status == status::CONFIRMED && state != status::CONFIRMED {
+            return Err(AppError::Conflict(Message::new("registrations.no_seat")));
+        }
+        diesel::update(r::table.find(reg.id))
+            .set((
+                r::mode.eq(mode.as_str()),
+                r::status.eq(state),
+                r::waitlist_seq.eq(seq),
+                r::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        if reg.status == status::CONFIRMED {
+            fill_seats(c, notifier, &seminar, reg.mode(), now)?;
+        }
+        Ok(find(c, reg.id)?)
+    })
+}
+
+/// Staff confirm a waitlisted registration when a seat of its mode is free (409 otherwise:
+/// not even staff overbook).
+pub fn staff_promote(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    reg_id: i64,
+    now: NaiveDateTime,
+) -> Result<Registration, AppError> {
+    let seminar_id = find(c, reg_id)?.seminar_id;
+    serialized(c, |c| {
+        let seminar = lock_seminar(c, seminar_id)?;
+        let reg = find(c, reg_id)?;
+        if reg.status != status::WAITLISTED {
+            return Err(AppError::Conflict(Message::new(
+                "registrations.not_waitlisted",
+            )));
+        }
+        if count(c, seminar_id, reg.mode(), status::CONFIRMED)?
+            >= i64::from(seminar.capacity(reg.mode()))
+        {
+            return Err(AppError::Conflict(Message::new("registrations.no_seat")));
+        }
+        Ok(promote(c, notifier, &seminar, &reg, now)?)
+    })
+}
+
+/// Marks a confirmed registration as present (idempotent). False when not confirmed.
+pub fn check_in(c: &mut DbConn, reg_id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        r::table
+            .find(reg_id)
+            .filter(r::status.eq(status::CONFIRMED))
+            .filter(r::checked_in_at.is_null()),
+    )
+    .set(r::checked_in_at.eq(now))
+    .execute(c)?;
+    Ok(n > 0 || find(c, reg_id)?.checked_in_at.is_some())
+}
+
+/// Calls off a seminar: status cancelled, SEQUENCE bumped, every active registrant told.
+pub fn cancel_seminar(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar_id: i64,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    serialized(c, |c| {
+        let seminar = lock_seminar(c, seminar_id)?;
+        if seminar.status == crate::seminars::model::status::CANCELLED {
+            return Ok(0);
+        }
+        diesel::update(seminars::table.find(seminar_id))
+            .set((
+                seminars::status.eq(crate::seminars::model::status::CANCELLED),
+                seminars::sequence.eq(seminars::sequence + 1),
+                seminars::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        let seminar = find_seminar(c, seminar_id)?;
+        let active: Vec<Registration> = r::table
+            .filter(r::seminar_id.eq(seminar_id))
+            .filter(r::status.ne(status::CANCELLED))
+            .select(Registration::as_select())
+            .load(c)?;
+        for reg in &active {
+            notifier.send(c, &seminar, reg, None, Notice::SeminarCancelled)?;
+        }
+        Ok(active.len())
+    })
+}

@@ -1,0 +1,433 @@
+//! The seminar part of the JSON API (`/api/v1/seminars...`) and its OpenAPI fragment.
+
+use actix_web::{HttpResponse, web};
+use serde_json::{Map, Value, json};
+
+use super::forms::{FieldErrors, SeminarForm};
+use super::model::{Seminar, SeminarData, name_list, status};
+use super::queries::{self, Filter, Seats};
+use crate::accounts::{ApiStaff, audit};
+use crate::error::{AppError, Message};
+use crate::registrations::export::positions;
+use crate::registrations::queries as reg_queries;
+use crate::time::rfc3339;
+use crate::web::AppState;
+
+fn seats_json(s: &Seats) -> Value {
+    json!({
+        "capacity": s.capacity,
+        "confirmed": s.confirmed,
+        "waitlisted": s.waitlisted,
+        "cancelled": s.cancelled,
+        "checked_in": s.checked_in,
+    })
+}
+
+/// A seminar as the API shows it (the join URL only to staff).
+pub fn seminar_json(
+    s: &Seminar,
+    seats: &std::collections::HashMap<&'static str, Seats>,
+    base: &str,
+    staff: bool,
+) -> Value {
+    let mut v = json!({
+        "id": s.id,
+        "title": s.title,
+        "summary": s.summary,
+        "body_markdown": s.body_md,
+        "industry": s.industry,
+        "prefecture": s.prefecture,
+        "format": s.format,
+        "venue": s.venue,
+        "address": s.address,
+        "starts_at": rfc3339(s.starts_at),
+        "ends_at": rfc3339(s.ends_at),
+        "registration_opens_at": s.registration_opens_at.map(rfc3339),
+        "registration_closes_at": rfc3339(s.registration_closes_at),
+        "capacity_onsite": s.capacity_onsite,
+        "capacity_online": s.capacity_online,
+        "hosts": name_list(&s.hosts),
+        "cohosts": name_list(&s.cohosts),
+        "speakers": name_list(&s.speakers),
+        "fee": s.fee,
+        "status": s.status,
+        "published": s.status == status::PUBLISHED,
+        "sequence": s.sequence,
+        "questions": serde_json::from_str::<Value>(&s.questions).unwrap_or(json!([])),
+        "url": format!("{base}/seminars/{}", s.id),
+        "ics_url": format!("{base}/seminars/{}.ics", s.id),
+        "seats": {
+            "onsite": seats_json(&seats.get("onsite").copied().unwrap_or_default()),
+            "online": seats_json(&seats.get("online").copied().unwrap_or_default()),
+        }
+    });
+    if staff {
+        v["online_url"] = json!(s.online_url);
+    }
+    v
+}
+
+fn base(state: &AppState) -> String {
+    state.config.base_url.trim_end_matches('/').to_string()
+}
+
+/// `GET /api/v1/seminars`: upcoming published seminars.
+pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let base = base(&state);
+    let out = state
+        .db
+        .run(move |c| {
+            let list = queries::list_public(c, &Filter::default(), crate::time::now_utc())?;
+            let all_seats = queries::seats_many(c, &list)?;
+            let mut out = Vec::new();
+            for s in &list {
+                let seats = all_seats.get(&s.id).cloned().unwrap_or_default();
+                out.push(seminar_json(s, &seats, &base, false));
+            }
+            Ok::<_, AppError>(out)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// `GET /api/v1/seminars/{id}`.
+pub async fn show(
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let base = base(&state);
+    let v = state
+        .db
+        .run(move |c| {
+            let s = queries::find_public(c, id)?;
+            let seats = queries::seats(c, &s)?;
+            Ok::<_, AppError>(seminar_json(&s, &seats, &base, false))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+fn scalar(body: &Map<String, Value>, key: &str, into: &mut String) -> Result<(), AppError> {
+    match body.get(key) {
+        None => Ok(()),
+        Some(Value::Null) => {
+            into.clear();
+            Ok(())
+        }
+        Some(Value::String(s)) => {
+            *into = s.clone();
+            Ok(())
+        }
+        Some(Value::Number(n)) => {
+            *into = n.to_string();
+            Ok(())
+        }
+        Some(_) => Err(AppError::Invalid(
+            Message::new("seminars.err_api_type").detail(key.to_string()),
+        )),
+    }
+}
+
+fn names(body: &Map<String, Value>, key: &str, into: &mut String) -> Result<(), AppError> {
+    match body.get(key) {
+        None => Ok(()),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            *into = items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| s.replace(['\r', '\n'], "\u{1}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(())
+        }
+        Some(_) => Err(AppError::Invalid(
+            Message::new("seminars.err_api_type").detail(key.to_string()),
+        )),
+    }
+}
+
+/// Applies a JSON body over a form (all fields on create, given fields on update).
+fn apply(form: &mut SeminarForm, body: &Value) -> Result<Option<bool>, AppError> {
+    let Some(body) = body.as_object() else {
+        return Err(AppError::unreadable("a JSON object is expected"));
+    };
+    for (key, field) in [
+        ("title", &mut form.title),
+        ("summary", &mut form.summary),
+        ("body_markdown", &mut form.body_md),
+        ("industry", &mut form.industry),
+        ("prefecture", &mut form.prefecture),
+        ("format", &mut form.format),
+        ("venue", &mut form.venue),
+        ("address", &mut form.address),
+        ("online_url", &mut form.online_url),
+        ("starts_at", &mut form.starts_at),
+        ("ends_at", &mut form.ends_at),
+        ("registration_opens_at", &mut form.registration_opens_at),
+        ("registration_closes_at", &mut form.registration_closes_at),
+        ("capacity_onsite", &mut form.capacity_onsite),
+        ("capacity_online", &mut form.capacity_online),
+        ("fee", &mut form.fee),
+    ] {
+        scalar(body, key, field)?;
+    }
+    names(body, "hosts", &mut form.hosts)?;
+    names(body, "cohosts", &mut form.cohosts)?;
+    names(body, "speakers", &mut form.speakers)?;
+    if let Some(q) = body.get("questions") {
+        form.questions = if q.is_null() {
+            String::new()
+        } else {
+            q.to_string()
+        };
+    }
+    match body.get("published") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(AppError::Invalid(
+            Message::new("seminars.err_api_type").detail("published"),
+        )),
+    }
+}
+
+fn invalid(errors: FieldErrors) -> AppError {
+    let fields = errors
+        .iter()
+        .map(|(f, _)| *f)
+        .collect::<Vec<_>>()
+        .join(", ");
+    match errors.into_iter().next() {
+        Some((_, first)) => AppError::Invalid(Message {
+            key: first.key,
+            args: first.args,
+            detail: Some(fields),
+        }),
+        None => AppError::Invalid(Message::new("seminars.err_api_type")),
+    }
+}
+
+async fn validate(state: &AppState, form: &SeminarForm) -> Result<SeminarData, AppError> {
+    let industries = state.db.run(queries::industry_codes).await?;
+    form.validate(crate::time::parse_rfc3339, &industries)
+        .map_err(invalid)
+}
+
+/// `POST /api/v1/seminars` (staff): 201 with the seminar.
+pub async fn create(
+    user: ApiStaff,
+    state: web::Data<AppState>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = SeminarForm::default();
+    let published = apply(&mut form, &body)?;
+    let data = validate(&state, &form).await?;
+    let actor = user.0.clone();
+    let base = base(&state);
+    let v = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let now = crate::time::now_utc();
+                let id = queries::create(c, &data, published.unwrap_or(false), now)?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "seminar.create",
+                    "seminar",
+                    Some(id.to_string()),
+                    json!({"title": data.title, "via": "api"}),
+                )?;
+                let s = queries::find(c, id)?;
+                let seats = queries::seats(c, &s)?;
+                Ok::<_, diesel::result::Error>(seminar_json(&s, &seats, &base, true))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(v))
+}
+
+/// `PATCH /api/v1/seminars/{id}` (staff): changes the given fields.
+pub async fn update(
+    user: ApiStaff,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let existing = state.db.run(move |c| queries::find(c, id)).await?;
+    let d = SeminarData::of(&existing);
+    let mut form = SeminarForm::of(&d);
+    form.starts_at = rfc3339(d.starts_at);
+    form.ends_at = rfc3339(d.ends_at);
+    form.registration_closes_at = rfc3339(d.registration_closes_at);
+    form.registration_opens_at = d.registration_opens_at.map(rfc3339).unwrap_or_default();
+    let published = apply(&mut form, &body)?;
+    let data = validate(&state, &form).await?;
+    let actor = user.0.clone();
+    let base = base(&state);
+    let v = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let now = crate::time::now_utc();
+                queries::update(c, id, &data, now)?;
+                if published == Some(true) {
+                    queries::publish(c, id, now)?;
+                }
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "seminar.update",
+                    "seminar",
+                    Some(id.to_string()),
+                    json!({"via": "api"}),
+                )?;
+                let s = queries::find(c, id)?;
+                let seats = queries::seats(c, &s)?;
+                Ok::<_, diesel::result::Error>(seminar_json(&s, &seats, &base, true))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(v))
+}
+
+/// `GET /api/v1/seminars/{id}/registrations` (staff; audited as a read of personal data).
+pub async fn registrations(
+    user: ApiStaff,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = user.0.clone();
+    let out = state
+        .db
+        .run(move |c| {
+            queries::find(c, id)?;
+            let regs = reg_queries::list_for_seminar(c, id)?;
+            let pos = positions(&regs);
+            audit::record(
+                c,
+                Some(&actor),
+                "registration.view",
+                "seminar",
+                Some(id.to_string()),
+                json!({"rows": regs.len(), "via": "api"}),
+            )?;
+            Ok::<_, AppError>(
+                regs.iter()
+                    .map(|r| {
+                        json!({
+                            "id": r.id,
+                            "email": r.email,
+                            "name": r.name,
+                            "company": r.company,
+                            "mode": r.mode,
+                            "status": r.status,
+                            "waitlist_position": pos.get(&r.id),
+                            "checked_in": r.checked_in_at.is_some(),
+                            "created_at": rfc3339(r.created_at),
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// The OpenAPI fragment of these endpoints.
+pub fn openapi() -> Value {
+    let err = crate::api::error_responses;
+    let id_param =
+        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
+    let seminar = json!({"$ref": "#/components/schemas/Seminar"});
+    let seats = json!({"type": "object", "properties": {
+        "capacity": {"type": "integer"}, "confirmed": {"type": "integer"}, "waitlisted": {"type": "integer"},
+        "cancelled": {"type": "integer"}, "checked_in": {"type": "integer"}
+    }});
+    json!({
+        "paths": {
+            "/api/v1/seminars": {
+                "get": {
+                    "summary": "Upcoming seminars", "tags": ["seminars"], "security": [],
+                    "responses": {"200": {"description": "Seminars", "content": {"application/json": {"schema": {"type": "array", "items": seminar}}}}}
+                },
+                "post": {
+                    "summary": "Create a seminar (staff)", "tags": ["seminars"],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SeminarInput"}}}},
+                    "responses": merge(json!({"201": {"description": "Created", "content": {"application/json": {"schema": seminar}}}}), err(&[400, 401, 403, 422]))
+                }
+            },
+            "/api/v1/seminars/{id}": {
+                "get": {
+                    "summary": "One seminar with its seats", "tags": ["seminars"], "security": [],
+                    "parameters": id_param,
+                    "responses": merge(json!({"200": {"description": "The seminar", "content": {"application/json": {"schema": seminar}}}}), err(&[404]))
+                },
+                "patch": {
+                    "summary": "Change a seminar (staff); only the given fields change", "tags": ["seminars"],
+                    "parameters": id_param,
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SeminarInput"}}}},
+                    "responses": merge(json!({"200": {"description": "The seminar", "content": {"application/json": {"schema": seminar}}}}), err(&[400, 401, 403, 404, 422]))
+                }
+            },
+            "/api/v1/seminars/{id}/registrations": {
+                "get": {
+                    "summary": "Registrations of a seminar (staff)", "tags": ["seminars"],
+                    "parameters": id_param,
+                    "responses": merge(json!({"200": {"description": "Registrations", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"}}}}}}), err(&[401, 403, 404]))
+                }
+            }
+        },
+        "schemas": {
+            "SeminarInput": {"type": "object", "required": ["title", "industry", "prefecture", "format", "starts_at", "ends_at", "registration_closes_at"], "properties": {
+                "title": {"type": "string", "maxLength": 200},
+                "summary": {"type": "string"},
+                "body_markdown": {"type": "string"},
+                "industry": {"type": "string", "example": "manufacturing"},
+                "prefecture": {"type": "integer", "minimum": 1, "maximum": 47, "example": 40},
+                "format": {"type": "string", "enum": ["online", "onsite", "hybrid"]},
+                "venue": {"type": "string"}, "address": {"type": "string"},
+                "online_url": {"type": "string", "format": "uri"},
+                "starts_at": {"type": "string", "format": "date-time", "example": "2026-12-10T13:00:00+09:00"},
+                "ends_at": {"type": "string", "format": "date-time"},
+                "registration_opens_at": {"type": "string", "format": "date-time", "nullable": true},
+                "registration_closes_at": {"type": "string", "format": "date-time"},
+                "capacity_onsite": {"type": "integer", "minimum": 0},
+                "capacity_online": {"type": "integer", "minimum": 0},
+                "hosts": {"type": "array", "items": {"type": "string"}},
+                "cohosts": {"type": "array", "items": {"type": "string"}},
+                "speakers": {"type": "array", "items": {"type": "string"}},
+                "fee": {"type": "string", "default": "無料"},
+                "questions": {"type": "array", "items": {"type": "object", "properties": {
+                    "label": {"type": "string"}, "kind": {"type": "string", "enum": ["short", "long", "single", "multiple"]},
+                    "required": {"type": "boolean"}, "options": {"type": "array", "items": {"type": "string"}}
+                }}},
+                "published": {"type": "boolean"}
+            }},
+            "Seminar": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+                "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+                "registration_closes_at": {"type": "string", "format": "date-time"},
+                "format": {"type": "string"}, "industry": {"type": "string"}, "prefecture": {"type": "integer"},
+                "sequence": {"type": "integer"}, "url": {"type": "string"}, "ics_url": {"type": "string"},
+                "seats": {"type": "object", "properties": {"onsite": seats, "online": seats}}
+            }},
+            "Registration": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+                "mode": {"type": "string", "enum": ["onsite", "online"]},
+                "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+                "waitlist_position": {"type": "integer", "nullable": true},
+                "checked_in": {"type": "boolean"}
+            }}
+        }
+    })
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}

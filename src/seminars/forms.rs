@@ -1,0 +1,362 @@
+//! Seminar input (staff form and API) and its validation into [`SeminarData`].
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::model::{Format, Question, QuestionKind, SeminarData};
+use crate::validate::{self, Invalid};
+
+/// Field errors: field name and what is wrong.
+pub type FieldErrors = Vec<(&'static str, Invalid)>;
+
+fn invalid(key: &'static str) -> Invalid {
+    Invalid {
+        key,
+        args: Vec::new(),
+    }
+}
+
+/// The staff form as submitted (every value a string, so it can be shown again).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SeminarForm {
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Markdown body.
+    pub body_md: String,
+    /// Industry code.
+    pub industry: String,
+    /// Prefecture code.
+    pub prefecture: String,
+    /// Format.
+    pub format: String,
+    /// Venue.
+    pub venue: String,
+    /// Address.
+    pub address: String,
+    /// Join URL.
+    pub online_url: String,
+    /// Start, datetime-local in Tokyo (or RFC 3339 from the API).
+    pub starts_at: String,
+    /// End.
+    pub ends_at: String,
+    /// Opening of registration (optional).
+    pub registration_opens_at: String,
+    /// Deadline.
+    pub registration_closes_at: String,
+    /// Seats at the venue.
+    pub capacity_onsite: String,
+    /// Seats online.
+    pub capacity_online: String,
+    /// Hosts, one per line.
+    pub hosts: String,
+    /// Co-hosts, one per line.
+    pub cohosts: String,
+    /// Speakers, one per line.
+    pub speakers: String,
+    /// Fee text.
+    pub fee: String,
+    /// Extra questions as JSON.
+    pub questions: String,
+    /// CSRF token (checked by the middleware).
+    pub csrf_token: String,
+}
+
+const TITLE_MAX: usize = 200;
+const SUMMARY_MAX: usize = 1000;
+const BODY_MAX: usize = 20_000;
+const LINE_MAX: usize = 200;
+const CAPACITY_MAX: i32 = 100_000;
+
+/// A newline-separated list, each entry a checked line.
+fn lines(value: &str) -> Result<Vec<String>, Invalid> {
+    let mut out = Vec::new();
+    for l in value.split('\n') {
+        let l = validate::line(l.trim_end_matches('\r'), false, LINE_MAX)?;
+        if !l.is_empty() {
+            out.push(l);
+        }
+    }
+    if out.len() > 20 {
+        return Err(invalid("seminars.err_too_many"));
+    }
+    Ok(out)
+}
+
+fn capacity(value: &str) -> Result<i32, Invalid> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(0);
+    }
+    match value.parse::<i64>() {
+        Ok(n) if (0..=CAPACITY_MAX as i64).contains(&n) => Ok(n as i32),
+        _ => Err(invalid("seminars.err_capacity")),
+    }
+}
+
+fn url(value: &str) -> Result<String, Invalid> {
+    let value = validate::line(value, false, 500)?;
+    if value.is_empty() || value.starts_with("https://") || value.starts_with("http://") {
+        Ok(value)
+    } else {
+        Err(invalid("seminars.err_url"))
+    }
+}
+
+/// Parses and checks the questions JSON.
+pub fn questions(value: &str) -> Result<Vec<Question>, Invalid> {
+    if value.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<Question> =
+        serde_json::from_str(value).map_err(|_| invalid("seminars.err_questions"))?;
+    if list.len() > 20 {
+        return Err(invalid("seminars.err_questions"));
+    }
+    for q in &list {
+        validate::line(&q.label, true, LINE_MAX).map_err(|_| invalid("seminars.err_questions"))?;
+        let choice = matches!(q.kind, QuestionKind::Single | QuestionKind::Multiple);
+        if choice == q.options.is_empty() || q.options.len() > 30 {
+            return Err(invalid("seminars.err_questions"));
+        }
+        for o in &q.options {
+            validate::line(o, true, LINE_MAX).map_err(|_| invalid("seminars.err_questions"))?;
+        }
+    }
+    Ok(list)
+}
+
+impl SeminarForm {
+    /// Checks every field; `parse_time` reads the time fields (Tokyo datetime-local from the
+    /// form, RFC 3339 from the API); `industries` are the known industry codes.
+    pub fn validate(
+        &self,
+        parse_time: fn(&str) -> Option<NaiveDateTime>,
+        industries: &[String],
+    ) -> Result<SeminarData, FieldErrors> {
+        let mut errors: FieldErrors = Vec::new();
+        let mut check = |field: &'static str, r: Result<String, Invalid>| match r {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push((field, e));
+                String::new()
+            }
+        };
+        let title = check("title", validate::line(&self.title, true, TITLE_MAX));
+        let summary = check("summary", validate::text(&self.summary, false, SUMMARY_MAX));
+        let body_md = check("body_md", validate::text(&self.body_md, false, BODY_MAX));
+        let industry = check(
+            "industry",
+            if industries.iter().any(|i| i == self.industry.trim()) {
+                Ok(self.industry.trim().to_string())
+            } else if self.industry.trim().is_empty() {
+                Err(invalid("form.required_field"))
+            } else {
+                Err(invalid("form.invalid_choice"))
+            },
+        );
+        let venue = check("venue", validate::line(&self.venue, false, LINE_MAX));
+        let address = check("address", validate::line(&self.address, false, LINE_MAX));
+        let online_url = check("online_url", url(&self.online_url));
+        let fee = check("fee", validate::line(&self.fee, false, 100));
+        let format = check(
+            "format",
+            validate::one_of(&self.format, &Format::ALL).map(str::to_string),
+        );
+        let mut list = |field: &'static str, value: &str| match lines(value) {
+            Ok(v) => serde_json::to_string(&v).unwrap_or_else(|_| "[]".into()),
+            Err(e) => {
+                errors.push((field, e));
+                "[]".into()
+            }
+        };
+        let hosts = list("hosts", &self.hosts);
+        let cohosts = list("cohosts", &self.cohosts);
+        let speakers = list("speakers", &self.speakers);
+        let questions = match questions(&self.questions) {
+            Ok(q) => serde_json::to_string(&q).unwrap_or_else(|_| "[]".into()),
+            Err(e) => {
+                errors.push(("questions", e));
+                "[]".into()
+            }
+        };
+        let prefecture = match self.prefecture.trim().parse::<i32>() {
+            Ok(p) if (1..=47).contains(&p) => p,
+            _ => {
+                errors.push(("prefecture", invalid("form.invalid_choice")));
+                0
+            }
+        };
+        let mut time = |field: &'static str, value: &str, required: bool| {
+            if value.trim().is_empty() {
+                if required {
+                    errors.push((field, invalid("form.required_field")));
+                }
+                return None;
+            }
+            let t = parse_time(value);
+            if t.is_none() {
+                errors.push((field, invalid("seminars.err_datetime")));
+            }
+            t
+        };
+        let starts_at = time("starts_at", &self.starts_at, true);
+        let ends_at = time("ends_at", &self.ends_at, true);
+        let opens_at = time("registration_opens_at", &self.registration_opens_at, false);
+        let closes_at = time("registration_closes_at", &self.registration_closes_at, true);
+        if let (Some(s), Some(e)) = (starts_at, ends_at)
+            && e <= s
+        {
+            errors.push(("ends_at", invalid("seminars.err_end_before_start")));
+        }
+        if let (Some(s), Some(c)) = (starts_at, closes_at)
+            && c > s
+        {
+            errors.push((
+                "registration_closes_at",
+                invalid("seminars.err_deadline_after_start"),
+            ));
+        }
+        if let (Some(o), Some(c)) = (opens_at, closes_at)
+            && o >= c
+        {
+            errors.push((
+                "registration_opens_at",
+                invalid("seminars.err_opens_after_deadline"),
+            ));
+        }
+        let mut cap = |field: &'static str, value: &str| match capacity(value) {
+            Ok(n) => n,
+            Err(e) => {
+                errors.push((field, e));
+                0
+            }
+        };
+        let capacity_onsite = cap("capacity_onsite", &self.capacity_onsite);
+        let capacity_online = cap("capacity_online", &self.capacity_online);
+        if let Some(f) = Format::parse(&format) {
+            let modes = f.modes();
+            if modes.contains(&super::model::Mode::Onsite) && capacity_onsite == 0 {
+                errors.push(("capacity_onsite", invalid("seminars.err_capacity_needed")));
+            }
+            if modes.contains(&super::model::Mode::Online) && capacity_online == 0 {
+                errors.push(("capacity_online", invalid("seminars.err_capacity_needed")));
+            }
+        }
+        let (Some(starts_at), Some(ends_at), Some(registration_closes_at), true) =
+            (starts_at, ends_at, closes_at, errors.is_empty())
+        else {
+            return Err(errors);
+        };
+        Ok(SeminarData {
+            title,
+            summary,
+            body_md,
+            industry,
+            prefecture,
+            format,
+            venue,
+            address,
+            online_url,
+            starts_at,
+            ends_at,
+            registration_opens_at: opens_at,
+            registration_closes_at,
+            capacity_onsite,
+            capacity_online,
+            hosts,
+            cohosts,
+            speakers,
+            fee: if fee.is_empty() { "無料".into() } else { fee },
+            questions,
+        })
+    }
+
+    /// The form filled with a stored seminar's values (times in Tokyo).
+    pub fn of(d: &SeminarData) -> Self {
+        let join = |json: &str| super::model::name_list(json).join("\n");
+        let t = crate::time::local_input_value;
+        Self {
+            title: d.title.clone(),
+            summary: d.summary.clone(),
+            body_md: d.body_md.clone(),
+            industry: d.industry.clone(),
+            prefecture: d.prefecture.to_string(),
+            format: d.format.clone(),
+            venue: d.venue.clone(),
+            address: d.address.clone(),
+            online_url: d.online_url.clone(),
+            starts_at: t(d.starts_at),
+            ends_at: t(d.ends_at),
+            registration_opens_at: d.registration_opens_at.map(t).unwrap_or_default(),
+            registration_closes_at: t(d.registration_closes_at),
+            capacity_onsite: d.capacity_onsite.to_string(),
+            capacity_online: d.capacity_online.to_string(),
+            hosts: join(&d.hosts),
+            cohosts: join(&d.cohosts),
+            speakers: join(&d.speakers),
+            fee: d.fee.clone(),
+            questions: if d.questions == "[]" {
+                String::new()
+            } else {
+                d.questions.clone()
+            },
+            csrf_token: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> SeminarForm {
+        SeminarForm {
+            title: "製造業向け演習".into(),
+            industry: "manufacturing".into(),
+            prefecture: "40".into(),
+            format: "hybrid".into(),
+            starts_at: "2026-12-10T13:00".into(),
+            ends_at: "2026-12-10T17:00".into(),
+            registration_closes_at: "2026-12-09T17:00".into(),
+            capacity_onsite: "30".into(),
+            capacity_online: "100".into(),
+            hosts: "九州大学\n\n九州経済産業局".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_form_validates() {
+        let d = form()
+            .validate(crate::time::parse_local_input, &["manufacturing".into()])
+            .unwrap();
+        assert_eq!(d.hosts, r#"["九州大学","九州経済産業局"]"#);
+        assert_eq!(d.fee, "無料");
+    }
+
+    #[test]
+    fn a_deadline_after_the_start_is_refused() {
+        let mut f = form();
+        f.registration_closes_at = "2026-12-11T10:00".into();
+        f.capacity_onsite = "-1".into();
+        f.format = "party".into();
+        let errors = f
+            .validate(crate::time::parse_local_input, &["manufacturing".into()])
+            .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
+        assert!(fields.contains(&"registration_closes_at"));
+        assert!(fields.contains(&"capacity_onsite"));
+        assert!(fields.contains(&"format"));
+    }
+
+    #[test]
+    fn questions_are_checked() {
+        assert!(questions(r#"[{"label":"業種","kind":"single","options":["a","b"]}]"#).is_ok());
+        assert!(questions(r#"[{"label":"業種","kind":"single"}]"#).is_err());
+        assert!(questions(r#"[{"label":"x","kind":"essay"}]"#).is_err());
+        assert!(questions("not json").is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! Seminars: the public list and page, calendar feeds, the back office and the API.
+//! Registrations (seats, waitlist, mails) live in [`crate::registrations`].
+
+pub mod api;
+pub mod feed;
+pub mod forms;
+pub mod handlers;
+pub mod ical;
+pub mod model;
+pub mod queries;
+pub mod staff;
+
+use std::collections::HashMap;
+
+use views::Lang;
+
+use self::model::{Format, Mode, Seminar};
+use self::queries::Seats;
+use crate::web::router::Router;
+
+/// The routes of seminars and registrations.
+pub fn routes(r: &mut Router) {
+    r.get("/seminars", handlers::list)
+        .get("/seminars.ics", feed::all)
+        .get("/seminars/{id:\\d+}.ics", feed::one)
+        .get("/seminars/{id:\\d+}", handlers::show)
+        .post(
+            "/seminars/{id:\\d+}/registrations",
+            crate::registrations::handlers::register,
+        )
+        .get("/staff/seminars", staff::list)
+        .get("/staff/seminars/new", staff::new)
+        .post("/staff/seminars/new", staff::create)
+        .get("/staff/seminars/{id:\\d+}", staff::registrations)
+        .get("/staff/seminars/{id:\\d+}/edit", staff::edit)
+        .post("/staff/seminars/{id:\\d+}/edit", staff::update)
+        .post("/staff/seminars/{id:\\d+}/publish", staff::publish)
+        .post("/staff/seminars/{id:\\d+}/cancel", staff::cancel)
+        .post("/staff/seminars/{id:\\d+}/duplicate", staff::duplicate)
+        .post("/staff/seminars/{id:\\d+}/message", staff::message)
+        .get(
+            "/staff/seminars/{id:\\d+}/registrations.csv",
+            crate::registrations::export::csv,
+        )
+        .post(
+            "/staff/seminars/{id:\\d+}/registrations/{rid:\\d+}/{action}",
+            staff::registration_action,
+        )
+        .get("/api/v1/seminars", api::list)
+        .post("/api/v1/seminars", api::create)
+        .get("/api/v1/seminars/{id:\\d+}", api::show)
+        .patch("/api/v1/seminars/{id:\\d+}", api::update)
+        .get(
+            "/api/v1/seminars/{id:\\d+}/registrations",
+            api::registrations,
+        );
+    crate::registrations::routes(r);
+}
+
+/// The place of a seminar for people: venue and address, or "online".
+pub fn place_text(s: &Seminar, lang: Lang) -> String {
+    let venue = [s.venue.as_str(), s.address.as_str()]
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match (s.format(), venue.is_empty()) {
+        (Format::Online, _) | (_, true) => lang.t("seminars.format_online").to_string(),
+        (Format::Hybrid, false) => format!("{venue} / {}", lang.t("seminars.format_online")),
+        (Format::Onsite, false) => venue,
+    }
+}
+
+/// The label of a format.
+pub fn format_label(format: &str, lang: Lang) -> &'static str {
+    match format {
+        "onsite" => lang.t("seminars.format_onsite"),
+        "hybrid" => lang.t("seminars.format_hybrid"),
+        _ => lang.t("seminars.format_online"),
+    }
+}
+
+/// Format options for selects.
+pub fn format_options(lang: Lang) -> Vec<(String, String)> {
+    Format::ALL
+        .iter()
+        .map(|f| (f.to_string(), format_label(f, lang).to_string()))
+        .collect()
+}
+
+/// 「会場 残り3席 / オンライン 残り120席」 for the modes the seminar offers.
+pub fn seats_text(s: &Seminar, seats: &HashMap<&'static str, Seats>, lang: Lang) -> String {
+    s.format()
+        .modes()
+        .iter()
+        .map(|m| {
+            let seat = seats.get(m.as_str()).copied().unwrap_or_default();
+            let mode = lang.t(m.label_key());
+            if seat.left() > 0 {
+                lang.tf(
+                    "seminars.seats_left",
+                    &[("mode", mode), ("n", &seat.left().to_string())],
+                )
+            } else {
+                lang.tf("seminars.seats_full", &[("mode", mode)])
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The label of a seminar status.
+pub fn status_label(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "draft" => lang.t("seminars.status_draft"),
+        "cancelled" => lang.t("seminars.status_cancelled"),
+        _ => lang.t("seminars.status_published"),
+    }
+}
+
+/// Mode options of a seminar.
+pub fn mode_options(modes: &[Mode], lang: Lang) -> Vec<(String, String)> {
+    modes
+        .iter()
+        .map(|m| (m.as_str().to_string(), lang.t(m.label_key()).to_string()))
+        .collect()
+}
+
+/// The next few published seminars for the home page.
+pub async fn home_upcoming(
+    state: &crate::web::AppState,
+    lang: Lang,
+) -> Result<Vec<views::pages::home::HomeSeminar>, crate::error::AppError> {
+    state
+        .db
+        .run(move |c| {
+            let prefectures = crate::reference::prefectures(c, lang)?;
+            let list = queries::next_published(c, crate::time::now_utc(), 5)?;
+            Ok::<_, crate::error::AppError>(
+                list.iter()
+                    .map(|s| views::pages::home::HomeSeminar {
+                        href: format!("/seminars/{}", s.id),
+                        title: s.title.clone(),
+                        when: crate::time::format_span(s.starts_at, s.ends_at, lang),
+                        place: format!(
+                            "{}・{}",
+                            crate::reference::label_of(&prefectures, &s.prefecture.to_string()),
+                            format_label(&s.format, lang)
+                        ),
+                    })
+                    .collect(),
+            )
+        })
+        .await
+}

@@ -1,0 +1,338 @@
+//! The seminar record and its small enums.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::schema::seminars;
+
+/// How a seminar is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Online only.
+    Online,
+    /// At a venue only.
+    Onsite,
+    /// Both.
+    Hybrid,
+}
+
+impl Format {
+    /// Every value as stored.
+    pub const ALL: [&'static str; 3] = ["online", "onsite", "hybrid"];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Online => "online",
+            Format::Onsite => "onsite",
+            Format::Hybrid => "hybrid",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "online" => Some(Format::Online),
+            "onsite" => Some(Format::Onsite),
+            "hybrid" => Some(Format::Hybrid),
+            _ => None,
+        }
+    }
+
+    /// The modes of attendance this format offers.
+    pub fn modes(self) -> &'static [Mode] {
+        match self {
+            Format::Online => &[Mode::Online],
+            Format::Onsite => &[Mode::Onsite],
+            Format::Hybrid => &[Mode::Onsite, Mode::Online],
+        }
+    }
+}
+
+/// How a registrant attends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// At the venue.
+    Onsite,
+    /// Online.
+    Online,
+}
+
+impl Mode {
+    /// Every value as stored.
+    pub const ALL: [&'static str; 2] = ["onsite", "online"];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Onsite => "onsite",
+            Mode::Online => "online",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "onsite" => Some(Mode::Onsite),
+            "online" => Some(Mode::Online),
+            _ => None,
+        }
+    }
+
+    /// The catalog key of its label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Mode::Onsite => "seminars.mode_onsite",
+            Mode::Online => "seminars.mode_online",
+        }
+    }
+}
+
+/// Published state of a seminar.
+pub mod status {
+    /// Not visible to the public.
+    pub const DRAFT: &str = "draft";
+    /// Listed and open for registration until the deadline.
+    pub const PUBLISHED: &str = "published";
+    /// Called off; registrants were told.
+    pub const CANCELLED: &str = "cancelled";
+}
+
+/// The kind of an extra question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionKind {
+    /// One line.
+    Short,
+    /// Several lines.
+    Long,
+    /// One of the options.
+    Single,
+    /// Any of the options.
+    Multiple,
+}
+
+/// An extra question of a seminar's registration form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// The question as shown.
+    pub label: String,
+    /// Its kind.
+    pub kind: QuestionKind,
+    /// Whether an answer is required.
+    #[serde(default)]
+    pub required: bool,
+    /// The options of a choice question.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// A seminar as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = seminars)]
+pub struct Seminar {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// One-paragraph summary for lists.
+    pub summary: String,
+    /// Body in Markdown.
+    pub body_md: String,
+    /// Industry code.
+    pub industry: String,
+    /// Prefecture JIS code.
+    pub prefecture: i32,
+    /// `online`, `onsite` or `hybrid`.
+    pub format: String,
+    /// Venue name.
+    pub venue: String,
+    /// Venue address.
+    pub address: String,
+    /// Join URL, shown only to confirmed registrants.
+    pub online_url: String,
+    /// Start (UTC).
+    pub starts_at: NaiveDateTime,
+    /// End (UTC).
+    pub ends_at: NaiveDateTime,
+    /// Registration opens (UTC); at once when unset.
+    pub registration_opens_at: Option<NaiveDateTime>,
+    /// Registration deadline (UTC).
+    pub registration_closes_at: NaiveDateTime,
+    /// Seats at the venue.
+    pub capacity_onsite: i32,
+    /// Seats online.
+    pub capacity_online: i32,
+    /// Hosts (主催), JSON list.
+    pub hosts: String,
+    /// Co-hosts (共催), JSON list.
+    pub cohosts: String,
+    /// Speakers, JSON list.
+    pub speakers: String,
+    /// Fee text (無料).
+    pub fee: String,
+    /// draft, published, cancelled.
+    pub status: String,
+    /// iCalendar SEQUENCE.
+    pub sequence: i32,
+    /// Extra questions, JSON.
+    pub questions: String,
+    /// Code online attendees enter to check in.
+    pub attendance_code: String,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+    /// Last changed (UTC).
+    pub updated_at: NaiveDateTime,
+}
+
+/// Parses a stored JSON list of names (empty on anything unreadable).
+pub fn name_list(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+impl Seminar {
+    /// The format (online when the stored value is unknown, which the CHECK forbids).
+    pub fn format(&self) -> Format {
+        Format::parse(&self.format).unwrap_or(Format::Online)
+    }
+
+    /// Seats of a mode (0 when the format does not offer it).
+    pub fn capacity(&self, mode: Mode) -> i32 {
+        if !self.format().modes().contains(&mode) {
+            return 0;
+        }
+        match mode {
+            Mode::Onsite => self.capacity_onsite,
+            Mode::Online => self.capacity_online,
+        }
+    }
+
+    /// The extra questions.
+    pub fn questions(&self) -> Vec<Question> {
+        serde_json::from_str(&self.questions).unwrap_or_default()
+    }
+
+    /// Whether people may register at `now`.
+    pub fn is_open(&self, now: NaiveDateTime) -> bool {
+        self.status == status::PUBLISHED
+            && now < self.registration_closes_at
+            && now < self.starts_at
+            && self.registration_opens_at.is_none_or(|o| now >= o)
+    }
+
+    /// Whether a freed seat may still go to the waitlist at `now`.
+    pub fn may_promote(&self, now: NaiveDateTime) -> bool {
+        self.status == status::PUBLISHED
+            && now < self.registration_closes_at
+            && now < self.starts_at
+    }
+
+    /// Whether the online attendance code is accepted at `now` (2 h before start to the end).
+    pub fn attendance_window(&self, now: NaiveDateTime) -> bool {
+        now >= self.starts_at - chrono::Duration::hours(2) && now <= self.ends_at
+    }
+}
+
+/// The validated values of a seminar, for insert and update.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = seminars, treat_none_as_null = true)]
+pub struct SeminarData {
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Markdown body.
+    pub body_md: String,
+    /// Industry code.
+    pub industry: String,
+    /// Prefecture code.
+    pub prefecture: i32,
+    /// Format.
+    pub format: String,
+    /// Venue.
+    pub venue: String,
+    /// Address.
+    pub address: String,
+    /// Join URL.
+    pub online_url: String,
+    /// Start (UTC).
+    pub starts_at: NaiveDateTime,
+    /// End (UTC).
+    pub ends_at: NaiveDateTime,
+    /// Opening of registration (UTC).
+    pub registration_opens_at: Option<NaiveDateTime>,
+    /// Deadline (UTC).
+    pub registration_closes_at: NaiveDateTime,
+    /// Seats at the venue.
+    pub capacity_onsite: i32,
+    /// Seats online.
+    pub capacity_online: i32,
+    /// Hosts, JSON list.
+    pub hosts: String,
+    /// Co-hosts, JSON list.
+    pub cohosts: String,
+    /// Speakers, JSON list.
+    pub speakers: String,
+    /// Fee text.
+    pub fee: String,
+    /// Extra questions, JSON.
+    pub questions: String,
+}
+
+impl SeminarData {
+    /// The values of a stored seminar (to edit or duplicate it).
+    pub fn of(s: &Seminar) -> Self {
+        Self {
+            title: s.title.clone(),
+            summary: s.summary.clone(),
+            body_md: s.body_md.clone(),
+            industry: s.industry.clone(),
+            prefecture: s.prefecture,
+            format: s.format.clone(),
+            venue: s.venue.clone(),
+            address: s.address.clone(),
+            online_url: s.online_url.clone(),
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+            registration_opens_at: s.registration_opens_at,
+            registration_closes_at: s.registration_closes_at,
+            capacity_onsite: s.capacity_onsite,
+            capacity_online: s.capacity_online,
+            hosts: s.hosts.clone(),
+            cohosts: s.cohosts.clone(),
+            speakers: s.speakers.clone(),
+            fee: s.fee.clone(),
+            questions: s.questions.clone(),
+        }
+    }
+}
+
+/// Markdown to safe HTML: rendered by pulldown-cmark, then cleaned by ammonia (no scripts,
+/// no event handlers, no `javascript:` links).
+pub fn render_markdown(md: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(md, pulldown_cmark::Options::ENABLE_TABLES);
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, parser);
+    ammonia::clean(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_is_sanitized() {
+        let html = render_markdown("# 見出し\n\n<script>alert(1)</script>[x](javascript:alert(1))");
+        assert!(html.contains("<h1>見出し</h1>"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+    }
+
+    #[test]
+    fn formats_offer_modes() {
+        assert_eq!(Format::Hybrid.modes().len(), 2);
+        assert_eq!(Format::Online.modes(), &[Mode::Online]);
+    }
+}

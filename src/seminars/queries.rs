@@ -1,0 +1,254 @@
+//! Seminar queries: lists with filters, one seminar, seats, create, update, publish.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
+use diesel::prelude::*;
+
+use super::model::{Mode, Seminar, SeminarData, status};
+use crate::db::DbConn;
+use crate::schema::{industries, registrations as r, seminars as s};
+
+/// Filters of the public list and the feeds.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Industry code.
+    pub industry: Option<String>,
+    /// Prefecture code.
+    pub prefecture: Option<i32>,
+    /// Format.
+    pub format: Option<String>,
+    /// Month in Tokyo (year, month).
+    pub month: Option<(i32, u32)>,
+    /// Past seminars (the archive) instead of upcoming ones.
+    pub past: bool,
+}
+
+/// The UTC bounds of a month in Tokyo.
+fn month_bounds(year: i32, month: u32) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    let start = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    let utc = |d: NaiveDate| {
+        crate::time::jst()
+            .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+            .single()
+            .map(|t| t.naive_utc())
+    };
+    Some((utc(start)?, utc(next)?))
+}
+
+/// Published (and called-off) seminars matching the filter: upcoming ones soonest first, past
+/// ones newest first.
+pub fn list_public(c: &mut DbConn, f: &Filter, now: NaiveDateTime) -> QueryResult<Vec<Seminar>> {
+    let mut q = s::table
+        .filter(s::status.ne(status::DRAFT))
+        .select(Seminar::as_select())
+        .into_boxed();
+    if let Some(i) = &f.industry {
+        q = q.filter(s::industry.eq(i.clone()));
+    }
+    if let Some(p) = f.prefecture {
+        q = q.filter(s::prefecture.eq(p));
+    }
+    if let Some(fm) = &f.format {
+        q = q.filter(s::format.eq(fm.clone()));
+    }
+    if let Some((from, to)) = f.month.and_then(|(y, m)| month_bounds(y, m)) {
+        q = q.filter(s::starts_at.ge(from)).filter(s::starts_at.lt(to));
+    }
+    q = if f.past {
+        q.filter(s::ends_at.lt(now)).order(s::starts_at.desc())
+    } else {
+        q.filter(s::ends_at.ge(now)).order(s::starts_at.asc())
+    };
+    q.limit(200).load(c)
+}
+
+/// The next published seminars, for the home page.
+pub fn next_published(c: &mut DbConn, now: NaiveDateTime, n: i64) -> QueryResult<Vec<Seminar>> {
+    s::table
+        .filter(s::status.eq(status::PUBLISHED))
+        .filter(s::ends_at.ge(now))
+        .order(s::starts_at.asc())
+        .limit(n)
+        .select(Seminar::as_select())
+        .load(c)
+}
+
+/// Every seminar, newest start first (staff).
+pub fn list_all(c: &mut DbConn) -> QueryResult<Vec<Seminar>> {
+    s::table
+        .order(s::starts_at.desc())
+        .limit(500)
+        .select(Seminar::as_select())
+        .load(c)
+}
+
+/// One seminar (any status).
+pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Seminar> {
+    s::table.find(id).select(Seminar::as_select()).first(c)
+}
+
+/// One seminar as the public may see it (not a draft).
+pub fn find_public(c: &mut DbConn, id: i64) -> QueryResult<Seminar> {
+    s::table
+        .find(id)
+        .filter(s::status.ne(status::DRAFT))
+        .select(Seminar::as_select())
+        .first(c)
+}
+
+/// Confirmed and waitlisted counts of one seminar's mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seats {
+    /// Seats.
+    pub capacity: i64,
+    /// Confirmed registrations.
+    pub confirmed: i64,
+    /// Waitlisted registrations.
+    pub waitlisted: i64,
+    /// Cancelled registrations.
+    pub cancelled: i64,
+    /// Confirmed registrations checked in.
+    pub checked_in: i64,
+}
+
+impl Seats {
+    /// Free seats.
+    pub fn left(&self) -> i64 {
+        (self.capacity - self.confirmed).max(0)
+    }
+}
+
+/// Seats per mode of a seminar.
+pub fn seats(c: &mut DbConn, seminar: &Seminar) -> QueryResult<HashMap<&'static str, Seats>> {
+    let mut all = seats_many(c, std::slice::from_ref(seminar))?;
+    Ok(all.remove(&seminar.id).unwrap_or_default())
+}
+
+/// Seats per mode of several seminars, in two grouped queries (lists).
+pub fn seats_many(
+    c: &mut DbConn,
+    list: &[Seminar],
+) -> QueryResult<HashMap<i64, HashMap<&'static str, Seats>>> {
+    use crate::registrations::model::status as st;
+    let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
+    let rows: Vec<(i64, String, String, i64)> = r::table
+        .filter(r::seminar_id.eq_any(&ids))
+        .group_by((r::seminar_id, r::mode, r::status))
+        .select((r::seminar_id, r::mode, r::status, diesel::dsl::count_star()))
+        .load(c)?;
+    let present: Vec<(i64, String, i64)> = r::table
+        .filter(r::seminar_id.eq_any(&ids))
+        .filter(r::checked_in_at.is_not_null())
+        .group_by((r::seminar_id, r::mode))
+        .select((r::seminar_id, r::mode, diesel::dsl::count_star()))
+        .load(c)?;
+    let mut out = HashMap::new();
+    for seminar in list {
+        let mut per_mode = HashMap::new();
+        for mode in [Mode::Onsite, Mode::Online] {
+            let n = |status: &str| {
+                rows.iter()
+                    .find(|(id, m, s, _)| *id == seminar.id && m == mode.as_str() && s == status)
+                    .map_or(0, |(_, _, _, n)| *n)
+            };
+            per_mode.insert(
+                mode.as_str(),
+                Seats {
+                    capacity: i64::from(seminar.capacity(mode)),
+                    confirmed: n(st::CONFIRMED),
+                    waitlisted: n(st::WAITLISTED),
+                    cancelled: n(st::CANCELLED),
+                    checked_in: present
+                        .iter()
+                        .find(|(id, m, _)| *id == seminar.id && m == mode.as_str())
+                        .map_or(0, |(_, _, n)| *n),
+                },
+            );
+        }
+        out.insert(seminar.id, per_mode);
+    }
+    Ok(out)
+}
+
+/// The active industry codes (to validate input).
+pub fn industry_codes(c: &mut DbConn) -> QueryResult<Vec<String>> {
+    industries::table
+        .filter(industries::active.eq(true))
+        .select(industries::code)
+        .load(c)
+}
+
+/// A 6-digit attendance code.
+fn attendance_code() -> String {
+    format!("{:06}", rand::random::<u32>() % 1_000_000)
+}
+
+/// Stores a new seminar (draft unless `published`); returns its id.
+pub fn create(
+    c: &mut DbConn,
+    data: &SeminarData,
+    published: bool,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(s::table)
+        .values((
+            data,
+            s::status.eq(if published {
+                status::PUBLISHED
+            } else {
+                status::DRAFT
+            }),
+            s::attendance_code.eq(attendance_code()),
+            s::created_at.eq(now),
+            s::updated_at.eq(now),
+        ))
+        .returning(s::id)
+        .get_result(c)
+}
+
+/// Replaces a seminar's values and bumps its SEQUENCE.
+pub fn update(
+    c: &mut DbConn,
+    id: i64,
+    data: &SeminarData,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(s::table.find(id))
+        .set((data, s::sequence.eq(s::sequence + 1), s::updated_at.eq(now)))
+        .execute(c)
+}
+
+/// Publishes a draft (a cancelled seminar stays cancelled).
+pub fn publish(c: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(s::table.find(id).filter(s::status.eq(status::DRAFT)))
+        .set((
+            s::status.eq(status::PUBLISHED),
+            s::sequence.eq(s::sequence + 1),
+            s::updated_at.eq(now),
+        ))
+        .execute(c)
+}
+
+/// The current year and month in Tokyo (for the month filter's default list).
+pub fn this_month(now: NaiveDateTime) -> (i32, u32) {
+    let t = crate::time::to_jst(now);
+    (t.year(), t.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_tokyo_months() {
+        let (from, to) = month_bounds(2026, 12).unwrap();
+        assert_eq!(from.to_string(), "2026-11-30 15:00:00");
+        assert_eq!(to.to_string(), "2026-12-31 15:00:00");
+    }
+}

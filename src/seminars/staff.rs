@@ -1,0 +1,603 @@
+//! The back office of seminars (staff only): list, create, edit, publish, cancel, duplicate,
+//! registrations with search, check-in, manual cancel and promote. Every write is audited.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+use views::forms::FormErrors;
+use views::seminars::staff::{RegRow, RegistrationsView, SeminarFormView, StaffRow};
+
+use super::forms::{FieldErrors, SeminarForm};
+use super::model::SeminarData;
+use super::queries;
+use crate::accounts::{StaffUser, audit};
+use crate::error::{AppError, Message};
+use crate::reference;
+use crate::registrations::export::{answer_text, positions};
+use crate::registrations::mail::Notifier;
+use crate::registrations::queries as reg_queries;
+use crate::web::AppState;
+use crate::web::ctx::{Page, html, html_status};
+
+fn see_other(to: String) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, to))
+        .finish()
+}
+
+/// `GET /staff/seminars`.
+pub async fn list(
+    _user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let rows = state
+        .db
+        .run(move |c| {
+            let list = queries::list_all(c)?;
+            let all_seats = queries::seats_many(c, &list)?;
+            let mut rows = Vec::new();
+            for s in list {
+                let seats = all_seats.get(&s.id).cloned().unwrap_or_default();
+                rows.push(StaffRow {
+                    id: s.id,
+                    title: s.title.clone(),
+                    when: crate::time::format_span(s.starts_at, s.ends_at, lang),
+                    status: s.status.clone(),
+                    status_label: super::status_label(&s.status, lang).to_string(),
+                    seats: super::seats_text(&s, &seats, lang),
+                    turnout: turnout(&seats),
+                });
+            }
+            Ok::<_, AppError>(rows)
+        })
+        .await?;
+    Ok(html(views::seminars::staff::list(&page, &rows, None)))
+}
+
+/// Checked in ÷ confirmed over both modes: 「18 / 20 (90%)」.
+fn turnout(seats: &std::collections::HashMap<&'static str, super::queries::Seats>) -> String {
+    let (present, confirmed) = seats
+        .values()
+        .fold((0, 0), |(p, c), s| (p + s.checked_in, c + s.confirmed));
+    if confirmed == 0 {
+        return "–".into();
+    }
+    format!("{present} / {confirmed} ({}%)", present * 100 / confirmed)
+}
+
+fn pairs(f: &SeminarForm) -> Vec<(&'static str, String)> {
+    vec![
+        ("title", f.title.clone()),
+        ("summary", f.summary.clone()),
+        ("body_md", f.body_md.clone()),
+        ("industry", f.industry.clone()),
+        ("prefecture", f.prefecture.clone()),
+        ("format", f.format.clone()),
+        ("venue", f.venue.clone()),
+        ("address", f.address.clone()),
+        ("online_url", f.online_url.clone()),
+        ("starts_at", f.starts_at.clone()),
+        ("ends_at", f.ends_at.clone()),
+        ("registration_opens_at", f.registration_opens_at.clone()),
+        ("registration_closes_at", f.registration_closes_at.clone()),
+        ("capacity_onsite", f.capacity_onsite.clone()),
+        ("capacity_online", f.capacity_online.clone()),
+        ("hosts", f.hosts.clone()),
+        ("cohosts", f.cohosts.clone()),
+        ("speakers", f.speakers.clone()),
+        ("fee", f.fee.clone()),
+        ("questions", f.questions.clone()),
+    ]
+}
+
+async fn form_page(
+    state: &AppState,
+    page: &Page,
+    action: String,
+    title: &str,
+    form: &SeminarForm,
+    errors: FormErrors,
+) -> Result<views::Markup, AppError> {
+    let lang = page.lang;
+    let (industries, prefectures) = state
+        .db
+        .run(move |c| {
+            Ok::<_, AppError>((
+                reference::industries(c, lang)?,
+                reference::prefectures(c, lang)?,
+            ))
+        })
+        .await?;
+    Ok(views::seminars::staff::form(
+        page,
+        &SeminarFormView {
+            action,
+            title: title.to_string(),
+            values: pairs(form),
+            errors,
+            industries,
+            prefectures,
+            formats: super::format_options(lang),
+        },
+    ))
+}
+
+/// Field errors in the page's language.
+pub fn form_errors(errors: &FieldErrors, lang: views::Lang) -> FormErrors {
+    let mut out = FormErrors::new();
+    for (field, e) in errors {
+        out.add(field, e.message(lang));
+    }
+    out
+}
+
+/// `GET /staff/seminars/new`.
+pub async fn new(
+    _user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let form = SeminarForm {
+        format: "online".into(),
+        prefecture: "40".into(),
+        fee: "無料".into(),
+        ..SeminarForm::default()
+    };
+    let title = page.t("seminars.new_title");
+    let markup = form_page(
+        &state,
+        &page,
+        "/staff/seminars/new".into(),
+        title,
+        &form,
+        FormErrors::new(),
+    )
+    .await?;
+    Ok(html(markup))
+}
+
+async fn validated(
+    state: &AppState,
+    form: &SeminarForm,
+) -> Result<Result<SeminarData, FieldErrors>, AppError> {
+    let industries = state.db.run(queries::industry_codes).await?;
+    Ok(form.validate(crate::time::parse_local_input, &industries))
+}
+
+/// `POST /staff/seminars/new`: stores a draft.
+pub async fn create(
+    user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<SeminarForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let data = match validated(&state, &form).await? {
+        Ok(d) => d,
+        Err(errors) => {
+            let markup = form_page(
+                &state,
+                &page,
+                "/staff/seminars/new".into(),
+                page.t("seminars.new_title"),
+                &form,
+                form_errors(&errors, page.lang),
+            )
+            .await?;
+            return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
+        }
+    };
+    let actor = user.0.clone();
+    let id = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let id = queries::create(c, &data, false, crate::time::now_utc())?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "seminar.create",
+                    "seminar",
+                    Some(id.to_string()),
+                    json!({"title": data.title}),
+                )?;
+                Ok::<_, diesel::result::Error>(id)
+            })
+        })
+        .await?;
+    Ok(see_other(format!("/staff/seminars/{id}")))
+}
+
+/// `GET /staff/seminars/{id}/edit`.
+pub async fn edit(
+    _user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let s = state.db.run(move |c| queries::find(c, id)).await?;
+    let form = SeminarForm::of(&SeminarData::of(&s));
+    let markup = form_page(
+        &state,
+        &page,
+        format!("/staff/seminars/{id}/edit"),
+        &s.title,
+        &form,
+        FormErrors::new(),
+    )
+    .await?;
+    Ok(html(markup))
+}
+
+/// `POST /staff/seminars/{id}/edit`.
+pub async fn update(
+    user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<SeminarForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let form = form.into_inner();
+    state.db.run(move |c| queries::find(c, id)).await?;
+    let data = match validated(&state, &form).await? {
+        Ok(d) => d,
+        Err(errors) => {
+            let markup = form_page(
+                &state,
+                &page,
+                format!("/staff/seminars/{id}/edit"),
+                &form.title,
+                &form,
+                form_errors(&errors, page.lang),
+            )
+            .await?;
+            return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
+        }
+    };
+    let actor = user.0.clone();
+    state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                queries::update(c, id, &data, crate::time::now_utc())?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "seminar.update",
+                    "seminar",
+                    Some(id.to_string()),
+                    json!({"title": data.title}),
+                )
+            })
+        })
+        .await?;
+    Ok(see_other(format!("/staff/seminars/{id}")))
+}
+
+async fn audited(
+    state: &AppState,
+    user: &StaffUser,
+    action: &'static str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    let actor = user.0.clone();
+    state
+        .db
+        .run(move |c| {
+            audit::record(
+                c,
+                Some(&actor),
+                action,
+                "seminar",
+                Some(id.to_string()),
+                detail,
+            )
+        })
+        .await
+}
+
+/// `POST /staff/seminars/{id}/publish`.
+pub async fn publish(
+    user: StaffUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let n = state
+        .db
+        .run(move |c| queries::publish(c, id, crate::time::now_utc()))
+        .await?;
+    audited(&state, &user, "seminar.publish", id, json!({"changed": n})).await?;
+    Ok(see_other("/staff/seminars".into()))
+}
+
+/// `POST /staff/seminars/{id}/cancel`: calls the seminar off and tells every registrant.
+pub async fn cancel(
+    user: StaffUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let notifier = Notifier::of(&state);
+    let told = state
+        .db
+        .run(move |c| reg_queries::cancel_seminar(c, &notifier, id, crate::time::now_utc()))
+        .await?;
+    audited(&state, &user, "seminar.cancel", id, json!({"told": told})).await?;
+    Ok(see_other(format!("/staff/seminars/{id}")))
+}
+
+/// `POST /staff/seminars/{id}/duplicate`: a draft copy to edit.
+pub async fn duplicate(
+    user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let suffix = page.t("seminars.copy_suffix").to_string();
+    let new_id = state
+        .db
+        .run(move |c| {
+            let s = queries::find(c, id)?;
+            let mut data = SeminarData::of(&s);
+            data.title = format!("{}{suffix}", data.title);
+            queries::create(c, &data, false, crate::time::now_utc())
+        })
+        .await?;
+    audited(
+        &state,
+        &user,
+        "seminar.duplicate",
+        new_id,
+        json!({"from": id}),
+    )
+    .await?;
+    Ok(see_other(format!("/staff/seminars/{new_id}/edit")))
+}
+
+/// Search and filter of the registrations page.
+#[derive(Debug, Default, Deserialize)]
+pub struct RegQuery {
+    /// Text in name, company or email.
+    pub q: Option<String>,
+    /// Status.
+    pub status: Option<String>,
+}
+
+/// `GET /staff/seminars/{id}`: the seminar's registrations (a staff read of personal data,
+/// audited).
+pub async fn registrations(
+    user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    query: web::Query<RegQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let lang = page.lang;
+    let q = query.q.clone().unwrap_or_default().trim().to_lowercase();
+    let status_filter = query.status.clone().unwrap_or_default();
+    let actor = user.0.clone();
+    let (q2, sf2) = (q.clone(), status_filter.clone());
+    let view = state
+        .db
+        .run(move |c| {
+            let s = queries::find(c, id)?;
+            let seats = queries::seats(c, &s)?;
+            let regs = reg_queries::list_for_seminar(c, id)?;
+            let pos = positions(&regs);
+            let questions = s.questions();
+            let rows: Vec<RegRow> = regs
+                .iter()
+                .filter(|r| sf2.is_empty() || r.status == sf2)
+                .filter(|r| {
+                    q2.is_empty()
+                        || r.name.to_lowercase().contains(&q2)
+                        || r.company.to_lowercase().contains(&q2)
+                        || r.email.contains(&q2)
+                })
+                .map(|r| {
+                    let answers: serde_json::Value =
+                        serde_json::from_str(&r.answers).unwrap_or_default();
+                    RegRow {
+                        id: r.id,
+                        name: r.name.clone(),
+                        company: r.company.clone(),
+                        email: r.email.clone(),
+                        mode: lang.t(r.mode().label_key()).to_string(),
+                        status: r.status.clone(),
+                        status_label: crate::registrations::handlers::status_label(&r.status, lang)
+                            .to_string(),
+                        position: pos.get(&r.id).copied(),
+                        checked_in: r.checked_in_at.is_some(),
+                        answers: (0..questions.len())
+                            .map(|i| answer_text(&answers, i))
+                            .collect(),
+                    }
+                })
+                .collect();
+            audit::record(
+                c,
+                Some(&actor),
+                "registration.view",
+                "seminar",
+                Some(id.to_string()),
+                json!({"rows": rows.len()}),
+            )?;
+            Ok::<_, AppError>(RegistrationsView {
+                id,
+                title: s.title.clone(),
+                when: crate::time::format_span(s.starts_at, s.ends_at, lang),
+                status: s.status.clone(),
+                seats: super::seats_text(&s, &seats, lang),
+                attendance_code: s.attendance_code.clone(),
+                questions: questions.into_iter().map(|q| q.label).collect(),
+                rows,
+                q: q2,
+                status_filter: sf2,
+                statuses: ["confirmed", "waitlisted", "cancelled"]
+                    .iter()
+                    .map(|st| {
+                        (
+                            st.to_string(),
+                            crate::registrations::handlers::status_label(st, lang).to_string(),
+                        )
+                    })
+                    .collect(),
+                flash: None,
+                audiences: ["confirmed", "waitlisted"]
+                    .iter()
+                    .map(|a| {
+                        let key = if *a == "confirmed" {
+                            "seminars.audience_confirmed"
+                        } else {
+                            "seminars.audience_waitlisted"
+                        };
+                        (a.to_string(), lang.t(key).to_string())
+                    })
+                    .collect(),
+            })
+        })
+        .await?;
+    Ok(html(views::seminars::staff::registrations(&page, &view)))
+}
+
+/// `POST /staff/seminars/{id}/registrations/{rid}/{check-in|promote|cancel}`.
+pub async fn registration_action(
+    user: StaffUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, rid, action) = path.into_inner();
+    let notifier = Notifier::of(&state);
+    let actor = user.0.clone();
+    let action_name: &'static str = match action.as_str() {
+        "check-in" => "registration.check_in",
+        "promote" => "registration.promote",
+        "cancel" => "registration.cancel",
+        _ => return Err(AppError::NotFound),
+    };
+    state
+        .db
+        .run(move |c| {
+            let reg = reg_queries::find(c, rid)?;
+            if reg.seminar_id != id {
+                return Err(AppError::NotFound);
+            }
+            let now = crate::time::now_utc();
+            match action.as_str() {
+                "check-in" => {
+                    reg_queries::check_in(c, rid, now)?;
+                }
+                "promote" => {
+                    reg_queries::staff_promote(c, &notifier, rid, now)?;
+                }
+                _ => {
+                    reg_queries::cancel(c, &notifier, rid, now)?;
+                }
+            }
+            audit::record(
+                c,
+                Some(&actor),
+                action_name,
+                "registration",
+                Some(rid.to_string()),
+                json!({"seminar_id": id}),
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(see_other(format!("/staff/seminars/{id}")))
+}
+
+/// The message form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MessageForm {
+    /// confirmed or waitlisted.
+    pub audience: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// `POST /staff/seminars/{id}/message`: a mail to every confirmed (or waitlisted) registrant,
+/// queued in one transaction and audited.
+pub async fn message(
+    user: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<MessageForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::validate;
+    let id = path.into_inner();
+    let invalid = |field: &str, e: validate::Invalid| {
+        AppError::Invalid(Message {
+            key: e.key,
+            args: e.args,
+            detail: Some(page.t(field_key(field)).to_string()),
+        })
+    };
+    let audience = validate::one_of(&form.audience, &["confirmed", "waitlisted"])
+        .map_err(|e| invalid("audience", e))?;
+    let subject = validate::line(&form.subject, true, 150).map_err(|e| invalid("subject", e))?;
+    let body = validate::text(&form.body, true, 10_000).map_err(|e| invalid("body", e))?;
+    let mailer = state.mailer.clone();
+    let actor = user.0.clone();
+    state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let s = queries::find(c, id)?;
+                let regs = reg_queries::list_for_seminar(c, id)?;
+                let mut n = 0;
+                for r in regs.iter().filter(|r| r.status == audience) {
+                    let m = views::seminars::mail::staff_message(
+                        r.lang(),
+                        &r.name,
+                        &s.title,
+                        &subject,
+                        &body,
+                    );
+                    let mail = crate::mail::OutgoingMail {
+                        to_name: Some(r.name.clone()),
+                        source: Some(format!("seminar:{id}")),
+                        ..crate::mail::OutgoingMail::transactional(
+                            &r.email, &m.subject, m.text, m.html,
+                        )
+                    };
+                    mailer.enqueue(c, &mail)?;
+                    n += 1;
+                }
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "seminar.message",
+                    "seminar",
+                    Some(id.to_string()),
+                    json!({"audience": audience, "recipients": n, "subject": subject}),
+                )?;
+                Ok::<_, AppError>(())
+            })
+        })
+        .await?;
+    Ok(see_other(format!("/staff/seminars/{id}")))
+}
+
+fn field_key(field: &str) -> &'static str {
+    match field {
+        "audience" => "seminars.message_audience",
+        "subject" => "seminars.message_subject",
+        _ => "seminars.message_body",
+    }
+}

@@ -1,0 +1,158 @@
+//! The mails of a registration (plain text and HTML, in the registrant's language).
+
+use maud::html;
+
+use crate::Lang;
+
+/// Which mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailNotice {
+    /// Registered with a seat.
+    Confirmed,
+    /// On the waitlist.
+    Waitlisted,
+    /// A seat became free.
+    Promoted,
+    /// The registration was cancelled.
+    Cancelled,
+    /// The seminar was called off.
+    SeminarCancelled,
+    /// Tomorrow's seminar.
+    Reminder,
+}
+
+/// What a registration mail says (values already formatted).
+#[derive(Debug, Clone)]
+pub struct RegistrationMail {
+    /// Which mail.
+    pub notice: MailNotice,
+    /// The registrant's name.
+    pub name: String,
+    /// Seminar title.
+    pub title: String,
+    /// Date and time.
+    pub when: String,
+    /// Place.
+    pub place: String,
+    /// Mode label.
+    pub mode: String,
+    /// Personal link, when the mail carries one.
+    pub link: Option<String>,
+    /// The seminar's public page.
+    pub seminar_link: String,
+    /// Join URL (confirmed online registrants only).
+    pub join_url: Option<String>,
+    /// Waitlist position.
+    pub position: Option<i64>,
+}
+
+/// A rendered mail.
+#[derive(Debug, Clone)]
+pub struct MailBody {
+    /// Subject.
+    pub subject: String,
+    /// Plain text.
+    pub text: String,
+    /// HTML.
+    pub html: String,
+}
+
+/// Renders a registration mail.
+pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
+    let (subject_key, lead_key) = match m.notice {
+        MailNotice::Confirmed => (
+            "seminars.mail_subject_confirmed",
+            "seminars.mail_lead_confirmed",
+        ),
+        MailNotice::Waitlisted => (
+            "seminars.mail_subject_waitlisted",
+            "seminars.mail_lead_waitlisted",
+        ),
+        MailNotice::Promoted => (
+            "seminars.mail_subject_promoted",
+            "seminars.mail_lead_promoted",
+        ),
+        MailNotice::Cancelled => (
+            "seminars.mail_subject_cancelled",
+            "seminars.mail_lead_cancelled",
+        ),
+        MailNotice::SeminarCancelled => (
+            "seminars.mail_subject_seminar_cancelled",
+            "seminars.mail_lead_seminar_cancelled",
+        ),
+        MailNotice::Reminder => (
+            "seminars.mail_subject_reminder",
+            "seminars.mail_lead_reminder",
+        ),
+    };
+    let subject = lang.tf(subject_key, &[("title", &m.title)]);
+    let greeting = lang.tf("seminars.mail_greeting", &[("name", &m.name)]);
+    let lead = lang.t(lead_key);
+    let position = m
+        .position
+        .map(|p| lang.tf("seminars.mail_position", &[("position", &p.to_string())]));
+    let mut rows: Vec<(&str, String)> = vec![
+        (lang.t("seminars.field_title"), m.title.clone()),
+        (lang.t("seminars.when"), m.when.clone()),
+        (lang.t("seminars.place"), m.place.clone()),
+        (lang.t("seminars.field_mode"), m.mode.clone()),
+    ];
+    if let Some(url) = &m.join_url {
+        rows.push((lang.t("seminars.join_url"), url.clone()));
+    }
+    let mut text = format!("{greeting}\n\n{lead}\n");
+    if let Some(p) = &position {
+        text.push_str(&format!("{p}\n"));
+    }
+    text.push('\n');
+    for (k, v) in &rows {
+        text.push_str(&format!("{k}: {v}\n"));
+    }
+    text.push_str(&format!("\n{}\n", m.seminar_link));
+    if let Some(link) = &m.link {
+        text.push_str(&format!("\n{}\n{link}\n", lang.t("seminars.mail_link")));
+    }
+    text.push_str(&format!("\n-- \n{}\n", lang.t("site.org_full")));
+    let html = html! {
+        p { (greeting) }
+        p { (lead) }
+        @if let Some(p) = &position { p { strong { (p) } } }
+        table {
+            @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } }
+        }
+        p { a href=(m.seminar_link) { (m.seminar_link) } }
+        @if let Some(link) = &m.link {
+            p { (lang.t("seminars.mail_link")) br; a href=(link) { (link) } }
+        }
+        p { "-- " br; (lang.t("site.org_full")) }
+    }
+    .into_string();
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// A message from staff to the registrants of a seminar.
+pub fn staff_message(lang: Lang, name: &str, title: &str, subject: &str, body: &str) -> MailBody {
+    let greeting = lang.tf("seminars.mail_greeting", &[("name", name)]);
+    let subject = lang.tf(
+        "seminars.message_mail_subject",
+        &[("title", title), ("subject", subject)],
+    );
+    let text = format!("{greeting}\n\n{body}\n\n-- \n{}\n", lang.t("site.org_full"));
+    let html = html! {
+        p { (greeting) }
+        @for para in body.split("\n\n") {
+            p { @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) } }
+        }
+        p { "-- " br; (lang.t("site.org_full")) }
+    }
+    .into_string();
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}

@@ -1,0 +1,371 @@
+//! Public pages: the seminar list (upcoming and archive), a seminar with its registration form,
+//! and the registrant's own page.
+
+use maud::{Markup, PreEscaped, html};
+
+use crate::components::{Tone, breadcrumbs, empty_state, notice};
+use crate::forms::{
+    Field, FormErrors, checkbox, checkboxes, error_summary, input, radios, select, textarea,
+};
+use crate::layout::{PageCtx, page};
+
+/// (value, label) options.
+pub type Options = Vec<(String, String)>;
+
+/// One seminar in a list.
+#[derive(Debug, Clone)]
+pub struct SeminarCard {
+    /// Link.
+    pub href: String,
+    /// Title.
+    pub title: String,
+    /// Date and time.
+    pub when: String,
+    /// Prefecture, format.
+    pub place: String,
+    /// Industry label.
+    pub industry: String,
+    /// Summary.
+    pub summary: String,
+    /// Seats left, e.g. 「会場 残り3席 / オンライン 残り120席」.
+    pub seats: String,
+    /// A note such as 「中止」 or 「受付終了」.
+    pub note: Option<String>,
+}
+
+/// The list page.
+#[derive(Debug, Clone, Default)]
+pub struct ListView {
+    /// The archive of past seminars instead of upcoming ones.
+    pub archive: bool,
+    /// Seminars.
+    pub items: Vec<SeminarCard>,
+    /// Industry options.
+    pub industries: Options,
+    /// Prefecture options.
+    pub prefectures: Options,
+    /// Format options.
+    pub formats: Options,
+    /// Selected industry.
+    pub industry: String,
+    /// Selected prefecture.
+    pub prefecture: String,
+    /// Selected format.
+    pub format: String,
+    /// Selected month (YYYY-MM).
+    pub month: String,
+    /// Link of the matching calendar feed.
+    pub feed_href: String,
+}
+
+/// `GET /seminars`.
+pub fn list(ctx: &PageCtx, v: &ListView) -> Markup {
+    let title = if v.archive {
+        ctx.t("seminars.archive_title")
+    } else {
+        ctx.t("seminars.list_title")
+    };
+    let none = FormErrors::new();
+    page(
+        ctx,
+        title,
+        html! {
+            h1 { (title) }
+            form.filters method="get" action="/seminars" role="search" {
+                @if v.archive { input type="hidden" name="archive" value="1"; }
+                (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), &none), &v.industries, &v.industry))
+                (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), &none), &v.prefectures, &v.prefecture))
+                (select(ctx, Field::new("format", ctx.t("seminars.field_format"), &none), &v.formats, &v.format))
+                (input(ctx, Field::new("month", ctx.t("seminars.field_month"), &none), "month", &v.month))
+                button.button type="submit" { (ctx.t("form.search")) }
+            }
+            p.meta {
+                @if v.archive {
+                    a href="/seminars" { (ctx.t("seminars.see_upcoming")) }
+                } @else {
+                    a href="/seminars?archive=1" { (ctx.t("seminars.see_archive")) }
+                }
+                " ・ "
+                a href=(v.feed_href) { (ctx.t("seminars.feed_link")) }
+            }
+            @if v.items.is_empty() {
+                (empty_state(ctx.t("seminars.list_empty")))
+            } @else {
+                ul.card-grid.seminar-list {
+                    @for s in &v.items {
+                        li.card {
+                            h2 { a href=(s.href) { (s.title) } }
+                            @if let Some(n) = &s.note { p.tag { strong { (n) } } }
+                            p.meta { (s.when) }
+                            p.meta { (s.place) " ・ " (s.industry) }
+                            @if !s.summary.is_empty() { p { (s.summary) } }
+                            @if !s.seats.is_empty() { p.seats { (s.seats) } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A seminar's details (values formatted).
+#[derive(Debug, Clone, Default)]
+pub struct SeminarDetail {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Sanitized HTML of the body.
+    pub body_html: String,
+    /// Date and time.
+    pub when: String,
+    /// Registration deadline.
+    pub deadline: String,
+    /// Prefecture.
+    pub prefecture: String,
+    /// Industry.
+    pub industry: String,
+    /// Format label.
+    pub format: String,
+    /// Venue and address.
+    pub venue: String,
+    /// Fee.
+    pub fee: String,
+    /// Hosts (主催).
+    pub hosts: Vec<String>,
+    /// Co-hosts (共催).
+    pub cohosts: Vec<String>,
+    /// Speakers.
+    pub speakers: Vec<String>,
+    /// Seats left, one text.
+    pub seats: String,
+    /// Why registration is not possible, when it is not.
+    pub closed: Option<String>,
+}
+
+/// One extra question of the form.
+#[derive(Debug, Clone)]
+pub struct QuestionView {
+    /// Field name (`q_0`).
+    pub name: String,
+    /// The question.
+    pub label: String,
+    /// short, long, single, multiple.
+    pub kind: String,
+    /// Required.
+    pub required: bool,
+    /// Options of a choice.
+    pub options: Vec<String>,
+}
+
+/// The registration form's options, values and errors.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationForm {
+    /// Field values by name (multiple-choice answers repeat their name).
+    pub values: Vec<(String, String)>,
+    /// Errors.
+    pub errors: FormErrors,
+    /// Prefecture options.
+    pub prefectures: Options,
+    /// Industry options.
+    pub industries: Options,
+    /// Employee band options.
+    pub bands: Options,
+    /// Mode options the seminar offers.
+    pub modes: Options,
+    /// Extra questions.
+    pub questions: Vec<QuestionView>,
+}
+
+impl RegistrationForm {
+    fn value(&self, name: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+fn names(ctx: &PageCtx, key: &'static str, list: &[String]) -> Markup {
+    html! {
+        @if !list.is_empty() {
+            dt { (ctx.t(key)) }
+            dd { (list.join("、")) }
+        }
+    }
+}
+
+/// `GET /seminars/{id}` (and the form re-rendered with its errors).
+pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup {
+    let e = &form.errors;
+    page(
+        ctx,
+        &s.title,
+        html! {
+            (breadcrumbs(ctx.t("seminars.breadcrumbs"), &[(ctx.t("nav.seminars"), "/seminars"), (&s.title, "")]))
+            h1 { (s.title) }
+            @if !s.summary.is_empty() { p.lead { (s.summary) } }
+            dl.facts {
+                dt { (ctx.t("seminars.when")) } dd { (s.when) }
+                dt { (ctx.t("seminars.deadline")) } dd { (s.deadline) }
+                dt { (ctx.t("seminars.field_format")) } dd { (s.format) }
+                dt { (ctx.t("seminars.field_prefecture")) } dd { (s.prefecture) }
+                @if !s.venue.is_empty() { dt { (ctx.t("seminars.field_venue")) } dd { (s.venue) } }
+                dt { (ctx.t("seminars.field_industry")) } dd { (s.industry) }
+                dt { (ctx.t("seminars.field_fee")) } dd { (s.fee) }
+                (names(ctx, "seminars.field_hosts", &s.hosts))
+                (names(ctx, "seminars.field_cohosts", &s.cohosts))
+                (names(ctx, "seminars.field_speakers", &s.speakers))
+                dt { (ctx.t("seminars.seats")) } dd.seats { (s.seats) }
+            }
+            p { a href={ "/seminars/" (s.id) ".ics" } { (ctx.t("seminars.add_to_calendar")) } }
+            div.prose { (PreEscaped(&s.body_html)) }
+            section aria-labelledby="register-title" {
+                h2 #register-title { (ctx.t("seminars.register_title")) }
+                @if let Some(why) = &s.closed {
+                    (notice(Tone::Info, why))
+                } @else {
+                    (error_summary(ctx, e))
+                    form method="post" action={ "/seminars/" (s.id) "/registrations" } novalidate {
+                        (ctx.csrf_field())
+                        (input(ctx, Field::new("name", ctx.t("seminars.field_name"), e).required(), "text", form.value("name")))
+                        (input(ctx, Field::new("email", ctx.t("seminars.field_email"), e).required(), "email", form.value("email")))
+                        (input(ctx, Field::new("company", ctx.t("seminars.field_company"), e), "text", form.value("company")))
+                        (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required(), &form.prefectures, form.value("prefecture")))
+                        (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), e), &form.industries, form.value("industry")))
+                        (select(ctx, Field::new("employees", ctx.t("seminars.field_employees"), e), &form.bands, form.value("employees")))
+                        (radios(ctx, Field::new("mode", ctx.t("seminars.field_mode"), e).required(), &form.modes, form.value("mode")))
+                        @for q in &form.questions {
+                            (question(ctx, q, form))
+                        }
+                        (checkbox(ctx, Field::new("consent", ctx.t("seminars.field_consent"), e).required().hint(ctx.t("seminars.consent_hint")), form.value("consent") == "1"))
+                        button.button type="submit" { (ctx.t("seminars.register_button")) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn question(ctx: &PageCtx, q: &QuestionView, form: &RegistrationForm) -> Markup {
+    let mut f = Field::new(&q.name, &q.label, &form.errors);
+    if q.required {
+        f = f.required();
+    }
+    let options: Options = q.options.iter().map(|o| (o.clone(), o.clone())).collect();
+    match q.kind.as_str() {
+        "long" => textarea(ctx, f, form.value(&q.name), 4),
+        "single" => radios(ctx, f, &options, form.value(&q.name)),
+        "multiple" => checkboxes(ctx, f, &options, &form.all(&q.name)),
+        _ => input(ctx, f, "text", form.value(&q.name)),
+    }
+}
+
+/// "You are registered already" after a second registration with the same address.
+pub fn already_registered(ctx: &PageCtx, title: &str, seminar_href: &str) -> Markup {
+    page(
+        ctx,
+        ctx.t("seminars.already_title"),
+        html! {
+            h1 { (ctx.t("seminars.already_title")) }
+            (notice(Tone::Info, ctx.t("seminars.already_text")))
+            p { a href=(seminar_href) { (title) } }
+        },
+    )
+}
+
+/// The registrant's own page.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationPage {
+    /// Base path of the forms (`/registrations/{token}`).
+    pub base: String,
+    /// Seminar title.
+    pub title: String,
+    /// Link to the seminar.
+    pub seminar_href: String,
+    /// Date and time.
+    pub when: String,
+    /// Place.
+    pub place: String,
+    /// Registrant's name.
+    pub name: String,
+    /// confirmed, waitlisted, cancelled.
+    pub status: String,
+    /// Status as text.
+    pub status_label: String,
+    /// Waitlist position.
+    pub position: Option<i64>,
+    /// Mode label.
+    pub mode_label: String,
+    /// Join URL (confirmed only).
+    pub join_url: Option<String>,
+    /// Modes to change to (empty when not possible).
+    pub other_modes: Options,
+    /// Whether cancelling is possible.
+    pub can_cancel: bool,
+    /// Whether the attendance code form is shown.
+    pub attendance: bool,
+    /// Whether checked in.
+    pub checked_in: bool,
+    /// A message after an action.
+    pub flash: Option<(Tone, String)>,
+}
+
+/// `GET /registrations/{token}`.
+pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
+    let none = FormErrors::new();
+    page(
+        ctx,
+        ctx.t("seminars.my_registration"),
+        html! {
+            h1 { (ctx.t("seminars.my_registration")) }
+            @if let Some((tone, text)) = &v.flash { (notice(*tone, text)) }
+            dl.facts {
+                dt { (ctx.t("seminars.field_title")) } dd { a href=(v.seminar_href) { (v.title) } }
+                dt { (ctx.t("seminars.when")) } dd { (v.when) }
+                dt { (ctx.t("seminars.place")) } dd { (v.place) }
+                dt { (ctx.t("seminars.field_name")) } dd { (v.name) }
+                dt { (ctx.t("seminars.field_mode")) } dd { (v.mode_label) }
+                dt { (ctx.t("seminars.status")) } dd.status { (v.status_label) }
+                @if let Some(p) = v.position {
+                    dt { (ctx.t("seminars.position")) } dd { (p) }
+                }
+                @if let Some(url) = &v.join_url {
+                    dt { (ctx.t("seminars.join_url")) } dd { a.join-url href=(url) { (url) } }
+                }
+                @if v.checked_in { dt { (ctx.t("seminars.checked_in")) } dd { "✓" } }
+            }
+            @if v.attendance && !v.checked_in {
+                form method="post" action={ (v.base) "/attend" } {
+                    (ctx.csrf_field())
+                    (input(ctx, Field::new("code", ctx.t("seminars.attendance_code"), &none).required(), "text", ""))
+                    button.button type="submit" { (ctx.t("seminars.attend_button")) }
+                }
+            }
+            @if !v.other_modes.is_empty() {
+                form method="post" action={ (v.base) "/mode" } {
+                    (ctx.csrf_field())
+                    (radios(ctx, Field::new("mode", ctx.t("seminars.change_mode"), &none), &v.other_modes, ""))
+                    button.button.button-secondary type="submit" { (ctx.t("seminars.change_mode_button")) }
+                }
+            }
+            @if v.can_cancel {
+                form method="post" action={ (v.base) "/cancel" } {
+                    (ctx.csrf_field())
+                    (checkbox(ctx, Field::new("confirm", ctx.t("seminars.cancel_confirm"), &none).required(), false))
+                    button.button.button-danger type="submit" { (ctx.t("seminars.cancel_button")) }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,306 @@
+//! The back office of seminars: list, create and edit, registrations with check-in.
+
+use maud::{Markup, html};
+
+use crate::components::{Tone, empty_state, notice};
+use crate::forms::{Field, FormErrors, error_summary, input, select, textarea};
+use crate::layout::PageCtx;
+use crate::staff::staff_page;
+
+use super::public::Options;
+
+const SECTION: &str = "/staff/seminars";
+
+/// One seminar in the staff list.
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Date and time.
+    pub when: String,
+    /// draft, published, cancelled.
+    pub status: String,
+    /// Status label.
+    pub status_label: String,
+    /// Seats summary.
+    pub seats: String,
+    /// Checked in ÷ confirmed, e.g. 「18 / 20(90%)」.
+    pub turnout: String,
+}
+
+fn post_button(ctx: &PageCtx, action: &str, label: &str, class: &str) -> Markup {
+    html! {
+        form.inline-form method="post" action=(action) {
+            (ctx.csrf_field())
+            button type="submit" class=(class) { (label) }
+        }
+    }
+}
+
+/// `GET /staff/seminars`.
+pub fn list(ctx: &PageCtx, rows: &[StaffRow], flash: Option<&str>) -> Markup {
+    let title = ctx.t("seminars.staff_title");
+    staff_page(
+        ctx,
+        title,
+        SECTION,
+        html! {
+            h1 { (title) }
+            @if let Some(f) = flash { (notice(Tone::Success, f)) }
+            p { a.button href="/staff/seminars/new" { (ctx.t("seminars.new_button")) } }
+            @if rows.is_empty() {
+                (empty_state(ctx.t("seminars.list_empty")))
+            } @else {
+                table.data-table {
+                    thead { tr {
+                        th { (ctx.t("seminars.field_title")) }
+                        th { (ctx.t("seminars.when")) }
+                        th { (ctx.t("seminars.status")) }
+                        th { (ctx.t("seminars.seats")) }
+                        th { (ctx.t("seminars.turnout")) }
+                        th { (ctx.t("seminars.actions")) }
+                    } }
+                    tbody {
+                        @for r in rows {
+                            tr {
+                                td { a href={ "/staff/seminars/" (r.id) } { (r.title) } }
+                                td { (r.when) }
+                                td { (r.status_label) }
+                                td { (r.seats) }
+                                td { (r.turnout) }
+                                td {
+                                    a href={ "/staff/seminars/" (r.id) "/edit" } { (ctx.t("seminars.edit")) }
+                                    " "
+                                    @if r.status == "draft" {
+                                        (post_button(ctx, &format!("/staff/seminars/{}/publish", r.id), ctx.t("seminars.publish"), "link-button"))
+                                    }
+                                    (post_button(ctx, &format!("/staff/seminars/{}/duplicate", r.id), ctx.t("seminars.duplicate"), "link-button"))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The create/edit form.
+#[derive(Debug, Clone, Default)]
+pub struct SeminarFormView {
+    /// Where the form posts.
+    pub action: String,
+    /// Page title.
+    pub title: String,
+    /// Values by field name.
+    pub values: Vec<(&'static str, String)>,
+    /// Errors.
+    pub errors: FormErrors,
+    /// Industry options.
+    pub industries: Options,
+    /// Prefecture options.
+    pub prefectures: Options,
+    /// Format options.
+    pub formats: Options,
+}
+
+impl SeminarFormView {
+    fn v(&self, name: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// `GET /staff/seminars/new`, `/staff/seminars/{id}/edit`.
+pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
+    let e = &f.errors;
+    let text = |name: &'static str, key: &'static str, required: bool, kind: &str| {
+        let mut field = Field::new(name, ctx.t(key), e);
+        if required {
+            field = field.required();
+        }
+        input(ctx, field, kind, f.v(name))
+    };
+    staff_page(
+        ctx,
+        &f.title,
+        SECTION,
+        html! {
+            h1 { (f.title) }
+            (error_summary(ctx, e))
+            form method="post" action=(f.action) novalidate {
+                (ctx.csrf_field())
+                (text("title", "seminars.field_title", true, "text"))
+                (textarea(ctx, Field::new("summary", ctx.t("seminars.field_summary"), e), f.v("summary"), 3))
+                (textarea(ctx, Field::new("body_md", ctx.t("seminars.field_body"), e).hint(ctx.t("seminars.hint_markdown")), f.v("body_md"), 10))
+                (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), e).required(), &f.industries, f.v("industry")))
+                (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required(), &f.prefectures, f.v("prefecture")))
+                (select(ctx, Field::new("format", ctx.t("seminars.field_format"), e).required(), &f.formats, f.v("format")))
+                (text("venue", "seminars.field_venue", false, "text"))
+                (text("address", "seminars.field_address", false, "text"))
+                (text("online_url", "seminars.field_online_url", false, "url"))
+                (text("starts_at", "seminars.field_starts_at", true, "datetime-local"))
+                (text("ends_at", "seminars.field_ends_at", true, "datetime-local"))
+                (text("registration_opens_at", "seminars.field_opens_at", false, "datetime-local"))
+                (text("registration_closes_at", "seminars.field_closes_at", true, "datetime-local"))
+                (text("capacity_onsite", "seminars.field_capacity_onsite", false, "number"))
+                (text("capacity_online", "seminars.field_capacity_online", false, "number"))
+                (textarea(ctx, Field::new("hosts", ctx.t("seminars.field_hosts"), e).hint(ctx.t("seminars.hint_lines")), f.v("hosts"), 3))
+                (textarea(ctx, Field::new("cohosts", ctx.t("seminars.field_cohosts"), e).hint(ctx.t("seminars.hint_lines")), f.v("cohosts"), 3))
+                (textarea(ctx, Field::new("speakers", ctx.t("seminars.field_speakers"), e).hint(ctx.t("seminars.hint_lines")), f.v("speakers"), 3))
+                (text("fee", "seminars.field_fee", false, "text"))
+                (textarea(ctx, Field::new("questions", ctx.t("seminars.field_questions"), e).hint(ctx.t("seminars.hint_questions")), f.v("questions"), 5))
+                button.button type="submit" { (ctx.t("form.save")) }
+            }
+        },
+    )
+}
+
+/// One registration in the staff table.
+#[derive(Debug, Clone)]
+pub struct RegRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Company.
+    pub company: String,
+    /// Email.
+    pub email: String,
+    /// Mode label.
+    pub mode: String,
+    /// Status (confirmed, waitlisted, cancelled).
+    pub status: String,
+    /// Status label.
+    pub status_label: String,
+    /// Waitlist position.
+    pub position: Option<i64>,
+    /// Checked in.
+    pub checked_in: bool,
+    /// Answers in question order.
+    pub answers: Vec<String>,
+}
+
+/// The registrations page of a seminar.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationsView {
+    /// Seminar id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Date and time.
+    pub when: String,
+    /// draft, published, cancelled.
+    pub status: String,
+    /// Seats summary.
+    pub seats: String,
+    /// Attendance code of online attendees.
+    pub attendance_code: String,
+    /// Question labels (answer columns).
+    pub questions: Vec<String>,
+    /// Rows.
+    pub rows: Vec<RegRow>,
+    /// Search text.
+    pub q: String,
+    /// Status filter.
+    pub status_filter: String,
+    /// Status options.
+    pub statuses: Options,
+    /// A message after an action.
+    pub flash: Option<String>,
+    /// Audiences of a message to registrants.
+    pub audiences: Options,
+}
+
+/// `GET /staff/seminars/{id}`.
+pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
+    let none = FormErrors::new();
+    let base = format!("/staff/seminars/{}", v.id);
+    staff_page(
+        ctx,
+        &v.title,
+        SECTION,
+        html! {
+            h1 { (v.title) }
+            @if let Some(f) = &v.flash { (notice(Tone::Success, f)) }
+            p.meta { (v.when) " ・ " (v.seats) }
+            p.meta { (ctx.t("seminars.attendance_code")) ": " strong.attendance-code { (v.attendance_code) } }
+            p {
+                a href={ (base) "/edit" } { (ctx.t("seminars.edit")) } " ・ "
+                a href={ (base) "/registrations.csv" } { (ctx.t("seminars.export_csv")) } " ・ "
+                a href={ "/seminars/" (v.id) } { (ctx.t("seminars.public_page")) }
+            }
+            @if v.status != "cancelled" {
+                form.inline-form method="post" action={ (base) "/cancel" } {
+                    (ctx.csrf_field())
+                    input type="hidden" name="confirm" value="1";
+                    button.button.button-danger type="submit" { (ctx.t("seminars.cancel_seminar")) }
+                }
+            }
+            details.message-form {
+                summary { (ctx.t("seminars.message_title")) }
+                form method="post" action={ (base) "/message" } {
+                    (ctx.csrf_field())
+                    (select(ctx, Field::new("audience", ctx.t("seminars.message_audience"), &none).required(), &v.audiences, ""))
+                    (input(ctx, Field::new("subject", ctx.t("seminars.message_subject"), &none).required(), "text", ""))
+                    (textarea(ctx, Field::new("body", ctx.t("seminars.message_body"), &none).required(), "", 6))
+                    button.button type="submit" { (ctx.t("seminars.message_send")) }
+                }
+            }
+            form.filters method="get" action=(base) role="search" {
+                (input(ctx, Field::new("q", ctx.t("form.search"), &none), "search", &v.q))
+                (select(ctx, Field::new("status", ctx.t("seminars.status"), &none), &v.statuses, &v.status_filter))
+                button.button type="submit" { (ctx.t("form.search")) }
+            }
+            @if v.rows.is_empty() {
+                (empty_state(ctx.t("seminars.no_registrations")))
+            } @else {
+                table.data-table {
+                    thead { tr {
+                        th { (ctx.t("seminars.field_name")) }
+                        th { (ctx.t("seminars.field_company")) }
+                        th { (ctx.t("seminars.field_email")) }
+                        th { (ctx.t("seminars.field_mode")) }
+                        th { (ctx.t("seminars.status")) }
+                        @for q in &v.questions { th { (q) } }
+                        th { (ctx.t("seminars.actions")) }
+                    } }
+                    tbody {
+                        @for r in &v.rows {
+                            tr {
+                                td { (r.name) }
+                                td { (r.company) }
+                                td { (r.email) }
+                                td { (r.mode) }
+                                td {
+                                    (r.status_label)
+                                    @if let Some(p) = r.position { " (" (p) ")" }
+                                }
+                                @for a in &r.answers { td { (a) } }
+                                td {
+                                    @if r.status == "confirmed" {
+                                        @if r.checked_in {
+                                            span.checked-in { (ctx.t("seminars.checked_in")) }
+                                        } @else {
+                                            (post_button(ctx, &format!("{base}/registrations/{}/check-in", r.id), ctx.t("seminars.check_in"), "button"))
+                                        }
+                                    }
+                                    @if r.status == "waitlisted" {
+                                        (post_button(ctx, &format!("{base}/registrations/{}/promote", r.id), ctx.t("seminars.promote"), "link-button"))
+                                    }
+                                    @if r.status != "cancelled" {
+                                        (post_button(ctx, &format!("{base}/registrations/{}/cancel", r.id), ctx.t("seminars.cancel_registration"), "link-button"))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
