@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod newsletter;
 pub mod reference;
 pub mod schema;
 pub mod time;
@@ -88,6 +89,7 @@ fn register(r: &mut Router) {
         .get("/api/openapi.json", api::openapi_json);
     accounts::routes(r);
     mail::routes(r);
+    newsletter::routes(r);
 }
 
 /// Every registered route as (method, path pattern), for tests that walk the route table.
@@ -108,11 +110,12 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts the background workers (the mail sender) on the current tokio runtime.
+    /// Starts the background workers (the mail sender, the newsletter campaigns) on the current tokio runtime.
     pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
-        let sender = mail::worker::Sender::from_config(config, db)?;
-        let tasks = vec![tokio::spawn(sender.run(watch))];
+        let sender = mail::worker::Sender::from_config(config, db.clone())?;
+        let mut tasks = vec![tokio::spawn(sender.run(watch.clone()))];
+        tasks.push(tokio::spawn(newsletter::worker::task(config, db, watch)));
         Ok(Self { shutdown, tasks })
     }
 

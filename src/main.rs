@@ -25,6 +25,21 @@ enum Command {
     Migrate,
     /// Runs only the background workers (mail sender), until interrupted.
     Worker,
+    /// Newsletter bounces (delivery status notifications).
+    Bounces {
+        #[command(subcommand)]
+        action: BouncesAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum BouncesAction {
+    /// Reads DSN mails (RFC 3464) and suppresses hard-bounced addresses (soft: after three).
+    Import {
+        /// The DSN files (one mail each).
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -49,6 +64,15 @@ fn main() -> anyhow::Result<()> {
         Command::Worker => {
             db.migrate()?;
             runtime()?.block_on(work(config, db))
+        }
+        Command::Bounces {
+            action: BouncesAction::Import { files },
+        } => {
+            db.migrate()?;
+            let summary =
+                runtime()?.block_on(secunity::newsletter::bounces::import_files(&db, files))?;
+            println!("{summary}");
+            Ok(())
         }
     }
 }
