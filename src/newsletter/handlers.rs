@@ -68,12 +68,24 @@ fn subscribe_view(
 /// `GET /newsletter`.
 pub async fn index(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
-    let options = state.db.run(move |c| Options::load(c, lang)).await?;
+    let base = state.config.base_url.clone();
+    let (options, upcoming) = state
+        .db
+        .run(move |c| {
+            Ok::<_, diesel::result::Error>((
+                Options::load(c, lang)?,
+                super::upcoming::list(c, &base, lang, 5)?,
+            ))
+        })
+        .await?;
     let values = v::SubscribeValues::default();
-    Ok(html(v::subscribe_page(
-        &page,
-        &subscribe_view(options, values, Default::default()),
-    )))
+    let mut view = subscribe_view(options, values, Default::default());
+    let items: Vec<(String, String, String)> = upcoming
+        .into_iter()
+        .map(|u| (u.title, u.when, u.url))
+        .collect();
+    view.upcoming = (!items.is_empty()).then(|| v::upcoming_block(&page, &items));
+    Ok(html(v::subscribe_page(&page, &view)))
 }
 
 /// `POST /newsletter/subscribe`: double opt-in; the answer is the same whatever the address.

@@ -6,6 +6,7 @@
 //! opt-in); [`worker::task`] runs in [`crate::Workers`].
 
 pub mod api;
+pub mod bench;
 pub mod bounces;
 pub mod campaigns;
 pub mod csvio;
@@ -19,6 +20,7 @@ pub mod privacy;
 pub mod queries;
 pub mod staff;
 pub mod subscribe;
+pub mod upcoming;
 pub mod worker;
 
 pub use subscribe::subscribe_pending;

@@ -558,6 +558,21 @@ fn preview(markdown: &str) -> (String, String) {
     )
 }
 
+/// The body with the "upcoming seminars" block appended.
+async fn with_upcoming(state: &AppState, lang: views::Lang, body: &str) -> Result<String, AppError> {
+    let base = state.config.base_url.clone();
+    let items = state
+        .db
+        .run(move |c| super::upcoming::list(c, &base, lang, 10))
+        .await?;
+    let block = super::upcoming::markdown(&items, lang);
+    Ok(if block.is_empty() {
+        body.to_string()
+    } else {
+        format!("{}\n\n{block}", body.trim_end())
+    })
+}
+
 fn compose_from(form: &Fields, action: String, topics: Options) -> sv::ComposeView {
     sv::ComposeView {
         action,
@@ -580,6 +595,11 @@ pub async fn create_campaign(
     let topics = state.db.run(move |c| topic_options(c, lang)).await?;
     let known = codes(&topics);
     let mut view = compose_from(&form, "/staff/newsletter/campaigns".into(), topics);
+    if form.get("action") == "insert_upcoming" {
+        view.body_markdown = with_upcoming(&state, lang, &view.body_markdown).await?;
+        view.preview = Some(preview(&view.body_markdown));
+        return Ok(html(sv::compose(&page, &view)));
+    }
     let mut e = Errors::new(lang);
     let draft = forms::check_draft(
         &view.subject,
@@ -732,6 +752,12 @@ pub async fn update_campaign(
     }
     let known = codes(&options);
     let mut editor = compose_from(&form, format!("/staff/newsletter/campaigns/{id}"), options);
+    if form.get("action") == "insert_upcoming" {
+        editor.body_markdown = with_upcoming(&state, page.lang, &editor.body_markdown).await?;
+        view.preview = preview(&editor.body_markdown);
+        view.editor = Some(editor);
+        return Ok(html(sv::campaign(&page, &view)));
+    }
     let mut e = Errors::new(page.lang);
     let draft = forms::check_draft(
         &editor.subject,

@@ -1160,3 +1160,38 @@ async fn every_newsletter_form_post_without_csrf_is_refused_except_one_click() {
         }
     }
 }
+
+fn bench_options(subscribers: usize) -> secunity::newsletter::bench::BenchOptions {
+    secunity::newsletter::bench::BenchOptions {
+        subscribers,
+        postgres_admin_url: std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_newsletter_benchmark_delivers_every_message() {
+    let figures = secunity::newsletter::bench::run(bench_options(500))
+        .await
+        .unwrap();
+    assert_eq!(figures["messages"], 500);
+    assert!(figures["messages_per_second"].as_f64().unwrap() > 0.0);
+    assert!(figures["peak_memory_mb"].as_f64().unwrap() > 0.0);
+}
+
+/// The full benchmark (100,000 subscribers, or BENCH_SUBSCRIBERS): run with
+/// `cargo test --release --test it -- --ignored --nocapture newsletter_benchmark_full`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore]
+async fn newsletter_benchmark_full() {
+    let n = std::env::var("BENCH_SUBSCRIBERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let figures = secunity::newsletter::bench::run(bench_options(n))
+        .await
+        .unwrap();
+    println!("{figures}");
+}

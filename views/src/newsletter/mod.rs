@@ -76,6 +76,16 @@ pub fn subscribe_page(ctx: &PageCtx, v: &SubscribeView) -> Markup {
     )
 }
 
+/// The "upcoming seminars" block: (title, when, url).
+pub fn upcoming_block(ctx: &PageCtx, items: &[(String, String, String)]) -> Markup {
+    html! {
+        section.upcoming {
+            h2 { (ctx.t("newsletter.upcoming_title")) }
+            ul { @for (title, when, url) in items { li { (when) " " a href=(url) { (title) } } } }
+        }
+    }
+}
+
 /// After subscribing: the same page whether the address was known or not.
 pub fn check_mail_page(ctx: &PageCtx) -> Markup {
     message_page(

@@ -328,6 +328,7 @@ fn compose_form(ctx: &PageCtx, v: &ComposeView, e: &FormErrors) -> Markup {
             (forms::checkboxes(ctx, Field::new("topics", ctx.t("newsletter.topics"), e).hint(ctx.t("newsletter.staff.topics_hint")), &v.topics, &v.chosen))
             div.button-row {
                 button.button.button-secondary type="submit" name="action" value="preview" { (ctx.t("newsletter.staff.preview")) }
+                button.button.button-secondary type="submit" name="action" value="insert_upcoming" { (ctx.t("newsletter.staff.insert_upcoming")) }
                 button.button type="submit" name="action" value="save" { (ctx.t("form.save")) }
             }
         }
