@@ -559,7 +559,11 @@ fn preview(markdown: &str) -> (String, String) {
 }
 
 /// The body with the "upcoming seminars" block appended.
-async fn with_upcoming(state: &AppState, lang: views::Lang, body: &str) -> Result<String, AppError> {
+async fn with_upcoming(
+    state: &AppState,
+    lang: views::Lang,
+    body: &str,
+) -> Result<String, AppError> {
     let base = state.config.base_url.clone();
     let items = state
         .db

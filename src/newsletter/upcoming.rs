@@ -21,7 +21,12 @@ pub struct Upcoming {
 }
 
 /// The next published seminars, soonest first (at most `limit`).
-pub fn list(_conn: &mut DbConn, _base_url: &str, _lang: Lang, _limit: i64) -> QueryResult<Vec<Upcoming>> {
+pub fn list(
+    _conn: &mut DbConn,
+    _base_url: &str,
+    _lang: Lang,
+    _limit: i64,
+) -> QueryResult<Vec<Upcoming>> {
     // The seminars feature plugs its query in here.
     Ok(Vec::new())
 }

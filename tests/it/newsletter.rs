@@ -1195,3 +1195,88 @@ async fn newsletter_benchmark_full() {
         .unwrap();
     println!("{figures}");
 }
+
+#[tokio::test]
+async fn a_scheduled_campaign_starts_by_itself_and_a_cancelled_one_sends_nothing() {
+    let app = spawn_app().await;
+    let (_, token) = app.api_token("staff@example.jp", Role::Staff).await;
+    seed(
+        &app,
+        vec![("later@example.jp".into(), "active", vec!["events".into()])],
+    )
+    .await;
+    let post = reqwest::Method::POST;
+    let (_, created) = api(
+        &app,
+        &token,
+        post.clone(),
+        "/api/v1/campaigns",
+        Some(json!({"subject": "予約配信", "body_markdown": "本文"})),
+    )
+    .await;
+    let id = created["id"].as_i64().unwrap();
+    let at = secunity::time::rfc3339(secunity::time::now_utc() + chrono::Duration::seconds(2));
+    let (status, answer) = api(
+        &app,
+        &token,
+        post.clone(),
+        &format!("/api/v1/campaigns/{id}/send"),
+        Some(json!({"scheduled_at": at})),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["status"].as_str()),
+        (202, Some("scheduled"))
+    );
+    wait_campaign(&app, &token, id, 1).await;
+
+    let (_, created) = api(
+        &app,
+        &token,
+        post.clone(),
+        "/api/v1/campaigns",
+        Some(json!({"subject": "中止", "body_markdown": "本文"})),
+    )
+    .await;
+    let id = created["id"].as_i64().unwrap();
+    let at = secunity::time::rfc3339(secunity::time::now_utc() + chrono::Duration::hours(1));
+    api(
+        &app,
+        &token,
+        post.clone(),
+        &format!("/api/v1/campaigns/{id}/send"),
+        Some(json!({"scheduled_at": at})),
+    )
+    .await;
+    let (status, answer) = api(
+        &app,
+        &token,
+        post.clone(),
+        &format!("/api/v1/campaigns/{id}/cancel"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, answer["status"].as_str()),
+        (200, Some("cancelled"))
+    );
+    let (status, _) = api(
+        &app,
+        &token,
+        post.clone(),
+        &format!("/api/v1/campaigns/{id}/resume"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (_, c) = api(
+        &app,
+        &token,
+        reqwest::Method::GET,
+        &format!("/api/v1/campaigns/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(c["queued"], 0);
+    assert_eq!(app.smtp.messages().len(), 1);
+}
