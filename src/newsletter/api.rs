@@ -329,6 +329,7 @@ fn campaign_json(c: &Campaign, s: &campaigns::Stats) -> Value {
         "sent": s.sent,
         "failed": s.failed,
         "unsubscribed_since": s.unsubscribed_since,
+        "bounced_since": s.bounced_since,
     })
 }
 
@@ -641,7 +642,7 @@ pub fn openapi() -> Value {
                 "started_at": {"type": "string", "format": "date-time", "nullable": true},
                 "sent_at": {"type": "string", "format": "date-time", "nullable": true},
                 "audience": {"type": "integer"}, "queued": {"type": "integer"}, "sent": {"type": "integer"},
-                "failed": {"type": "integer"}, "unsubscribed_since": {"type": "integer"}
+                "failed": {"type": "integer"}, "unsubscribed_since": {"type": "integer"}, "bounced_since": {"type": "integer"}
             }}
         }
     })

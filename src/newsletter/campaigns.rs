@@ -567,25 +567,32 @@ pub struct Stats {
     pub failed: i64,
     /// Subscribers who unsubscribed since sending started.
     pub unsubscribed_since: i64,
+    /// Subscribers suppressed (bounces) since sending started.
+    pub bounced_since: i64,
 }
 
 /// The counts of a campaign.
 pub fn stats(conn: &mut DbConn, c: &Campaign) -> QueryResult<Stats> {
     let counts = outbox::counts(conn, Some(&c.source()))?;
-    let unsubscribed_since = match c.started_at {
-        Some(at) => events::table
-            .filter(events::event.eq("unsubscribed"))
-            .filter(events::at.ge(at))
-            .count()
-            .get_result(conn)?,
-        None => 0,
+    let mut since = |event: &str| -> QueryResult<i64> {
+        match c.started_at {
+            Some(at) => events::table
+                .filter(events::event.eq(event.to_string()))
+                .filter(events::at.ge(at))
+                .count()
+                .get_result(conn),
+            None => Ok(0),
+        }
     };
+    let unsubscribed_since = since("unsubscribed")?;
+    let bounced_since = since("suppressed")?;
     Ok(Stats {
         audience: i64::from(c.audience),
         queued: counts.queued + counts.sending,
         sent: counts.sent,
         failed: counts.failed,
         unsubscribed_since,
+        bounced_since,
     })
 }
 

@@ -60,6 +60,7 @@ pub fn routes(r: &mut Router) {
         .post("/staff/newsletter/topics", staff::add_topic)
         .get("/staff/newsletter/campaigns/new", staff::new_campaign)
         .post("/staff/newsletter/campaigns", staff::create_campaign)
+        .post("/staff/newsletter/preview", staff::live_preview)
         .get("/staff/newsletter/campaigns/{id}", staff::campaign)
         .post("/staff/newsletter/campaigns/{id}", staff::update_campaign)
         .post("/staff/newsletter/campaigns/{id}/test", staff::send_test)

@@ -551,6 +551,13 @@ pub async fn new_campaign(
     )))
 }
 
+/// `POST /staff/newsletter/preview`: the rendered HTML and text of a Markdown body, for the
+/// live preview (CSRF token in `X-CSRF-Token`).
+pub async fn live_preview(_staff: StaffUser, form: web::Form<Fields>) -> HttpResponse {
+    let (html_part, text_part) = preview(form.get("body_markdown"));
+    HttpResponse::Ok().json(json!({ "html": html_part, "text": text_part }))
+}
+
 fn preview(markdown: &str) -> (String, String) {
     (
         super::markdown::to_html(markdown),

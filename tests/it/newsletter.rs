@@ -1280,3 +1280,33 @@ async fn a_scheduled_campaign_starts_by_itself_and_a_cancelled_one_sends_nothing
     assert_eq!(c["queued"], 0);
     assert_eq!(app.smtp.messages().len(), 1);
 }
+
+#[tokio::test]
+async fn the_live_preview_renders_sanitized_html_for_staff_only() {
+    let app = spawn_app().await;
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let token = app.csrf_token("/staff/newsletter/campaigns/new").await;
+    let (_, page) = app.get_text("/staff/newsletter/campaigns/new").await;
+    assert!(page.contains("newsletter.js"));
+    let res = app
+        .client
+        .post(app.url("/staff/newsletter/preview"))
+        .header("X-CSRF-Token", token)
+        .form(&[("body_markdown", "**太字**<script>x</script>")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let j: Value = res.json().await.unwrap();
+    assert!(
+        j["html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>太字</strong>")
+    );
+    assert!(!j["html"].as_str().unwrap().contains("<script"));
+    assert!(j["text"].as_str().unwrap().starts_with("太字"));
+    assert!(!j["text"].as_str().unwrap().contains("<script"));
+    let asset = app.get_text("/assets/x/newsletter.js").await;
+    assert_eq!(asset.0, 200);
+}

@@ -308,14 +308,20 @@ pub fn compose(ctx: &PageCtx, v: &ComposeView) -> Markup {
         html! {
             h1 { (title) }
             (compose_form(ctx, v, e))
-            @if let Some((html_part, text_part)) = &v.preview {
-                h2 { (ctx.t("newsletter.staff.preview_html")) }
-                div.preview.prose { (PreEscaped(html_part)) }
-                h2 { (ctx.t("newsletter.staff.preview_text")) }
-                pre.preview-text { (text_part) }
-            }
+            @let (html_part, text_part) = v.preview.clone().unwrap_or_default();
+            (preview_boxes(ctx, &html_part, &text_part))
         },
     )
+}
+
+/// The preview of an issue (HTML already sanitized); the live preview script updates it.
+fn preview_boxes(ctx: &PageCtx, html_part: &str, text_part: &str) -> Markup {
+    html! {
+        h2 { (ctx.t("newsletter.staff.preview_html")) }
+        div.preview.prose #live-preview-html aria-live="polite" { (PreEscaped(html_part)) }
+        h2 { (ctx.t("newsletter.staff.preview_text")) }
+        pre.preview-text #live-preview-text { (text_part) }
+    }
 }
 
 fn compose_form(ctx: &PageCtx, v: &ComposeView, e: &FormErrors) -> Markup {
@@ -326,6 +332,7 @@ fn compose_form(ctx: &PageCtx, v: &ComposeView, e: &FormErrors) -> Markup {
             (forms::input(ctx, Field::new("subject", ctx.t("newsletter.staff.subject"), e).required(), "text", &v.subject))
             (forms::textarea(ctx, Field::new("body_markdown", ctx.t("newsletter.staff.body"), e).required().hint(ctx.t("newsletter.staff.body_hint")), &v.body_markdown, 16))
             (forms::checkboxes(ctx, Field::new("topics", ctx.t("newsletter.topics"), e).hint(ctx.t("newsletter.staff.topics_hint")), &v.topics, &v.chosen))
+            script src=(ctx.asset("newsletter.js")) defer {}
             div.button-row {
                 button.button.button-secondary type="submit" name="action" value="preview" { (ctx.t("newsletter.staff.preview")) }
                 button.button.button-secondary type="submit" name="action" value="insert_upcoming" { (ctx.t("newsletter.staff.insert_upcoming")) }
@@ -395,10 +402,7 @@ pub fn campaign(ctx: &PageCtx, v: &CampaignView) -> Markup {
                 h2 { (ctx.t("newsletter.staff.edit")) }
                 (compose_form(ctx, editor, &editor.errors))
             }
-            h2 { (ctx.t("newsletter.staff.preview_html")) }
-            div.preview.prose { (PreEscaped(&v.preview.0)) }
-            h2 { (ctx.t("newsletter.staff.preview_text")) }
-            pre.preview-text { (v.preview.1) }
+            (preview_boxes(ctx, &v.preview.0, &v.preview.1))
         },
     )
 }
