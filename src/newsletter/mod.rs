@@ -47,27 +47,60 @@ pub fn routes(r: &mut Router) {
         .get("/newsletter/archive.atom", handlers::atom)
         .get("/newsletter/archive/{id}", handlers::issue)
         .get("/staff/newsletter", staff::dashboard)
-        .get("/staff/newsletter/subscribers", staff::subscribers)
-        .get("/staff/newsletter/subscribers/{id}", staff::subscriber)
+        .get(
+            "/staff/newsletter/subscribers",
+            staff::subscribers::subscribers,
+        )
+        .get(
+            "/staff/newsletter/subscribers/{id}",
+            staff::subscribers::subscriber,
+        )
         .post(
             "/staff/newsletter/subscribers/{id}/unsubscribe",
-            staff::unsubscribe,
+            staff::subscribers::unsubscribe,
         )
-        .get("/staff/newsletter/export.csv", staff::export)
-        .get("/staff/newsletter/import", staff::import_form)
-        .post("/staff/newsletter/import", staff::import)
-        .get("/staff/newsletter/topics", staff::topics)
-        .post("/staff/newsletter/topics", staff::add_topic)
-        .get("/staff/newsletter/campaigns/new", staff::new_campaign)
-        .post("/staff/newsletter/campaigns", staff::create_campaign)
-        .post("/staff/newsletter/preview", staff::live_preview)
-        .get("/staff/newsletter/campaigns/{id}", staff::campaign)
-        .post("/staff/newsletter/campaigns/{id}", staff::update_campaign)
-        .post("/staff/newsletter/campaigns/{id}/test", staff::send_test)
-        .post("/staff/newsletter/campaigns/{id}/send", staff::send)
-        .post("/staff/newsletter/campaigns/{id}/pause", staff::pause)
-        .post("/staff/newsletter/campaigns/{id}/resume", staff::resume)
-        .post("/staff/newsletter/campaigns/{id}/cancel", staff::cancel)
+        .get("/staff/newsletter/export.csv", staff::subscribers::export)
+        .get("/staff/newsletter/import", staff::subscribers::import_form)
+        .post("/staff/newsletter/import", staff::subscribers::import)
+        .get("/staff/newsletter/topics", staff::subscribers::topics)
+        .post("/staff/newsletter/topics", staff::subscribers::add_topic)
+        .get(
+            "/staff/newsletter/campaigns/new",
+            staff::campaigns::new_campaign,
+        )
+        .post(
+            "/staff/newsletter/campaigns",
+            staff::campaigns::create_campaign,
+        )
+        .post("/staff/newsletter/preview", staff::campaigns::live_preview)
+        .get(
+            "/staff/newsletter/campaigns/{id}",
+            staff::campaigns::campaign,
+        )
+        .post(
+            "/staff/newsletter/campaigns/{id}",
+            staff::campaigns::update_campaign,
+        )
+        .post(
+            "/staff/newsletter/campaigns/{id}/test",
+            staff::campaigns::send_test,
+        )
+        .post(
+            "/staff/newsletter/campaigns/{id}/send",
+            staff::campaigns::send,
+        )
+        .post(
+            "/staff/newsletter/campaigns/{id}/pause",
+            staff::campaigns::pause,
+        )
+        .post(
+            "/staff/newsletter/campaigns/{id}/resume",
+            staff::campaigns::resume,
+        )
+        .post(
+            "/staff/newsletter/campaigns/{id}/cancel",
+            staff::campaigns::cancel,
+        )
         .get("/api/v1/subscribers", api::list_subscribers)
         .post("/api/v1/subscribers", api::create_subscriber)
         .delete("/api/v1/subscribers/{id}", api::delete_subscriber)
