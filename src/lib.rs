@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod newsletter;
 pub mod reference;
 pub mod registrations;
 pub mod schema;
@@ -92,6 +93,7 @@ fn register(r: &mut Router) {
     accounts::routes(r);
     mail::routes(r);
     seminars::routes(r);
+    newsletter::routes(r);
 }
 
 /// What every feature holds about an email address ("My data"), keyed by feature.
@@ -126,14 +128,16 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts the background workers (the mail sender) on the current tokio runtime.
+    /// Starts the background workers (the mail sender, the newsletter campaigns) on the current tokio runtime.
     pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
         let sender = mail::worker::Sender::from_config(config, db.clone())?;
         let reminders = registrations::reminders::run_reminders(config, db.clone(), watch.clone());
+        let campaigns = newsletter::worker::task(config, db.clone(), watch.clone());
         let tasks = vec![
             tokio::spawn(sender.run(watch.clone())),
             tokio::spawn(reminders),
+            tokio::spawn(campaigns),
             tokio::spawn(maintenance(db, watch)),
         ];
         Ok(Self { shutdown, tasks })

@@ -42,6 +42,11 @@ enum Command {
         #[command(subcommand)]
         which: secunity::bench::BenchCommand,
     },
+    /// Newsletter bounces (delivery status notifications).
+    Bounces {
+        #[command(subcommand)]
+        action: BouncesAction,
+    },
 }
 
 #[derive(Subcommand)]
@@ -67,6 +72,16 @@ enum TokenAction {
         /// A label for the token.
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BouncesAction {
+    /// Reads DSN mails (RFC 3464) and suppresses hard-bounced addresses (soft: after three).
+    Import {
+        /// The DSN files (one mail each).
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
     },
 }
 
@@ -116,6 +131,15 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench { .. } => unreachable!("handled above"),
+        Command::Bounces {
+            action: BouncesAction::Import { files },
+        } => {
+            db.migrate()?;
+            let summary =
+                runtime()?.block_on(secunity::newsletter::bounces::import_files(&db, files))?;
+            println!("{summary}");
+            Ok(())
+        }
     }
 }
 

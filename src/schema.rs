@@ -265,6 +265,84 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Newsletter topics (staff can add more).
+    newsletter_topics (code) {
+        code -> Text,
+        label_ja -> Text,
+        label_en -> Text,
+        position -> Integer,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    /// Newsletter subscribers, one per (lower-cased) address.
+    newsletter_subscribers (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        company -> Text,
+        prefecture -> Nullable<Integer>,
+        industry -> Nullable<Text>,
+        status -> Text,
+        lang -> Text,
+        confirm_token_hash -> Nullable<Text>,
+        confirm_sent_at -> Nullable<Timestamp>,
+        confirm_expires_at -> Nullable<Timestamp>,
+        pref_nonce -> Text,
+        pref_token_hash -> Nullable<Text>,
+        consent_source -> Text,
+        consented_at -> Nullable<Timestamp>,
+        confirmed_at -> Nullable<Timestamp>,
+        soft_bounces -> Integer,
+        hard_bounces -> Integer,
+        last_bounce_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The topics each subscriber wants.
+    newsletter_subscriber_topics (subscriber_id, topic_code) {
+        subscriber_id -> BigInt,
+        topic_code -> Text,
+    }
+}
+
+diesel::table! {
+    /// The consent history of each subscriber.
+    newsletter_consent_events (id) {
+        id -> BigInt,
+        subscriber_id -> BigInt,
+        event -> Text,
+        source -> Text,
+        detail -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Newsletter issues and their sending state.
+    newsletter_campaigns (id) {
+        id -> BigInt,
+        subject -> Text,
+        body_markdown -> Text,
+        topics -> Nullable<Text>,
+        status -> Text,
+        scheduled_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        audience -> Integer,
+        last_subscriber_id -> BigInt,
+        expanded_through -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(service_categories -> service_category_groups (group_code));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -273,6 +351,8 @@ diesel::joinable!(oauth_identities -> users (user_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
+diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
+diesel::joinable!(newsletter_consent_events -> newsletter_subscribers (subscriber_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     prefectures,
@@ -293,4 +373,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     seminars,
     registrations,
+    newsletter_topics,
+    newsletter_subscribers,
+    newsletter_subscriber_topics,
+    newsletter_consent_events,
+    newsletter_campaigns,
 );

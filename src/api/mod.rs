@@ -47,6 +47,7 @@ pub fn document(base_url: &str) -> Value {
         crate::accounts::api::openapi(),
         crate::mail::api::openapi(),
         crate::seminars::api::openapi(),
+        crate::newsletter::api::openapi(),
     ];
     let mut paths = Map::new();
     let mut schemas = Map::new();

@@ -66,7 +66,7 @@ async fn a_rolled_back_enqueue_sends_nothing_and_a_committed_one_sends() {
         .await;
     assert!(result.is_err());
     enqueue_all(&app, vec![mail("committed@example.jp", 2)]).await;
-    let got = app.smtp.wait_for(1, Duration::from_secs(10)).await;
+    let got = app.smtp.wait_for(1, Duration::from_secs(30)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let got_after = app.smtp.messages();
     assert_eq!(got.len(), 1);
@@ -110,7 +110,7 @@ async fn a_permanent_failure_stops_after_one_try_and_shows_the_reply() {
     let smtp = SmtpServer::start_with(Arc::new(|_| 550)).await;
     let app = spawn_app_with(&[], smtp).await;
     enqueue_all(&app, vec![mail("nobody@example.jp", 1)]).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let rows = statuses(&app).await;
         if rows[0].1 == FAILED {
@@ -211,7 +211,7 @@ async fn headers_are_safe_and_japanese_round_trips() {
     m.to_name = Some("山田 太郎\r\nBcc: attacker@example.com".into());
     m.subject = format!("{subject}\r\nX-Injected: yes");
     enqueue_all(&app, vec![m]).await;
-    let got = app.smtp.wait_for(1, Duration::from_secs(10)).await;
+    let got = app.smtp.wait_for(1, Duration::from_secs(30)).await;
     let received = &got[0];
     assert_eq!(received.rcpt_to, vec!["taro@example.jp".to_string()]);
     assert!(received.raw_header("Bcc").is_none());
@@ -277,7 +277,7 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     let app = spawn_app_with(&[("SMTP_URL", "")], SmtpServer::start().await).await;
     enqueue_all(&app, vec![mail("files@example.jp", 1)]).await;
     let dir = app.dir.path().join("outbox");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let files: Vec<_> = std::fs::read_dir(&dir)
             .map(|d| d.filter_map(Result::ok).collect())

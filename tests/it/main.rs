@@ -8,5 +8,6 @@ mod accounts;
 mod bad_input;
 mod bench;
 mod mail;
+mod newsletter;
 mod seminars;
 mod skeleton;

@@ -1,0 +1,614 @@
+//! Campaigns (issues): drafts, scheduling, sending, pause/resume, cancel, and the expansion of
+//! the audience into the outbox in batches.
+//!
+//! Exactly one outbox row per subscriber and campaign: every row carries the dedupe key
+//! `campaign:{id}:subscriber:{sid}`, so a second expansion of the same subscriber (a second
+//! "send", a restart, a second worker) inserts nothing. Expansion walks subscriber ids upwards
+//! from a cursor stored with the campaign, one batch per transaction, and only while the
+//! campaign is `sending`. Pausing holds the campaign's queued rows (their `next_attempt_at` is
+//! moved far ahead, see [`HOLD_YEARS`]); resuming releases them.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::links::Links;
+use super::markdown;
+use super::queries::ACTIVE;
+use crate::db::DbConn;
+use crate::mail::{MailKind, Mailer, OutgoingMail, outbox};
+use crate::schema::{
+    newsletter_campaigns as camps, newsletter_consent_events as events,
+    newsletter_subscriber_topics as sub_topics, newsletter_subscribers as subs,
+};
+use crate::time::now_utc;
+
+/// Campaign status: being written.
+pub const DRAFT: &str = "draft";
+/// Campaign status: will start at `scheduled_at`.
+pub const SCHEDULED: &str = "scheduled";
+/// Campaign status: expanding into the outbox.
+pub const SENDING: &str = "sending";
+/// Campaign status: paused by staff.
+pub const PAUSED: &str = "paused";
+/// Campaign status: every recipient's mail delivered (or given up on).
+pub const SENT: &str = "sent";
+/// Campaign status: cancelled by staff.
+pub const CANCELLED: &str = "cancelled";
+
+/// How far ahead a paused campaign's queued rows are moved (the sender never claims them).
+pub const HOLD_YEARS: i64 = 100;
+
+/// A campaign row.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = camps)]
+pub struct Campaign {
+    /// Id.
+    pub id: i64,
+    /// Subject.
+    pub subject: String,
+    /// Body in Markdown.
+    pub body_markdown: String,
+    /// JSON array of topic codes; `None` for every subscriber.
+    pub topics: Option<String>,
+    /// Status.
+    pub status: String,
+    /// When it is to start.
+    pub scheduled_at: Option<NaiveDateTime>,
+    /// When sending started.
+    pub started_at: Option<NaiveDateTime>,
+    /// When the last recipient was queued.
+    pub sent_at: Option<NaiveDateTime>,
+    /// Recipients when sending started.
+    pub audience: i32,
+    /// Highest subscriber id of the audience.
+    pub last_subscriber_id: i64,
+    /// Expansion cursor.
+    pub expanded_through: i64,
+    /// Author.
+    pub created_by: Option<i64>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last change.
+    pub updated_at: NaiveDateTime,
+}
+
+impl Campaign {
+    /// The topic codes, or `None` for all subscribers.
+    pub fn topic_list(&self) -> Option<Vec<String>> {
+        self.topics
+            .as_deref()
+            .and_then(|t| serde_json::from_str::<Vec<String>>(t).ok())
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The `source` of its outbox rows.
+    pub fn source(&self) -> String {
+        source(self.id)
+    }
+}
+
+/// The `source` of a campaign's outbox rows.
+pub fn source(id: i64) -> String {
+    format!("campaign:{id}")
+}
+
+fn topics_json(topics: &[String]) -> Option<String> {
+    (!topics.is_empty()).then(|| serde_json::to_string(topics).unwrap_or_else(|_| "[]".into()))
+}
+
+/// Creates a draft; returns its id.
+pub fn create(
+    conn: &mut DbConn,
+    subject: &str,
+    body: &str,
+    topics: &[String],
+    created_by: Option<i64>,
+) -> QueryResult<i64> {
+    let at = now_utc();
+    let values = (
+        camps::subject.eq(subject),
+        camps::body_markdown.eq(body),
+        camps::topics.eq(topics_json(topics)),
+        camps::status.eq(DRAFT),
+        camps::created_by.eq(created_by),
+        camps::created_at.eq(at),
+        camps::updated_at.eq(at),
+    );
+    crate::per_backend!(conn, |c| diesel::insert_into(camps::table)
+        .values(values)
+        .returning(camps::id)
+        .get_result::<i64>(c))
+}
+
+/// Changes a draft; false when the campaign is no longer a draft.
+pub fn update_draft(
+    conn: &mut DbConn,
+    id: i64,
+    subject: &str,
+    body: &str,
+    topics: &[String],
+) -> QueryResult<bool> {
+    let n = diesel::update(camps::table.find(id).filter(camps::status.eq(DRAFT)))
+        .set((
+            camps::subject.eq(subject),
+            camps::body_markdown.eq(body),
+            camps::topics.eq(topics_json(topics)),
+            camps::updated_at.eq(now_utc()),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The campaign with this id.
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<Campaign>> {
+    camps::table
+        .find(id)
+        .select(Campaign::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The campaign, locked for the rest of the transaction on PostgreSQL (SQLite's
+/// `BEGIN IMMEDIATE` already serializes writers).
+fn find_locked(conn: &mut DbConn, id: i64) -> QueryResult<Option<Campaign>> {
+    match conn {
+        DbConn::Pg(pg) => camps::table
+            .find(id)
+            .select(Campaign::as_select())
+            .for_update()
+            .first(pg)
+            .optional(),
+        DbConn::Sqlite(_) => find(conn, id),
+    }
+}
+
+/// Every campaign, newest first.
+pub fn list(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Campaign>> {
+    camps::table
+        .order(camps::id.desc())
+        .limit(limit)
+        .select(Campaign::as_select())
+        .load(conn)
+}
+
+/// Whether a campaign is in the public archive: once its mails started going out.
+pub fn is_published(c: &Campaign) -> bool {
+    PUBLISHED.contains(&c.status.as_str())
+}
+
+const PUBLISHED: [&str; 3] = [SENDING, PAUSED, SENT];
+
+/// Campaigns whose mails went out (or are going out), newest first: the public archive.
+pub fn list_published(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Campaign>> {
+    camps::table
+        .filter(camps::status.eq_any(PUBLISHED))
+        .order((camps::started_at.desc(), camps::id.desc()))
+        .limit(limit)
+        .select(Campaign::as_select())
+        .load(conn)
+}
+
+// The active subscribers a campaign with these topics reaches, with ids in (after, upto], as a
+// boxed query for the given backend.
+macro_rules! audience_filter {
+    ($topics:expr, $after:expr, $upto:expr, $backend:ty) => {{
+        let mut q = subs::table
+            .filter(subs::status.eq(ACTIVE))
+            .filter(subs::id.gt($after))
+            .filter(subs::id.le($upto))
+            .into_boxed::<$backend>();
+        if let Some(topics) = $topics {
+            q = q.filter(
+                subs::id.eq_any(
+                    sub_topics::table
+                        .filter(sub_topics::topic_code.eq_any(topics.clone()))
+                        .select(sub_topics::subscriber_id),
+                ),
+            );
+        }
+        q
+    }};
+}
+
+/// How many active subscribers the topics reach now (ids up to `upto`).
+pub fn count_audience(
+    conn: &mut DbConn,
+    topics: &Option<Vec<String>>,
+    upto: i64,
+) -> QueryResult<i64> {
+    match conn {
+        DbConn::Pg(c) => audience_filter!(topics.as_ref(), 0i64, upto, diesel::pg::Pg)
+            .count()
+            .get_result(c),
+        DbConn::Sqlite(c) => audience_filter!(topics.as_ref(), 0i64, upto, diesel::sqlite::Sqlite)
+            .count()
+            .get_result(c),
+    }
+}
+
+/// One recipient of an issue.
+#[derive(Debug, Clone, Queryable)]
+pub struct Recipient {
+    /// Subscriber id.
+    pub id: i64,
+    /// Address.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Language code.
+    pub lang: String,
+    /// Preference token nonce.
+    pub nonce: String,
+}
+
+fn next_recipients(
+    conn: &mut DbConn,
+    topics: &Option<Vec<String>>,
+    after: i64,
+    upto: i64,
+    limit: i64,
+) -> QueryResult<Vec<Recipient>> {
+    let cols = (
+        subs::id,
+        subs::email,
+        subs::name,
+        subs::lang,
+        subs::pref_nonce,
+    );
+    match conn {
+        DbConn::Pg(c) => audience_filter!(topics.as_ref(), after, upto, diesel::pg::Pg)
+            .order(subs::id)
+            .limit(limit)
+            .select(cols)
+            .load(c),
+        DbConn::Sqlite(c) => audience_filter!(topics.as_ref(), after, upto, diesel::sqlite::Sqlite)
+            .order(subs::id)
+            .limit(limit)
+            .select(cols)
+            .load(c),
+    }
+}
+
+fn max_subscriber_id(conn: &mut DbConn) -> QueryResult<i64> {
+    let max: Option<i64> = subs::table.select(diesel::dsl::max(subs::id)).first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
+/// What a "send" did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendResult {
+    /// Sending started now.
+    Started,
+    /// Scheduled for later.
+    Scheduled,
+    /// Nothing changed: it is already sending, paused, sent or cancelled.
+    Unchanged,
+}
+
+fn begin_sending(conn: &mut DbConn, c: &Campaign) -> QueryResult<()> {
+    let at = now_utc();
+    let upto = max_subscriber_id(conn)?;
+    let audience = count_audience(conn, &c.topic_list(), upto)?;
+    diesel::update(camps::table.find(c.id))
+        .set((
+            camps::status.eq(SENDING),
+            camps::started_at.eq(Some(at)),
+            camps::last_subscriber_id.eq(upto),
+            camps::expanded_through.eq(0i64),
+            camps::audience.eq(i32::try_from(audience).unwrap_or(i32::MAX)),
+            camps::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Starts a draft or scheduled campaign now, or schedules it for `at` when that is in the
+/// future. A second call on a campaign that is already sending changes nothing.
+pub fn send(
+    conn: &mut DbConn,
+    id: i64,
+    at: Option<NaiveDateTime>,
+) -> QueryResult<Option<SendResult>> {
+    conn.write_transaction(|conn| {
+        let Some(c) = find_locked(conn, id)? else {
+            return Ok(None);
+        };
+        if !matches!(c.status.as_str(), DRAFT | SCHEDULED) {
+            return Ok(Some(SendResult::Unchanged));
+        }
+        match at.filter(|t| *t > now_utc()) {
+            Some(t) => {
+                diesel::update(camps::table.find(id))
+                    .set((
+                        camps::status.eq(SCHEDULED),
+                        camps::scheduled_at.eq(Some(t)),
+                        camps::updated_at.eq(now_utc()),
+                    ))
+                    .execute(conn)?;
+                Ok(Some(SendResult::Scheduled))
+            }
+            None => {
+                begin_sending(conn, &c)?;
+                Ok(Some(SendResult::Started))
+            }
+        }
+    })
+}
+
+fn set_queued_next_attempt(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    use crate::schema::outbox as ob;
+    diesel::update(
+        ob::table
+            .filter(ob::source.eq(source(id)))
+            .filter(ob::status.eq(outbox::QUEUED)),
+    )
+    .set(ob::next_attempt_at.eq(at))
+    .execute(conn)
+}
+
+/// Pauses a scheduled or sending campaign: expansion stops and its queued mails are held.
+/// Returns whether it changed.
+pub fn pause(conn: &mut DbConn, id: i64) -> QueryResult<Option<bool>> {
+    conn.write_transaction(|conn| {
+        let Some(c) = find_locked(conn, id)? else {
+            return Ok(None);
+        };
+        if !matches!(c.status.as_str(), SCHEDULED | SENDING) {
+            return Ok(Some(false));
+        }
+        diesel::update(camps::table.find(id))
+            .set((camps::status.eq(PAUSED), camps::updated_at.eq(now_utc())))
+            .execute(conn)?;
+        set_queued_next_attempt(conn, id, now_utc() + Duration::days(365 * HOLD_YEARS))?;
+        Ok(Some(true))
+    })
+}
+
+/// Resumes a paused campaign: expansion goes on where it stopped and held mails are released.
+pub fn resume(conn: &mut DbConn, id: i64) -> QueryResult<Option<bool>> {
+    conn.write_transaction(|conn| {
+        let Some(c) = find_locked(conn, id)? else {
+            return Ok(None);
+        };
+        if c.status != PAUSED {
+            return Ok(Some(false));
+        }
+        if c.started_at.is_none() {
+            begin_sending(conn, &c)?;
+        } else {
+            diesel::update(camps::table.find(id))
+                .set((camps::status.eq(SENDING), camps::updated_at.eq(now_utc())))
+                .execute(conn)?;
+        }
+        set_queued_next_attempt(conn, id, now_utc())?;
+        Ok(Some(true))
+    })
+}
+
+/// Cancels a campaign that has not finished: its queued (unsent) mails are removed.
+pub fn cancel(conn: &mut DbConn, id: i64) -> QueryResult<Option<bool>> {
+    conn.write_transaction(|conn| {
+        let Some(c) = find_locked(conn, id)? else {
+            return Ok(None);
+        };
+        if !matches!(c.status.as_str(), DRAFT | SCHEDULED | SENDING | PAUSED) {
+            return Ok(Some(false));
+        }
+        diesel::update(camps::table.find(id))
+            .set((camps::status.eq(CANCELLED), camps::updated_at.eq(now_utc())))
+            .execute(conn)?;
+        use crate::schema::outbox as ob;
+        diesel::delete(
+            ob::table
+                .filter(ob::source.eq(source(id)))
+                .filter(ob::status.eq(outbox::QUEUED)),
+        )
+        .execute(conn)?;
+        Ok(Some(true))
+    })
+}
+
+/// The rendered parts of an issue that are the same for every recipient.
+pub struct Rendered {
+    /// Subject.
+    pub subject: String,
+    /// Sanitized HTML body.
+    pub html: String,
+    /// Plain-text body.
+    pub text: String,
+}
+
+/// Renders the Markdown of a campaign once.
+pub fn render(c: &Campaign) -> Rendered {
+    Rendered {
+        subject: c.subject.clone(),
+        html: markdown::to_html(&c.body_markdown),
+        text: markdown::to_text(&c.body_markdown),
+    }
+}
+
+/// The mail of an issue to one subscriber (footer, list headers, dedupe key).
+pub fn issue_mail(links: &Links, r: &Rendered, campaign_id: i64, to: &Recipient) -> OutgoingMail {
+    let Recipient {
+        id: subscriber_id,
+        email,
+        name,
+        lang,
+        nonce,
+    } = to;
+    let lang = views::Lang::from_code(lang).unwrap_or_default();
+    let body = views::newsletter::mail::issue(
+        lang,
+        &views::newsletter::mail::IssueMail {
+            subject: &r.subject,
+            body_text: &r.text,
+            body_html: &r.html,
+            preferences_url: &links.preferences_url(nonce),
+            archive_url: &links.url(&format!("/newsletter/archive/{campaign_id}")),
+        },
+    );
+    OutgoingMail {
+        kind: MailKind::Newsletter,
+        to: email.to_string(),
+        to_name: (!name.is_empty()).then(|| name.to_string()),
+        subject: body.subject,
+        text: body.text,
+        html: body.html,
+        headers: links.list_headers(nonce),
+        attachments: Vec::new(),
+        dedupe_key: Some(format!("campaign:{campaign_id}:subscriber:{subscriber_id}")),
+        source: Some(source(campaign_id)),
+    }
+}
+
+/// Queues the next batch of a sending campaign; returns how many rows were inserted and
+/// whether the campaign is now completely queued (or not sending at all). A completely queued
+/// campaign becomes `sent` once none of its mails waits in the outbox.
+pub fn expand_batch(
+    conn: &mut DbConn,
+    links: &Links,
+    mailer: &Mailer,
+    id: i64,
+    batch: i64,
+) -> QueryResult<(usize, bool)> {
+    conn.write_transaction(|conn| {
+        let Some(c) = find_locked(conn, id)? else {
+            return Ok((0, true));
+        };
+        if c.status != SENDING {
+            return Ok((0, true));
+        }
+        if c.expanded_through >= c.last_subscriber_id {
+            // Everyone is queued: the issue is sent once the outbox has delivered (or given up
+            // on) every mail of it; until then it can still be paused.
+            let counts = outbox::counts(conn, Some(&c.source()))?;
+            if counts.queued + counts.sending == 0 {
+                let at = now_utc();
+                diesel::update(camps::table.find(id))
+                    .set((
+                        camps::status.eq(SENT),
+                        camps::sent_at.eq(Some(at)),
+                        camps::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
+            return Ok((0, true));
+        }
+        let topics = c.topic_list();
+        let recipients = next_recipients(
+            conn,
+            &topics,
+            c.expanded_through,
+            c.last_subscriber_id,
+            batch,
+        )?;
+        let rendered = render(&c);
+        let mails: Vec<(OutgoingMail, String)> = recipients
+            .iter()
+            .map(|to| {
+                (
+                    issue_mail(links, &rendered, c.id, to),
+                    mailer.new_message_id(),
+                )
+            })
+            .collect();
+        let inserted = outbox::insert_many(conn, &mails)?;
+        let done = (recipients.len() as i64) < batch;
+        let cursor = if done {
+            c.last_subscriber_id
+        } else {
+            recipients.last().map_or(c.expanded_through, |r| r.id)
+        };
+        diesel::update(camps::table.find(id))
+            .set((
+                camps::expanded_through.eq(cursor),
+                camps::updated_at.eq(now_utc()),
+            ))
+            .execute(conn)?;
+        Ok((inserted, done))
+    })
+}
+
+/// Starts the scheduled campaigns whose time has come; returns the ids of sending campaigns.
+pub fn due(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+    let ready: Vec<i64> = camps::table
+        .filter(camps::status.eq(SCHEDULED))
+        .filter(camps::scheduled_at.le(now_utc()))
+        .select(camps::id)
+        .load(conn)?;
+    for id in ready {
+        conn.write_transaction(|conn| {
+            if let Some(c) = find_locked(conn, id)?
+                && c.status == SCHEDULED
+            {
+                begin_sending(conn, &c)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+    }
+    camps::table
+        .filter(camps::status.eq(SENDING))
+        .order(camps::id)
+        .select(camps::id)
+        .load(conn)
+}
+
+/// Counts of one campaign for staff and the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stats {
+    /// Recipients when sending started.
+    pub audience: i64,
+    /// Outbox rows waiting (including those being sent).
+    pub queued: i64,
+    /// Accepted by the mail server.
+    pub sent: i64,
+    /// Given up.
+    pub failed: i64,
+    /// Subscribers who unsubscribed since sending started.
+    pub unsubscribed_since: i64,
+    /// Subscribers suppressed (bounces) since sending started.
+    pub bounced_since: i64,
+}
+
+/// The counts of a campaign.
+pub fn stats(conn: &mut DbConn, c: &Campaign) -> QueryResult<Stats> {
+    let counts = outbox::counts(conn, Some(&c.source()))?;
+    let mut since = |event: &str| -> QueryResult<i64> {
+        match c.started_at {
+            Some(at) => events::table
+                .filter(events::event.eq(event.to_string()))
+                .filter(events::at.ge(at))
+                .count()
+                .get_result(conn),
+            None => Ok(0),
+        }
+    };
+    let unsubscribed_since = since("unsubscribed")?;
+    let bounced_since = since("suppressed")?;
+    Ok(Stats {
+        audience: i64::from(c.audience),
+        queued: counts.queued + counts.sending,
+        sent: counts.sent,
+        failed: counts.failed,
+        unsubscribed_since,
+        bounced_since,
+    })
+}
+
+/// A test copy of an issue to one address (a staff member), with the list headers of a
+/// placeholder subscriber; not counted with the campaign.
+pub fn test_mail(links: &Links, c: &Campaign, to: &str, name: &str, lang: &str) -> OutgoingMail {
+    let placeholder = Recipient {
+        id: 0,
+        email: to.to_string(),
+        name: name.to_string(),
+        lang: lang.to_string(),
+        nonce: "test".into(),
+    };
+    let mut mail = issue_mail(links, &render(c), c.id, &placeholder);
+    mail.subject = format!("[TEST] {}", mail.subject);
+    mail.dedupe_key = None;
+    mail.source = Some(format!("campaign-test:{}", c.id));
+    mail
+}

@@ -1,0 +1,43 @@
+//! Personal data of the newsletter: what "My data" downloads and what deleting an account
+//! removes.
+
+use diesel::QueryResult;
+use serde_json::{Value, json};
+
+use super::queries as q;
+use crate::db::DbConn;
+
+/// The subscription of an address with its topics and consent history (`null` when none).
+pub fn export_person(conn: &mut DbConn, email: &str) -> QueryResult<Value> {
+    let Some(s) = q::find_by_email(conn, email)? else {
+        return Ok(Value::Null);
+    };
+    let topics = q::topics_of(conn, s.id)?;
+    let history: Vec<Value> = q::history(conn, s.id)?
+        .into_iter()
+        .map(|e| json!({ "event": e.event, "source": e.source, "at": crate::time::rfc3339(e.at) }))
+        .collect();
+    Ok(json!({
+        "email": s.email,
+        "name": s.name,
+        "company": s.company,
+        "prefecture": s.prefecture,
+        "industry": s.industry,
+        "status": s.status,
+        "language": s.lang,
+        "topics": topics,
+        "consent_source": s.consent_source,
+        "consented_at": s.consented_at.map(crate::time::rfc3339),
+        "confirmed_at": s.confirmed_at.map(crate::time::rfc3339),
+        "history": history,
+    }))
+}
+
+/// Removes the subscription of an address, its topics, its consent history and its queued
+/// newsletter mails.
+pub fn erase_person(conn: &mut DbConn, email: &str) -> QueryResult<()> {
+    if let Some(s) = q::find_by_email(conn, email)? {
+        q::delete(conn, &s)?;
+    }
+    Ok(())
+}

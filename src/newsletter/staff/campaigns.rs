@@ -1,0 +1,492 @@
+//! Campaigns in the back office: compose with preview, test, send or schedule, pause, resume,
+//! cancel.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+use views::newsletter::staff as sv;
+
+use super::{Options, codes, see_other, topic_options, topics_label, when};
+use crate::accounts::{StaffUser, audit};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::newsletter::campaigns::{self, Campaign, SendResult};
+use crate::newsletter::forms::{self, Errors, Fields};
+use crate::newsletter::labels;
+use crate::newsletter::links::Links;
+use crate::web::AppState;
+use crate::web::ctx::{Page, html, html_status};
+
+/// `GET /staff/newsletter/campaigns/new`.
+pub async fn new_campaign(
+    _staff: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let topics = state.db.run(move |c| topic_options(c, lang)).await?;
+    Ok(html(sv::compose(
+        &page,
+        &sv::ComposeView {
+            action: "/staff/newsletter/campaigns".into(),
+            topics,
+            ..Default::default()
+        },
+    )))
+}
+
+/// `POST /staff/newsletter/preview`: the rendered HTML and text of a Markdown body, for the
+/// live preview (CSRF token in `X-CSRF-Token`).
+pub async fn live_preview(_staff: StaffUser, form: web::Form<Fields>) -> HttpResponse {
+    let (html_part, text_part) = preview(form.get("body_markdown"));
+    HttpResponse::Ok().json(json!({ "html": html_part, "text": text_part }))
+}
+
+fn preview(markdown: &str) -> (String, String) {
+    (
+        crate::newsletter::markdown::to_html(markdown),
+        crate::newsletter::markdown::to_text(markdown),
+    )
+}
+
+/// The body with the "upcoming seminars" block appended.
+async fn with_upcoming(
+    state: &AppState,
+    lang: views::Lang,
+    body: &str,
+) -> Result<String, AppError> {
+    let base = state.config.base_url.clone();
+    let items = state
+        .db
+        .run(move |c| crate::newsletter::upcoming::list(c, &base, lang, 10))
+        .await?;
+    let block = crate::newsletter::upcoming::markdown(&items, lang);
+    Ok(if block.is_empty() {
+        body.to_string()
+    } else {
+        format!("{}\n\n{block}", body.trim_end())
+    })
+}
+
+fn compose_from(form: &Fields, action: String, topics: Options) -> sv::ComposeView {
+    sv::ComposeView {
+        action,
+        subject: form.get("subject").to_string(),
+        body_markdown: form.get("body_markdown").to_string(),
+        chosen: form.all("topics"),
+        topics,
+        ..Default::default()
+    }
+}
+
+/// `POST /staff/newsletter/campaigns`: preview, or save a new draft.
+pub async fn create_campaign(
+    staff: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let lang = page.lang;
+    let topics = state.db.run(move |c| topic_options(c, lang)).await?;
+    let known = codes(&topics);
+    let mut view = compose_from(&form, "/staff/newsletter/campaigns".into(), topics);
+    if form.get("action") == "insert_upcoming" {
+        view.body_markdown = with_upcoming(&state, lang, &view.body_markdown).await?;
+        view.preview = Some(preview(&view.body_markdown));
+        return Ok(html(sv::compose(&page, &view)));
+    }
+    let mut e = Errors::new(lang);
+    let draft = forms::check_draft(
+        &view.subject,
+        &view.body_markdown,
+        &view.chosen,
+        &known,
+        &mut e,
+    );
+    if !e.is_empty() || form.get("action") == "preview" {
+        view.preview = Some(preview(&view.body_markdown));
+        let status = if e.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        view.errors = e.errors;
+        return Ok(html_status(status, sv::compose(&page, &view)));
+    }
+    let actor = staff.0.clone();
+    let id = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let id = campaigns::create(
+                    c,
+                    &draft.subject,
+                    &draft.body_markdown,
+                    &draft.topics,
+                    Some(actor.id),
+                )?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "newsletter.campaign.create",
+                    "newsletter_campaign",
+                    Some(id.to_string()),
+                    json!({ "topics": draft.topics }),
+                )?;
+                Ok::<_, diesel::result::Error>(id)
+            })
+        })
+        .await?;
+    Ok(see_other(format!(
+        "/staff/newsletter/campaigns/{id}?done=saved"
+    )))
+}
+
+/// Query of the campaign page.
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: String,
+}
+
+fn done_notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "saved" => "newsletter.staff.saved",
+        "test" => "newsletter.staff.test_sent",
+        "started" => "newsletter.staff.sending_started",
+        "scheduled" => "newsletter.staff.scheduled_notice",
+        "paused" => "newsletter.staff.paused_notice",
+        "resumed" => "newsletter.staff.resumed_notice",
+        "cancelled" => "newsletter.staff.cancelled_notice",
+        _ => return None,
+    })
+}
+
+async fn campaign_view(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+) -> Result<(sv::CampaignView, Campaign, Options), AppError> {
+    let lang = page.lang;
+    let (c, stats, options) = state
+        .db
+        .run(move |conn| {
+            let c = campaigns::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+            let stats = campaigns::stats(conn, &c)?;
+            Ok::<_, diesel::result::Error>((c, stats, topic_options(conn, lang)?))
+        })
+        .await?;
+    let t = |k: &'static str| page.t(k).to_string();
+    let facts = vec![
+        (t("newsletter.staff.subject"), c.subject.clone()),
+        (
+            t("newsletter.status"),
+            t(labels::campaign_status(&c.status)),
+        ),
+        (
+            t("newsletter.topics"),
+            topics_label(page, &c.topic_list(), &options),
+        ),
+        (t("newsletter.staff.when"), when(page, &c)),
+        (t("newsletter.staff.audience"), stats.audience.to_string()),
+        (t("newsletter.staff.queued"), stats.queued.to_string()),
+        (t("newsletter.staff.sent"), stats.sent.to_string()),
+        (t("newsletter.staff.failed"), stats.failed.to_string()),
+        (
+            t("newsletter.staff.unsubscribed_since"),
+            stats.unsubscribed_since.to_string(),
+        ),
+    ];
+    let editor = (c.status == campaigns::DRAFT).then(|| sv::ComposeView {
+        action: format!("/staff/newsletter/campaigns/{id}"),
+        subject: c.subject.clone(),
+        body_markdown: c.body_markdown.clone(),
+        topics: options.clone(),
+        chosen: c.topic_list().unwrap_or_default(),
+        ..Default::default()
+    });
+    let view = sv::CampaignView {
+        id,
+        status: c.status.clone(),
+        facts,
+        editor,
+        preview: preview(&c.body_markdown),
+        notice: None,
+        errors: Default::default(),
+    };
+    Ok((view, c, options))
+}
+
+/// `GET /staff/newsletter/campaigns/{id}`.
+pub async fn campaign(
+    _staff: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (mut view, _, _) = campaign_view(&page, &state, id.into_inner()).await?;
+    view.notice = done_notice(&query.done);
+    Ok(html(sv::campaign(&page, &view)))
+}
+
+/// `POST /staff/newsletter/campaigns/{id}`: preview or save the draft.
+pub async fn update_campaign(
+    staff: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (mut view, c, options) = campaign_view(&page, &state, id).await?;
+    if c.status != campaigns::DRAFT {
+        return Err(AppError::Conflict(crate::error::Message::new(
+            "newsletter.staff.not_editable",
+        )));
+    }
+    let known = codes(&options);
+    let mut editor = compose_from(&form, format!("/staff/newsletter/campaigns/{id}"), options);
+    if form.get("action") == "insert_upcoming" {
+        editor.body_markdown = with_upcoming(&state, page.lang, &editor.body_markdown).await?;
+        view.preview = preview(&editor.body_markdown);
+        view.editor = Some(editor);
+        return Ok(html(sv::campaign(&page, &view)));
+    }
+    let mut e = Errors::new(page.lang);
+    let draft = forms::check_draft(
+        &editor.subject,
+        &editor.body_markdown,
+        &editor.chosen,
+        &known,
+        &mut e,
+    );
+    if !e.is_empty() || form.get("action") == "preview" {
+        let status = if e.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        view.preview = preview(&editor.body_markdown);
+        editor.errors = e.errors;
+        view.editor = Some(editor);
+        return Ok(html_status(status, sv::campaign(&page, &view)));
+    }
+    let actor = staff.0.clone();
+    let saved = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let saved = campaigns::update_draft(
+                    c,
+                    id,
+                    &draft.subject,
+                    &draft.body_markdown,
+                    &draft.topics,
+                )?;
+                if saved {
+                    audit::record(
+                        c,
+                        Some(&actor),
+                        "newsletter.campaign.update",
+                        "newsletter_campaign",
+                        Some(id.to_string()),
+                        json!({ "topics": draft.topics }),
+                    )?;
+                }
+                Ok::<_, diesel::result::Error>(saved)
+            })
+        })
+        .await?;
+    if !saved {
+        return Err(AppError::Conflict(crate::error::Message::new(
+            "newsletter.staff.not_editable",
+        )));
+    }
+    Ok(see_other(format!(
+        "/staff/newsletter/campaigns/{id}?done=saved"
+    )))
+}
+
+/// `POST /staff/newsletter/campaigns/{id}/test`: a copy to the signed-in staff member.
+pub async fn send_test(
+    staff: StaffUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let actor = staff.0.clone();
+    let (mailer, links) = (state.mailer.clone(), Links::from_config(&state.config));
+    state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let campaign = campaigns::find(c, id)?.ok_or(diesel::result::Error::NotFound)?;
+                let mail =
+                    campaigns::test_mail(&links, &campaign, &actor.email, &actor.name, &actor.lang);
+                mailer.enqueue(c, &mail)?;
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "newsletter.campaign.test",
+                    "newsletter_campaign",
+                    Some(id.to_string()),
+                    json!({}),
+                )
+            })
+        })
+        .await?;
+    Ok(see_other(format!(
+        "/staff/newsletter/campaigns/{id}?done=test"
+    )))
+}
+
+/// `POST /staff/newsletter/campaigns/{id}/send`: now, or at `scheduled_at` (Tokyo time).
+pub async fn send(
+    staff: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let at_text = form.get("scheduled_at").trim().to_string();
+    let at = if at_text.is_empty() {
+        None
+    } else {
+        let mut e = Errors::new(page.lang);
+        match crate::time::parse_local_input(&at_text) {
+            Some(t) if t > crate::time::now_utc() => Some(t),
+            Some(_) => {
+                e.add("scheduled_at", "newsletter.staff.schedule_in_past");
+                None
+            }
+            None => {
+                e.add("scheduled_at", "newsletter.staff.invalid_datetime");
+                None
+            }
+        };
+        if !e.is_empty() {
+            let (mut view, _, _) = campaign_view(&page, &state, id).await?;
+            view.errors = e.errors;
+            return Ok(html_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                sv::campaign(&page, &view),
+            ));
+        }
+        crate::time::parse_local_input(&at_text)
+    };
+    let actor = staff.0.clone();
+    let result = state
+        .db
+        .run(move |c| {
+            let r = campaigns::send(c, id, at)?;
+            if let Some(r) = r
+                && r != SendResult::Unchanged
+            {
+                audit::record(
+                    c,
+                    Some(&actor),
+                    "newsletter.campaign.send",
+                    "newsletter_campaign",
+                    Some(id.to_string()),
+                    json!({ "scheduled": r == SendResult::Scheduled }),
+                )?;
+            }
+            Ok::<_, diesel::result::Error>(r)
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let done = match result {
+        SendResult::Scheduled => "scheduled",
+        _ => "started",
+    };
+    Ok(see_other(format!(
+        "/staff/newsletter/campaigns/{id}?done={done}"
+    )))
+}
+
+async fn transition(
+    staff: StaffUser,
+    state: web::Data<AppState>,
+    id: i64,
+    action: &'static str,
+    done: &'static str,
+    f: fn(&mut DbConn, i64) -> diesel::QueryResult<Option<bool>>,
+) -> Result<HttpResponse, AppError> {
+    let actor = staff.0.clone();
+    let changed = state
+        .db
+        .run(move |c| {
+            let changed = f(c, id)?;
+            if changed == Some(true) {
+                audit::record(
+                    c,
+                    Some(&actor),
+                    action,
+                    "newsletter_campaign",
+                    Some(id.to_string()),
+                    json!({}),
+                )?;
+            }
+            Ok::<_, diesel::result::Error>(changed)
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let done = if changed { done } else { "" };
+    Ok(see_other(format!(
+        "/staff/newsletter/campaigns/{id}?done={done}"
+    )))
+}
+
+/// `POST /staff/newsletter/campaigns/{id}/pause`.
+pub async fn pause(
+    staff: StaffUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    transition(
+        staff,
+        state,
+        id.into_inner(),
+        "newsletter.campaign.pause",
+        "paused",
+        campaigns::pause,
+    )
+    .await
+}
+
+/// `POST /staff/newsletter/campaigns/{id}/resume`.
+pub async fn resume(
+    staff: StaffUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    transition(
+        staff,
+        state,
+        id.into_inner(),
+        "newsletter.campaign.resume",
+        "resumed",
+        campaigns::resume,
+    )
+    .await
+}
+
+/// `POST /staff/newsletter/campaigns/{id}/cancel`.
+pub async fn cancel(
+    staff: StaffUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    transition(
+        staff,
+        state,
+        id.into_inner(),
+        "newsletter.campaign.cancel",
+        "cancelled",
+        campaigns::cancel,
+    )
+    .await
+}

@@ -1,0 +1,129 @@
+//! The newsletter's mails: the confirmation of a subscription (double opt-in) and each issue,
+//! as plain text and HTML in the recipient's language.
+
+use maud::{DOCTYPE, PreEscaped, html};
+
+use crate::i18n::Lang;
+
+/// A rendered mail body.
+#[derive(Debug, Clone)]
+pub struct MailBody {
+    /// Subject.
+    pub subject: String,
+    /// Plain-text part.
+    pub text: String,
+    /// HTML part.
+    pub html: String,
+}
+
+/// The confirmation mail: follow the link to start receiving the newsletter.
+pub fn confirmation(lang: Lang, name: &str, confirm_url: &str, days: i64) -> MailBody {
+    let days = days.to_string();
+    let greeting = lang.tf("newsletter.mail.greeting", &[("name", name)]);
+    let intro = lang.t("newsletter.mail.confirm_intro");
+    let expires = lang.tf("newsletter.mail.confirm_expires", &[("days", &days)]);
+    let ignore = lang.t("newsletter.mail.confirm_ignore");
+    let signature = lang.t("newsletter.mail.signature");
+    let text = format!(
+        "{greeting}\n\n{intro}\n\n{confirm_url}\n\n{expires}\n{ignore}\n\n--\n{signature}\n"
+    );
+    let html = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head { meta charset="utf-8"; }
+            body {
+                p { (greeting) }
+                p { (intro) }
+                p { a href=(confirm_url) { (lang.t("newsletter.mail.confirm_button")) } }
+                p { (expires) br; (ignore) }
+                p { "--" br; (signature) }
+            }
+        }
+    }
+    .into_string();
+    MailBody {
+        subject: lang.t("newsletter.mail.confirm_subject").to_string(),
+        text,
+        html,
+    }
+}
+
+/// One issue for one subscriber.
+#[derive(Debug, Clone, Copy)]
+pub struct IssueMail<'a> {
+    /// Subject as written by staff.
+    pub subject: &'a str,
+    /// Body as plain text.
+    pub body_text: &'a str,
+    /// Body as sanitized HTML.
+    pub body_html: &'a str,
+    /// The subscriber's preference page.
+    pub preferences_url: &'a str,
+    /// The archive of past issues.
+    pub archive_url: &'a str,
+}
+
+/// Renders an issue with the footer (preference link) in `lang`. No tracking pixels, no
+/// rewritten links.
+pub fn issue(lang: Lang, m: &IssueMail) -> MailBody {
+    let footer_why = lang.t("newsletter.mail.footer_why");
+    let footer_prefs = lang.t("newsletter.mail.footer_preferences");
+    let footer_archive = lang.t("newsletter.mail.footer_archive");
+    let signature = lang.t("newsletter.mail.signature");
+    let text = format!(
+        "{}\n\n----------------------------------------\n{footer_why}\n{footer_prefs}\n{}\n{footer_archive}\n{}\n\n{signature}\n",
+        m.body_text.trim_end(),
+        m.preferences_url,
+        m.archive_url
+    );
+    let html = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head { meta charset="utf-8"; title { (m.subject) } }
+            body {
+                div { (PreEscaped(m.body_html)) }
+                hr;
+                p style="font-size:small" {
+                    (footer_why) br;
+                    a href=(m.preferences_url) { (footer_prefs) } br;
+                    a href=(m.archive_url) { (footer_archive) } br;
+                    (signature)
+                }
+            }
+        }
+    }
+    .into_string();
+    MailBody {
+        subject: m.subject.to_string(),
+        text,
+        html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issue_carries_the_preference_link_in_both_parts() {
+        let m = issue(
+            Lang::Ja,
+            &IssueMail {
+                subject: "件名",
+                body_text: "本文",
+                body_html: "<p>本文</p>",
+                preferences_url: "https://x.example/newsletter/preferences/t",
+                archive_url: "https://x.example/newsletter/archive",
+            },
+        );
+        assert!(
+            m.text
+                .contains("https://x.example/newsletter/preferences/t")
+        );
+        assert!(
+            m.html
+                .contains("https://x.example/newsletter/preferences/t")
+        );
+        assert!(m.html.contains("<p>本文</p>"));
+    }
+}
