@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod matching;
 pub mod reference;
 pub mod schema;
 pub mod time;
@@ -88,6 +89,7 @@ fn register(r: &mut Router) {
         .get("/api/openapi.json", api::openapi_json);
     accounts::routes(r);
     mail::routes(r);
+    matching::routes(r);
 }
 
 /// Every registered route as (method, path pattern), for tests that walk the route table.

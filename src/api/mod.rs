@@ -43,7 +43,11 @@ pub fn error_responses(codes: &[u16]) -> Value {
 
 /// Merges feature fragments (`{"paths": {...}, "schemas": {...}}`) into one document.
 pub fn document(base_url: &str) -> Value {
-    let fragments = [crate::accounts::api::openapi(), crate::mail::api::openapi()];
+    let fragments = [
+        crate::accounts::api::openapi(),
+        crate::mail::api::openapi(),
+        crate::matching::api::openapi(),
+    ];
     let mut paths = Map::new();
     let mut schemas = Map::new();
     schemas.insert("Error".into(), error_schema());

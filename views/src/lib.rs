@@ -7,6 +7,7 @@ pub mod components;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
+pub mod matching;
 pub mod pages;
 pub mod staff;
 
