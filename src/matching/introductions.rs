@@ -122,11 +122,15 @@ pub fn request(
             ));
         }
         let id = queries::create_introduction(c, &need, &offering, side, user.id)?;
-        // Tell the other side; the mail names the post, never the requester's contact.
+        // Tell the other side about its own post; never the requester's contact.
         let (author, org, title) = if side == "sme" {
-            (offering.created_by, offering.organization_id, &need.title)
+            (
+                offering.created_by,
+                offering.organization_id,
+                &offering.title,
+            )
         } else {
-            (need.created_by, need.organization_id, &offering.title)
+            (need.created_by, need.organization_id, &need.title)
         };
         if let Some(to) = queries::recipient_for(c, author, org)? {
             let body =

@@ -5,4 +5,5 @@
 mod support;
 
 mod mail;
+mod matching;
 mod skeleton;
