@@ -195,14 +195,30 @@ async fn poster_org(state: &AppState, user: &CurrentUser, kind: Kind) -> Result<
     }
 }
 
-async fn render_form(
-    page: &Page,
-    state: &AppState,
-    kind: Kind,
+/// What a form page shows: where it posts, its values, errors and the incident notice.
+struct FormState {
     action: String,
     values: Values,
     errors: views::forms::FormErrors,
     incident: bool,
+}
+
+impl FormState {
+    fn new(action: String, values: Values) -> Self {
+        Self {
+            action,
+            values,
+            errors: Default::default(),
+            incident: false,
+        }
+    }
+}
+
+async fn render_form(
+    page: &Page,
+    state: &AppState,
+    kind: Kind,
+    f: FormState,
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let lang = page.lang;
@@ -211,22 +227,22 @@ async fn render_form(
         Kind::Need => {
             let mut v = need_form_view(
                 refs,
-                action,
+                f.action,
                 lang.t("matching.form.need_heading").into(),
-                values,
+                f.values,
             );
-            v.errors = errors;
-            v.incident = incident;
+            v.errors = f.errors;
+            v.incident = f.incident;
             views::matching::need_form(page, &v)
         }
         Kind::Offering => {
             let mut v = offering_form_view(
                 refs,
-                action,
+                f.action,
                 lang.t("matching.form.offering_heading").into(),
-                values,
+                f.values,
             );
-            v.errors = errors;
+            v.errors = f.errors;
             views::matching::offering_form(page, &v)
         }
     };
@@ -248,10 +264,7 @@ pub async fn new_need(
         &page,
         &state,
         Kind::Need,
-        "/board/needs".into(),
-        values,
-        Default::default(),
-        false,
+        FormState::new("/board/needs".into(), values),
         StatusCode::OK,
     )
     .await
@@ -273,10 +286,7 @@ pub async fn new_offering(
         &page,
         &state,
         Kind::Offering,
-        "/board/offerings".into(),
-        values,
-        Default::default(),
-        false,
+        FormState::new("/board/offerings".into(), values),
         StatusCode::OK,
     )
     .await
@@ -338,10 +348,10 @@ async fn save(
                 &page,
                 &state,
                 kind,
-                action,
-                values,
-                Default::default(),
-                true,
+                FormState {
+                    incident: true,
+                    ..FormState::new(action, values)
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
@@ -352,10 +362,10 @@ async fn save(
                 &page,
                 &state,
                 kind,
-                action,
-                values,
-                errors,
-                false,
+                FormState {
+                    errors,
+                    ..FormState::new(action, values)
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
@@ -455,10 +465,7 @@ pub async fn edit_need(
         &page,
         &state,
         Kind::Need,
-        format!("/board/needs/{id}"),
-        view::need_values(&n),
-        Default::default(),
-        false,
+        FormState::new(format!("/board/needs/{id}"), view::need_values(&n)),
         StatusCode::OK,
     )
     .await
@@ -480,10 +487,7 @@ pub async fn edit_offering(
         &page,
         &state,
         Kind::Offering,
-        format!("/board/offerings/{id}"),
-        view::offering_values(&o),
-        Default::default(),
-        false,
+        FormState::new(format!("/board/offerings/{id}"), view::offering_values(&o)),
         StatusCode::OK,
     )
     .await

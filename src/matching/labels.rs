@@ -111,7 +111,8 @@ mod tests {
 
     #[test]
     fn every_code_has_a_label_in_both_languages() {
-        let pairs: [(&[(&str, &str)], Vec<&str>); 6] = [
+        type Table<'a> = &'a [(&'a str, &'static str)];
+        let pairs: [(Table, Vec<&str>); 6] = [
             (SECTORS, taxonomy::SECTORS.to_vec()),
             (URGENCIES, taxonomy::URGENCIES.to_vec()),
             (BUDGETS, taxonomy::budget_codes()),
