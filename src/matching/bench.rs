@@ -120,6 +120,13 @@ pub fn run(offering_count: usize, need_count: usize) -> Value {
 
 #[cfg(test)]
 mod tests {
+    /// The full benchmark: `cargo test --release --lib matching::bench -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn full_size() {
+        println!("{}", super::run(10_000, 2_000));
+    }
+
     #[test]
     fn runs_on_a_small_set() {
         let v = super::run(200, 20);

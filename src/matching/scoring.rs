@@ -411,10 +411,26 @@ pub fn covered_categories(categories: &[String]) -> Vec<String> {
     out
 }
 
+/// Whether an offering's categories cover one category (E1 covers its members). Written
+/// without allocation: it runs for every offering on every ranking.
+fn covers(offering: &[String], category: &str) -> bool {
+    offering.iter().any(|x| x == category)
+        || (E1_COVERS.contains(&category) && offering.iter().any(|x| x == "E1"))
+}
+
 /// How many of the need's categories the offering covers.
 pub fn covered_count(need: &[String], offering: &[String]) -> usize {
-    let covered = covered_categories(offering);
-    need.iter().filter(|c| covered.contains(c)).count()
+    need.iter().filter(|c| covers(offering, c)).count()
+}
+
+/// Stage one as a yes/no, without collecting the reasons (the hot path of ranking).
+pub fn passes(need: &NeedProfile, o: &OfferingProfile, ctx: &MatchContext) -> bool {
+    let onsite_here = o.onsite_prefectures.contains(&need.prefecture);
+    o.live
+        && o.capacity != Capacity::Full
+        && (onsite_here || (!need.onsite_needed && o.remote_ok))
+        && (!need.wants_subsidy || o.subsidy_fiscal_year == Some(ctx.fiscal_year()))
+        && need.categories.iter().any(|c| covers(&o.categories, c))
 }
 
 /// Stage one: every reason why the offering cannot answer the need (empty: it can).
@@ -697,7 +713,7 @@ pub fn rank_offerings(
     let mut list: Vec<Scored> = offerings
         .iter()
         .filter(|o| !overrides.removed.contains(&o.id))
-        .filter(|o| exclusions(need, o, ctx).is_empty())
+        .filter(|o| passes(need, o, ctx))
         .map(|o| {
             let mut s = score(need, o, ctx);
             if overrides.pinned.contains(&o.id) {
@@ -715,7 +731,7 @@ pub fn rank_offerings(
 pub fn rank_needs(o: &OfferingProfile, needs: &[NeedProfile], ctx: &MatchContext) -> Vec<Scored> {
     let mut list: Vec<Scored> = needs
         .iter()
-        .filter(|n| exclusions(n, o, ctx).is_empty())
+        .filter(|n| passes(n, o, ctx))
         .map(|n| score(n, o, ctx))
         .collect();
     sort_scored(&mut list, ctx.today, |s| s.need_id);
@@ -849,6 +865,16 @@ mod tests {
         assert_eq!(exclusions(&n2, &o, &ctx()), vec![Exclusion::NoSubsidy]);
         o.subsidy_fiscal_year = None;
         assert_eq!(exclusions(&n2, &o, &ctx()), vec![Exclusion::NoSubsidy]);
+    }
+
+    #[test]
+    fn the_quick_filter_agrees_with_the_explained_one() {
+        let c = ctx();
+        for o in crate::matching::bench::offerings(500, 1) {
+            for n in crate::matching::bench::needs(20, 2) {
+                assert_eq!(passes(&n, &o, &c), exclusions(&n, &o, &c).is_empty());
+            }
+        }
     }
 
     #[test]
