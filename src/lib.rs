@@ -110,11 +110,18 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts the background workers (the mail sender) on the current tokio runtime.
+    /// Starts the background workers (the mail sender, the board's reminders) on the current
+    /// tokio runtime.
     pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
+        let board = matching::worker::run(
+            db.clone(),
+            mail::Mailer::new(config),
+            config.base_url.clone(),
+            watch.clone(),
+        );
         let sender = mail::worker::Sender::from_config(config, db)?;
-        let tasks = vec![tokio::spawn(sender.run(watch))];
+        let tasks = vec![tokio::spawn(sender.run(watch)), tokio::spawn(board)];
         Ok(Self { shutdown, tasks })
     }
 

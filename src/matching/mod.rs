@@ -19,6 +19,7 @@ pub mod search;
 pub mod staff;
 pub mod taxonomy;
 pub mod view;
+pub mod worker;
 
 use crate::web::router::Router;
 

@@ -1030,3 +1030,157 @@ async fn the_board_routes_are_in_the_openapi_document_and_personal_data_can_be_e
         .unwrap();
     assert_eq!(export["needs"], json!([]));
 }
+
+#[tokio::test]
+async fn reminders_no_response_and_follow_ups_are_mailed_once() {
+    use secunity::matching::{queries, worker};
+    use secunity::schema::matching_introductions;
+    let app = spawn_app().await;
+    let sme = org(&app, "sme", "株式会社テスト").await;
+    let vendor = org(&app, "vendor", "ベンダー").await;
+    let sme_token = member_token(&app, "sme@example.jp", sme).await;
+    let v_token = member_token(&app, "v@example.jp", vendor).await;
+    let (_, need) = api(
+        &app,
+        "POST",
+        &sme_token,
+        "/api/v1/needs",
+        Some(need_body(0, "端末監視", "説明")),
+    )
+    .await;
+    let (_, a) = api(
+        &app,
+        "POST",
+        &v_token,
+        "/api/v1/offerings",
+        Some(offering_body(0, "プランA", 3000, &[40])),
+    )
+    .await;
+    let (_, b) = api(
+        &app,
+        "POST",
+        &v_token,
+        "/api/v1/offerings",
+        Some(offering_body(0, "プランB", 3000, &[40])),
+    )
+    .await;
+    let (nid, aid, bid) = (
+        need["id"].as_i64().unwrap(),
+        a["id"].as_i64().unwrap(),
+        b["id"].as_i64().unwrap(),
+    );
+    let soon = chrono::Utc::now().naive_utc() + chrono::Duration::days(5);
+    app.state
+        .db
+        .run(move |c| {
+            queries::publish_need(c, nid)?;
+            queries::publish_offering(c, aid)?;
+            queries::publish_offering(c, bid)?;
+            diesel::update(matching_needs::table.find(nid))
+                .set(matching_needs::expires_at.eq(soon))
+                .execute(c)
+        })
+        .await
+        .unwrap();
+    let (s1, i1) = api(
+        &app,
+        "POST",
+        &v_token,
+        "/api/v1/introductions",
+        Some(json!({"need_id": nid, "offering_id": aid})),
+    )
+    .await;
+    let (s2, i2) = api(
+        &app,
+        "POST",
+        &sme_token,
+        "/api/v1/introductions",
+        Some(json!({"need_id": nid, "offering_id": bid})),
+    )
+    .await;
+    assert_eq!((s1, s2), (201, 201));
+    let (i1, i2) = (i1["id"].as_i64().unwrap(), i2["id"].as_i64().unwrap());
+    let (s, _) = api(
+        &app,
+        "POST",
+        &v_token,
+        &format!("/api/v1/introductions/{i2}/accept"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::days(31);
+    app.state
+        .db
+        .run(move |c| {
+            diesel::update(matching_introductions::table.find(i1))
+                .set(matching_introductions::created_at.eq(long_ago))
+                .execute(c)?;
+            diesel::update(matching_introductions::table.find(i2))
+                .set((
+                    matching_introductions::sme_consent_at.eq(long_ago),
+                    matching_introductions::vendor_consent_at.eq(long_ago),
+                ))
+                .execute(c)
+        })
+        .await
+        .unwrap();
+    let (m, b) = (app.state.mailer.clone(), app.state.config.base_url.clone());
+    let first = app
+        .state
+        .db
+        .run(move |c| c.write_transaction(|c| worker::tick(c, &m, &b)))
+        .await
+        .unwrap();
+    let (m, b) = (app.state.mailer.clone(), app.state.config.base_url.clone());
+    let second = app
+        .state
+        .db
+        .run(move |c| c.write_transaction(|c| worker::tick(c, &m, &b)))
+        .await
+        .unwrap();
+    // The background worker may have run its own first tick already; together they mailed:
+    // one expiry reminder, one "no response", and 14- and 30-day follow-ups to both sides.
+    assert!(first <= 6, "{first}");
+    assert_eq!(second, 0, "nothing twice");
+    let (_, one) = api(
+        &app,
+        "GET",
+        &v_token,
+        &format!("/api/v1/introductions/{i1}"),
+        None,
+    )
+    .await;
+    assert_eq!(one["stage"], "no_response");
+    let got = app
+        .smtp
+        .wait_for(1 + 1 + 4 + 3, std::time::Duration::from_secs(10))
+        .await;
+    let subjects: Vec<String> = got
+        .iter()
+        .map(|m| {
+            crate::support::smtp::parsed(m)
+                .subject()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        subjects.iter().any(|s| s.contains("あと7日で終了")),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.contains("回答がありませんでした")),
+        "{subjects:?}"
+    );
+    assert_eq!(
+        subjects
+            .iter()
+            .filter(|s| s.contains("その後をお聞かせください"))
+            .count(),
+        4,
+        "{subjects:?}"
+    );
+}

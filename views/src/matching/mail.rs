@@ -101,3 +101,52 @@ pub fn reviewed(lang: Lang, title: &str, reason: Option<&str>, link: &str) -> Ma
         ),
     }
 }
+
+/// To the poster: the post ends in `days` days; renew with one click on the page.
+pub fn expiry_reminder(lang: Lang, title: &str, days: i64, link: &str) -> MailBody {
+    build(
+        lang,
+        lang.tf(
+            "matching.mail.expiry_subject",
+            &[("title", title), ("days", &days.to_string())],
+        ),
+        vec![lang.tf(
+            "matching.mail.expiry_text",
+            &[("title", title), ("days", &days.to_string())],
+        )],
+        link,
+    )
+}
+
+/// To the side that has not answered a request yet.
+pub fn answer_reminder(lang: Lang, title: &str, link: &str) -> MailBody {
+    build(
+        lang,
+        lang.tf("matching.mail.answer_reminder_subject", &[("title", title)]),
+        vec![lang.tf("matching.mail.answer_reminder_text", &[("title", title)])],
+        link,
+    )
+}
+
+/// To the requester: no answer within five business days.
+pub fn no_response(lang: Lang, title: &str, link: &str) -> MailBody {
+    build(
+        lang,
+        lang.tf("matching.mail.no_response_subject", &[("title", title)]),
+        vec![lang.tf("matching.mail.no_response_text", &[("title", title)])],
+        link,
+    )
+}
+
+/// To both sides `days` days after the introduction: how is it going?
+pub fn follow_up(lang: Lang, title: &str, days: i64, link: &str) -> MailBody {
+    build(
+        lang,
+        lang.tf("matching.mail.follow_up_subject", &[("title", title)]),
+        vec![lang.tf(
+            "matching.mail.follow_up_text",
+            &[("title", title), ("days", &days.to_string())],
+        )],
+        link,
+    )
+}
