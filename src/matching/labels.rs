@@ -14,6 +14,16 @@ pub const SECTORS: &[(&str, &str)] = &[
     ("other", "matching.sector.other"),
 ];
 
+/// Short sector labels for the one-line summary of a need card.
+pub const SECTORS_SHORT: &[(&str, &str)] = &[
+    ("ec", "matching.sector_short.ec"),
+    ("overseas_trade", "matching.sector_short.overseas_trade"),
+    ("medical_pharmacy", "matching.sector_short.medical_pharmacy"),
+    ("satellite_data", "matching.sector_short.satellite_data"),
+    ("manufacturing_ot", "matching.sector_short.manufacturing_ot"),
+    ("other", "matching.sector_short.other"),
+];
+
 /// Urgency labels.
 pub const URGENCIES: &[(&str, &str)] = &[
     ("considering", "matching.urgency.considering"),
@@ -112,7 +122,8 @@ mod tests {
     #[test]
     fn every_code_has_a_label_in_both_languages() {
         type Table<'a> = &'a [(&'a str, &'static str)];
-        let pairs: [(Table, Vec<&str>); 6] = [
+        let pairs: [(Table, Vec<&str>); 7] = [
+            (SECTORS_SHORT, taxonomy::SECTORS.to_vec()),
             (SECTORS, taxonomy::SECTORS.to_vec()),
             (URGENCIES, taxonomy::URGENCIES.to_vec()),
             (BUDGETS, taxonomy::budget_codes()),

@@ -567,11 +567,14 @@ pub fn search_offerings(
                 .escape('\\'),
         );
     }
-    if let Some(p) = f.prefecture.as_deref().filter(|p| p.parse::<i32>().is_ok()) {
+    if let Some(p) = f.prefecture.as_deref().and_then(|p| p.parse::<i32>().ok()) {
+        // An element of the comma-separated list, not a substring (4 must not match 40).
+        let col = offerings::onsite_prefectures;
         q = q.filter(
-            offerings::onsite_prefectures
-                .like(search::like_pattern(p))
-                .escape('\\')
+            col.eq(p.to_string())
+                .or(col.like(format!("{p},%")))
+                .or(col.like(format!("%,{p}")))
+                .or(col.like(format!("%,{p},%")))
                 .or(offerings::remote_ok.eq(true)),
         );
     }

@@ -52,7 +52,7 @@ impl Refs {
         split_list(list).iter().map(|c| self.category(c)).collect()
     }
 
-    /// 「福岡県・医療・調剤・従業員6〜20人・端末監視 EDR/EPPとバックアップ・復旧を検討」, with the
+    /// 「福岡県・医療・従業員6〜20人・端末監視 EDR/EPPとバックアップ・復旧を検討」, with the
     /// SME's name first when it chose to show it.
     pub fn need_headline(&self, n: &Need, org_name: Option<&str>) -> String {
         let sep = if self.lang == Lang::Ja { "・" } else { " · " };
@@ -67,7 +67,7 @@ impl Refs {
         }
         parts.push(self.prefecture(n.prefecture));
         if n.sector != "other" {
-            parts.push(labels::label(labels::SECTORS, &n.sector, self.lang));
+            parts.push(labels::label(labels::SECTORS_SHORT, &n.sector, self.lang));
         }
         parts.push(self.lang.tf(
             "matching.card.employees",

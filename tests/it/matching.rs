@@ -216,7 +216,7 @@ async fn a_need_is_reviewed_then_shown_anonymously_on_the_board() {
         .unwrap();
     assert!(board.contains("端末監視とバックアップを検討"));
     assert!(
-        board.contains("福岡県・医療・調剤・従業員6〜20人・"),
+        board.contains("福岡県・医療・従業員6〜20人・端末監視 EDR/EPPとバックアップ・復旧を検討"),
         "{board}"
     );
     assert!(!board.contains("ひまわり薬局"));
@@ -497,6 +497,28 @@ async fn japanese_search_finds_short_words_and_ignores_width() {
             .1
             .contains("医療機関")
     );
+    let mut onsite_only = offering_body(vendor, "佐賀・長崎の駆付け", 3000, &[41, 42]);
+    onsite_only["remote_ok"] = json!(false);
+    let (s, _) = api(&app, "POST", &staff, "/api/v1/offerings", Some(onsite_only)).await;
+    assert_eq!(s, 201);
+    let has = |q: &str| {
+        let url = app.url(q);
+        let client = app.client.clone();
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+                .contains("佐賀・長崎の駆付け")
+        }
+    };
+    assert!(has("/board?kind=offerings&prefecture=42").await);
+    assert!(!has("/board?kind=offerings&prefecture=4").await);
+    assert!(!has("/board?kind=offerings&prefecture=40").await);
 }
 
 fn urlencode(s: &str) -> String {
