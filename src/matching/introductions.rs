@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use super::forms::Pairs;
 use super::queries::{self, Introduction, Need, Offering};
 use super::scoring;
-use super::taxonomy::{INTRODUCTIONS_PER_WEEK, PROGRESS_STAGES};
+use super::taxonomy::PROGRESS_STAGES;
 use crate::accounts::CurrentUser;
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
@@ -24,6 +24,8 @@ pub struct MailCtx {
     pub mailer: Mailer,
     /// Absolute base of links.
     pub base_url: String,
+    /// Introductions a vendor may request per 7 days.
+    pub per_week: i64,
 }
 
 impl MailCtx {
@@ -32,6 +34,7 @@ impl MailCtx {
         Self {
             mailer: state.mailer.clone(),
             base_url: state.config.base_url.trim_end_matches('/').to_string(),
+            per_week: i64::from(state.config.matching_introductions_per_week),
         }
     }
 
@@ -113,12 +116,10 @@ pub fn request(
             return Err(AppError::Conflict(Message::new("matching.intro.exists")));
         }
         if side == "vendor"
-            && queries::vendor_requests_this_week(c, offering.organization_id)?
-                >= INTRODUCTIONS_PER_WEEK
+            && queries::vendor_requests_this_week(c, offering.organization_id)? >= m.per_week
         {
             return Err(AppError::Conflict(
-                Message::new("matching.intro.limit")
-                    .arg("count", INTRODUCTIONS_PER_WEEK.to_string()),
+                Message::new("matching.intro.limit").arg("count", m.per_week.to_string()),
             ));
         }
         let id = queries::create_introduction(c, &need, &offering, side, user.id)?;
