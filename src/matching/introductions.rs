@@ -90,6 +90,21 @@ pub fn counterpart_contact(
     Ok(queries::contact_of(c, user)?.map(|(name, email)| (org, name, email)))
 }
 
+/// Serializes the weekly count of one vendor on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already
+/// serializes every writer).
+fn lock_organization(c: &mut DbConn, org: i64) -> diesel::QueryResult<()> {
+    use crate::schema::organizations;
+    use diesel::prelude::*;
+    if let DbConn::Pg(pg) = c {
+        organizations::table
+            .find(org)
+            .select(organizations::id)
+            .for_update()
+            .first::<i64>(pg)?;
+    }
+    Ok(())
+}
+
 /// Asks for an introduction between a need and an offering; returns its id.
 pub fn request(
     c: &mut DbConn,
@@ -115,6 +130,9 @@ pub fn request(
         if queries::find_introduction_of(c, need_id, offering_id)?.is_some() {
             return Err(AppError::Conflict(Message::new("matching.intro.exists")));
         }
+        if side == "vendor" {
+            lock_organization(c, offering.organization_id)?;
+        }
         if side == "vendor"
             && queries::vendor_requests_this_week(c, offering.organization_id)? >= m.per_week
         {
@@ -122,7 +140,16 @@ pub fn request(
                 Message::new("matching.intro.limit").arg("count", m.per_week.to_string()),
             ));
         }
-        let id = queries::create_introduction(c, &need, &offering, side, user.id)?;
+        let id = queries::create_introduction(c, &need, &offering, side, user.id).map_err(|e| {
+            match e {
+                // Two requests for the same pair at once: the second one meets the unique key.
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => AppError::Conflict(Message::new("matching.intro.exists")),
+                other => other.into(),
+            }
+        })?;
         // Tell the other side about its own post; never the requester's contact.
         let (author, org, title) = if side == "sme" {
             (
