@@ -381,6 +381,73 @@ pub async fn decline_introduction(
     Ok(HttpResponse::Ok().json(out))
 }
 
+/// Body of `POST /api/v1/introductions/{id}/stage`.
+#[derive(Debug, serde::Deserialize)]
+pub struct StageBody {
+    stage: String,
+}
+
+/// `POST /api/v1/introductions/{id}/stage`: either side reports progress (only the SME
+/// confirms a contract).
+pub async fn introduction_stage(
+    user: ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<StageBody>,
+) -> Result<HttpResponse> {
+    let id = path.into_inner();
+    let stage = body.into_inner().stage;
+    let user = user.0;
+    let out = state
+        .db
+        .run(move |c| {
+            introductions::progress(c, &user, id, &stage)?;
+            let i = queries::find_introduction(c, id)?;
+            introduction_json(c, &user, &i)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// `GET /api/v1/offerings/{id}/needs`: the open needs an offering could answer, best first
+/// (its vendor and staff); needs are anonymous.
+pub async fn offering_needs(
+    user: ApiUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse> {
+    let id = path.into_inner();
+    let lang = lang(&user);
+    let out = state
+        .db
+        .run(move |c| {
+            let o = queries::find_offering(c, id)?;
+            if !can_manage(&user, o.organization_id) {
+                return Err(AppError::NotFound);
+            }
+            let now = crate::time::now_utc();
+            if !o.is_live(now) {
+                return Ok(Value::Array(vec![]));
+            }
+            let refs = Refs::load(c, lang)?;
+            let stats = queries::vendor_stats(c)?;
+            let profile = o.profile(now, stats.get(&o.organization_id));
+            let needs: Vec<_> = queries::live_needs(c)?.iter().map(Need::profile).collect();
+            let ranked = super::scoring::rank_needs(&profile, &needs, &super::match_context());
+            let list = ranked
+                .iter()
+                .take(TOP_N * 2)
+                .map(|s| {
+                    let (reasons, cautions) = refs.notes(s);
+                    json!({"need_id": s.need_id, "score": s.score, "reasons": reasons, "cautions": cautions, "weights_version": WEIGHTS_VERSION})
+                })
+                .collect();
+            Ok::<_, AppError>(Value::Array(list))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
 /// The OpenAPI fragment of the board.
 pub fn openapi() -> Value {
     let err = crate::api::error_responses;
@@ -443,6 +510,17 @@ pub fn openapi() -> Value {
                 "summary": "Accept (the side that did not ask): consent recorded, contacts revealed to both",
                 "tags": ["matching"], "parameters": id_param,
                 "responses": merge(json!({"200": with_desc(obj("Introduction"), "Introduced")}), &[401, 404, 409])
+            }},
+            "/api/v1/introductions/{id}/stage": {"post": {
+                "summary": "Report progress: meeting_held, proposal_sent, contracted (SME only) or not_contracted",
+                "tags": ["matching"], "parameters": id_param,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["stage"], "properties": {"stage": {"type": "string", "enum": super::taxonomy::PROGRESS_STAGES}}}}}},
+                "responses": merge(json!({"200": with_desc(obj("Introduction"), "Recorded")}), &[400, 401, 404, 409, 422])
+            }},
+            "/api/v1/offerings/{id}/needs": {"get": {
+                "summary": "The open needs an offering could answer, best first (its vendor and staff)",
+                "tags": ["matching"], "parameters": id_param,
+                "responses": merge(json!({"200": {"description": "Ranked needs", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {"need_id": {"type": "integer"}, "score": {"type": "integer"}, "reasons": {"type": "array", "items": {"type": "string"}}}}}}}}}), &[401, 404])
             }},
             "/api/v1/introductions/{id}/decline": {"post": {
                 "summary": "Decline with a reason the requester sees",

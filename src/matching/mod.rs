@@ -76,7 +76,9 @@ pub fn routes(r: &mut Router) {
         .post(
             "/api/v1/introductions/{id}/decline",
             api::decline_introduction,
-        );
+        )
+        .post("/api/v1/introductions/{id}/stage", api::introduction_stage)
+        .get("/api/v1/offerings/{id}/needs", api::offering_needs);
 }
 
 /// Today in Asia/Tokyo, for filters (fiscal year) and the daily rotation.

@@ -877,6 +877,47 @@ async fn suggestions_explain_themselves_and_contacts_wait_for_both_sides() {
     assert_eq!(vseen["contact"]["email"], "yakkyoku@example.jp");
     let (_, vmine) = app.get_text("/board/mine").await;
     assert!(vmine.contains("yakkyoku@example.jp"));
+    // The vendor sees the need among those its offering could answer; progress is recorded,
+    // and only the SME confirms a contract.
+    let (status, open) = api(
+        &app,
+        "GET",
+        &near_token,
+        &format!("/api/v1/offerings/{good_id}/needs"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{open}");
+    assert_eq!(open[0]["need_id"], nid);
+    let (status, _) = api(
+        &app,
+        "POST",
+        &near_token,
+        &format!("/api/v1/introductions/{iid}/stage"),
+        Some(json!({"stage": "contracted"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = api(
+        &app,
+        "POST",
+        &near_token,
+        &format!("/api/v1/introductions/{iid}/stage"),
+        Some(json!({"stage": "meeting_held"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, done) = api(
+        &app,
+        "POST",
+        &sme_token,
+        &format!("/api/v1/introductions/{iid}/stage"),
+        Some(json!({"stage": "contracted"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(done["stage"], "contracted");
+    assert_eq!(done["history"].as_array().unwrap().len(), 4);
     let mails = app
         .smtp
         .wait_for(4, std::time::Duration::from_secs(10))
