@@ -12,6 +12,7 @@ pub mod forms;
 pub mod handlers;
 pub mod introductions;
 pub mod labels;
+pub mod posts;
 pub mod privacy;
 pub mod queries;
 pub mod scoring;
