@@ -378,22 +378,30 @@ pub struct Component {
     pub reasons: Vec<Note>,
     /// Cautions to show.
     pub cautions: Vec<Note>,
+    /// Whether notes are collected: ranking scores thousands of offerings and only explains
+    /// the few it shows, so the hot path skips the allocations.
+    explain: bool,
 }
 
 impl Component {
-    fn new(value: f64) -> Self {
+    fn with(explain: bool, value: f64) -> Self {
         Self {
             value: value.clamp(0.0, 1.0),
             reasons: Vec::new(),
             cautions: Vec::new(),
+            explain,
         }
     }
     fn reason(mut self, n: Note) -> Self {
-        self.reasons.push(n);
+        if self.explain {
+            self.reasons.push(n);
+        }
         self
     }
     fn caution(mut self, n: Note) -> Self {
-        self.cautions.push(n);
+        if self.explain {
+            self.cautions.push(n);
+        }
         self
     }
 }
@@ -458,7 +466,7 @@ pub fn exclusions(need: &NeedProfile, o: &OfferingProfile, ctx: &MatchContext) -
 }
 
 /// Category coverage: the share of requested categories covered.
-pub fn category_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+fn category_impl(need: &NeedProfile, o: &OfferingProfile, explain: bool) -> Component {
     let total = need.categories.len();
     let covered = covered_count(&need.categories, &o.categories);
     let value = if total == 0 {
@@ -466,7 +474,7 @@ pub fn category_component(need: &NeedProfile, o: &OfferingProfile) -> Component 
     } else {
         covered as f64 / total as f64
     };
-    let mut c = Component::new(value).reason(Note::Categories { covered, total });
+    let mut c = Component::with(explain, value).reason(Note::Categories { covered, total });
     if o.otasuketai_valid && o.categories.iter().any(|x| x == "E1") {
         c = c.reason(Note::Otasuketai);
     }
@@ -474,13 +482,13 @@ pub fn category_component(need: &NeedProfile, o: &OfferingProfile) -> Component 
 }
 
 /// Region: on site in the prefecture is best; remote service counts for less.
-pub fn region_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+fn region_impl(need: &NeedProfile, o: &OfferingProfile, explain: bool) -> Component {
     if o.onsite_prefectures.contains(&need.prefecture) {
-        Component::new(1.0).reason(Note::OnsiteInPrefecture(need.prefecture))
+        Component::with(explain, 1.0).reason(Note::OnsiteInPrefecture(need.prefecture))
     } else if o.remote_ok && !need.onsite_needed {
-        Component::new(0.6).reason(Note::Remote)
+        Component::with(explain, 0.6).reason(Note::Remote)
     } else {
-        Component::new(0.0)
+        Component::with(explain, 0.0)
     }
 }
 
@@ -503,19 +511,21 @@ pub fn estimate_price(need: &NeedProfile, price: PriceModel) -> Option<(Period, 
 }
 
 /// Budget fit: the estimated price against the SME's budget band.
-pub fn budget_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+fn budget_impl(need: &NeedProfile, o: &OfferingProfile, explain: bool) -> Component {
     let estimate = estimate_price(need, o.price);
     let band = taxonomy::budget_band(&need.budget_band);
     let mut c = match (band, estimate) {
-        (None, Some((period, yen, _))) => Component::new(0.5).reason(Note::BudgetUnknown {
-            monthly: period == Period::Monthly,
-            yen: Some(yen),
-        }),
-        (None, None) => Component::new(0.5).reason(Note::BudgetUnknown {
+        (None, Some((period, yen, _))) => {
+            Component::with(explain, 0.5).reason(Note::BudgetUnknown {
+                monthly: period == Period::Monthly,
+                yen: Some(yen),
+            })
+        }
+        (None, None) => Component::with(explain, 0.5).reason(Note::BudgetUnknown {
             monthly: true,
             yen: None,
         }),
-        (Some(_), None) => Component::new(0.5).caution(Note::Quote),
+        (Some(_), None) => Component::with(explain, 0.5).caution(Note::Quote),
         (Some(band), Some((period, yen, _))) => {
             let monthly = period == Period::Monthly;
             // Compare like with like: a monthly price against a one-off budget counts a year.
@@ -531,9 +541,9 @@ pub fn budget_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
                 Some(_) => 0.0,
             };
             let mut c = if fit >= 1.0 {
-                Component::new(fit).reason(Note::BudgetWithin { monthly, yen })
+                Component::with(explain, fit).reason(Note::BudgetWithin { monthly, yen })
             } else {
-                Component::new(fit).caution(Note::BudgetAbove { monthly, yen })
+                Component::with(explain, fit).caution(Note::BudgetAbove { monthly, yen })
             };
             if differs {
                 c.value *= 0.8;
@@ -549,12 +559,12 @@ pub fn budget_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
 }
 
 /// Size fit: the SME's employee band among the vendor's targets.
-pub fn size_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+fn size_impl(need: &NeedProfile, o: &OfferingProfile, explain: bool) -> Component {
     if o.target_bands.is_empty() {
-        return Component::new(0.7);
+        return Component::with(explain, 0.7);
     }
     if o.target_bands.contains(&need.employee_band) {
-        return Component::new(1.0).reason(Note::SizeFit);
+        return Component::with(explain, 1.0).reason(Note::SizeFit);
     }
     let pos = |b: &str| EMPLOYEE_BANDS.iter().position(|x| *x == b);
     let near = pos(&need.employee_band).is_some_and(|p| {
@@ -564,20 +574,20 @@ pub fn size_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
             .any(|q| p.abs_diff(q) == 1)
     });
     if near {
-        Component::new(0.5).caution(Note::SizeNear)
+        Component::with(explain, 0.5).caution(Note::SizeNear)
     } else {
-        Component::new(0.0).caution(Note::SizeOutside)
+        Component::with(explain, 0.0).caution(Note::SizeOutside)
     }
 }
 
 /// Sector and requirements: the sector served, English for overseas trade.
-pub fn sector_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+fn sector_impl(need: &NeedProfile, o: &OfferingProfile, explain: bool) -> Component {
     let mut c = if need.sector == "other" || o.sectors.is_empty() {
-        Component::new(0.5)
+        Component::with(explain, 0.5)
     } else if o.sectors.contains(&need.sector) {
-        Component::new(1.0).reason(Note::SectorFit)
+        Component::with(explain, 1.0).reason(Note::SectorFit)
     } else {
-        Component::new(0.2)
+        Component::with(explain, 0.2)
     };
     if need.sector == "overseas_trade" && o.languages.iter().any(|l| l == "en") {
         c.value = (c.value + 0.3).min(1.0);
@@ -587,14 +597,14 @@ pub fn sector_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
 }
 
 /// Freshness and responsiveness: recently reconfirmed, answers requests.
-pub fn freshness_component(o: &OfferingProfile) -> Component {
+fn freshness_impl(o: &OfferingProfile, explain: bool) -> Component {
     let fresh = if o.age_days <= 30 {
         1.0
     } else {
         (1.0 - (o.age_days - 30) as f64 / 150.0 * 0.8).max(0.2)
     };
     let rate = o.response_rate.unwrap_or(0.7);
-    let mut c = Component::new(0.5 * fresh + 0.5 * rate);
+    let mut c = Component::with(explain, 0.5 * fresh + 0.5 * rate);
     if o.age_days <= 30 {
         c = c.reason(Note::Fresh);
     }
@@ -610,14 +620,14 @@ pub fn freshness_component(o: &OfferingProfile) -> Component {
 }
 
 /// Track record: introductions that led to a contract.
-pub fn track_record_component(o: &OfferingProfile) -> Component {
+fn track_record_impl(o: &OfferingProfile, explain: bool) -> Component {
     let value = match o.contracted {
         0 => 0.3,
         1 => 0.6,
         2 => 0.8,
         _ => 1.0,
     };
-    let c = Component::new(value);
+    let c = Component::with(explain, value);
     if o.contracted > 0 {
         c.reason(Note::TrackRecord(o.contracted))
     } else {
@@ -642,19 +652,69 @@ pub struct Scored {
     pub pinned: bool,
 }
 
+/// Category coverage: the share of requested categories covered.
+pub fn category_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+    category_impl(need, o, true)
+}
+
+/// Region: on site in the prefecture is best; remote service counts for less.
+pub fn region_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+    region_impl(need, o, true)
+}
+
+/// Budget fit: the estimated price against the SME's budget band.
+pub fn budget_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+    budget_impl(need, o, true)
+}
+
+/// Size fit: the SME's employee band among the vendor's targets.
+pub fn size_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+    size_impl(need, o, true)
+}
+
+/// Sector and requirements: the sector served, English for overseas trade.
+pub fn sector_component(need: &NeedProfile, o: &OfferingProfile) -> Component {
+    sector_impl(need, o, true)
+}
+
+/// Freshness and responsiveness: recently reconfirmed, answers requests.
+pub fn freshness_component(o: &OfferingProfile) -> Component {
+    freshness_impl(o, true)
+}
+
+/// Track record: introductions that led to a contract.
+pub fn track_record_component(o: &OfferingProfile) -> Component {
+    track_record_impl(o, true)
+}
+
+/// Every component with its weight.
+fn parts(need: &NeedProfile, o: &OfferingProfile, explain: bool) -> [(u32, Component); 7] {
+    let w = WEIGHTS_V1;
+    [
+        (w.category, category_impl(need, o, explain)),
+        (w.region, region_impl(need, o, explain)),
+        (w.budget, budget_impl(need, o, explain)),
+        (w.size, size_impl(need, o, explain)),
+        (w.sector, sector_impl(need, o, explain)),
+        (w.freshness, freshness_impl(o, explain)),
+        (w.track_record, track_record_impl(o, explain)),
+    ]
+}
+
+fn total(parts: &[(u32, Component)]) -> u32 {
+    let sum: f64 = parts.iter().map(|(w, c)| f64::from(*w) * c.value).sum();
+    sum.round().clamp(0.0, 100.0) as u32
+}
+
+/// The score out of 100 alone (no notes): what ranking computes for every candidate.
+pub fn score_value(need: &NeedProfile, o: &OfferingProfile) -> u32 {
+    total(&parts(need, o, false))
+}
+
 /// Stage two: the weighted score out of 100, with reasons and cautions.
 pub fn score(need: &NeedProfile, o: &OfferingProfile, ctx: &MatchContext) -> Scored {
-    let w = WEIGHTS_V1;
-    let parts = [
-        (w.category, category_component(need, o)),
-        (w.region, region_component(need, o)),
-        (w.budget, budget_component(need, o)),
-        (w.size, size_component(need, o)),
-        (w.sector, sector_component(need, o)),
-        (w.freshness, freshness_component(o)),
-        (w.track_record, track_record_component(o)),
-    ];
-    let total: f64 = parts.iter().map(|(w, c)| f64::from(*w) * c.value).sum();
+    let parts = parts(need, o, true);
+    let score = total(&parts);
     let mut reasons = Vec::new();
     let mut cautions = Vec::new();
     for (_, c) in parts {
@@ -667,7 +727,7 @@ pub fn score(need: &NeedProfile, o: &OfferingProfile, ctx: &MatchContext) -> Sco
     Scored {
         offering_id: o.id,
         need_id: need.id,
-        score: total.round().clamp(0.0, 100.0) as u32,
+        score,
         reasons,
         cautions,
         pinned: false,
@@ -693,49 +753,81 @@ pub struct Overrides {
     pub removed: Vec<i64>,
 }
 
-fn sort_scored(list: &mut [Scored], day: NaiveDate, key: impl Fn(&Scored) -> i64) {
-    list.sort_by(|a, b| {
-        b.pinned
-            .cmp(&a.pinned)
-            .then(b.score.cmp(&a.score))
-            .then(rotation_key(day, key(a)).cmp(&rotation_key(day, key(b))))
-    });
+/// How many of the ranked candidates carry their reasons and cautions (what pages show).
+pub const EXPLAINED: usize = TOP_N * 2;
+
+fn bare(need_id: i64, offering_id: i64, score: u32, pinned: bool) -> Scored {
+    Scored {
+        offering_id,
+        need_id,
+        score,
+        reasons: Vec::new(),
+        cautions: Vec::new(),
+        pinned,
+    }
 }
 
 /// Every offering that passes stage one, scored and ordered (pinned first, then score, then
-/// the daily rotation); callers take the top [`TOP_N`].
+/// the daily rotation); the first [`EXPLAINED`] carry their notes, callers show the top
+/// [`TOP_N`].
 pub fn rank_offerings(
     need: &NeedProfile,
     offerings: &[OfferingProfile],
     overrides: &Overrides,
     ctx: &MatchContext,
 ) -> Vec<Scored> {
-    let mut list: Vec<Scored> = offerings
+    let mut list: Vec<(usize, Scored)> = offerings
         .iter()
-        .filter(|o| !overrides.removed.contains(&o.id))
-        .filter(|o| passes(need, o, ctx))
-        .map(|o| {
-            let mut s = score(need, o, ctx);
-            if overrides.pinned.contains(&o.id) {
-                s.pinned = true;
-                s.reasons.insert(0, Note::Pinned);
-            }
-            s
+        .enumerate()
+        .filter(|(_, o)| !overrides.removed.contains(&o.id) && passes(need, o, ctx))
+        .map(|(i, o)| {
+            let pinned = overrides.pinned.contains(&o.id);
+            (i, bare(need.id, o.id, score_value(need, o), pinned))
         })
         .collect();
-    sort_scored(&mut list, ctx.today, |s| s.offering_id);
-    list
+    list.sort_by(|(_, a), (_, b)| order(a, b, ctx.today, a.offering_id, b.offering_id));
+    list.into_iter()
+        .enumerate()
+        .map(|(rank, (i, s))| {
+            if rank >= EXPLAINED {
+                return s;
+            }
+            let mut full = score(need, &offerings[i], ctx);
+            if s.pinned {
+                full.pinned = true;
+                full.reasons.insert(0, Note::Pinned);
+            }
+            full
+        })
+        .collect()
 }
 
-/// The open needs an offering could answer, best first.
+fn order(a: &Scored, b: &Scored, day: NaiveDate, ka: i64, kb: i64) -> std::cmp::Ordering {
+    b.pinned
+        .cmp(&a.pinned)
+        .then(b.score.cmp(&a.score))
+        .then(rotation_key(day, ka).cmp(&rotation_key(day, kb)))
+}
+
+/// The open needs an offering could answer, best first (the first [`EXPLAINED`] with notes).
 pub fn rank_needs(o: &OfferingProfile, needs: &[NeedProfile], ctx: &MatchContext) -> Vec<Scored> {
-    let mut list: Vec<Scored> = needs
+    let mut list: Vec<(usize, Scored)> = needs
         .iter()
-        .filter(|n| passes(n, o, ctx))
-        .map(|n| score(n, o, ctx))
+        .enumerate()
+        .filter(|(_, n)| passes(n, o, ctx))
+        .map(|(i, n)| (i, bare(n.id, o.id, score_value(n, o), false)))
         .collect();
-    sort_scored(&mut list, ctx.today, |s| s.need_id);
-    list
+    list.sort_by(|(_, a), (_, b)| order(a, b, ctx.today, a.need_id, b.need_id));
+    list.into_iter()
+        .enumerate()
+        .map(|(rank, (i, s))| {
+            if rank < EXPLAINED {
+                score(&needs[i], o, ctx)
+            } else {
+                s
+            }
+        })
+        .collect()
 }
 
 /// Why an offering is or is not among a need's suggestions.
@@ -778,7 +870,10 @@ pub fn explain(
     match ranked.iter().position(|s| s.offering_id == offering.id) {
         Some(i) => Explanation::Ranked {
             position: i + 1,
-            scored: ranked[i].clone(),
+            scored: Scored {
+                pinned: ranked[i].pinned,
+                ..score(need, offering, ctx)
+            },
             cutoff,
         },
         None => Explanation::Ranked {
@@ -873,6 +968,21 @@ mod tests {
         for o in crate::matching::bench::offerings(500, 1) {
             for n in crate::matching::bench::needs(20, 2) {
                 assert_eq!(passes(&n, &o, &c), exclusions(&n, &o, &c).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn the_bare_score_equals_the_explained_one_and_the_shown_ones_carry_notes() {
+        let c = ctx();
+        let all = crate::matching::bench::offerings(500, 3);
+        for n in crate::matching::bench::needs(20, 4) {
+            for o in &all {
+                assert_eq!(score_value(&n, o), score(&n, o, &c).score);
+            }
+            let ranked = rank_offerings(&n, &all, &Overrides::default(), &c);
+            for s in ranked.iter().take(TOP_N) {
+                assert!(!s.reasons.is_empty(), "shown suggestions explain themselves");
             }
         }
     }
