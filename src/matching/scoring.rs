@@ -982,7 +982,10 @@ mod tests {
             }
             let ranked = rank_offerings(&n, &all, &Overrides::default(), &c);
             for s in ranked.iter().take(TOP_N) {
-                assert!(!s.reasons.is_empty(), "shown suggestions explain themselves");
+                assert!(
+                    !s.reasons.is_empty(),
+                    "shown suggestions explain themselves"
+                );
             }
         }
     }
