@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod demo;
 pub mod forms;
 pub mod handlers;
 pub mod introductions;

@@ -1253,3 +1253,53 @@ async fn reminders_no_response_and_follow_ups_are_mailed_once() {
         "{subjects:?}"
     );
 }
+
+#[tokio::test]
+async fn demo_posts_make_a_living_board_with_explained_suggestions() {
+    let app = spawn_app().await;
+    let first = app
+        .state
+        .db
+        .run(|c| secunity::matching::demo::load(c))
+        .await
+        .unwrap();
+    assert_eq!(first, 6);
+    let again = app
+        .state
+        .db
+        .run(|c| secunity::matching::demo::load(c))
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "loading twice adds nothing");
+    let (_, board) = app.get_text("/board").await;
+    assert!(board.contains("福岡県・医療・従業員6〜20人"));
+    assert!(
+        board.contains("(デモ)みやざき物産オンライン"),
+        "this SME shows its name"
+    );
+    assert!(!board.contains("ひまわり調剤薬局"), "this one does not");
+    let staff = staff_token(&app).await;
+    let nid: i64 = app
+        .state
+        .db
+        .run(|c| {
+            matching_needs::table
+                .filter(matching_needs::title.eq("工場ネットワークの監視と初動対応"))
+                .select(matching_needs::id)
+                .first::<i64>(c)
+        })
+        .await
+        .unwrap();
+    // Needs B1, B3, C1 on site in Kumamoto with the subsidy: the お助け隊 package answers.
+    let (_, sugg) = api(
+        &app,
+        "GET",
+        &staff,
+        &format!("/api/v1/needs/{nid}/suggestions"),
+        None,
+    )
+    .await;
+    let reasons = sugg[0]["reasons"].to_string();
+    assert!(reasons.contains("お助け隊"), "{sugg}");
+    assert!(reasons.contains("ご要望3分類のうち3分類に対応"), "{sugg}");
+}
