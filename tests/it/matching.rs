@@ -1260,14 +1260,14 @@ async fn demo_posts_make_a_living_board_with_explained_suggestions() {
     let first = app
         .state
         .db
-        .run(|c| secunity::matching::demo::load(c))
+        .run(secunity::matching::demo::load)
         .await
         .unwrap();
     assert_eq!(first, 6);
     let again = app
         .state
         .db
-        .run(|c| secunity::matching::demo::load(c))
+        .run(secunity::matching::demo::load)
         .await
         .unwrap();
     assert_eq!(again, 0, "loading twice adds nothing");
