@@ -45,6 +45,7 @@ const KNOWN_KEYS: &[&str] = &[
     "OAUTH_EMAIL_FIELD",
     "OAUTH_NAME_FIELD",
     "RATE_LIMIT_PER_MINUTE",
+    "MATCHING_INTRODUCTIONS_PER_WEEK",
 ];
 
 /// One configured OAuth2 provider (for example gBizID).
@@ -122,6 +123,8 @@ pub struct Config {
     pub oauth: Option<OAuthSettings>,
     /// Requests per minute and client IP on public forms that write or send mail.
     pub rate_limit_per_minute: u32,
+    /// Introductions a vendor organization may request per 7 days on the matching board.
+    pub matching_introductions_per_week: u32,
 }
 
 impl Config {
@@ -265,6 +268,10 @@ impl Config {
             dkim,
             oauth,
             rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 20)?.max(1),
+            matching_introductions_per_week: number(
+                "MATCHING_INTRODUCTIONS_PER_WEEK",
+                crate::matching::taxonomy::INTRODUCTIONS_PER_WEEK as u32,
+            )?,
         })
     }
 

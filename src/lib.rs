@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod matching;
 pub mod newsletter;
 pub mod reference;
 pub mod registrations;
@@ -94,19 +95,26 @@ fn register(r: &mut Router) {
     mail::routes(r);
     seminars::routes(r);
     newsletter::routes(r);
+    matching::routes(r);
 }
 
 /// What every feature holds about an email address ("My data"), keyed by feature.
 pub fn privacy_export(
-    _conn: &mut db::DbConn,
-    _email: &str,
+    conn: &mut db::DbConn,
+    email: &str,
 ) -> diesel::QueryResult<serde_json::Value> {
-    let features = serde_json::Map::new();
-    Ok(serde_json::Value::Object(features))
+    Ok(serde_json::json!({
+        "seminar_registrations": registrations::privacy::export_person(conn, email)?,
+        "newsletter": newsletter::privacy::export_person(conn, email)?,
+        "matching": matching::privacy::export_person(conn, email)?,
+    }))
 }
 
 /// Erases or anonymises what every feature holds about an email address (account deletion).
-pub fn privacy_erase(_conn: &mut db::DbConn, _email: &str) -> diesel::QueryResult<()> {
+pub fn privacy_erase(conn: &mut db::DbConn, email: &str) -> diesel::QueryResult<()> {
+    registrations::privacy::erase_person(conn, email)?;
+    newsletter::privacy::erase_person(conn, email)?;
+    matching::privacy::erase_person(conn, email)?;
     Ok(())
 }
 
@@ -128,16 +136,24 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts the background workers (the mail sender, the newsletter campaigns) on the current tokio runtime.
+    /// Starts the background workers on the current tokio runtime: the mail sender, seminar
+    /// reminders, newsletter campaigns, the board's reminders and follow-ups, housekeeping.
     pub fn start(config: &config::Config, db: db::Db) -> anyhow::Result<Self> {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
         let sender = mail::worker::Sender::from_config(config, db.clone())?;
         let reminders = registrations::reminders::run_reminders(config, db.clone(), watch.clone());
         let campaigns = newsletter::worker::task(config, db.clone(), watch.clone());
+        let board = matching::worker::run(
+            db.clone(),
+            mail::Mailer::new(config),
+            config.base_url.clone(),
+            watch.clone(),
+        );
         let tasks = vec![
             tokio::spawn(sender.run(watch.clone())),
             tokio::spawn(reminders),
             tokio::spawn(campaigns),
+            tokio::spawn(board),
             tokio::spawn(maintenance(db, watch)),
         ];
         Ok(Self { shutdown, tasks })

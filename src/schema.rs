@@ -343,6 +343,97 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Needs posted by SMEs on the matching board.
+    matching_needs (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        title -> Text,
+        description -> Text,
+        categories -> Text,
+        prefecture -> Integer,
+        onsite_needed -> Bool,
+        employee_band -> Text,
+        device_count -> Integer,
+        budget_band -> Text,
+        wants_subsidy -> Bool,
+        urgency -> Text,
+        sector -> Text,
+        show_name -> Bool,
+        status -> Text,
+        reject_reason -> Nullable<Text>,
+        search_text -> Text,
+        published_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Offerings (seeds) posted by vendors on the matching board.
+    matching_offerings (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        title -> Text,
+        description -> Text,
+        categories -> Text,
+        onsite_prefectures -> Text,
+        remote_ok -> Bool,
+        price_model -> Text,
+        price_amount -> Nullable<Integer>,
+        target_bands -> Text,
+        sectors -> Text,
+        otasuketai_type -> Nullable<Text>,
+        otasuketai_valid_until -> Nullable<Timestamp>,
+        subsidy_fiscal_year -> Nullable<Integer>,
+        certifications -> Text,
+        languages -> Text,
+        capacity -> Text,
+        status -> Text,
+        reject_reason -> Nullable<Text>,
+        search_text -> Text,
+        published_at -> Nullable<Timestamp>,
+        reconfirm_by -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Staff pins and removals of suggestions, with a note.
+    matching_suggestion_overrides (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        offering_id -> BigInt,
+        action -> Text,
+        note -> Text,
+        staff_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Introductions between a need and an offering, with the consent of both sides.
+    matching_introductions (id) {
+        id -> BigInt,
+        need_id -> BigInt,
+        offering_id -> BigInt,
+        requested_by -> Text,
+        stage -> Text,
+        decline_reason -> Nullable<Text>,
+        sme_user_id -> Nullable<BigInt>,
+        vendor_user_id -> Nullable<BigInt>,
+        sme_consent_at -> Nullable<Timestamp>,
+        vendor_consent_at -> Nullable<Timestamp>,
+        history -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(service_categories -> service_category_groups (group_code));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -353,6 +444,10 @@ diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
 diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
 diesel::joinable!(newsletter_consent_events -> newsletter_subscribers (subscriber_id));
+diesel::joinable!(matching_needs -> organizations (organization_id));
+diesel::joinable!(matching_offerings -> organizations (organization_id));
+diesel::joinable!(matching_introductions -> matching_needs (need_id));
+diesel::joinable!(matching_introductions -> matching_offerings (offering_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     prefectures,
@@ -378,4 +473,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     newsletter_subscriber_topics,
     newsletter_consent_events,
     newsletter_campaigns,
+    matching_needs,
+    matching_offerings,
+    matching_suggestion_overrides,
+    matching_introductions,
 );

@@ -48,6 +48,7 @@ pub fn document(base_url: &str) -> Value {
         crate::mail::api::openapi(),
         crate::seminars::api::openapi(),
         crate::newsletter::api::openapi(),
+        crate::matching::api::openapi(),
     ];
     let mut paths = Map::new();
     let mut schemas = Map::new();

@@ -8,6 +8,7 @@ mod accounts;
 mod bad_input;
 mod bench;
 mod mail;
+mod matching;
 mod newsletter;
 mod seminars;
 mod skeleton;

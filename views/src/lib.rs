@@ -9,6 +9,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod mail;
+pub mod matching;
 pub mod newsletter;
 pub mod pages;
 pub mod seminars;

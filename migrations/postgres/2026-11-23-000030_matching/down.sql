@@ -1,0 +1,4 @@
+DROP TABLE matching_introductions;
+DROP TABLE matching_suggestion_overrides;
+DROP TABLE matching_offerings;
+DROP TABLE matching_needs;

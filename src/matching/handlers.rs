@@ -1,0 +1,736 @@
+//! Pages of the board: the public board, the forms, the page of each post with its
+//! suggestions, the lifecycle buttons and "my posts".
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, web};
+use views::matching::{
+    BoardView, MineView, MyIntroduction, MyPost, NeedFormView, OfferingFormView, Values,
+};
+
+use super::forms::{self, Pairs, Rejected};
+use super::labels;
+use super::posts;
+use super::queries::{self, BoardFilter, Submit};
+use super::view::{self, Refs};
+use crate::accounts::{CurrentUser, MaybeUser};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::web::AppState;
+use crate::web::ctx::{Page, html, html_status};
+
+type Result<T> = std::result::Result<T, AppError>;
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, to.to_string()))
+        .finish()
+}
+
+/// The kind (`sme` or `vendor`) of the user's organization.
+pub fn org_kind(
+    conn: &mut DbConn,
+    user: &CurrentUser,
+) -> diesel::QueryResult<Option<(i64, String)>> {
+    match user.organization_id {
+        Some(id) => {
+            let org = crate::accounts::queries::find_organization(conn, id)?;
+            Ok(org.active.then_some((org.id, org.kind)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Whether the user may manage posts of `org`: a member of it, or staff.
+pub fn can_manage(user: &CurrentUser, org: i64) -> bool {
+    user.is_staff() || user.organization_id == Some(org)
+}
+
+/// The name of an organization.
+pub fn org_name(conn: &mut DbConn, id: i64) -> diesel::QueryResult<String> {
+    crate::accounts::queries::find_organization(conn, id).map(|o| o.name)
+}
+
+/// `GET /board`.
+pub async fn board(
+    page: Page,
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    query: web::Query<BoardFilter>,
+) -> Result<HttpResponse> {
+    let f = query.into_inner();
+    let lang = page.lang;
+    let kind = if f.kind.as_deref() == Some("offerings") {
+        "offerings"
+    } else {
+        "needs"
+    };
+    let user = user.0;
+    let filter = f.clone();
+    let view = state
+        .db
+        .run(move |c| {
+            let refs = Refs::load(c, lang)?;
+            let cards = if kind == "needs" {
+                let rows = queries::search_needs(c, &filter)?;
+                let mut cards = Vec::new();
+                for n in &rows {
+                    let name = if n.show_name {
+                        Some(org_name(c, n.organization_id)?)
+                    } else {
+                        None
+                    };
+                    cards.push(refs.need_card(n, name.as_deref()));
+                }
+                cards
+            } else {
+                queries::search_offerings(c, &filter)?
+                    .iter()
+                    .map(|(o, v)| refs.offering_card(o, v))
+                    .collect()
+            };
+            let mut post_links = Vec::new();
+            if let Some(u) = &user {
+                match org_kind(c, u)?.map(|(_, k)| k).as_deref() {
+                    Some("sme") => post_links.push((
+                        "/board/needs/new".to_string(),
+                        lang.t("matching.board.post_need").to_string(),
+                    )),
+                    Some("vendor") => post_links.push((
+                        "/board/offerings/new".to_string(),
+                        lang.t("matching.board.post_offering").to_string(),
+                    )),
+                    _ => {}
+                }
+                if u.organization_id.is_some() {
+                    post_links.push(("/board/mine".into(), lang.t("matching.mine.title").into()));
+                }
+            }
+            Ok::<_, diesel::result::Error>(BoardView {
+                kind: kind.to_string(),
+                q: filter.q.clone().unwrap_or_default(),
+                category: filter.category.clone().unwrap_or_default(),
+                prefecture: filter.prefecture.clone().unwrap_or_default(),
+                sector: filter.sector.clone().unwrap_or_default(),
+                categories: refs.categories,
+                prefectures: refs.prefectures,
+                sectors: labels::options(labels::SECTORS, lang),
+                cards,
+                post_links,
+            })
+        })
+        .await?;
+    Ok(html(views::matching::board(&page, &view)))
+}
+
+fn need_form_view(refs: Refs, action: String, heading: String, values: Values) -> NeedFormView {
+    let lang = refs.lang;
+    NeedFormView {
+        action,
+        heading,
+        values,
+        errors: Default::default(),
+        incident: false,
+        categories: refs.categories,
+        prefectures: refs.prefectures,
+        bands: refs.bands,
+        budgets: labels::options(labels::BUDGETS, lang),
+        urgencies: labels::options(labels::URGENCIES, lang),
+        sectors: labels::options(labels::SECTORS, lang),
+    }
+}
+
+fn offering_form_view(
+    refs: Refs,
+    action: String,
+    heading: String,
+    values: Values,
+) -> OfferingFormView {
+    let lang = refs.lang;
+    OfferingFormView {
+        action,
+        heading,
+        values,
+        errors: Default::default(),
+        categories: refs.categories,
+        prefectures: refs.prefectures,
+        bands: refs.bands,
+        sectors: labels::options(labels::SECTORS, lang),
+        price_models: labels::options(labels::PRICE_MODELS, lang),
+        capacities: labels::options(labels::CAPACITIES, lang),
+        otasuketai: labels::options(labels::OTASUKETAI, lang),
+        languages: labels::options(labels::LANGUAGES, lang),
+    }
+}
+
+/// Which kind of organization a form needs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Need,
+    Offering,
+}
+
+impl Kind {
+    fn org_kind(self) -> &'static str {
+        match self {
+            Kind::Need => "sme",
+            Kind::Offering => "vendor",
+        }
+    }
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Need => "needs",
+            Kind::Offering => "offerings",
+        }
+    }
+}
+
+/// The organization of a member who may post this kind: 403 otherwise.
+async fn poster_org(state: &AppState, user: &CurrentUser, kind: Kind) -> Result<i64> {
+    let u = user.clone();
+    let org = state.db.run(move |c| org_kind(c, &u)).await?;
+    match org {
+        Some((id, k)) if k == kind.org_kind() => Ok(id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// What a form page shows: where it posts, its values, errors and the incident notice.
+struct FormState {
+    action: String,
+    values: Values,
+    errors: views::forms::FormErrors,
+    incident: bool,
+}
+
+impl FormState {
+    fn new(action: String, values: Values) -> Self {
+        Self {
+            action,
+            values,
+            errors: Default::default(),
+            incident: false,
+        }
+    }
+}
+
+async fn render_form(
+    page: &Page,
+    state: &AppState,
+    kind: Kind,
+    f: FormState,
+    status: StatusCode,
+) -> Result<HttpResponse> {
+    let lang = page.lang;
+    let refs = state.db.run(move |c| Refs::load(c, lang)).await?;
+    let markup = match kind {
+        Kind::Need => {
+            let mut v = need_form_view(
+                refs,
+                f.action,
+                lang.t("matching.form.need_heading").into(),
+                f.values,
+            );
+            v.errors = f.errors;
+            v.incident = f.incident;
+            views::matching::need_form(page, &v)
+        }
+        Kind::Offering => {
+            let mut v = offering_form_view(
+                refs,
+                f.action,
+                lang.t("matching.form.offering_heading").into(),
+                f.values,
+            );
+            v.errors = f.errors;
+            views::matching::offering_form(page, &v)
+        }
+    };
+    Ok(html_status(status, markup))
+}
+
+/// `GET /board/needs/new`.
+pub async fn new_need(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse> {
+    poster_org(&state, &user, Kind::Need).await?;
+    let values = Values(vec![
+        ("budget_band".into(), "unknown".into()),
+        ("urgency".into(), "considering".into()),
+    ]);
+    render_form(
+        &page,
+        &state,
+        Kind::Need,
+        FormState::new("/board/needs".into(), values),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /board/offerings/new`.
+pub async fn new_offering(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse> {
+    poster_org(&state, &user, Kind::Offering).await?;
+    let values = Values(vec![
+        ("remote_ok".into(), "1".into()),
+        ("capacity".into(), "open".into()),
+        ("languages".into(), "ja".into()),
+    ]);
+    render_form(
+        &page,
+        &state,
+        Kind::Offering,
+        FormState::new("/board/offerings".into(), values),
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn field_errors(lang: views::Lang, errs: &forms::FieldErrors) -> views::forms::FormErrors {
+    let mut out = views::forms::FormErrors::new();
+    for (field, e) in errs {
+        out.add(field, e.message(lang));
+    }
+    out
+}
+
+/// Parses, validates and saves a form post; `id` is the post being edited.
+async fn save(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+    kind: Kind,
+    id: Option<i64>,
+) -> Result<HttpResponse> {
+    let pairs = Pairs::from_urlencoded(&body).ok_or_else(|| AppError::unreadable("form"))?;
+    let org = match id {
+        None => Some(poster_org(&state, &user, kind).await?),
+        Some(id) => {
+            let u = user.clone();
+            let owner = state
+                .db
+                .run(move |c| match kind {
+                    Kind::Need => queries::find_need(c, id).map(|n| n.organization_id),
+                    Kind::Offering => queries::find_offering(c, id).map(|o| o.organization_id),
+                })
+                .await?;
+            if !can_manage(&u, owner) {
+                return Err(AppError::NotFound);
+            }
+            None
+        }
+    };
+    let submit = if pairs.get("action") == "draft" {
+        Submit::Draft
+    } else {
+        Submit::Review
+    };
+    let action = match id {
+        Some(id) => format!("/board/{}/{id}", kind.path()),
+        None => format!("/board/{}", kind.path()),
+    };
+    let values = Values(pairs.0.clone());
+    let parsed = match kind {
+        Kind::Need => forms::parse_need(&pairs).map(|n| (Some(n), None)),
+        Kind::Offering => forms::parse_offering(&pairs).map(|o| (None, Some(o))),
+    };
+    let (need, offering) = match parsed {
+        Ok(v) => v,
+        Err(Rejected::Incident) => {
+            return render_form(
+                &page,
+                &state,
+                kind,
+                FormState {
+                    incident: true,
+                    ..FormState::new(action, values)
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(Rejected::Fields(errs)) => {
+            let errors = field_errors(page.lang, &errs);
+            return render_form(
+                &page,
+                &state,
+                kind,
+                FormState {
+                    errors,
+                    ..FormState::new(action, values)
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let uid = user.id;
+    let saved = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| match (id, need, offering) {
+                (None, Some(n), _) => {
+                    queries::create_need(c, org.unwrap_or_default(), Some(uid), &n, submit)
+                }
+                (None, _, Some(o)) => {
+                    queries::create_offering(c, org.unwrap_or_default(), Some(uid), &o, submit)
+                }
+                (Some(id), Some(n), _) => queries::update_need(c, id, &n, submit).map(|_| id),
+                (Some(id), _, Some(o)) => queries::update_offering(c, id, &o, submit).map(|_| id),
+                _ => Err(diesel::result::Error::NotFound),
+            })
+        })
+        .await?;
+    let flash = if submit == Submit::Draft {
+        "draft"
+    } else {
+        "review"
+    };
+    Ok(see_other(&format!(
+        "/board/{}/{saved}?done={flash}",
+        kind.path()
+    )))
+}
+
+/// `POST /board/needs`.
+pub async fn create_need(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    save(page, user, state, body, Kind::Need, None).await
+}
+
+/// `POST /board/offerings`.
+pub async fn create_offering(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    save(page, user, state, body, Kind::Offering, None).await
+}
+
+/// `POST /board/needs/{id}`.
+pub async fn update_need(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    save(page, user, state, body, Kind::Need, Some(path.into_inner())).await
+}
+
+/// `POST /board/offerings/{id}`.
+pub async fn update_offering(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse> {
+    save(
+        page,
+        user,
+        state,
+        body,
+        Kind::Offering,
+        Some(path.into_inner()),
+    )
+    .await
+}
+
+/// `GET /board/needs/{id}/edit`.
+pub async fn edit_need(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse> {
+    let id = path.into_inner();
+    let n = state.db.run(move |c| queries::find_need(c, id)).await?;
+    if !can_manage(&user, n.organization_id) {
+        return Err(AppError::NotFound);
+    }
+    render_form(
+        &page,
+        &state,
+        Kind::Need,
+        FormState::new(format!("/board/needs/{id}"), view::need_values(&n)),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /board/offerings/{id}/edit`.
+pub async fn edit_offering(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse> {
+    let id = path.into_inner();
+    let o = state.db.run(move |c| queries::find_offering(c, id)).await?;
+    if !can_manage(&user, o.organization_id) {
+        return Err(AppError::NotFound);
+    }
+    render_form(
+        &page,
+        &state,
+        Kind::Offering,
+        FormState::new(format!("/board/offerings/{id}"), view::offering_values(&o)),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Renew (publish again for a full period) or close a post of the user's organization.
+async fn lifecycle(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    kind: Kind,
+    id: i64,
+    action: &'static str,
+) -> Result<HttpResponse> {
+    state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let (org, status) = match kind {
+                    Kind::Need => {
+                        queries::find_need(c, id).map(|n| (n.organization_id, n.status))?
+                    }
+                    Kind::Offering => {
+                        queries::find_offering(c, id).map(|o| (o.organization_id, o.status))?
+                    }
+                };
+                if !can_manage(&user, org) {
+                    return Err(AppError::NotFound);
+                }
+                match action {
+                    // Only a post staff approved before may be renewed without a new review.
+                    "renew" if matches!(status.as_str(), "published" | "expired") => match kind {
+                        Kind::Need => queries::publish_need(c, id)?,
+                        Kind::Offering => queries::publish_offering(c, id)?,
+                    },
+                    "renew" => {
+                        return Err(AppError::Conflict(crate::error::Message::new(
+                            "matching.post.cannot_renew",
+                        )));
+                    }
+                    _ => {
+                        let kind_name = if kind == Kind::Need {
+                            "need"
+                        } else {
+                            "offering"
+                        };
+                        queries::set_status(c, kind_name, id, "closed", None)?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(see_other(&format!(
+        "/board/{}/{id}?done={action}",
+        kind.path()
+    )))
+}
+
+/// `POST /board/needs/{id}/renew`.
+pub async fn renew_need(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse> {
+    lifecycle(user, state, Kind::Need, path.into_inner(), "renew").await
+}
+
+/// `POST /board/offerings/{id}/renew`.
+pub async fn renew_offering(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse> {
+    lifecycle(user, state, Kind::Offering, path.into_inner(), "renew").await
+}
+
+/// `POST /board/needs/{id}/close`.
+pub async fn close_need(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse> {
+    lifecycle(user, state, Kind::Need, path.into_inner(), "close").await
+}
+
+/// `POST /board/offerings/{id}/close`.
+pub async fn close_offering(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse> {
+    lifecycle(user, state, Kind::Offering, path.into_inner(), "close").await
+}
+
+/// `?done=` after a redirect.
+#[derive(Debug, serde::Deserialize)]
+pub struct Done {
+    /// What was done.
+    pub done: Option<String>,
+}
+
+fn flash(lang: views::Lang, done: &Done) -> Option<String> {
+    let key = match done.done.as_deref()? {
+        "draft" => "matching.flash.draft",
+        "review" => "matching.flash.review",
+        "renew" => "matching.flash.renew",
+        "close" => "matching.flash.close",
+        "requested" => "matching.flash.requested",
+        "accepted" => "matching.flash.accepted",
+        "declined" => "matching.flash.declined",
+        "stage" => "matching.flash.stage",
+        "approved" => "matching.flash.approved",
+        "rejected" => "matching.flash.rejected",
+        "override" => "matching.flash.override",
+        _ => return None,
+    };
+    Some(lang.t(key).to_string())
+}
+
+/// `GET /board/needs/{id}`: the card; for its SME the suggestions, for staff also pins and
+/// removals, for a vendor why each of its offerings is (not) suggested.
+pub async fn show_need(
+    page: Page,
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse> {
+    let id = path.into_inner();
+    let lang = page.lang;
+    let user = user.0;
+    let flash = flash(lang, &done);
+    let view = state
+        .db
+        .run(move |c| posts::need_view(c, lang, user.as_ref(), id))
+        .await?;
+    let mut view = view;
+    view.flash = flash;
+    Ok(html(views::matching::post_page(&page, &view)))
+}
+
+/// `GET /board/offerings/{id}`: the offering; for its vendor the open needs it could answer.
+pub async fn show_offering(
+    page: Page,
+    user: MaybeUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse> {
+    let id = path.into_inner();
+    let lang = page.lang;
+    let user = user.0;
+    let flash = flash(lang, &done);
+    let mut view = state
+        .db
+        .run(move |c| posts::offering_view(c, lang, user.as_ref(), id))
+        .await?;
+    view.flash = flash;
+    Ok(html(views::matching::post_page(&page, &view)))
+}
+
+/// `GET /board/mine`: the posts and introductions of the user's organization.
+pub async fn mine(
+    page: Page,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse> {
+    let Some(org) = user.organization_id else {
+        return Err(AppError::Forbidden);
+    };
+    let lang = page.lang;
+    let flash = flash(lang, &done);
+    let mut view = state
+        .db
+        .run(move |c| {
+            let (needs, offerings) = queries::posts_of(c, org)?;
+            let mut posts = Vec::new();
+            for n in &needs {
+                posts.push(MyPost {
+                    href: format!("/board/needs/{}", n.id),
+                    title: n.title.clone(),
+                    kind: lang.t("matching.mine.need").into(),
+                    status: labels::label(labels::STATUSES, &n.status, lang),
+                    until: n
+                        .expires_at
+                        .map(|d| crate::time::format_date(d, lang))
+                        .unwrap_or_default(),
+                    reject_reason: n.reject_reason.clone().filter(|_| n.status == "rejected"),
+                });
+            }
+            for o in &offerings {
+                posts.push(MyPost {
+                    href: format!("/board/offerings/{}", o.id),
+                    title: o.title.clone(),
+                    kind: lang.t("matching.mine.offering").into(),
+                    status: labels::label(labels::STATUSES, &o.status, lang),
+                    until: o
+                        .reconfirm_by
+                        .map(|d| crate::time::format_date(d, lang))
+                        .unwrap_or_default(),
+                    reject_reason: o.reject_reason.clone().filter(|_| o.status == "rejected"),
+                });
+            }
+            let mut intros = Vec::new();
+            for i in queries::introductions_of_org(c, org)? {
+                let n = queries::find_need(c, i.need_id)?;
+                let o = queries::find_offering(c, i.offering_id)?;
+                let our_side = if n.organization_id == org {
+                    "sme"
+                } else {
+                    "vendor"
+                };
+                let contact = super::introductions::counterpart_contact(c, &i, &n, &o, our_side)?;
+                let active = matches!(
+                    i.stage.as_str(),
+                    "introduced" | "meeting_held" | "proposal_sent"
+                );
+                intros.push(MyIntroduction {
+                    id: i.id,
+                    need: (n.title.clone(), format!("/board/needs/{}", n.id)),
+                    offering: (o.title.clone(), format!("/board/offerings/{}", o.id)),
+                    stage: labels::label(labels::STAGES, &i.stage, lang),
+                    requested_by_us: i.requested_by == our_side,
+                    can_answer: i.stage == "requested" && i.requested_by != our_side,
+                    can_progress: active,
+                    can_withdraw: i.stage == "requested" && i.requested_by == our_side,
+                    decline_reason: i.decline_reason.clone(),
+                    contact,
+                    stages: super::taxonomy::PROGRESS_STAGES
+                        .iter()
+                        .filter(|s| our_side == "sme" || **s != "contracted")
+                        .map(|s| (s.to_string(), labels::label(labels::STAGES, s, lang)))
+                        .collect(),
+                });
+            }
+            Ok::<_, AppError>(MineView {
+                posts,
+                introductions: intros,
+                flash: None,
+            })
+        })
+        .await?;
+    view.flash = flash;
+    Ok(html(views::matching::mine(&page, &view)))
+}
