@@ -640,30 +640,7 @@ pub async fn outbox_retry(
     staff: StaffUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let actor = staff.0.clone();
-    let retried = state
-        .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let retried = outbox::retry(c, id)?;
-                if retried {
-                    audit::record(
-                        c,
-                        Some(&actor),
-                        "outbox.retry",
-                        "outbox",
-                        Some(id.to_string()),
-                        json!({}),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(retried)
-            })
-        })
-        .await?;
-    if !retried {
-        return Err(AppError::NotFound);
-    }
+    crate::mail::api::retry_as(&state, staff.0, id.into_inner()).await?;
     Ok(redirect("/staff/outbox?done=retried".into()))
 }
 

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 
 use super::outbox;
-use crate::accounts::{ApiStaff, audit};
+use crate::accounts::{ApiStaff, CurrentUser, audit};
 use crate::error::AppError;
 use crate::web::AppState;
 
@@ -22,6 +22,29 @@ pub async fn status(
     Ok(HttpResponse::Ok().json(json!({ "counts": counts, "failed": failed })))
 }
 
+/// Queues a failed message again on behalf of a staff member, with an audit entry; `NotFound`
+/// when the message is not failed. Shared by the API and the back-office page.
+pub async fn retry_as(state: &AppState, actor: CurrentUser, id: i64) -> Result<(), AppError> {
+    let retried = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                let retried = outbox::retry(c, id)?;
+                if retried {
+                    let target = Some(id.to_string());
+                    audit::record(c, Some(&actor), "outbox.retry", "outbox", target, json!({}))?;
+                }
+                Ok::<_, diesel::result::Error>(retried)
+            })
+        })
+        .await?;
+    if retried {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// `POST /api/v1/outbox/{id}/retry` (staff): puts a failed message back in the queue.
 pub async fn retry(
     staff: ApiStaff,
@@ -29,31 +52,8 @@ pub async fn retry(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let actor = staff.0.clone();
-    let retried = state
-        .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let retried = outbox::retry(c, id)?;
-                if retried {
-                    audit::record(
-                        c,
-                        Some(&actor),
-                        "outbox.retry",
-                        "outbox",
-                        Some(id.to_string()),
-                        json!({}),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(retried)
-            })
-        })
-        .await?;
-    if retried {
-        Ok(HttpResponse::Ok().json(json!({ "id": id, "status": outbox::QUEUED })))
-    } else {
-        Err(AppError::NotFound)
-    }
+    retry_as(&state, staff.0, id).await?;
+    Ok(HttpResponse::Ok().json(json!({ "id": id, "status": outbox::QUEUED })))
 }
 
 /// The OpenAPI fragment of these endpoints.
