@@ -42,6 +42,9 @@ enum Command {
         #[command(subcommand)]
         which: secunity::bench::BenchCommand,
     },
+    /// Loads demo data drawn from the bureau's real programme (seminars, registrations,
+    /// newsletter issues, board posts); running it twice adds nothing.
+    Demo,
     /// Newsletter bounces (delivery status notifications).
     Bounces {
         #[command(subcommand)]
@@ -128,6 +131,16 @@ fn main() -> anyhow::Result<()> {
             db.migrate()?;
             let token = secunity::accounts::cli::create_token(&db, &email, &name)?;
             println!("{token}");
+            Ok(())
+        }
+        Command::Demo => {
+            db.migrate()?;
+            let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let loaded = secunity::demo::load(&mut conn)?;
+            println!(
+                "demo data loaded: {} seminars, {} registrations, {} newsletter issues, {} board posts",
+                loaded.seminars, loaded.registrations, loaded.newsletter_issues, loaded.board_posts
+            );
             Ok(())
         }
         Command::Bench { .. } => unreachable!("handled above"),

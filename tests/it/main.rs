@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod bad_input;
 mod bench;
+mod demo;
 mod mail;
 mod matching;
 mod newsletter;
