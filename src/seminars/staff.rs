@@ -58,12 +58,15 @@ pub async fn list(
     Ok(html(views::seminars::staff::list(&page, &rows, None)))
 }
 
+/// A chart: its title and (label, count) rows.
+type Chart = (String, Vec<(String, i64)>);
+
 /// Active registrations counted by prefecture, industry and employee band, for the charts.
 fn charts(
     c: &mut crate::db::DbConn,
     regs: &[crate::registrations::model::Registration],
     lang: views::Lang,
-) -> Result<Vec<(String, Vec<(String, i64)>)>, AppError> {
+) -> Result<Vec<Chart>, AppError> {
     let active: Vec<_> = regs
         .iter()
         .filter(|r| r.status != crate::registrations::model::status::CANCELLED)
@@ -79,7 +82,7 @@ fn charts(
                 })
                 .filter(|(_, n)| *n > 0)
                 .collect();
-            rows.sort_by(|a, b| b.1.cmp(&a.1));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
             rows
         };
     let prefectures = reference::prefectures(c, lang)?;
