@@ -31,22 +31,32 @@ pub async fn register(
     state.limits.check_ip(&req, "register")?;
     let id = path.into_inner();
     let values = form.into_inner();
-    let rules = state
+    let notifier = Notifier::of(&state);
+    let lang = page.lang;
+    let submitted = values.clone();
+    // One trip to a blocking thread: the rules, the check, and the serialized registration.
+    let outcome = state
         .db
         .run(move |c| {
             let s = seminar_queries::find_public(c, id)?;
-            Ok::<_, AppError>(FormRules {
+            let rules = FormRules {
                 modes: s.format().modes().to_vec(),
                 questions: s.questions(),
                 industries: seminar_queries::industry_codes(c)?,
                 bands: crate::schema::employee_bands::table
                     .select(crate::schema::employee_bands::code)
                     .load(c)?,
-            })
+            };
+            match forms::parse(&submitted, &rules, lang) {
+                Ok(who) => {
+                    queries::register(c, &notifier, id, &who, crate::time::now_utc()).map(Ok)
+                }
+                Err(errors) => Ok(Err(errors)),
+            }
         })
         .await?;
-    let who = match forms::parse(&values, &rules, page.lang) {
-        Ok(who) => who,
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
         Err(errors) => {
             let kept: Vec<(String, String)> = values
                 .into_iter()
@@ -57,11 +67,6 @@ pub async fn register(
             return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
         }
     };
-    let notifier = Notifier::of(&state);
-    let outcome = state
-        .db
-        .run(move |c| queries::register(c, &notifier, id, &who, crate::time::now_utc()))
-        .await?;
     Ok(match outcome {
         Registered::New(_, token) => HttpResponse::SeeOther()
             .insert_header((LOCATION, format!("/registrations/{token}")))

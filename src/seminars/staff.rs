@@ -58,6 +58,54 @@ pub async fn list(
     Ok(html(views::seminars::staff::list(&page, &rows, None)))
 }
 
+/// A chart: its title and (label, count) rows.
+type Chart = (String, Vec<(String, i64)>);
+
+/// Active registrations counted by prefecture, industry and employee band, for the charts.
+fn charts(
+    c: &mut crate::db::DbConn,
+    regs: &[crate::registrations::model::Registration],
+    lang: views::Lang,
+) -> Result<Vec<Chart>, AppError> {
+    let active: Vec<_> = regs
+        .iter()
+        .filter(|r| r.status != crate::registrations::model::status::CANCELLED)
+        .collect();
+    let tally =
+        |options: &reference::Options,
+         key: &dyn Fn(&crate::registrations::model::Registration) -> String| {
+            let mut rows: Vec<(String, i64)> = options
+                .iter()
+                .map(|(code, label)| {
+                    let n = active.iter().filter(|r| key(r) == *code).count() as i64;
+                    (label.clone(), n)
+                })
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+            rows
+        };
+    let prefectures = reference::prefectures(c, lang)?;
+    let industries = reference::industries(c, lang)?;
+    let bands = reference::employee_bands(c, lang)?;
+    Ok(vec![
+        (
+            lang.t("seminars.chart_prefecture").to_string(),
+            tally(&prefectures, &|r| {
+                r.prefecture.map(|p| p.to_string()).unwrap_or_default()
+            }),
+        ),
+        (
+            lang.t("seminars.chart_industry").to_string(),
+            tally(&industries, &|r| r.industry.clone()),
+        ),
+        (
+            lang.t("seminars.chart_band").to_string(),
+            tally(&bands, &|r| r.employee_band.clone().unwrap_or_default()),
+        ),
+    ])
+}
+
 /// Checked in ÷ confirmed over both modes: 「18 / 20 (90%)」.
 fn turnout(seats: &std::collections::HashMap<&'static str, super::queries::Seats>) -> String {
     let (present, confirmed) = seats
@@ -424,6 +472,7 @@ pub async fn registrations(
                     }
                 })
                 .collect();
+            let charts = charts(c, &regs, lang)?;
             audit::record(
                 c,
                 Some(&actor),
@@ -453,6 +502,7 @@ pub async fn registrations(
                     })
                     .collect(),
                 flash: None,
+                charts,
                 audiences: ["confirmed", "waitlisted"]
                     .iter()
                     .map(|a| {

@@ -807,6 +807,7 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
     let (status, page) = app.get_text(&format!("/staff/seminars/{id}")).await;
     assert_eq!(status, 200);
     assert!(page.contains("=cmd@example.jp"));
+    assert!(page.contains("<svg") && page.contains("都道府県別の申込数"));
     let res = app
         .post_form_from(
             &format!("/staff/seminars/{id}"),

@@ -1,6 +1,7 @@
 //! Seminars and registrations: the public list and page, the registrant's own page, the
 //! back office, and the mails.
 
+pub mod charts;
 pub mod mail;
 pub mod public;
 pub mod staff;

@@ -214,6 +214,8 @@ pub struct RegistrationsView {
     pub flash: Option<String>,
     /// Audiences of a message to registrants.
     pub audiences: Options,
+    /// Active registrations by prefecture, industry and employee band (chart title, rows).
+    pub charts: Vec<(String, Vec<(String, i64)>)>,
 }
 
 /// `GET /staff/seminars/{id}`.
@@ -255,6 +257,11 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                 (input(ctx, Field::new("q", ctx.t("form.search"), &none), "search", &v.q))
                 (select(ctx, Field::new("status", ctx.t("seminars.status"), &none), &v.statuses, &v.status_filter))
                 button.button type="submit" { (ctx.t("form.search")) }
+            }
+            @if !v.rows.is_empty() {
+                div.charts {
+                    @for (title, rows) in &v.charts { (super::charts::bars(title, rows)) }
+                }
             }
             @if v.rows.is_empty() {
                 (empty_state(ctx.t("seminars.no_registrations")))
