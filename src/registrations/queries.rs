@@ -30,23 +30,12 @@ pub enum Registered {
     Existing(Registration),
 }
 
-/// One writer at a time within this process on SQLite.
-///
-/// SQLite serializes writers anyway; a writer that finds the lock taken sleeps in growing steps
-/// (its busy handler) instead of being woken when the lock frees, which wastes most of a burst.
-/// Queueing the registration transactions of this process on a mutex first keeps the write lock
-/// busy without those sleeps; `BEGIN IMMEDIATE` still guards against other processes.
-static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Runs `f` in the serialized write transaction (see the module documentation).
+/// Runs `f` in the seminar-serializing write transaction (`DbConn::write_transaction`: on
+/// SQLite one writer at a time, on PostgreSQL the caller locks the seminar row first).
 pub fn serialized<T>(
     c: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let _turn = match c {
-        DbConn::Sqlite(_) => Some(SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner())),
-        DbConn::Pg(_) => None,
-    };
     c.write_transaction(f)
 }
 
