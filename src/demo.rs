@@ -198,10 +198,12 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
             let data = SeminarData {
                 title: p.title.into(),
                 summary: p.summary.into(),
-                body_md: format!(
-                    "{}\n\n## 対象\n\n九州の中小企業の経営者・情報システム担当者の方\n\n## 参加費\n\n無料",
-                    p.summary
-                ),
+                body_md: "## プログラム\n\n\
+                    - 最近のサイバー攻撃の動向と中小企業の被害事例\n\
+                    - 今日からできる対策(SECURITY ACTION、サイバーセキュリティお助け隊サービス)\n\
+                    - 質疑応答\n\n\
+                    ## 対象\n\n九州の中小企業の経営者・情報システム担当者の方"
+                    .into(),
                 industry: p.industry.into(),
                 prefecture: p.prefecture,
                 format: p.format.into(),
