@@ -1181,7 +1181,8 @@ async fn the_newsletter_benchmark_delivers_every_message() {
     assert!(figures["peak_memory_mb"].as_f64().unwrap() > 0.0);
 }
 
-/// The full benchmark (100,000 subscribers, or BENCH_SUBSCRIBERS): run with
+/// The full benchmark (100,000 subscribers, or BENCH_SUBSCRIBERS; SMTP connections from
+/// BENCH_CONCURRENCY, default 8): run with
 /// `cargo test --release --test it -- --ignored --nocapture newsletter_benchmark_full`.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore]
