@@ -1191,9 +1191,14 @@ async fn newsletter_benchmark_full() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let figures = secunity::newsletter::bench::run(bench_options(n))
-        .await
-        .unwrap();
+    let mut options = bench_options(n);
+    if let Some(c) = std::env::var("BENCH_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        options.concurrency = c;
+    }
+    let figures = secunity::newsletter::bench::run(options).await.unwrap();
     println!("{figures}");
 }
 
