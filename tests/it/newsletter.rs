@@ -1168,7 +1168,8 @@ async fn the_newsletter_benchmark_delivers_every_message() {
     assert!(figures["peak_memory_mb"].as_f64().unwrap() > 0.0);
 }
 
-/// The full benchmark (100,000 subscribers, or BENCH_SUBSCRIBERS): run with
+/// The full benchmark (100,000 subscribers, or BENCH_SUBSCRIBERS; SMTP connections from
+/// BENCH_CONCURRENCY, default 8): run with
 /// `cargo test --release --test it -- --ignored --nocapture newsletter_benchmark_full`.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore]
@@ -1177,9 +1178,14 @@ async fn newsletter_benchmark_full() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let figures = secunity::newsletter::bench::run(bench_options(n))
-        .await
-        .unwrap();
+    let mut options = bench_options(n);
+    if let Some(c) = std::env::var("BENCH_CONCURRENCY")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        options.concurrency = c;
+    }
+    let figures = secunity::newsletter::bench::run(options).await.unwrap();
     println!("{figures}");
 }
 
