@@ -1,8 +1,7 @@
 //! The "upcoming seminars" block: shown on the subscribe page and insertable into an issue
 //! (the compose form's "insert upcoming seminars" button appends it as Markdown).
 //!
-//! HOOK for the seminars feature: [`list`] returns nothing until it queries the published,
-//! future seminars (title, start time, public URL); everything else is in place.
+//! The seminars come from the programme: published, not yet ended, soonest first.
 
 use diesel::QueryResult;
 use views::Lang;
@@ -22,13 +21,20 @@ pub struct Upcoming {
 
 /// The next published seminars, soonest first (at most `limit`).
 pub fn list(
-    _conn: &mut DbConn,
-    _base_url: &str,
-    _lang: Lang,
-    _limit: i64,
+    conn: &mut DbConn,
+    base_url: &str,
+    lang: Lang,
+    limit: i64,
 ) -> QueryResult<Vec<Upcoming>> {
-    // The seminars feature plugs its query in here.
-    Ok(Vec::new())
+    let seminars = crate::seminars::queries::next_published(conn, crate::time::now_utc(), limit)?;
+    Ok(seminars
+        .into_iter()
+        .map(|s| Upcoming {
+            when: crate::time::format_datetime(s.starts_at, lang),
+            url: format!("{base_url}/seminars/{}", s.id),
+            title: s.title,
+        })
+        .collect())
 }
 
 /// The block as Markdown for an issue (empty when there is no seminar).

@@ -160,6 +160,7 @@ pub fn parse(
             mode,
             answers: serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into()),
             lang: lang.code().to_string(),
+            subscribe_newsletter: first(values, "subscribe_newsletter") == "1",
         }),
         _ => Err(errors),
     }

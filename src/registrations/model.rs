@@ -91,4 +91,6 @@ pub struct NewRegistrant {
     pub answers: String,
     /// Language code.
     pub lang: String,
+    /// Ticked "also subscribe to the newsletter" (unticked by default; double opt-in follows).
+    pub subscribe_newsletter: bool,
 }

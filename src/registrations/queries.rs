@@ -236,6 +236,21 @@ pub fn register(
             Notice::Waitlisted
         };
         notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+        if who.subscribe_newsletter {
+            // Same transaction: the newsletter's confirmation mail is queued with the
+            // registration, or neither is.
+            let lang = views::Lang::from_code(&who.lang).unwrap_or_default();
+            let source = format!("seminar:{seminar_id}");
+            crate::newsletter::subscribe_pending(
+                c,
+                &notifier.mailer,
+                &notifier.base_url,
+                &who.email,
+                &who.name,
+                lang,
+                &source,
+            )?;
+        }
         Ok(Registered::New(reg, token))
     })
 }

@@ -26,6 +26,11 @@ async fn demo_data_shows_a_living_service_and_loads_once() {
     assert!(seminars.contains("医療・薬局のためのサイバーセキュリティ対策セミナー(佐賀)"));
     let (_, home) = app.get_text("/").await;
     assert!(!home.contains("現在募集中のセミナーはありません"));
+    let (_, newsletter) = app.get_text("/newsletter").await;
+    assert!(
+        newsletter.contains("中小製造業向け体験型演習"),
+        "upcoming seminars block"
+    );
     let (_, archive) = app.get_text("/newsletter/archive").await;
     assert!(archive.contains("年末年始の長期休暇に向けて"));
     let (_, board) = app.get_text("/board").await;

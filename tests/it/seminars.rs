@@ -1167,3 +1167,51 @@ async fn the_list_filters_by_industry_prefecture_format_and_month_and_keeps_an_a
     let (_, en) = app.get_text("/seminars?industry=space&lang=en").await;
     assert!(en.contains("大分 宇宙産業"));
 }
+
+#[tokio::test]
+async fn the_unticked_box_subscribes_nobody_and_the_ticked_one_starts_double_opt_in() {
+    use secunity::schema::newsletter_subscribers as ns;
+    let app = spawn_app().await;
+    let id = seminar(&app, data("online", 0, 100)).await;
+    let path = format!("/seminars/{id}");
+    let (_, page) = app.get_text(&path).await;
+    assert!(page.contains("name=\"subscribe_newsletter\""));
+    assert!(!page.contains("name=\"subscribe_newsletter\" value=\"1\" checked"));
+
+    let plain = form("plain@example.jp", "online");
+    let res = app
+        .post_form_from(&path, &format!("{path}/registrations"), &plain)
+        .await;
+    assert_eq!(res.status(), 303);
+    let mut ticked = form("reader@example.jp", "online");
+    ticked.push(("subscribe_newsletter", "1"));
+    let res = app
+        .post_form_from(&path, &format!("{path}/registrations"), &ticked)
+        .await;
+    assert_eq!(res.status(), 303);
+
+    let mails = app.smtp.wait_for(3, Duration::from_secs(30)).await;
+    let to_reader = mails
+        .iter()
+        .filter(|m| m.rcpt_to[0] == "reader@example.jp")
+        .count();
+    let to_plain = mails
+        .iter()
+        .filter(|m| m.rcpt_to[0] == "plain@example.jp")
+        .count();
+    assert_eq!(
+        (to_reader, to_plain),
+        (2, 1),
+        "registration + newsletter confirmation"
+    );
+    let subscribers: Vec<(String, String)> = app
+        .state
+        .db
+        .run(|c| ns::table.select((ns::email, ns::status)).load(c))
+        .await
+        .unwrap();
+    assert_eq!(
+        subscribers,
+        vec![("reader@example.jp".to_string(), "pending".to_string())]
+    );
+}

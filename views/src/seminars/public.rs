@@ -249,6 +249,7 @@ pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup
                             (question(ctx, q, form))
                         }
                         (checkbox(ctx, Field::new("consent", ctx.t("seminars.field_consent"), e).required().hint(ctx.t("seminars.consent_hint")), form.value("consent") == "1"))
+                        (checkbox(ctx, Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e).hint(ctx.t("seminars.subscribe_hint")), form.value("subscribe_newsletter") == "1"))
                         button.button type="submit" { (ctx.t("seminars.register_button")) }
                     }
                 }
