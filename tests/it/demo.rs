@@ -28,7 +28,7 @@ async fn demo_data_shows_a_living_service_and_loads_once() {
     assert!(!home.contains("現在募集中のセミナーはありません"));
     let (_, newsletter) = app.get_text("/newsletter").await;
     assert!(
-        newsletter.contains("中小製造業向け体験型演習"),
+        newsletter.contains("宇宙産業とサイバーセキュリティ(大分)"),
         "upcoming seminars block"
     );
     let (_, archive) = app.get_text("/newsletter/archive").await;
