@@ -23,6 +23,30 @@ pub enum BenchCommand {
     /// The outbound mail pipeline: enqueue N messages in the outbox and send them through the
     /// real sender to a counting SMTP listener on loopback.
     Mail(crate::mail::bench::MailBenchArgs),
+    /// A newsletter campaign from "send" to the last message accepted by a counting SMTP
+    /// listener on loopback.
+    Newsletter {
+        /// Subscribers in the audience.
+        #[arg(long, default_value_t = 100_000)]
+        subscribers: usize,
+        /// SMTP connections.
+        #[arg(long, default_value_t = 4)]
+        concurrency: u32,
+        /// An administrative PostgreSQL URL: the run uses a scratch database on that server
+        /// (default: a temporary SQLite file).
+        #[arg(long)]
+        postgres: Option<String>,
+    },
+    /// Ranking the board's suggestions: N offerings, M needs; p50/p99 for one need and the time
+    /// to recompute all.
+    Matching {
+        /// Offerings.
+        #[arg(long, default_value_t = 10_000)]
+        offerings: usize,
+        /// Needs.
+        #[arg(long, default_value_t = 2_000)]
+        needs: usize,
+    },
 }
 
 /// Runs one benchmark and prints its figures as the last line; an error when the benchmark's
@@ -36,6 +60,26 @@ pub async fn run(which: BenchCommand) -> anyhow::Result<()> {
                 bail!("the mail benchmark's checks failed (see the lines above)");
             }
             Ok(())
+        }
+        BenchCommand::Newsletter {
+            subscribers,
+            concurrency,
+            postgres,
+        } => {
+            let figures = crate::newsletter::bench::run(crate::newsletter::bench::BenchOptions {
+                subscribers,
+                concurrency,
+                postgres_admin_url: postgres,
+                ..Default::default()
+            })
+            .await?;
+            print_json_line(&figures)
+        }
+        BenchCommand::Matching { offerings, needs } => {
+            let figures =
+                tokio::task::spawn_blocking(move || crate::matching::bench::run(offerings, needs))
+                    .await?;
+            print_json_line(&figures)
         }
     }
 }
