@@ -223,6 +223,35 @@ pub fn current_rss_bytes() -> Option<u64> {
     proc_status_bytes("VmRSS")
 }
 
+/// CPU time this process has used so far, all threads, user and system (`/proc/self/stat`,
+/// in clock ticks of 10 ms); `None` off Linux. Less sensitive to other work on the machine than
+/// wall-clock rates.
+pub fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    cpu_ticks(&stat).map(|ticks| Duration::from_millis(ticks * 10))
+}
+
+/// `utime + stime` of a `/proc/PID/stat` line, in clock ticks (USER_HZ, 100 on Linux).
+fn cpu_ticks(stat: &str) -> Option<u64> {
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    let (_, rest) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // rest starts at field 3 (state); utime and stime are fields 14 and 15.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// Microseconds of CPU per event between two [`process_cpu_time`] readings (0 when unknown).
+pub fn cpu_us_per(count: usize, before: Option<Duration>, after: Option<Duration>) -> f64 {
+    match (before, after) {
+        (Some(b), Some(a)) if count > 0 => {
+            round(a.saturating_sub(b).as_secs_f64() * 1e6 / count as f64, 1)
+        }
+        _ => 0.0,
+    }
+}
+
 /// Bytes in MiB, rounded to one decimal (0 when unknown).
 pub fn mib(bytes: Option<u64>) -> f64 {
     round(bytes.unwrap_or(0) as f64 / (1024.0 * 1024.0), 1)
@@ -391,6 +420,22 @@ mod tests {
         assert_eq!(proc_field_bytes(status, "VmRSS"), Some(40000 * 1024));
         assert_eq!(proc_field_bytes(status, "VmSwap"), None);
         assert!(peak_rss_bytes().is_some_and(|b| b > 0));
+    }
+
+    #[test]
+    fn cpu_time_is_read_from_proc_stat() {
+        let stat =
+            "1234 (secunity (bench)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 40 0 0 20 0 6 0";
+        assert_eq!(cpu_ticks(stat), Some(290));
+        assert!(process_cpu_time().is_some());
+        assert_eq!(
+            cpu_us_per(
+                10,
+                Some(Duration::from_millis(10)),
+                Some(Duration::from_millis(20))
+            ),
+            1000.0
+        );
     }
 
     #[test]

@@ -31,7 +31,9 @@ use super::sink::SmtpServer;
 use super::smtp::{SmtpEndpoint, SmtpPool};
 use super::worker::{Sender, SenderSettings};
 use super::{MailKind, Mailer, OutgoingMail, message};
-use crate::bench::{Latency, Machine, ScratchDatabase, mib, per_second, round, say};
+use crate::bench::{
+    Latency, Machine, ScratchDatabase, cpu_us_per, mib, per_second, process_cpu_time, round, say,
+};
 use crate::config::Config;
 use crate::db::Db;
 
@@ -101,6 +103,10 @@ pub struct MailFigures {
     pub ceiling_concurrent_per_s: f64,
     /// `send_per_s / ceiling_concurrent_per_s`: what the outbox and message building cost.
     pub ratio_concurrent: f64,
+    /// CPU time of the whole process (sender and listener) per message in the send phase, µs.
+    pub send_cpu_us_per_message: f64,
+    /// The same for pre-built messages on `concurrency` connections (the SMTP exchange alone).
+    pub ceiling_cpu_us_per_message: f64,
     /// Messages the listener accepted during the send phase.
     pub accepted: usize,
     /// Rows with status `sent` at the end.
@@ -273,8 +279,14 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     let message_bytes = prebuilt.1.len();
     let connections = config.mail_concurrency as usize;
     let ceiling_per_s = ceiling(&smtp, &prebuilt, 1, args.ceiling_seconds).await?;
+    let (cpu_before, accepted_before) = (process_cpu_time(), smtp.accepted());
     let ceiling_concurrent_per_s =
         ceiling(&smtp, &prebuilt, connections, args.ceiling_seconds).await?;
+    let ceiling_cpu_us_per_message = cpu_us_per(
+        smtp.accepted() - accepted_before,
+        cpu_before,
+        process_cpu_time(),
+    );
     say(format!(
         "ceiling: {ceiling_per_s:.0} messages/s on one connection, \
          {ceiling_concurrent_per_s:.0} on {connections} (pre-built {message_bytes}-byte messages)"
@@ -322,6 +334,7 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     let sender = Sender::from_config(&config, db.clone())?;
     let before = smtp.accepted();
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let cpu_before = process_cpu_time();
     let started = Instant::now();
     let task = tokio::spawn(sender.run(stopped));
     // Generous: 5 ms a message plus half a minute, so a stuck sender ends the run.
@@ -332,6 +345,7 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     let _ = stop.send(true);
     task.await.context("the sender task failed")?;
     let send_elapsed = started.elapsed();
+    let cpu_after = process_cpu_time();
     let accepted = smtp.accepted() - before;
     let counts = db.run(|c| outbox::counts(c, None)).await?;
     let send_per_s = per_second(accepted, send_elapsed);
@@ -344,6 +358,7 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     };
     let ratio = share(ceiling_per_s);
     let ratio_concurrent = share(ceiling_concurrent_per_s);
+    let send_cpu_us_per_message = cpu_us_per(accepted, cpu_before, cpu_after);
     let not_sent = counts.queued + counts.sending + counts.failed;
     let ok = accepted == args.n && counts.sent == args.n as i64 && not_sent == 0;
     say(format!(
@@ -355,6 +370,10 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
         ratio * 100.0,
         ratio_concurrent * 100.0,
         connections
+    ));
+    say(format!(
+        "CPU: {send_cpu_us_per_message:.0} µs a message end to end (both sides: sender and \
+         listener), {ceiling_cpu_us_per_message:.0} µs for a pre-built one"
     ));
     say(format!(
         "outbox: {} sent, {} queued, {} sending, {} failed; listener accepted {accepted} of {}{}",
@@ -383,6 +402,8 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
         ratio: round(ratio, 3),
         ceiling_concurrent_per_s: round(ceiling_concurrent_per_s, 0),
         ratio_concurrent: round(ratio_concurrent, 3),
+        send_cpu_us_per_message,
+        ceiling_cpu_us_per_message,
         accepted,
         sent: counts.sent,
         not_sent,

@@ -1,7 +1,8 @@
 //! The sender: claims due rows with a lease, sends them concurrently outside any transaction,
 //! and records each result. Runs inside `secunity serve` and alone in `secunity worker`.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -9,7 +10,7 @@ use futures_util::StreamExt;
 use lettre::message::Mailbox;
 use lettre::message::dkim::DkimConfig;
 use rand::Rng;
-use tokio::sync::watch;
+use tokio::sync::{Notify, Semaphore, watch};
 
 use super::message;
 use super::outbox::{self, OutboxRow, Outcome};
@@ -116,16 +117,33 @@ impl Sender {
         }
     }
 
-    /// Sends until `shutdown` turns true; a batch in flight is finished first.
+    /// Sends until `shutdown` turns true; the batch in flight (and the one claimed ahead of it)
+    /// is finished first.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!(owner = %self.owner, "mail sender started");
+        let mut ahead: Option<Vec<OutboxRow>> = None;
         loop {
-            if *shutdown.borrow() {
+            if *shutdown.borrow() && ahead.is_none() {
                 break;
             }
-            let pause = match self.run_once().await {
-                Ok(0) => self.settings.idle_poll,
-                Ok(_) => Duration::ZERO,
+            let rows = match ahead.take() {
+                Some(rows) => Ok(rows),
+                None => self.claim().await,
+            };
+            let pause = match rows {
+                Ok(rows) if rows.is_empty() => self.settings.idle_poll,
+                Ok(rows) => {
+                    let claim_ahead = !*shutdown.borrow();
+                    let (sent, next) = self.send_batch(rows, claim_ahead).await;
+                    ahead = next;
+                    match sent {
+                        Ok(()) => Duration::ZERO,
+                        Err(e) => {
+                            tracing::warn!(error = %format!("{e:#}"), "mail sender: recording failed");
+                            Duration::from_secs(2)
+                        }
+                    }
+                }
                 Err(e) => {
                     tracing::warn!(error = %format!("{e:#}"), "mail sender: claim failed");
                     Duration::from_secs(2)
@@ -143,34 +161,126 @@ impl Sender {
 
     /// Claims one batch, sends it and records the results; returns how many rows it handled.
     pub async fn run_once(&self) -> anyhow::Result<usize> {
+        let rows = self.claim().await?;
+        let count = rows.len();
+        self.send_batch(rows, false).await.0?;
+        Ok(count)
+    }
+
+    /// Claims the next batch with a lease.
+    async fn claim(&self) -> anyhow::Result<Vec<OutboxRow>> {
         let owner = self.owner.clone();
         let batch = self.settings.batch;
         let rate = f64::from(self.settings.rate);
         let lease = chrono::Duration::from_std(self.settings.lease)?;
-        let rows = self
+        Ok(self
             .db
             .run(move |c| outbox::claim(c, &owner, batch, rate, lease))
-            .await?;
-        let count = rows.len();
-        // Record in chunks, so a crash re-sends at most one chunk's worth.
+            .await?)
+    }
+
+    /// Sends a claimed batch and records every outcome.
+    ///
+    /// At most one chunk (`MAIL_CONCURRENCY × 16` messages) is ever sent without its outcome
+    /// being recorded: a message takes a slot of that window before it is sent and gives it back
+    /// only once its outcome is committed, so a crash re-sends at most one chunk. Within the
+    /// window, sending goes on while the outcomes collected so far are committed (a sliding
+    /// window rather than stop-and-wait, so the SMTP connections do not idle during each
+    /// commit). All database work of the batch happens in one place, one statement at a time:
+    /// recording, and with `claim_ahead` the claim of the next batch once the last chunk of this
+    /// one is under way (a claimed row that is never sent is no duplicate: its lease expires
+    /// and it is sent once, later). The next batch is returned, claimed.
+    async fn send_batch(
+        &self,
+        rows: Vec<OutboxRow>,
+        claim_ahead: bool,
+    ) -> (anyhow::Result<()>, Option<Vec<OutboxRow>>) {
         let chunk = (self.settings.concurrency * 16).max(16);
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let part: Vec<OutboxRow> = rows.by_ref().take(chunk).collect();
-            let outcomes: Vec<(i64, Outcome)> = futures_util::stream::iter(part)
-                .map(|row| async move {
+        let window = &Semaphore::new(chunk);
+        let pending: &Mutex<Vec<(i64, Outcome)>> = &Mutex::new(Vec::new());
+        let wake = &Notify::new();
+        let sending_done = &AtomicBool::new(false);
+        let near_end = &AtomicBool::new(false);
+        let near_end_at = rows.len().saturating_sub(chunk);
+        let half = chunk / 2;
+
+        let sending = async {
+            futures_util::stream::iter(rows.into_iter().enumerate())
+                .map(|(i, row)| async move {
+                    if i == near_end_at {
+                        near_end.store(true, Ordering::SeqCst);
+                        wake.notify_one();
+                    }
+                    // Closed when recording failed: leave the rest to a later claim.
+                    let Ok(slot) = window.acquire().await else {
+                        return;
+                    };
                     let outcome = self.attempt(&row).await;
-                    (row.id, outcome)
+                    // The slot comes back when the outcome is committed.
+                    slot.forget();
+                    lock(pending).push((row.id, outcome));
+                    wake.notify_one();
                 })
                 .buffer_unordered(self.settings.concurrency)
-                .collect()
+                .collect::<()>()
                 .await;
-            let owner = self.owner.clone();
-            self.db
-                .run(move |c| outbox::record(c, &owner, &outcomes))
-                .await?;
-        }
-        Ok(count)
+            sending_done.store(true, Ordering::SeqCst);
+            wake.notify_one();
+        };
+
+        let database = async {
+            let mut ahead = None;
+            let mut claimed_ahead = !claim_ahead;
+            loop {
+                let finished = sending_done.load(Ordering::SeqCst);
+                // Half a window at a time (or what is left at the end): large enough to keep the
+                // commits few, small enough that sending goes on during each one.
+                let outcomes = {
+                    let mut pending = lock(pending);
+                    if pending.len() >= half || (finished && !pending.is_empty()) {
+                        std::mem::take(&mut *pending)
+                    } else {
+                        Vec::new()
+                    }
+                };
+                if !outcomes.is_empty() {
+                    let done = outcomes.len();
+                    if let Err(e) = self.record(outcomes).await {
+                        window.close();
+                        return (Err(e), ahead);
+                    }
+                    window.add_permits(done);
+                    continue;
+                }
+                if !claimed_ahead && near_end.load(Ordering::SeqCst) {
+                    claimed_ahead = true;
+                    match self.claim().await {
+                        Ok(next) if !next.is_empty() => ahead = Some(next),
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %format!("{e:#}"), "mail sender: claim failed");
+                        }
+                    }
+                    continue;
+                }
+                if finished {
+                    return (Ok(()), ahead);
+                }
+                wake.notified().await;
+            }
+        };
+
+        let ((), result) = tokio::join!(sending, database);
+        result
+    }
+
+    /// Commits the outcomes of sent messages.
+    async fn record(&self, outcomes: Vec<(i64, Outcome)>) -> anyhow::Result<()> {
+        let owner = self.owner.clone();
+        self.db
+            .run(move |c| outbox::record(c, &owner, &outcomes))
+            .await?;
+        Ok(())
     }
 
     async fn attempt(&self, row: &OutboxRow) -> Outcome {
@@ -205,6 +315,10 @@ impl Sender {
             }
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn hostname() -> String {

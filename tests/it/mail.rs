@@ -294,3 +294,64 @@ async fn without_smtp_mail_is_written_as_eml_files() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn a_killed_worker_re_sends_at_most_one_chunk() {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let total = 1500;
+    let mails: Vec<_> = (0..total)
+        .map(|i| mail(&format!("window{i}@example.jp"), i))
+        .collect();
+    enqueue_all(&app, mails).await;
+    // MAIL_CONCURRENCY 1: a chunk (the window of sent but unrecorded messages) is 16. A rate
+    // that never limits keeps the batches large, so the window is full when the worker dies
+    // (a window ten times larger makes this test fail with about 40 duplicates).
+    let chunk = 16;
+    let worker = |app: &TestApp| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_secunity"))
+            .arg("worker")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &app.state.config.database_url)
+            .env("SECUNITY_DATA_DIR", app.dir.path())
+            .env("SMTP_URL", app.smtp.url())
+            .env("MAIL_RATE", "100000")
+            .env("MAIL_CONCURRENCY", "1")
+            .env("MAIL_LEASE_SECONDS", "1")
+            .env("MAIL_POLL_MS", "20")
+            .env("RUST_LOG", "warn")
+            .spawn()
+            .expect("start secunity worker")
+    };
+    let mut first = worker(&app);
+    app.smtp.wait_for(200, Duration::from_secs(30)).await;
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let mut second = worker(&app);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let unique: HashSet<String> = app
+            .smtp
+            .messages()
+            .iter()
+            .map(|m| m.rcpt_to[0].clone())
+            .collect();
+        if unique.len() == total {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} of {total} arrived",
+            unique.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let duplicates = app.smtp.messages().len() - total;
+    assert!(
+        duplicates <= chunk,
+        "{duplicates} messages were sent twice; at most one chunk ({chunk}) may be"
+    );
+}
