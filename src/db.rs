@@ -254,6 +254,24 @@ impl Db {
     }
 }
 
+/// Opens one connection outside any pool, for the one-shot commands (`migrate`, `admin`,
+/// `token`, `demo`, `bounces`).
+///
+/// A pool keeps background threads that may be opening or checking a PostgreSQL connection
+/// when a short command exits; libpq's and OpenSSL's exit handlers then crash the process
+/// (SIGSEGV after the command's output, seen with `token create`). One connection owned by the
+/// main thread is closed before exit.
+pub fn connect_one(url: &str) -> anyhow::Result<DbConn> {
+    let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
+    if let DbTarget::Sqlite(path) = &target
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    DbManager::establish(&target)
+        .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
+}
+
 /// Applies the pending migrations of the connection's backend.
 pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     let applied = match conn {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use secunity::Workers;
 use secunity::config::Config;
-use secunity::db::Db;
+use secunity::db::{Db, connect_one, run_migrations};
 use secunity::web::AppState;
 
 #[derive(Parser)]
@@ -98,62 +98,75 @@ fn main() -> anyhow::Result<()> {
     }
     init_tracing(false);
     let config = Config::load()?;
-    let db = Db::connect(&config.database_url, config.database_pool_size)?;
     match cli.command {
-        Command::Migrate => {
-            let applied = db.migrate()?;
-            tracing::info!(
-                applied,
-                database = db.backend().as_str(),
-                "migrations applied"
-            );
-            Ok(())
-        }
         Command::Serve => {
+            let db = Db::connect(&config.database_url, config.database_pool_size)?;
             db.migrate()?;
             runtime()?.block_on(serve(config, db))
         }
         Command::Worker => {
+            let db = Db::connect(&config.database_url, config.database_pool_size)?;
             db.migrate()?;
             runtime()?.block_on(work(config, db))
+        }
+        // One-shot commands use one connection of their own, closed before the process exits.
+        Command::Migrate => {
+            let mut conn = connect_one(&config.database_url)?;
+            let applied = run_migrations(&mut conn)?;
+            tracing::info!(
+                applied,
+                database = conn.backend().as_str(),
+                "migrations applied"
+            );
+            Ok(())
         }
         Command::Admin {
             action: AdminAction::Create { email, name },
         } => {
-            db.migrate()?;
-            let url = secunity::accounts::cli::create_admin(&config, &db, &email, name.as_deref())?;
+            let mut conn = migrated(&config)?;
+            let url =
+                secunity::accounts::cli::create_admin(&config, &mut conn, &email, name.as_deref())?;
+            drop(conn);
             println!("{url}");
             Ok(())
         }
         Command::Token {
             action: TokenAction::Create { email, name },
         } => {
-            db.migrate()?;
-            let token = secunity::accounts::cli::create_token(&db, &email, &name)?;
+            let mut conn = migrated(&config)?;
+            let token = secunity::accounts::cli::create_token(&mut conn, &email, &name)?;
+            drop(conn);
             println!("{token}");
             Ok(())
         }
         Command::Demo => {
-            db.migrate()?;
-            let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut conn = migrated(&config)?;
             let loaded = secunity::demo::load(&mut conn)?;
+            drop(conn);
             println!(
                 "demo data loaded: {} seminars, {} registrations, {} newsletter issues, {} board posts",
                 loaded.seminars, loaded.registrations, loaded.newsletter_issues, loaded.board_posts
             );
             Ok(())
         }
-        Command::Bench { .. } => unreachable!("handled above"),
         Command::Bounces {
             action: BouncesAction::Import { files },
         } => {
-            db.migrate()?;
-            let summary =
-                runtime()?.block_on(secunity::newsletter::bounces::import_files(&db, files))?;
+            let mut conn = migrated(&config)?;
+            let summary = secunity::newsletter::bounces::import_files(&mut conn, files)?;
+            drop(conn);
             println!("{summary}");
             Ok(())
         }
+        Command::Bench { .. } => unreachable!("handled above"),
     }
+}
+
+/// One connection with the migrations applied.
+fn migrated(config: &Config) -> anyhow::Result<secunity::db::DbConn> {
+    let mut conn = connect_one(&config.database_url)?;
+    run_migrations(&mut conn)?;
+    Ok(conn)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Role, audit, queries};
 use crate::config::Config;
-use crate::db::Db;
+use crate::db::DbConn;
 
 /// How long the login link printed by `admin create` works: an operator may need a while to
 /// open it, so longer than the 15 minutes of a mailed link.
@@ -14,7 +14,7 @@ pub const ADMIN_LINK_MINUTES: i64 = 24 * 60;
 /// Creates or promotes an admin; returns a one-time login URL.
 pub fn create_admin(
     config: &Config,
-    db: &Db,
+    conn: &mut DbConn,
     email: &str,
     name: Option<&str>,
 ) -> anyhow::Result<String> {
@@ -27,7 +27,6 @@ pub fn create_admin(
         ),
         None => None,
     };
-    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
     let token = conn
         .write_transaction(|c| {
             let user = queries::upsert_with_role(c, &email, name.as_deref(), Role::Admin)?;
@@ -49,8 +48,7 @@ pub fn create_admin(
 }
 
 /// Creates an API token for an existing user; returns the token.
-pub fn create_token(db: &Db, email: &str, name: &str) -> anyhow::Result<String> {
-    let mut conn = db.get().map_err(|e| anyhow::anyhow!("{e}"))?;
+pub fn create_token(conn: &mut DbConn, email: &str, name: &str) -> anyhow::Result<String> {
     let token = conn
         .write_transaction(|c| {
             let Some(user) = queries::find_user_by_email(c, email)? else {

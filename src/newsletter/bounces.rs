@@ -9,7 +9,7 @@ use mail_parser::{MessageParser, MimeHeaders};
 use serde::Serialize;
 
 use super::queries::{self as q, SUPPRESSED};
-use crate::db::{Db, DbConn};
+use crate::db::DbConn;
 use crate::schema::newsletter_subscribers as subs;
 use crate::time::now_utc;
 
@@ -161,7 +161,7 @@ pub fn apply(conn: &mut DbConn, bounces: &[Bounce], source: &str) -> QueryResult
 
 /// `secunity bounces import FILE...`: reads each DSN file and applies its bounces; returns one
 /// line per failed recipient (no addresses: counts only, logs stay free of personal data).
-pub async fn import_files(db: &Db, files: Vec<PathBuf>) -> anyhow::Result<serde_json::Value> {
+pub fn import_files(conn: &mut DbConn, files: Vec<PathBuf>) -> anyhow::Result<serde_json::Value> {
     let mut bounces = Vec::new();
     let mut unreadable = 0usize;
     for file in &files {
@@ -174,7 +174,7 @@ pub async fn import_files(db: &Db, files: Vec<PathBuf>) -> anyhow::Result<serde_
         }
     }
     let count = bounces.len();
-    let applied = db.run(move |c| apply(c, &bounces, "file")).await?;
+    let applied = apply(conn, &bounces, "file")?;
     Ok(serde_json::json!({
         "files": files.len(),
         "unreadable": unreadable,

@@ -728,8 +728,10 @@ async fn the_cli_creates_admins_and_tokens() {
             .unwrap();
         assert!(
             out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+            "{args:?} exited with {}: {} {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
         );
         String::from_utf8(out.stdout)
             .unwrap()
