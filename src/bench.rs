@@ -37,6 +37,9 @@ pub enum BenchCommand {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// A burst of seminar registrations through the real HTTP form path, then the seminar list
+    /// page with 500 seminars against an empty actix-web handler.
+    Registrations(crate::registrations::bench::RegistrationBenchArgs),
     /// Ranking the board's suggestions: N offerings, M needs; p50/p99 for one need and the time
     /// to recompute all.
     Matching {
@@ -74,6 +77,11 @@ pub async fn run(which: BenchCommand) -> anyhow::Result<()> {
             })
             .await?;
             print_json_line(&figures)
+        }
+        BenchCommand::Registrations(args) => {
+            let figures = crate::registrations::bench::run(&args).await?;
+            print_json_line(&figures)?;
+            crate::registrations::bench::check(&figures)
         }
         BenchCommand::Matching { offerings, needs } => {
             let figures =

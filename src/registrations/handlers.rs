@@ -19,8 +19,9 @@ use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 
-/// `POST /seminars/{id}/registrations`: validates, then registers in one serialized
-/// transaction; a new registration goes to its personal page, an existing one is reported.
+/// `POST /seminars/{id}/registrations`: validates, then registers through the group commit
+/// (serialized per seminar, many registrations per transaction under a burst); a new
+/// registration goes to its personal page, an existing one is reported.
 pub async fn register(
     req: HttpRequest,
     page: Page,
@@ -31,11 +32,11 @@ pub async fn register(
     state.limits.check_ip(&req, "register")?;
     let id = path.into_inner();
     let values = form.into_inner();
-    let notifier = Notifier::of(&state);
     let lang = page.lang;
     let submitted = values.clone();
-    // One trip to a blocking thread: the rules, the check, and the serialized registration.
-    let outcome = state
+    // Reading the form's rules and checking the values needs no lock and runs in parallel;
+    // the registration itself joins the next group commit.
+    let parsed = state
         .db
         .run(move |c| {
             let s = seminar_queries::find_public(c, id)?;
@@ -47,16 +48,16 @@ pub async fn register(
                     .select(crate::schema::employee_bands::code)
                     .load(c)?,
             };
-            match forms::parse(&submitted, &rules, lang) {
-                Ok(who) => {
-                    queries::register(c, &notifier, id, &who, crate::time::now_utc()).map(Ok)
-                }
-                Err(errors) => Ok(Err(errors)),
-            }
+            Ok::<_, AppError>(forms::parse(&submitted, &rules, lang))
         })
         .await?;
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
+    let outcome = match parsed {
+        Ok(who) => {
+            state
+                .registrations
+                .register(id, who, crate::time::now_utc())
+                .await?
+        }
         Err(errors) => {
             let kept: Vec<(String, String)> = values
                 .into_iter()

@@ -1,8 +1,10 @@
 //! Registrations for seminars: the public form, seats per mode, the waitlist, cancellation,
 //! the registrant's own page, check-in, the staff export and personal data.
 
+pub mod bench;
 pub mod export;
 pub mod forms;
+pub mod group;
 pub mod handlers;
 pub mod mail;
 pub mod model;

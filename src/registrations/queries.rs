@@ -150,6 +150,9 @@ fn closed() -> AppError {
 /// Registers a person: in one serialized transaction, checks that registration is open,
 /// returns an existing registration of the same address unchanged, else stores a confirmed or
 /// waitlisted registration and queues its mail (with the seminar's `.ics`).
+///
+/// The web form goes through [`super::group::GroupCommit`] instead, which runs many
+/// [`register_locked`] calls in one transaction.
 pub fn register(
     c: &mut DbConn,
     notifier: &Notifier,
@@ -157,102 +160,112 @@ pub fn register(
     who: &NewRegistrant,
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
-    serialized(c, |c| {
-        let seminar = lock_seminar(c, seminar_id)?;
-        if !seminar.is_open(now) {
-            return Err(closed());
+    serialized(c, |c| register_locked(c, notifier, seminar_id, who, now))
+}
+
+/// The body of [`register`]: call it inside the serialized write transaction. It locks the
+/// seminar itself (again, harmlessly, when the transaction holds the lock already).
+pub fn register_locked(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar_id: i64,
+    who: &NewRegistrant,
+    now: NaiveDateTime,
+) -> Result<Registered, AppError> {
+    let seminar = lock_seminar(c, seminar_id)?;
+    if !seminar.is_open(now) {
+        return Err(closed());
+    }
+    if !seminar.format().modes().contains(&who.mode) {
+        return Err(AppError::Invalid(Message::new("registrations.err_mode")));
+    }
+    let existing = find_by_email(c, seminar_id, &who.email)?;
+    if let Some(reg) = &existing
+        && reg.status != status::CANCELLED
+    {
+        return Ok(Registered::Existing(reg.clone()));
+    }
+    let (state, seq) = place(c, &seminar, who.mode)?;
+    let token = tokens::new_token();
+    let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
+    let values = (
+        r::name.eq(&who.name),
+        r::company.eq(&who.company),
+        r::prefecture.eq(who.prefecture),
+        r::industry.eq(&who.industry),
+        r::employee_band.eq(&who.employee_band),
+        r::mode.eq(who.mode.as_str()),
+        r::answers.eq(&who.answers),
+        r::status.eq(state),
+        r::waitlist_seq.eq(seq),
+        r::checked_in_at.eq(None::<NaiveDateTime>),
+        r::token_hash.eq(&hash),
+        r::lang.eq(&who.lang),
+        r::updated_at.eq(now),
+    );
+    let id = match &existing {
+        // Someone who cancelled registers again: the same row, taken up afresh.
+        Some(old) => {
+            diesel::update(r::table.find(old.id))
+                .set(values)
+                .execute(c)?;
+            old.id
         }
-        if !seminar.format().modes().contains(&who.mode) {
-            return Err(AppError::Invalid(Message::new("registrations.err_mode")));
-        }
-        let existing = find_by_email(c, seminar_id, &who.email)?;
-        if let Some(reg) = &existing
-            && reg.status != status::CANCELLED
-        {
-            return Ok(Registered::Existing(reg.clone()));
-        }
-        let (state, seq) = place(c, &seminar, who.mode)?;
-        let token = tokens::new_token();
-        let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
-        let values = (
-            r::name.eq(&who.name),
-            r::company.eq(&who.company),
-            r::prefecture.eq(who.prefecture),
-            r::industry.eq(&who.industry),
-            r::employee_band.eq(&who.employee_band),
-            r::mode.eq(who.mode.as_str()),
-            r::answers.eq(&who.answers),
-            r::status.eq(state),
-            r::waitlist_seq.eq(seq),
-            r::checked_in_at.eq(None::<NaiveDateTime>),
-            r::token_hash.eq(&hash),
-            r::lang.eq(&who.lang),
-            r::updated_at.eq(now),
-        );
-        let id = match &existing {
-            // Someone who cancelled registers again: the same row, taken up afresh.
-            Some(old) => {
-                diesel::update(r::table.find(old.id))
-                    .set(values)
-                    .execute(c)?;
-                old.id
-            }
-            None => diesel::insert_into(r::table)
-                .values((
-                    values,
-                    r::seminar_id.eq(seminar_id),
-                    r::email.eq(&who.email),
-                    r::created_at.eq(now),
-                ))
-                .returning(r::id)
-                .get_result(c)?,
-        };
-        // Built from what was just written rather than read back: one round trip less while
-        // the seminar is locked.
-        let reg = Registration {
-            id,
-            seminar_id,
-            name: who.name.clone(),
-            company: who.company.clone(),
-            email: existing
-                .as_ref()
-                .map_or_else(|| who.email.clone(), |o| o.email.clone()),
-            prefecture: who.prefecture,
-            industry: who.industry.clone(),
-            employee_band: who.employee_band.clone(),
-            mode: who.mode.as_str().to_string(),
-            answers: who.answers.clone(),
-            status: state.to_string(),
-            waitlist_seq: seq,
-            checked_in_at: None,
-            token_hash: hash,
-            lang: who.lang.clone(),
-            created_at: existing.as_ref().map_or(now, |o| o.created_at),
-            updated_at: now,
-        };
-        let notice = if state == status::CONFIRMED {
-            Notice::Confirmed
-        } else {
-            Notice::Waitlisted
-        };
-        notifier.send(c, &seminar, &reg, Some(&token), notice)?;
-        if who.subscribe_newsletter {
-            // Same transaction: the newsletter's confirmation mail is queued with the
-            // registration, or neither is.
-            let lang = views::Lang::from_code(&who.lang).unwrap_or_default();
-            let source = format!("seminar:{seminar_id}");
-            crate::newsletter::subscribe_pending(
-                c,
-                &notifier.mailer,
-                &notifier.base_url,
-                &who.email,
-                &who.name,
-                lang,
-                &source,
-            )?;
-        }
-        Ok(Registered::New(reg, token))
-    })
+        None => diesel::insert_into(r::table)
+            .values((
+                values,
+                r::seminar_id.eq(seminar_id),
+                r::email.eq(&who.email),
+                r::created_at.eq(now),
+            ))
+            .returning(r::id)
+            .get_result(c)?,
+    };
+    // Built from what was just written rather than read back: one round trip less while
+    // the seminar is locked.
+    let reg = Registration {
+        id,
+        seminar_id,
+        name: who.name.clone(),
+        company: who.company.clone(),
+        email: existing
+            .as_ref()
+            .map_or_else(|| who.email.clone(), |o| o.email.clone()),
+        prefecture: who.prefecture,
+        industry: who.industry.clone(),
+        employee_band: who.employee_band.clone(),
+        mode: who.mode.as_str().to_string(),
+        answers: who.answers.clone(),
+        status: state.to_string(),
+        waitlist_seq: seq,
+        checked_in_at: None,
+        token_hash: hash,
+        lang: who.lang.clone(),
+        created_at: existing.as_ref().map_or(now, |o| o.created_at),
+        updated_at: now,
+    };
+    let notice = if state == status::CONFIRMED {
+        Notice::Confirmed
+    } else {
+        Notice::Waitlisted
+    };
+    notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+    if who.subscribe_newsletter {
+        // Same transaction: the newsletter's confirmation mail is queued with the
+        // registration, or neither is.
+        let lang = views::Lang::from_code(&who.lang).unwrap_or_default();
+        let source = format!("seminar:{seminar_id}");
+        crate::newsletter::subscribe_pending(
+            c,
+            &notifier.mailer,
+            &notifier.base_url,
+            &who.email,
+            &who.name,
+            lang,
+            &source,
+        )?;
+    }
+    Ok(Registered::New(reg, token))
 }
 
 /// Gives free seats of `mode` to the waitlist, first come first served, each told by mail

@@ -28,6 +28,43 @@ pub struct ListQuery {
     pub month: Option<String>,
     /// `1` for the archive.
     pub archive: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<String>,
+}
+
+/// The page number of a list query: 1 when absent, a 400 when it is not a page number.
+fn parse_page(q: &ListQuery) -> Result<u32, AppError> {
+    match nonempty(&q.page) {
+        None => Ok(1),
+        Some(p) => p
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=10_000).contains(n))
+            .ok_or_else(|| AppError::unreadable("page".to_string())),
+    }
+}
+
+/// The link to another page of the list with the same filters.
+fn page_href(q: &ListQuery, page: u32) -> String {
+    let mut pairs: Vec<(&str, String)> = [
+        ("archive", &q.archive),
+        ("industry", &q.industry),
+        ("prefecture", &q.prefecture),
+        ("format", &q.format),
+        ("month", &q.month),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| nonempty(v).map(|v| (k, v)))
+    .collect();
+    if page > 1 {
+        pairs.push(("page", page.to_string()));
+    }
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() {
+        "/seminars".into()
+    } else {
+        format!("/seminars?{query}")
+    }
 }
 
 fn nonempty(v: &Option<String>) -> Option<String> {
@@ -89,13 +126,14 @@ pub async fn list(
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let filter = parse_filter(&q)?;
+    let number = parse_page(&q)?;
     let lang = page.lang;
     let now = crate::time::now_utc();
     let f = filter.clone();
-    let (items, industries, prefectures) = state
+    let (items, more, industries, prefectures) = state
         .db
         .run(move |c| {
-            let list = queries::list_public(c, &f, now)?;
+            let (list, more) = queries::list_public_page(c, &f, now, number)?;
             let industries = reference::industries(c, lang)?;
             let prefectures = reference::prefectures(c, lang)?;
             let all_seats = queries::seats_many(c, &list)?;
@@ -121,7 +159,7 @@ pub async fn list(
                     note: closed_reason(&s, now, lang),
                 });
             }
-            Ok::<_, AppError>((items, industries, prefectures))
+            Ok::<_, AppError>((items, more, industries, prefectures))
         })
         .await?;
     let mut feed = Vec::new();
@@ -142,6 +180,8 @@ pub async fn list(
         prefecture: nonempty(&q.prefecture).unwrap_or_default(),
         format: nonempty(&q.format).unwrap_or_default(),
         month: nonempty(&q.month).unwrap_or_default(),
+        prev_href: (number > 1).then(|| page_href(&q, number - 1)),
+        next_href: more.then(|| page_href(&q, number + 1)),
         feed_href: if feed_query.is_empty() {
             "/seminars.ics".into()
         } else {

@@ -41,9 +41,18 @@ fn month_bounds(year: i32, month: u32) -> Option<(NaiveDateTime, NaiveDateTime)>
     Some((utc(start)?, utc(next)?))
 }
 
-/// Published (and called-off) seminars matching the filter: upcoming ones soonest first, past
-/// ones newest first.
-pub fn list_public(c: &mut DbConn, f: &Filter, now: NaiveDateTime) -> QueryResult<Vec<Seminar>> {
+/// Seminars on one page of the public list.
+pub const PAGE_SIZE: i64 = 24;
+
+/// Published (and called-off) seminars matching the filter, `limit` of them after skipping
+/// `offset`: upcoming ones soonest first, past ones newest first.
+fn load_public(
+    c: &mut DbConn,
+    f: &Filter,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<Vec<Seminar>> {
     let mut q = s::table
         .filter(s::status.ne(status::DRAFT))
         .select(Seminar::as_select())
@@ -61,11 +70,33 @@ pub fn list_public(c: &mut DbConn, f: &Filter, now: NaiveDateTime) -> QueryResul
         q = q.filter(s::starts_at.ge(from)).filter(s::starts_at.lt(to));
     }
     q = if f.past {
-        q.filter(s::ends_at.lt(now)).order(s::starts_at.desc())
+        q.filter(s::ends_at.lt(now))
+            .order((s::starts_at.desc(), s::id.desc()))
     } else {
-        q.filter(s::ends_at.ge(now)).order(s::starts_at.asc())
+        q.filter(s::ends_at.ge(now))
+            .order((s::starts_at.asc(), s::id.asc()))
     };
-    q.limit(200).load(c)
+    q.limit(limit).offset(offset).load(c)
+}
+
+/// Published (and called-off) seminars matching the filter (at most 200, for the feeds and the
+/// API): upcoming ones soonest first, past ones newest first.
+pub fn list_public(c: &mut DbConn, f: &Filter, now: NaiveDateTime) -> QueryResult<Vec<Seminar>> {
+    load_public(c, f, now, 200, 0)
+}
+
+/// One page (1-based) of [`list_public`] and whether another page follows.
+pub fn list_public_page(
+    c: &mut DbConn,
+    f: &Filter,
+    now: NaiveDateTime,
+    page: u32,
+) -> QueryResult<(Vec<Seminar>, bool)> {
+    let offset = i64::from(page.saturating_sub(1)) * PAGE_SIZE;
+    let mut list = load_public(c, f, now, PAGE_SIZE + 1, offset)?;
+    let more = list.len() as i64 > PAGE_SIZE;
+    list.truncate(PAGE_SIZE as usize);
+    Ok((list, more))
 }
 
 /// The next published seminars, for the home page.

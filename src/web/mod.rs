@@ -32,14 +32,22 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Rate limits of public forms.
     pub limits: ratelimit::RateLimits,
+    /// Seminar registrations from the web, committed in groups under a burst.
+    pub registrations: crate::registrations::group::GroupCommit,
 }
 
 impl AppState {
     /// Builds the state from settings and an open database.
     pub fn new(config: Config, db: Db) -> Self {
+        let mailer = Mailer::new(&config);
+        let notifier = crate::registrations::mail::Notifier {
+            mailer: mailer.clone(),
+            base_url: config.base_url.trim_end_matches('/').to_string(),
+        };
         Self {
+            registrations: crate::registrations::group::GroupCommit::new(db.clone(), notifier),
             db,
-            mailer: Mailer::new(&config),
+            mailer,
             limits: ratelimit::RateLimits::new(config.rate_limit_per_minute),
             config: Arc::new(config),
             assets: Arc::new(assets::AssetIndex::build()),

@@ -11,5 +11,6 @@ mod demo;
 mod mail;
 mod matching;
 mod newsletter;
+mod seminar_scale;
 mod seminars;
 mod skeleton;

@@ -20,11 +20,11 @@ use mail_parser::MimeHeaders;
 use crate::support::smtp::parsed;
 use crate::support::{TestApp, spawn_app};
 
-fn now() -> NaiveDateTime {
+pub(crate) fn now() -> NaiveDateTime {
     secunity::time::now_utc()
 }
 
-fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
+pub(crate) fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
     let start = now() + Days::days(10);
     SeminarData {
         title: "中小製造業向け体験型演習".into(),
@@ -50,7 +50,7 @@ fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
     }
 }
 
-async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
+pub(crate) async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
     app.state
         .db
         .run(move |c| sq::create(c, &d, true, now()))
@@ -58,7 +58,7 @@ async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
         .unwrap()
 }
 
-async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
+pub(crate) async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
     app.state
         .db
         .run(move |c| rq::list_for_seminar(c, id))
@@ -80,7 +80,12 @@ fn form<'a>(email: &'a str, mode: &'a str) -> Vec<(&'a str, &'a str)> {
 }
 
 /// Fires `emails.len()` registrations at once; returns the HTTP statuses.
-async fn register_all(app: &TestApp, id: i64, emails: Vec<String>, mode: &'static str) -> Vec<u16> {
+pub(crate) async fn register_all(
+    app: &TestApp,
+    id: i64,
+    emails: Vec<String>,
+    mode: &'static str,
+) -> Vec<u16> {
     let token = app.csrf_token(&format!("/seminars/{id}")).await;
     let mut set = tokio::task::JoinSet::new();
     for email in emails {

@@ -41,6 +41,18 @@ pub fn empty_state(text: &str) -> Markup {
     html! { div.empty-state { p { (text) } } }
 }
 
+/// Previous / next links of a paged list (nothing when there is one page).
+pub fn pager(ctx: &crate::layout::PageCtx, prev: Option<&str>, next: Option<&str>) -> Markup {
+    html! {
+        @if prev.is_some() || next.is_some() {
+            nav.pager aria-label=(ctx.t("pager.label")) {
+                @if let Some(href) = prev { a rel="prev" href=(href) { (ctx.t("pager.prev")) } }
+                @if let Some(href) = next { a rel="next" href=(href) { (ctx.t("pager.next")) } }
+            }
+        }
+    }
+}
+
 /// A breadcrumb trail: each pair is a label and a link, the last one is the current page.
 pub fn breadcrumbs(label: &str, trail: &[(&str, &str)]) -> Markup {
     html! {

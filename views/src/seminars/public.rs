@@ -3,7 +3,7 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use crate::components::{Tone, breadcrumbs, empty_state, notice};
+use crate::components::{Tone, breadcrumbs, empty_state, notice, pager};
 use crate::forms::{
     Field, FormErrors, checkbox, checkboxes, error_summary, input, radios, select, textarea,
 };
@@ -56,6 +56,10 @@ pub struct ListView {
     pub month: String,
     /// Link of the matching calendar feed.
     pub feed_href: String,
+    /// The previous page, if any.
+    pub prev_href: Option<String>,
+    /// The next page, if any.
+    pub next_href: Option<String>,
 }
 
 /// `GET /seminars`.
@@ -104,6 +108,7 @@ pub fn list(ctx: &PageCtx, v: &ListView) -> Markup {
                     }
                 }
             }
+            (pager(ctx, v.prev_href.as_deref(), v.next_href.as_deref()))
         },
     )
 }

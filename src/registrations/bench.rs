@@ -1,0 +1,416 @@
+//! `secunity bench registrations`: a burst of registrations through the real HTTP form path
+//! (CSRF cookie and token included) from many concurrent clients into one seminar, then the
+//! public seminar list with 500 seminars against an empty actix-web handler on the same machine.
+//!
+//! The service runs in this process on a scratch database (see [`ScratchDatabase`]), on a real
+//! TCP port, without its background workers (the mails stay queued in the outbox). The clients
+//! share the machine's cores with the server, as a load generator on the same host would.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::bench::{Latency, Machine, ScratchDatabase, per_second, round, say};
+use crate::config::Config;
+use crate::db::Db;
+use crate::seminars::model::SeminarData;
+use crate::seminars::queries as sq;
+use crate::web::AppState;
+
+/// Settings of the registrations benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RegistrationBenchArgs {
+    /// Registrations in the burst.
+    #[arg(long, default_value_t = 2_000)]
+    pub registrations: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 200)]
+    pub clients: usize,
+    /// Onsite seats of the seminar (every sixth registration asks for onsite).
+    #[arg(long, default_value_t = 100)]
+    pub onsite: i32,
+    /// Online seats of the seminar.
+    #[arg(long, default_value_t = 500)]
+    pub online: i32,
+    /// Database connections of the service.
+    #[arg(long, default_value_t = 16)]
+    pub pool: u32,
+    /// Seconds to measure the list page (and the empty handler) for.
+    #[arg(long, default_value_t = 5)]
+    pub list_seconds: u64,
+    /// Database: none for a temporary SQLite file, or an administrative PostgreSQL URL
+    /// (a scratch database is created on that server and dropped at the end).
+    #[arg(long)]
+    pub database: Option<String>,
+}
+
+/// The figures of one run.
+#[derive(Debug, Serialize)]
+pub struct RegistrationFigures {
+    /// Always "registrations".
+    pub bench: &'static str,
+    /// sqlite or postgres.
+    pub database: &'static str,
+    /// The machine.
+    pub machine: Machine,
+    /// Registrations sent.
+    pub registrations: usize,
+    /// Concurrent clients.
+    pub clients: usize,
+    /// Wall time of the burst.
+    pub seconds: f64,
+    /// Registrations per second.
+    pub registrations_per_second: f64,
+    /// Latency of one registration as a client saw it.
+    pub latency: Latency,
+    /// HTTP statuses and how often each came.
+    pub statuses: BTreeMap<u16, usize>,
+    /// Final stored counts, `mode_status` → n.
+    pub counts: BTreeMap<String, i64>,
+    /// Transactions that carried the registrations (group commit).
+    pub transactions: u64,
+    /// Registrations per transaction on average.
+    pub registrations_per_transaction: f64,
+    /// Seminars behind the list page.
+    pub list_page_seminars: usize,
+    /// Requests per second of `GET /seminars` (first page, 24 seminars).
+    pub list_page_requests_per_second: f64,
+    /// Requests per second of an empty actix-web handler, same client, same machine.
+    pub empty_handler_requests_per_second: f64,
+    /// Whether the counts were exact and every request was answered 303.
+    pub ok: bool,
+}
+
+fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
+    let start = crate::time::now_utc() + chrono::Duration::days(30);
+    SeminarData {
+        title,
+        summary: "ベンチマーク用のセミナーです。".into(),
+        body_md: String::new(),
+        industry: "manufacturing".into(),
+        prefecture: 40,
+        format: "hybrid".into(),
+        venue: "福岡市".into(),
+        address: String::new(),
+        online_url: "https://example.jp/join".into(),
+        starts_at: start,
+        ends_at: start + chrono::Duration::hours(2),
+        registration_opens_at: None,
+        registration_closes_at: start - chrono::Duration::days(1),
+        capacity_onsite: onsite,
+        capacity_online: online,
+        hosts: r#"["九州経済産業局"]"#.into(),
+        cohosts: "[]".into(),
+        speakers: "[]".into(),
+        fee: "無料".into(),
+        questions: "[]".into(),
+    }
+}
+
+/// The service's settings for the run: the scratch database, a generous rate limit (the burst
+/// comes from one address), no SMTP.
+fn bench_config(
+    db_url: &str,
+    dir: &std::path::Path,
+    base: &str,
+    pool: u32,
+) -> anyhow::Result<Config> {
+    let env: std::collections::HashMap<String, String> = [
+        ("SECUNITY_DATA_DIR", dir.to_string_lossy().to_string()),
+        ("DATABASE_URL", db_url.to_string()),
+        ("DATABASE_POOL_SIZE", pool.to_string()),
+        ("SECUNITY_BASE_URL", base.to_string()),
+        (
+            "SECUNITY_SECRET_KEY",
+            "bench-secret-key-that-is-long-enough-0123456789".into(),
+        ),
+        ("RATE_LIMIT_PER_MINUTE", "100000000".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Config::from_sources(None, &env).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The CSRF cookie and form token a browser would get from the seminar page.
+async fn csrf_of(client: &reqwest::Client, page_url: &str) -> anyhow::Result<(String, String)> {
+    let res = client.get(page_url).send().await?;
+    let cookie = res
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("csrf="))
+        .and_then(|v| v.split(';').next())
+        .context("the seminar page set no csrf cookie")?
+        .to_string();
+    let page = res.text().await?;
+    let marker = "name=\"csrf_token\" value=\"";
+    let at = page.find(marker).context("no csrf field on the page")? + marker.len();
+    let end = page[at..].find('"').context("unterminated csrf field")?;
+    Ok((cookie, page[at..at + end].to_string()))
+}
+
+/// Fires the burst; returns (status, latency) per registration and the wall time.
+async fn burst(
+    client: &reqwest::Client,
+    url: String,
+    csrf: (String, String),
+    total: usize,
+    clients: usize,
+) -> anyhow::Result<(Vec<(u16, Duration)>, Duration)> {
+    let started = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for k in 0..clients {
+        let (client, url, (cookie, token)) = (client.clone(), url.clone(), csrf.clone());
+        set.spawn(async move {
+            let mut out = Vec::new();
+            for i in (k..total).step_by(clients) {
+                let email = format!("bench{i}@example.jp");
+                let mode = if i % 6 == 0 { "onsite" } else { "online" };
+                let form = [
+                    ("name", "ベンチ 太郎"),
+                    ("email", email.as_str()),
+                    ("company", "株式会社ベンチ"),
+                    ("prefecture", "40"),
+                    ("industry", "manufacturing"),
+                    ("mode", mode),
+                    ("consent", "1"),
+                    ("csrf_token", token.as_str()),
+                ];
+                let t = Instant::now();
+                let status = client
+                    .post(&url)
+                    .header(reqwest::header::COOKIE, &cookie)
+                    .form(&form)
+                    .send()
+                    .await
+                    .map_or(0, |r| r.status().as_u16());
+                out.push((status, t.elapsed()));
+            }
+            out
+        });
+    }
+    let mut all = Vec::with_capacity(total);
+    while let Some(part) = set.join_next().await {
+        all.extend(part?);
+    }
+    Ok((all, started.elapsed()))
+}
+
+/// Requests per second of `GET url` from 32 clients for `seconds`.
+async fn requests_per_second(client: &reqwest::Client, url: &str, seconds: u64) -> f64 {
+    let window = Duration::from_secs(seconds);
+    let started = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..32 {
+        let (client, url) = (client.clone(), url.to_string());
+        set.spawn(async move {
+            let mut n = 0usize;
+            while started.elapsed() < window {
+                let ok = client
+                    .get(&url)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                n += usize::from(ok);
+            }
+            n
+        });
+    }
+    let mut done = 0;
+    while let Some(n) = set.join_next().await {
+        done += n.unwrap_or(0);
+    }
+    per_second(done, started.elapsed())
+}
+
+/// An actix-web server with one empty handler, the ceiling of any page on this machine.
+fn empty_server() -> anyhow::Result<(String, actix_web::dev::ServerHandle)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}/", listener.local_addr()?);
+    let server = actix_web::HttpServer::new(|| {
+        actix_web::App::new().route(
+            "/",
+            actix_web::web::get().to(|| async { actix_web::HttpResponse::Ok().finish() }),
+        )
+    })
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok((url, handle))
+}
+
+/// Stored registrations of the seminar by `mode_status`.
+fn counts_of(c: &mut crate::db::DbConn, id: i64) -> QueryResult<BTreeMap<String, i64>> {
+    use crate::schema::registrations as r;
+    let rows: Vec<(String, String, i64)> = r::table
+        .filter(r::seminar_id.eq(id))
+        .group_by((r::mode, r::status))
+        .select((r::mode, r::status, diesel::dsl::count_star()))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(|(m, s, n)| (format!("{m}_{s}"), n))
+        .collect())
+}
+
+/// The counts the burst must end with: seats filled in order, the rest waitlisted.
+fn expected_counts(args: &RegistrationBenchArgs) -> BTreeMap<String, i64> {
+    let onsite = (0..args.registrations).filter(|i| i % 6 == 0).count() as i64;
+    let online = args.registrations as i64 - onsite;
+    let mut want = BTreeMap::new();
+    for (mode, asked, seats) in [
+        ("onsite", onsite, i64::from(args.onsite)),
+        ("online", online, i64::from(args.online)),
+    ] {
+        let confirmed = asked.min(seats);
+        if confirmed > 0 {
+            want.insert(format!("{mode}_confirmed"), confirmed);
+        }
+        if asked > confirmed {
+            want.insert(format!("{mode}_waitlisted"), asked - confirmed);
+        }
+    }
+    want
+}
+
+/// Runs the benchmark.
+pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFigures> {
+    let machine = Machine::describe();
+    let scratch = ScratchDatabase::create(args.database.as_deref())?;
+    say(format!("database: {}", scratch.description));
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let config = bench_config(&scratch.url, &scratch.dir, &base, args.pool)?;
+    let db = Db::connect(&config.database_url, config.database_pool_size)?;
+    db.migrate()?;
+    let state = AppState::new(config, db.clone());
+    let group = state.registrations.clone();
+    let server = crate::serve(listener, state)?;
+    let handle = server.handle();
+    tokio::spawn(server);
+
+    let (onsite, online) = (args.onsite, args.online);
+    let id = db
+        .run(move |c| {
+            sq::create(
+                c,
+                &bench_seminar("ベンチマーク".into(), onsite, online),
+                true,
+                crate::time::now_utc(),
+            )
+        })
+        .await?;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(args.clients)
+        .build()?;
+    let csrf = csrf_of(&client, &format!("{base}/seminars/{id}")).await?;
+    say(format!(
+        "burst: {} registrations from {} clients into {} onsite + {} online seats",
+        args.registrations, args.clients, args.onsite, args.online
+    ));
+    let url = format!("{base}/seminars/{id}/registrations");
+    let (answers, wall) = burst(&client, url, csrf, args.registrations, args.clients).await?;
+    let mut statuses = BTreeMap::new();
+    for (status, _) in &answers {
+        *statuses.entry(*status).or_insert(0) += 1;
+    }
+    let latencies: Vec<Duration> = answers.iter().map(|(_, t)| *t).collect();
+    let counts = db.run(move |c| counts_of(c, id)).await?;
+    let stats = group.stats();
+    let rate = per_second(args.registrations, wall);
+    say(format!(
+        "{rate:.0} registrations/s, {} transactions, counts {counts:?}, statuses {statuses:?}",
+        stats.groups
+    ));
+
+    let seminars = 500;
+    db.run(move |c| {
+        for i in 1..seminars {
+            sq::create(
+                c,
+                &bench_seminar(format!("セミナー {i}"), 30, 100),
+                true,
+                crate::time::now_utc(),
+            )?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    let list = requests_per_second(&client, &format!("{base}/seminars"), args.list_seconds).await;
+    say(format!(
+        "GET /seminars with {seminars} seminars: {list:.0} req/s"
+    ));
+    handle.stop(false).await;
+    let (empty_url, empty_handle) = empty_server()?;
+    let empty = requests_per_second(&client, &empty_url, args.list_seconds).await;
+    empty_handle.stop(false).await;
+    say(format!("empty actix-web handler: {empty:.0} req/s"));
+    drop(db);
+
+    let ok =
+        counts == expected_counts(args) && statuses.get(&303).copied() == Some(args.registrations);
+    Ok(RegistrationFigures {
+        bench: "registrations",
+        database: scratch.backend.as_str(),
+        machine,
+        registrations: args.registrations,
+        clients: args.clients,
+        seconds: round(wall.as_secs_f64(), 3),
+        registrations_per_second: round(rate, 0),
+        latency: Latency::of(&latencies),
+        statuses,
+        counts,
+        transactions: stats.groups,
+        registrations_per_transaction: round(
+            stats.registrations as f64 / stats.groups.max(1) as f64,
+            1,
+        ),
+        list_page_seminars: seminars,
+        list_page_requests_per_second: round(list, 0),
+        empty_handler_requests_per_second: round(empty, 0),
+        ok,
+    })
+}
+
+/// Fails the command when the run's own checks failed (after its figures were printed).
+pub fn check(figures: &RegistrationFigures) -> anyhow::Result<()> {
+    if !figures.ok {
+        bail!(
+            "the registrations benchmark's checks failed: counts {:?}, statuses {:?}",
+            figures.counts,
+            figures.statuses
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_counts_fill_the_seats_and_waitlist_the_rest() {
+        let args = RegistrationBenchArgs {
+            registrations: 2_000,
+            clients: 200,
+            onsite: 100,
+            online: 500,
+            pool: 16,
+            list_seconds: 5,
+            database: None,
+        };
+        let want = expected_counts(&args);
+        assert_eq!(want["onsite_confirmed"], 100);
+        assert_eq!(want["onsite_waitlisted"], 334 - 100);
+        assert_eq!(want["online_confirmed"], 500);
+        assert_eq!(want["online_waitlisted"], 1_666 - 500);
+    }
+}

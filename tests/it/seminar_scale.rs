@@ -1,0 +1,150 @@
+//! The seminar list in pages, and registrations committed in groups under a burst.
+
+use chrono::Duration as Days;
+use diesel::prelude::*;
+use secunity::error::AppError;
+use secunity::registrations::group::register_group;
+use secunity::registrations::mail::Notifier;
+use secunity::registrations::model::NewRegistrant;
+use secunity::registrations::queries::Registered;
+use secunity::schema::outbox;
+use secunity::seminars::model::Mode;
+
+use crate::seminars::{data, now, register_all, regs, seminar};
+use crate::support::spawn_app;
+
+#[tokio::test]
+async fn the_list_shows_twenty_four_seminars_a_page_with_links_between_pages() {
+    let app = spawn_app().await;
+    for i in 0..30 {
+        let mut d = data("online", 0, 50);
+        d.title = format!("連続講座 第{i:02}回");
+        d.starts_at = now() + Days::days(10 + i);
+        d.ends_at = d.starts_at + Days::hours(2);
+        d.registration_closes_at = d.starts_at - Days::days(1);
+        seminar(&app, d).await;
+    }
+    let (status, first) = app.get_text("/seminars?format=online").await;
+    assert_eq!(status, 200);
+    assert!(first.contains("連続講座 第00回") && first.contains("連続講座 第23回"));
+    assert!(
+        !first.contains("連続講座 第24回"),
+        "page 1 holds 24 seminars"
+    );
+    assert!(
+        first.contains(r#"href="/seminars?format=online&amp;page=2""#),
+        "the next link keeps the filter: {first}"
+    );
+    assert!(first.contains("次のページ"));
+    assert!(!first.contains("前のページ"));
+
+    let (status, second) = app.get_text("/seminars?format=online&page=2").await;
+    assert_eq!(status, 200);
+    assert!(second.contains("連続講座 第24回") && second.contains("連続講座 第29回"));
+    assert!(!second.contains("連続講座 第23回"));
+    assert!(second.contains(r#"href="/seminars?format=online""#));
+    assert!(second.contains("前のページ") && !second.contains("次のページ"));
+
+    let (status, beyond) = app.get_text("/seminars?page=9").await;
+    assert_eq!(
+        status, 200,
+        "a page past the end is an empty list, not an error"
+    );
+    assert!(beyond.contains("前のページ"));
+
+    for bad in ["0", "abc", "-1", "99999999999"] {
+        let (status, body) = app.get_text(&format!("/seminars?page={bad}")).await;
+        assert_eq!(status, 400, "page={bad}");
+        assert!(body.contains("page"), "the message names the field: {body}");
+    }
+}
+
+fn person(email: &str, mode: Mode) -> NewRegistrant {
+    NewRegistrant {
+        name: "九州 花子".into(),
+        company: "株式会社グループ".into(),
+        email: email.into(),
+        prefecture: Some(40),
+        industry: "manufacturing".into(),
+        employee_band: None,
+        mode,
+        answers: "{}".into(),
+        lang: "ja".into(),
+        subscribe_newsletter: false,
+    }
+}
+
+#[tokio::test]
+async fn a_group_commits_its_good_registrations_and_answers_each_on_its_own() {
+    let app = spawn_app().await;
+    let open = seminar(&app, data("onsite", 1, 0)).await;
+    let mut past = data("onsite", 10, 0);
+    past.registration_closes_at = now() - Days::hours(1);
+    let closed = seminar(&app, past).await;
+    let t = now();
+    let items = vec![
+        (open, person("first@example.jp", Mode::Onsite), t),
+        (closed, person("late@example.jp", Mode::Onsite), t),
+        (open, person("FIRST@example.jp", Mode::Onsite), t),
+        (open, person("second@example.jp", Mode::Onsite), t),
+        (open, person("online@example.jp", Mode::Online), t),
+    ];
+    let notifier = Notifier::of(&app.state);
+    let results = app
+        .state
+        .db
+        .run(move |c| register_group(c, &notifier, &items))
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 5);
+    let status_of = |r: &Result<Registered, AppError>| match r {
+        Ok(Registered::New(reg, _)) => format!("new:{}", reg.status),
+        Ok(Registered::Existing(reg)) => format!("existing:{}", reg.email),
+        Err(AppError::Conflict(m)) | Err(AppError::Invalid(m)) => format!("error:{}", m.key),
+        Err(e) => format!("other:{e}"),
+    };
+    let got: Vec<String> = results.iter().map(status_of).collect();
+    assert_eq!(
+        got,
+        [
+            "new:confirmed",
+            "error:registrations.closed",
+            "existing:first@example.jp",
+            "new:waitlisted",
+            "error:registrations.err_mode",
+        ]
+    );
+    let stored = regs(&app, open).await;
+    assert_eq!(stored.len(), 2, "the failed ones left nothing behind");
+    assert!(regs(&app, closed).await.is_empty());
+    let queued: i64 = app
+        .state
+        .db
+        .run(move |c| {
+            outbox::table
+                .filter(outbox::source.eq(format!("seminar:{open}")))
+                .count()
+                .get_result(c)
+        })
+        .await
+        .unwrap();
+    assert_eq!(queued, 2, "one mail per stored registration");
+}
+
+#[tokio::test]
+async fn a_burst_goes_through_the_group_commit_with_exact_counts() {
+    let app = spawn_app().await;
+    let id = seminar(&app, data("onsite", 30, 0)).await;
+    let emails: Vec<String> = (0..120).map(|i| format!("g{i}@example.jp")).collect();
+    let statuses = register_all(&app, id, emails, "onsite").await;
+    assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+    let list = regs(&app, id).await;
+    assert_eq!(list.iter().filter(|r| r.status == "confirmed").count(), 30);
+    assert_eq!(list.iter().filter(|r| r.status == "waitlisted").count(), 90);
+    let stats = app.state.registrations.stats();
+    assert_eq!(
+        stats.registrations, 120,
+        "every form POST used the group commit"
+    );
+    assert!(stats.groups >= 1 && stats.groups <= 120, "{stats:?}");
+}
