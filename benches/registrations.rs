@@ -48,6 +48,7 @@ fn seminar(title: &str, onsite: i32, online: i32) -> SeminarData {
         speakers: "[]".into(),
         fee: "無料".into(),
         questions: "[]".into(),
+        reminder_time: None,
     }
 }
 

@@ -47,6 +47,7 @@ fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
         speakers: "[]".into(),
         fee: "無料".into(),
         questions: r#"[{"label":"関心のあるテーマ","kind":"multiple","required":false,"options":["EDR","UTM"]}]"#.into(),
+        reminder_time: Some("10:00".into()),
     }
 }
 
