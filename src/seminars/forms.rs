@@ -60,7 +60,9 @@ pub struct SeminarForm {
     pub fee: String,
     /// Extra questions as JSON.
     pub questions: String,
-    /// Reminder time, `HH:MM` (Tokyo, the day before), or [`NO_REMINDER`].
+    /// Reminder time, `HH:MM` (Tokyo, the day before), or [`NO_REMINDER`]; 10:00 when the
+    /// field is not sent at all (an empty value is refused).
+    #[serde(default = "default_reminder_time")]
     pub reminder_time: String,
     /// CSRF token (checked by the middleware).
     pub csrf_token: String,
@@ -108,6 +110,10 @@ fn url(value: &str) -> Result<String, Invalid> {
     } else {
         Err(invalid("seminars.err_url"))
     }
+}
+
+fn default_reminder_time() -> String {
+    super::model::DEFAULT_REMINDER_TIME.to_string()
 }
 
 /// Checks the reminder field: `HH:MM` (stored as such) or [`NO_REMINDER`] (stored as `None`).

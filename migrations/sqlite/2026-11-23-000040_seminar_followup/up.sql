@@ -2,8 +2,10 @@
 -- attendees after the seminar with their answers.
 
 -- "HH:MM" in Asia/Tokyo on the day before the seminar; NULL: no reminder.
-ALTER TABLE seminars ADD COLUMN reminder_time TEXT DEFAULT '10:00'
+ALTER TABLE seminars ADD COLUMN reminder_time TEXT
     CHECK (reminder_time IS NULL OR length(reminder_time) = 5);
+-- Seminars that exist already keep a reminder: 10:00 on the day before.
+UPDATE seminars SET reminder_time = '10:00';
 
 -- One row per registration that was sent the survey; the answers once given.
 CREATE TABLE seminar_surveys (
