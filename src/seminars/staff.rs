@@ -425,7 +425,7 @@ pub struct RegQuery {
 }
 
 /// `GET /staff/seminars/{id}`: the seminar's registrations (a staff read of personal data,
-/// audited).
+/// audited), its reminder time and the survey results (answers without names).
 pub async fn registrations(
     user: StaffUser,
     page: Page,
