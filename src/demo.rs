@@ -225,6 +225,7 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
                 speakers: "[]".into(),
                 fee: "無料".into(),
                 questions: "[]".into(),
+                reminder_time: Some(crate::seminars::model::DEFAULT_REMINDER_TIME.into()),
             };
             let id = crate::seminars::queries::create(conn, &data, true, now)?;
             seminar_ids.push((id, p.format));

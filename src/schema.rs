@@ -239,6 +239,7 @@ diesel::table! {
         attendance_code -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        reminder_time -> Nullable<Text>,
     }
 }
 
@@ -262,6 +263,21 @@ diesel::table! {
         lang -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The survey after a seminar: one row per attendee it was sent to, with the answers.
+    seminar_surveys (id) {
+        id -> BigInt,
+        registration_id -> BigInt,
+        seminar_id -> BigInt,
+        sent_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        satisfaction -> Nullable<Integer>,
+        usefulness -> Nullable<Integer>,
+        topics -> Text,
+        comments -> Text,
     }
 }
 
@@ -442,6 +458,7 @@ diesel::joinable!(oauth_identities -> users (user_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
+diesel::joinable!(seminar_surveys -> registrations (registration_id));
 diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
 diesel::joinable!(newsletter_consent_events -> newsletter_subscribers (subscriber_id));
 diesel::joinable!(matching_needs -> organizations (organization_id));
@@ -468,6 +485,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     seminars,
     registrations,
+    seminar_surveys,
     newsletter_topics,
     newsletter_subscribers,
     newsletter_subscriber_topics,

@@ -108,6 +108,7 @@ fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
         speakers: "[]".into(),
         fee: "無料".into(),
         questions: "[]".into(),
+        reminder_time: Some("10:00".into()),
     }
 }
 

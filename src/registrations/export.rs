@@ -1,5 +1,6 @@
 //! The staff CSV export of a seminar's registrations: UTF-8 with BOM and CRLF (Excel in Japan
-//! opens it correctly), formula-like cells defused, every export in the audit log.
+//! opens it correctly), formula-like cells defused, every export in the audit log. The writer
+//! ([`document`], [`attachment`]) is shared with the survey answers' export.
 //!
 //! Written by hand rather than with a CSV crate: quoting and the formula prefix are a few
 //! lines, and the BOM/CRLF conventions are ours anyway.
@@ -50,6 +51,27 @@ pub fn answer_text(answers: &serde_json::Value, index: usize) -> String {
     }
 }
 
+/// A whole file: the BOM, then one CRLF line per row.
+pub fn document(rows: &[Vec<String>]) -> String {
+    let mut out = String::from("\u{feff}");
+    for row in rows {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+/// The download response of a CSV file (not cached: it holds what staff may see only).
+pub fn attachment(filename: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body)
+}
+
 /// The whole file.
 pub fn render(
     lang: views::Lang,
@@ -57,7 +79,6 @@ pub fn render(
     regs: &[Registration],
     positions: &dyn Fn(&Registration) -> Option<i64>,
 ) -> String {
-    let mut out = String::from("\u{feff}");
     let mut head: Vec<String> = [
         "seminars.csv_id",
         "seminars.field_name",
@@ -76,7 +97,7 @@ pub fn render(
     .map(|k| lang.t(k).to_string())
     .collect();
     head.extend(questions.iter().map(|q| q.label.clone()));
-    out.push_str(&line(&head));
+    let mut rows = vec![head];
     for r in regs {
         let answers: serde_json::Value =
             serde_json::from_str(&r.answers).unwrap_or(serde_json::Value::Null);
@@ -97,9 +118,9 @@ pub fn render(
             crate::time::rfc3339(r.created_at),
         ];
         row.extend((0..questions.len()).map(|i| answer_text(&answers, i)));
-        out.push_str(&line(&row));
+        rows.push(row);
     }
-    out
+    document(&rows)
 }
 
 /// Waitlist positions of every waitlisted registration, per mode in waitlist order.
@@ -147,14 +168,7 @@ pub async fn csv(
             Ok::<_, AppError>(body)
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"seminar-{id}-registrations.csv\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body))
+    Ok(attachment(&format!("seminar-{id}-registrations.csv"), body))
 }
 
 #[cfg(test)]

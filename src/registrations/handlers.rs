@@ -106,14 +106,17 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let now = crate::time::now_utc();
-    let (seminar, pos, reg) = state
+    let (seminar, pos, reg, survey) = state
         .db
         .run(move |c| {
             let s = seminar_queries::find(c, reg.seminar_id)?;
             let p = queries::waitlist_position(c, &reg)?;
-            Ok::<_, AppError>((s, p, reg))
+            let survey = super::survey::find(c, reg.id)?;
+            Ok::<_, AppError>((s, p, reg, survey))
         })
         .await?;
+    let survey_open = super::survey::state_of(&seminar, survey.as_ref(), now)
+        == views::seminars::survey::SurveyState::Open;
     let active = reg.status != status::CANCELLED && seminar.is_open(now);
     let confirmed = reg.status == status::CONFIRMED;
     let other: Vec<Mode> = seminar
@@ -143,6 +146,7 @@ async fn render(
         can_cancel: reg.status != status::CANCELLED && now < seminar.starts_at,
         attendance: confirmed && reg.mode() == Mode::Online && seminar.attendance_window(now),
         checked_in: reg.checked_in_at.is_some(),
+        survey_href: survey_open.then(|| format!("/registrations/{token}/survey")),
         flash,
     };
     Ok(html_status(

@@ -26,7 +26,16 @@ pub enum Notice {
     SeminarCancelled,
     /// Tomorrow's seminar.
     Reminder,
+    /// Today's seminar (a reminder whose time had passed when the seminar was created).
+    ReminderToday,
+    /// The survey after the seminar (with the link to it).
+    Survey,
 }
+
+/// The dedupe key of a registration's reminder is this prefix and its id: one reminder each.
+pub const REMINDER_KEY: &str = "seminar-reminder:";
+/// The dedupe key of a registration's survey mail is this prefix and its id.
+pub const SURVEY_KEY: &str = "seminar-survey:";
 
 /// What the mails need from the application: the mailer and the base of absolute links.
 #[derive(Debug, Clone)]
@@ -46,7 +55,8 @@ impl Notifier {
         }
     }
 
-    /// Queues one mail to the registrant; `token` adds the personal link.
+    /// Queues one mail to the registrant; `token` adds the personal link (for
+    /// [`Notice::Survey`], the link to the survey page).
     pub fn send(
         &self,
         c: &mut DbConn,
@@ -65,21 +75,30 @@ impl Notifier {
                 Notice::Cancelled => MailNotice::Cancelled,
                 Notice::SeminarCancelled => MailNotice::SeminarCancelled,
                 Notice::Reminder => MailNotice::Reminder,
+                Notice::ReminderToday => MailNotice::ReminderToday,
+                Notice::Survey => MailNotice::Survey,
             },
             name: reg.name.clone(),
             title: seminar.title.clone(),
             when: crate::time::format_span(seminar.starts_at, seminar.ends_at, lang),
             place: crate::seminars::place_text(seminar, lang),
             mode: lang.t(reg.mode().label_key()).to_string(),
-            link: token.map(|t| format!("{}/registrations/{t}", self.base_url)),
+            link: token.map(|t| {
+                let page = if notice == Notice::Survey {
+                    "/survey"
+                } else {
+                    ""
+                };
+                format!("{}/registrations/{t}{page}", self.base_url)
+            }),
             seminar_link: format!("{}/seminars/{}", self.base_url, seminar.id),
-            join_url: (confirmed && !seminar.online_url.is_empty())
+            join_url: (confirmed && notice != Notice::Survey && !seminar.online_url.is_empty())
                 .then(|| seminar.online_url.clone()),
             position: waitlist_position(c, reg)?,
         };
         let body = views::seminars::mail::registration(lang, &view);
         let attachments = match notice {
-            Notice::Cancelled => Vec::new(),
+            Notice::Cancelled | Notice::Survey => Vec::new(),
             _ => vec![Attachment {
                 filename: format!("seminar-{}.ics", seminar.id),
                 content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
@@ -88,7 +107,8 @@ impl Notifier {
         };
         let dedupe_key = match notice {
             Notice::SeminarCancelled => Some(format!("seminar-cancelled:{}", reg.id)),
-            Notice::Reminder => Some(format!("seminar-reminder:{}", reg.id)),
+            Notice::Reminder | Notice::ReminderToday => Some(format!("{REMINDER_KEY}{}", reg.id)),
+            Notice::Survey => Some(format!("{SURVEY_KEY}{}", reg.id)),
             _ => None,
         };
         let mail = OutgoingMail {

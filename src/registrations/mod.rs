@@ -1,5 +1,6 @@
 //! Registrations for seminars: the public form, seats per mode, the waitlist, cancellation,
-//! the registrant's own page, check-in, the staff export and personal data.
+//! the registrant's own page, check-in, reminders, the survey after the seminar, the staff
+//! export and personal data.
 
 pub mod bench;
 pub mod export;
@@ -11,13 +12,17 @@ pub mod model;
 pub mod privacy;
 pub mod queries;
 pub mod reminders;
+pub mod survey;
 
 use crate::web::router::Router;
 
-/// The routes of the registrant's own page (the form's POST is with the seminar routes).
+/// The routes of the registrant's own page and survey (the form's POST is with the seminar
+/// routes).
 pub fn routes(r: &mut Router) {
     r.get("/registrations/{token}", handlers::page)
         .post("/registrations/{token}/cancel", handlers::cancel)
         .post("/registrations/{token}/mode", handlers::change_mode)
-        .post("/registrations/{token}/attend", handlers::attend);
+        .post("/registrations/{token}/attend", handlers::attend)
+        .get("/registrations/{token}/survey", survey::page)
+        .post("/registrations/{token}/survey", survey::answer);
 }

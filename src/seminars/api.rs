@@ -54,6 +54,7 @@ pub fn seminar_json(
         "published": s.status == status::PUBLISHED,
         "sequence": s.sequence,
         "questions": serde_json::from_str::<Value>(&s.questions).unwrap_or(json!([])),
+        "reminder_time": s.reminder_time,
         "url": format!("{base}/seminars/{}", s.id),
         "ics_url": format!("{base}/seminars/{}.ics", s.id),
         "seats": {
@@ -175,6 +176,17 @@ fn apply(form: &mut SeminarForm, body: &Value) -> Result<Option<bool>, AppError>
     names(body, "hosts", &mut form.hosts)?;
     names(body, "cohosts", &mut form.cohosts)?;
     names(body, "speakers", &mut form.speakers)?;
+    match body.get("reminder_time") {
+        None => {}
+        // null: no reminder.
+        Some(Value::Null) => form.reminder_time = super::forms::NO_REMINDER.into(),
+        Some(Value::String(t)) => form.reminder_time = t.clone(),
+        Some(_) => {
+            return Err(AppError::Invalid(
+                Message::new("seminars.err_api_type").detail("reminder_time"),
+            ));
+        }
+    }
     if let Some(q) = body.get("questions") {
         form.questions = if q.is_null() {
             String::new()
@@ -219,7 +231,10 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, AppError> {
-    let mut form = SeminarForm::default();
+    let mut form = SeminarForm {
+        reminder_time: super::model::DEFAULT_REMINDER_TIME.into(),
+        ..SeminarForm::default()
+    };
     let published = apply(&mut form, &body)?;
     let data = validate(&state, &form).await?;
     let actor = user.0.clone();
@@ -404,6 +419,8 @@ pub fn openapi() -> Value {
                     "label": {"type": "string"}, "kind": {"type": "string", "enum": ["short", "long", "single", "multiple"]},
                     "required": {"type": "boolean"}, "options": {"type": "array", "items": {"type": "string"}}
                 }}},
+                "reminder_time": {"type": "string", "nullable": true, "default": "10:00", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "10:00",
+                    "description": "When the reminder mail goes to confirmed registrants: HH:MM in Asia/Tokyo on the day before the seminar (sent at once when a seminar is created after that time, as long as it has not started); null for no reminder"},
                 "published": {"type": "boolean"}
             }},
             "Seminar": {"type": "object", "properties": {
@@ -412,6 +429,7 @@ pub fn openapi() -> Value {
                 "registration_closes_at": {"type": "string", "format": "date-time"},
                 "format": {"type": "string"}, "industry": {"type": "string"}, "prefecture": {"type": "integer"},
                 "sequence": {"type": "integer"}, "url": {"type": "string"}, "ics_url": {"type": "string"},
+                "reminder_time": {"type": "string", "nullable": true, "example": "10:00", "description": "HH:MM in Asia/Tokyo on the day before; null: no reminder"},
                 "seats": {"type": "object", "properties": {"onsite": seats, "online": seats}}
             }},
             "Registration": {"type": "object", "properties": {

@@ -60,9 +60,16 @@ pub struct SeminarForm {
     pub fee: String,
     /// Extra questions as JSON.
     pub questions: String,
+    /// Reminder time, `HH:MM` (Tokyo, the day before), or [`NO_REMINDER`]; 10:00 when the
+    /// field is not sent at all (an empty value is refused).
+    #[serde(default = "default_reminder_time")]
+    pub reminder_time: String,
     /// CSRF token (checked by the middleware).
     pub csrf_token: String,
 }
+
+/// The value of the reminder field that turns the reminder off.
+pub const NO_REMINDER: &str = "none";
 
 const TITLE_MAX: usize = 200;
 const SUMMARY_MAX: usize = 1000;
@@ -103,6 +110,29 @@ fn url(value: &str) -> Result<String, Invalid> {
     } else {
         Err(invalid("seminars.err_url"))
     }
+}
+
+fn default_reminder_time() -> String {
+    super::model::DEFAULT_REMINDER_TIME.to_string()
+}
+
+/// Checks the reminder field: `HH:MM` (stored as such) or [`NO_REMINDER`] (stored as `None`).
+pub fn reminder_time(value: &str) -> Result<Option<String>, Invalid> {
+    let value = value.trim();
+    if value == NO_REMINDER {
+        return Ok(None);
+    }
+    if value.is_empty() {
+        return Err(invalid("form.required_field"));
+    }
+    super::model::parse_reminder_time(value)
+        .map(|t| Some(t.format("%H:%M").to_string()))
+        .ok_or_else(|| invalid("seminars.err_reminder_time"))
+}
+
+/// The form value of a stored reminder time.
+pub fn reminder_value(stored: Option<&str>) -> String {
+    stored.unwrap_or(NO_REMINDER).to_string()
 }
 
 /// Parses and checks the questions JSON.
@@ -180,6 +210,13 @@ impl SeminarForm {
             Err(e) => {
                 errors.push(("questions", e));
                 "[]".into()
+            }
+        };
+        let reminder_time = match reminder_time(&self.reminder_time) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(("reminder_time", e));
+                None
             }
         };
         let prefecture = match self.prefecture.trim().parse::<i32>() {
@@ -271,6 +308,7 @@ impl SeminarForm {
             speakers,
             fee: if fee.is_empty() { "無料".into() } else { fee },
             questions,
+            reminder_time,
         })
     }
 
@@ -303,6 +341,7 @@ impl SeminarForm {
             } else {
                 d.questions.clone()
             },
+            reminder_time: reminder_value(d.reminder_time.as_deref()),
             csrf_token: String::new(),
         }
     }
@@ -324,6 +363,7 @@ mod tests {
             capacity_onsite: "30".into(),
             capacity_online: "100".into(),
             hosts: "九州大学\n\n九州経済産業局".into(),
+            reminder_time: "10:00".into(),
             ..Default::default()
         }
     }
@@ -335,6 +375,29 @@ mod tests {
             .unwrap();
         assert_eq!(d.hosts, r#"["九州大学","九州経済産業局"]"#);
         assert_eq!(d.fee, "無料");
+        assert_eq!(d.reminder_time.as_deref(), Some("10:00"));
+    }
+
+    #[test]
+    fn the_reminder_time_is_a_time_or_none() {
+        assert_eq!(reminder_time("18:30").unwrap().as_deref(), Some("18:30"));
+        assert_eq!(reminder_time(" 9:00 ").unwrap().as_deref(), Some("09:00"));
+        assert_eq!(reminder_time("none").unwrap(), None);
+        assert_eq!(reminder_time("").unwrap_err().key, "form.required_field");
+        for bad in ["25:00", "10:00\r\nX", "noon", "10:00:00"] {
+            assert_eq!(
+                reminder_time(bad).unwrap_err().key,
+                "seminars.err_reminder_time",
+                "{bad}"
+            );
+        }
+        let mut f = form();
+        f.reminder_time = "7pm".into();
+        let errors = f
+            .validate(crate::time::parse_local_input, &["manufacturing".into()])
+            .unwrap_err();
+        assert_eq!(errors[0].0, "reminder_time");
+        assert_eq!(reminder_value(None), "none");
     }
 
     #[test]

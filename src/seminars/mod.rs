@@ -42,6 +42,10 @@ pub fn routes(r: &mut Router) {
             "/staff/seminars/{id:\\d+}/registrations.csv",
             crate::registrations::export::csv,
         )
+        .get(
+            "/staff/seminars/{id:\\d+}/survey.csv",
+            crate::registrations::survey::csv,
+        )
         .post(
             "/staff/seminars/{id:\\d+}/registrations/{rid:\\d+}/{action}",
             staff::registration_action,
@@ -117,6 +121,33 @@ pub fn status_label(status: &str, lang: Lang) -> &'static str {
         "cancelled" => lang.t("seminars.status_cancelled"),
         _ => lang.t("seminars.status_published"),
     }
+}
+
+/// The reminder time for people: 「前日 10:00」, or 「送らない」.
+pub fn reminder_label(stored: Option<&str>, lang: Lang) -> String {
+    match stored {
+        Some(t) => lang.tf("seminars.reminder_at", &[("time", t)]),
+        None => lang.t("seminars.reminder_none").to_string(),
+    }
+}
+
+/// Options of the reminder field: no reminder, then every half hour from 06:00 to 22:00 on the
+/// day before (plus `current` when it is off that grid, e.g. set through the API).
+pub fn reminder_options(current: &str, lang: Lang) -> Vec<(String, String)> {
+    let mut times: Vec<String> = (12..=44)
+        .map(|half_hours| format!("{:02}:{:02}", half_hours / 2, half_hours % 2 * 30))
+        .collect();
+    if model::parse_reminder_time(current).is_some() && !times.iter().any(|t| t == current) {
+        times.push(current.to_string());
+        times.sort();
+    }
+    std::iter::once((forms::NO_REMINDER.to_string(), reminder_label(None, lang)))
+        .chain(
+            times
+                .into_iter()
+                .map(|t| (t.clone(), reminder_label(Some(&t), lang))),
+        )
+        .collect()
 }
 
 /// Mode options of a seminar.

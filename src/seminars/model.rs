@@ -185,6 +185,31 @@ pub struct Seminar {
     pub created_at: NaiveDateTime,
     /// Last changed (UTC).
     pub updated_at: NaiveDateTime,
+    /// Reminder time, `HH:MM` in Tokyo on the day before; `None`: no reminder.
+    pub reminder_time: Option<String>,
+}
+
+/// The reminder time of a new seminar: 10:00 in Tokyo on the day before.
+pub const DEFAULT_REMINDER_TIME: &str = "10:00";
+
+/// Reads a reminder time, `HH:MM` (24 hours; `9:00` is read as `09:00`).
+pub fn parse_reminder_time(value: &str) -> Option<chrono::NaiveTime> {
+    let value = value.trim();
+    if value.len() > 5 {
+        return None;
+    }
+    chrono::NaiveTime::parse_from_str(value, "%H:%M").ok()
+}
+
+/// When the reminder of a seminar starting at `starts_at` (UTC) goes out: `time` (`HH:MM`,
+/// Tokyo) on the day before, in UTC. `None` when the time is unreadable.
+pub fn reminder_instant(starts_at: NaiveDateTime, time: &str) -> Option<NaiveDateTime> {
+    use chrono::TimeZone;
+    let day_before = crate::time::to_jst(starts_at).date_naive().pred_opt()?;
+    crate::time::jst()
+        .from_local_datetime(&day_before.and_time(parse_reminder_time(time)?))
+        .single()
+        .map(|t| t.naive_utc())
 }
 
 /// Parses a stored JSON list of names (empty on anything unreadable).
@@ -227,6 +252,11 @@ impl Seminar {
         self.status == status::PUBLISHED
             && now < self.registration_closes_at
             && now < self.starts_at
+    }
+
+    /// When the reminder goes out (UTC); `None` when the seminar has no reminder.
+    pub fn reminder_at(&self) -> Option<NaiveDateTime> {
+        reminder_instant(self.starts_at, self.reminder_time.as_deref()?)
     }
 
     /// Whether the online attendance code is accepted at `now` (2 h before start to the end).
@@ -279,6 +309,8 @@ pub struct SeminarData {
     pub fee: String,
     /// Extra questions, JSON.
     pub questions: String,
+    /// Reminder time, `HH:MM` in Tokyo on the day before; `None`: no reminder.
+    pub reminder_time: Option<String>,
 }
 
 impl SeminarData {
@@ -305,6 +337,7 @@ impl SeminarData {
             speakers: s.speakers.clone(),
             fee: s.fee.clone(),
             questions: s.questions.clone(),
+            reminder_time: s.reminder_time.clone(),
         }
     }
 }
@@ -328,6 +361,32 @@ mod tests {
         assert!(html.contains("<h1>見出し</h1>"));
         assert!(!html.contains("<script"));
         assert!(!html.contains("href=\"javascript:"), "{html}");
+    }
+
+    #[test]
+    fn the_reminder_goes_out_on_the_day_before_in_tokyo() {
+        // 2026-12-10 09:30 JST = 00:30 UTC; the day before at 10:00 JST = 2026-12-09 01:00 UTC.
+        let start = crate::time::parse_local_input("2026-12-10T09:30").unwrap();
+        assert_eq!(
+            reminder_instant(start, "10:00").unwrap().to_string(),
+            "2026-12-09 01:00:00"
+        );
+        // 2026-12-10 08:00 JST is 2026-12-09 23:00 UTC: the Tokyo date counts.
+        let early = crate::time::parse_local_input("2026-12-10T08:00").unwrap();
+        assert_eq!(
+            reminder_instant(early, "23:30").unwrap().to_string(),
+            "2026-12-09 14:30:00"
+        );
+        assert_eq!(
+            parse_reminder_time("9:05")
+                .unwrap()
+                .format("%H:%M")
+                .to_string(),
+            "09:05"
+        );
+        for bad in ["24:00", "10:60", "10", "10:00:00", "ten", "", "-1:00"] {
+            assert!(parse_reminder_time(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

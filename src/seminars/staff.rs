@@ -1,5 +1,6 @@
 //! The back office of seminars (staff only): list, create, edit, publish, cancel, duplicate,
-//! registrations with search, check-in, manual cancel and promote. Every write is audited.
+//! registrations with search, check-in, manual cancel and promote, the survey results. Every
+//! write is audited.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -139,6 +140,7 @@ fn pairs(f: &SeminarForm) -> Vec<(&'static str, String)> {
         ("speakers", f.speakers.clone()),
         ("fee", f.fee.clone()),
         ("questions", f.questions.clone()),
+        ("reminder_time", f.reminder_time.clone()),
     ]
 }
 
@@ -170,6 +172,7 @@ async fn form_page(
             industries,
             prefectures,
             formats: super::format_options(lang),
+            reminder_times: super::reminder_options(&form.reminder_time, lang),
         },
     ))
 }
@@ -193,6 +196,7 @@ pub async fn new(
         format: "online".into(),
         prefecture: "40".into(),
         fee: "無料".into(),
+        reminder_time: super::model::DEFAULT_REMINDER_TIME.into(),
         ..SeminarForm::default()
     };
     let title = page.t("seminars.new_title");
@@ -421,7 +425,7 @@ pub struct RegQuery {
 }
 
 /// `GET /staff/seminars/{id}`: the seminar's registrations (a staff read of personal data,
-/// audited).
+/// audited), its reminder time and the survey results (answers without names).
 pub async fn registrations(
     user: StaffUser,
     page: Page,
@@ -473,6 +477,10 @@ pub async fn registrations(
                 })
                 .collect();
             let charts = charts(c, &regs, lang)?;
+            let survey = crate::registrations::survey::summary(
+                &crate::registrations::survey::list_for_seminar(c, id)?,
+                lang,
+            );
             audit::record(
                 c,
                 Some(&actor),
@@ -503,6 +511,8 @@ pub async fn registrations(
                     .collect(),
                 flash: None,
                 charts,
+                reminder: super::reminder_label(s.reminder_time.as_deref(), lang),
+                survey,
                 audiences: ["confirmed", "waitlisted"]
                     .iter()
                     .map(|a| {

@@ -20,11 +20,11 @@ use mail_parser::MimeHeaders;
 use crate::support::smtp::parsed;
 use crate::support::{TestApp, spawn_app};
 
-pub(crate) fn now() -> NaiveDateTime {
+pub fn now() -> NaiveDateTime {
     secunity::time::now_utc()
 }
 
-pub(crate) fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
+pub fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
     let start = now() + Days::days(10);
     SeminarData {
         title: "中小製造業向け体験型演習".into(),
@@ -47,10 +47,11 @@ pub(crate) fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
         speakers: "[]".into(),
         fee: "無料".into(),
         questions: r#"[{"label":"関心のあるテーマ","kind":"multiple","required":false,"options":["EDR","UTM"]}]"#.into(),
+        reminder_time: Some("10:00".into()),
     }
 }
 
-pub(crate) async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
+pub async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
     app.state
         .db
         .run(move |c| sq::create(c, &d, true, now()))
@@ -58,7 +59,7 @@ pub(crate) async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
         .unwrap()
 }
 
-pub(crate) async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
+pub async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
     app.state
         .db
         .run(move |c| rq::list_for_seminar(c, id))
@@ -66,7 +67,7 @@ pub(crate) async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
         .unwrap()
 }
 
-fn form<'a>(email: &'a str, mode: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn form<'a>(email: &'a str, mode: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("name", "九州 太郎"),
         ("email", email),
@@ -250,7 +251,7 @@ async fn ten_registrations_with_one_address_store_one_and_send_one_mail() {
     assert_eq!(app.smtp.messages().len(), 1);
 }
 
-async fn personal_link(app: &TestApp, id: i64, email: &str, mode: &str) -> String {
+pub async fn personal_link(app: &TestApp, id: i64, email: &str, mode: &str) -> String {
     let res = app
         .post_form_from(
             &format!("/seminars/{id}"),
@@ -959,45 +960,6 @@ async fn online_attendees_check_in_with_the_code_during_the_seminar() {
         .await;
     assert_eq!(res.status().as_u16(), 200);
     assert!(regs(&app, id).await[0].checked_in_at.is_some());
-}
-
-#[tokio::test]
-async fn reminders_go_once_to_confirmed_registrants_the_day_before() {
-    let app = spawn_app().await;
-    let mut d = data("online", 0, 1);
-    d.starts_at = now() + Days::hours(20);
-    d.ends_at = now() + Days::hours(22);
-    d.registration_closes_at = now() + Days::hours(19);
-    let id = seminar(&app, d).await;
-    personal_link(&app, id, "a@example.jp", "online").await;
-    personal_link(&app, id, "b@example.jp", "online").await;
-    app.smtp.wait_for(2, Duration::from_secs(10)).await;
-    let notifier = secunity::registrations::mail::Notifier {
-        mailer: app.state.mailer.clone(),
-        base_url: app.base.clone(),
-    };
-    for _ in 0..2 {
-        let n = notifier.clone();
-        app.state
-            .db
-            .run(move |c| secunity::registrations::reminders::due_reminders(c, &n, now()))
-            .await
-            .unwrap();
-    }
-    let got = app.smtp.wait_for(3, Duration::from_secs(10)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.smtp.messages().len(), 3);
-    let reminder = got
-        .iter()
-        .find(|m| parsed(m).subject().unwrap().contains("明日のセミナー"))
-        .unwrap();
-    assert_eq!(reminder.rcpt_to, vec!["a@example.jp".to_string()]);
-    assert!(
-        parsed(reminder)
-            .body_text(0)
-            .unwrap()
-            .contains("https://webex.example.jp/join/123")
-    );
 }
 
 #[tokio::test]

@@ -19,6 +19,10 @@ pub enum MailNotice {
     SeminarCancelled,
     /// Tomorrow's seminar.
     Reminder,
+    /// Today's seminar.
+    ReminderToday,
+    /// The survey after the seminar.
+    Survey,
 }
 
 /// What a registration mail says (values already formatted).
@@ -84,6 +88,16 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
             "seminars.mail_subject_reminder",
             "seminars.mail_lead_reminder",
         ),
+        MailNotice::ReminderToday => (
+            "seminars.mail_subject_reminder_today",
+            "seminars.mail_lead_reminder",
+        ),
+        MailNotice::Survey => ("seminars.mail_subject_survey", "seminars.mail_lead_survey"),
+    };
+    let link_key = if m.notice == MailNotice::Survey {
+        "seminars.mail_survey_link"
+    } else {
+        "seminars.mail_link"
     };
     let subject = lang.tf(subject_key, &[("title", &m.title)]);
     let greeting = lang.tf("seminars.mail_greeting", &[("name", &m.name)]);
@@ -110,7 +124,7 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
     }
     text.push_str(&format!("\n{}\n", m.seminar_link));
     if let Some(link) = &m.link {
-        text.push_str(&format!("\n{}\n{link}\n", lang.t("seminars.mail_link")));
+        text.push_str(&format!("\n{}\n{link}\n", lang.t(link_key)));
     }
     text.push_str(&format!("\n-- \n{}\n", lang.t("site.org_full")));
     let html = html! {
@@ -122,7 +136,7 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
         }
         p { a href=(m.seminar_link) { (m.seminar_link) } }
         @if let Some(link) = &m.link {
-            p { (lang.t("seminars.mail_link")) br; a href=(link) { (link) } }
+            p { (lang.t(link_key)) br; a href=(link) { (link) } }
         }
         p { "-- " br; (lang.t("site.org_full")) }
     }

@@ -1,7 +1,8 @@
-//! Seminars and registrations: the public list and page, the registrant's own page, the
-//! back office, and the mails.
+//! Seminars and registrations: the public list and page, the registrant's own page and
+//! survey, the back office, and the mails.
 
 pub mod charts;
 pub mod mail;
 pub mod public;
 pub mod staff;
+pub mod survey;

@@ -323,6 +323,8 @@ pub struct RegistrationPage {
     pub attendance: bool,
     /// Whether checked in.
     pub checked_in: bool,
+    /// The survey, while it waits for an answer.
+    pub survey_href: Option<String>,
     /// A message after an action.
     pub flash: Option<(Tone, String)>,
 }
@@ -350,6 +352,9 @@ pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
                     dt { (ctx.t("seminars.join_url")) } dd { a.join-url href=(url) { (url) } }
                 }
                 @if v.checked_in { dt { (ctx.t("seminars.checked_in")) } dd { "✓" } }
+            }
+            @if let Some(href) = &v.survey_href {
+                p { a.button href=(href) { (ctx.t("seminars.survey_answer_link")) } }
             }
             @if v.attendance && !v.checked_in {
                 form method="post" action={ (v.base) "/attend" } {

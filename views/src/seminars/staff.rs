@@ -104,6 +104,8 @@ pub struct SeminarFormView {
     pub prefectures: Options,
     /// Format options.
     pub formats: Options,
+    /// Reminder time options (none, then times on the day before).
+    pub reminder_times: Options,
 }
 
 impl SeminarFormView {
@@ -147,6 +149,7 @@ pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
                 (text("ends_at", "seminars.field_ends_at", true, "datetime-local"))
                 (text("registration_opens_at", "seminars.field_opens_at", false, "datetime-local"))
                 (text("registration_closes_at", "seminars.field_closes_at", true, "datetime-local"))
+                (select(ctx, Field::new("reminder_time", ctx.t("seminars.field_reminder"), e).required().hint(ctx.t("seminars.hint_reminder")), &f.reminder_times, f.v("reminder_time")))
                 (text("capacity_onsite", "seminars.field_capacity_onsite", false, "number"))
                 (text("capacity_online", "seminars.field_capacity_online", false, "number"))
                 (textarea(ctx, Field::new("hosts", ctx.t("seminars.field_hosts"), e).hint(ctx.t("seminars.hint_lines")), f.v("hosts"), 3))
@@ -216,6 +219,78 @@ pub struct RegistrationsView {
     pub audiences: Options,
     /// Active registrations by prefecture, industry and employee band (chart title, rows).
     pub charts: Vec<(String, Vec<(String, i64)>)>,
+    /// The reminder time, e.g. 「前日 10:00」.
+    pub reminder: String,
+    /// The survey after the seminar.
+    pub survey: SurveySummary,
+}
+
+/// The answers to the survey after a seminar, without names.
+#[derive(Debug, Clone, Default)]
+pub struct SurveySummary {
+    /// Surveys sent.
+    pub sent: i64,
+    /// Surveys answered.
+    pub answered: i64,
+    /// Answered ÷ sent, e.g. 「60%」.
+    pub rate: String,
+    /// Mean satisfaction, e.g. 「4.3」.
+    pub satisfaction: String,
+    /// Mean usefulness.
+    pub usefulness: String,
+    /// Distributions of the two scores (chart title, rows).
+    pub charts: Vec<(String, Vec<(String, i64)>)>,
+    /// Answers about the topics wanted next (non-empty ones).
+    pub topics: Vec<String>,
+    /// Comments (non-empty ones).
+    pub comments: Vec<String>,
+}
+
+/// Free texts as a list, line breaks kept.
+fn texts(list: &[String]) -> Markup {
+    html! {
+        ul.survey-texts {
+            @for text in list {
+                li { @for (i, line) in text.lines().enumerate() { @if i > 0 { br; } (line) } }
+            }
+        }
+    }
+}
+
+/// The survey section of a seminar's staff page.
+fn survey(ctx: &PageCtx, base: &str, s: &SurveySummary) -> Markup {
+    html! {
+        section.survey aria-labelledby="survey-title" {
+            h2 #survey-title { (ctx.t("seminars.survey_results")) }
+            @if s.sent == 0 {
+                (empty_state(ctx.t("seminars.survey_none_sent")))
+            } @else {
+                dl.facts {
+                    dt { (ctx.t("seminars.survey_sent")) } dd.survey-sent { (s.sent) }
+                    dt { (ctx.t("seminars.survey_answers")) } dd.survey-answered { (s.answered) }
+                    dt { (ctx.t("seminars.survey_rate")) } dd { (s.rate) }
+                    dt { (ctx.t("seminars.survey_avg_satisfaction")) } dd.survey-satisfaction { (s.satisfaction) }
+                    dt { (ctx.t("seminars.survey_avg_usefulness")) } dd.survey-usefulness { (s.usefulness) }
+                }
+                @if s.answered == 0 {
+                    (empty_state(ctx.t("seminars.survey_no_answers")))
+                } @else {
+                    p { a href={ (base) "/survey.csv" } { (ctx.t("seminars.survey_csv")) } }
+                    div.charts {
+                        @for (title, rows) in &s.charts { (super::charts::bars(title, rows)) }
+                    }
+                    @if !s.topics.is_empty() {
+                        h3 { (ctx.t("seminars.survey_q_topics")) }
+                        (texts(&s.topics))
+                    }
+                    @if !s.comments.is_empty() {
+                        h3 { (ctx.t("seminars.survey_q_comments")) }
+                        (texts(&s.comments))
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `GET /staff/seminars/{id}`.
@@ -231,6 +306,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
             @if let Some(f) = &v.flash { (notice(Tone::Success, f)) }
             p.meta { (v.when) " ・ " (v.seats) }
             p.meta { (ctx.t("seminars.attendance_code")) ": " strong.attendance-code { (v.attendance_code) } }
+            p.meta { (ctx.t("seminars.field_reminder")) ": " span.reminder-time { (v.reminder) } }
             p {
                 a href={ (base) "/edit" } { (ctx.t("seminars.edit")) } " ・ "
                 a href={ (base) "/registrations.csv" } { (ctx.t("seminars.export_csv")) } " ・ "
@@ -308,6 +384,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                     }
                 }
             }
+            (survey(ctx, &base, &v.survey))
         },
     )
 }

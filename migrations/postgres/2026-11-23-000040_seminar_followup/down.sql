@@ -1,0 +1,2 @@
+DROP TABLE seminar_surveys;
+ALTER TABLE seminars DROP COLUMN reminder_time;
