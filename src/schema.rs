@@ -239,6 +239,7 @@ diesel::table! {
         attendance_code -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        import_uid -> Nullable<Text>,
     }
 }
 

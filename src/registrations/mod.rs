@@ -1,10 +1,12 @@
 //! Registrations for seminars: the public form, seats per mode, the waitlist, cancellation,
 //! the registrant's own page, check-in, the staff export and personal data.
 
+pub mod checkin;
 pub mod export;
 pub mod forms;
 pub mod handlers;
 pub mod mail;
+pub mod manual;
 pub mod model;
 pub mod privacy;
 pub mod queries;
@@ -12,10 +14,18 @@ pub mod reminders;
 
 use crate::web::router::Router;
 
-/// The routes of the registrant's own page (the form's POST is with the seminar routes).
+/// The routes of the registrant's own page (the form's POST is with the seminar routes), of
+/// the QR check-in and of the staff's manual entry.
 pub fn routes(r: &mut Router) {
     r.get("/registrations/{token}", handlers::page)
         .post("/registrations/{token}/cancel", handlers::cancel)
         .post("/registrations/{token}/mode", handlers::change_mode)
-        .post("/registrations/{token}/attend", handlers::attend);
+        .post("/registrations/{token}/attend", handlers::attend)
+        .get("/staff/checkin/{id:\\d+}/{code}", checkin::page)
+        .post("/staff/checkin/{id:\\d+}/{code}", checkin::check_in)
+        .get("/staff/seminars/{id:\\d+}/registrations/new", manual::form)
+        .post(
+            "/staff/seminars/{id:\\d+}/registrations/new",
+            manual::create,
+        );
 }

@@ -149,7 +149,8 @@ fn closed() -> AppError {
 
 /// Registers a person: in one serialized transaction, checks that registration is open,
 /// returns an existing registration of the same address unchanged, else stores a confirmed or
-/// waitlisted registration and queues its mail (with the seminar's `.ics`).
+/// waitlisted registration and queues its mail (with the seminar's `.ics`). "Open" and whether
+/// the mail goes depend on who enters it ([`super::model::Intake`]: the public or staff).
 pub fn register(
     c: &mut DbConn,
     notifier: &Notifier,
@@ -159,7 +160,7 @@ pub fn register(
 ) -> Result<Registered, AppError> {
     serialized(c, |c| {
         let seminar = lock_seminar(c, seminar_id)?;
-        if !seminar.is_open(now) {
+        if !who.intake.accepts(&seminar, now) {
             return Err(closed());
         }
         if !seminar.format().modes().contains(&who.mode) {
@@ -235,7 +236,9 @@ pub fn register(
         } else {
             Notice::Waitlisted
         };
-        notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+        if who.intake.sends_mail() {
+            notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+        }
         if who.subscribe_newsletter {
             // Same transaction: the newsletter's confirmation mail is queued with the
             // registration, or neither is.
