@@ -12,4 +12,5 @@ mod mail;
 mod matching;
 mod newsletter;
 mod seminars;
+mod seminars_desk;
 mod skeleton;

@@ -20,11 +20,11 @@ use mail_parser::MimeHeaders;
 use crate::support::smtp::parsed;
 use crate::support::{TestApp, spawn_app};
 
-fn now() -> NaiveDateTime {
+pub(crate) fn now() -> NaiveDateTime {
     secunity::time::now_utc()
 }
 
-fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
+pub(crate) fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
     let start = now() + Days::days(10);
     SeminarData {
         title: "中小製造業向け体験型演習".into(),
@@ -50,7 +50,7 @@ fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
     }
 }
 
-async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
+pub(crate) async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
     app.state
         .db
         .run(move |c| sq::create(c, &d, true, now()))
@@ -58,7 +58,7 @@ async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
         .unwrap()
 }
 
-async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
+pub(crate) async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
     app.state
         .db
         .run(move |c| rq::list_for_seminar(c, id))
@@ -66,7 +66,7 @@ async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
         .unwrap()
 }
 
-fn form<'a>(email: &'a str, mode: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn form<'a>(email: &'a str, mode: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("name", "九州 太郎"),
         ("email", email),
@@ -245,7 +245,7 @@ async fn ten_registrations_with_one_address_store_one_and_send_one_mail() {
     assert_eq!(app.smtp.messages().len(), 1);
 }
 
-async fn personal_link(app: &TestApp, id: i64, email: &str, mode: &str) -> String {
+pub(crate) async fn personal_link(app: &TestApp, id: i64, email: &str, mode: &str) -> String {
     let res = app
         .post_form_from(
             &format!("/seminars/{id}"),
