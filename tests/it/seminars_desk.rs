@@ -135,7 +135,7 @@ async fn a_confirmed_onsite_registrant_shows_a_qr_code_that_staff_use_to_check_i
     assert!(regs(&app, id).await[1].checked_in_at.is_none());
 }
 
-fn staff_form<'a>(email: &'a str, send_mail: bool) -> Vec<(&'a str, &'a str)> {
+fn staff_form(email: &str, send_mail: bool) -> Vec<(&str, &str)> {
     let mut f = form(email, "onsite");
     f.push(("mail_lang", "ja"));
     if send_mail {
