@@ -33,7 +33,7 @@ pub fn bars(title: &str, rows: &[(String, i64)]) -> Markup {
 /// line with its final value. `days` are (date label, count) in order, days with none
 /// included; `daily` and `total` name the two series in the legend.
 pub fn timeline(title: &str, days: &[(String, i64)], daily: &str, total: &str) -> Markup {
-    const TOP: i64 = 28;
+    const TOP: i64 = 32;
     const PLOT: i64 = 140;
     const LEFT: i64 = 8;
     const RIGHT: i64 = 64;
@@ -41,12 +41,15 @@ pub fn timeline(title: &str, days: &[(String, i64)], daily: &str, total: &str) -
     let n = days.len().max(1) as i64;
     // Columns narrow as the days grow; below 16 px the per-day numbers would collide, so they
     // move into each column's tooltip title (still text, read out by screen readers).
-    let pitch = (640 / n).clamp(6, 28);
+    let pitch = (640 / n).clamp(6, 36);
     let numbers = pitch >= 16;
-    let label_every = (n * 44 / 640).max(1) as usize;
+    // A date label is about 30 px wide at this size: label the days that have room, counted
+    // back from the last one, which is always labelled.
+    let label_every = 32_usize.div_ceil(pitch as usize);
     let max = days.iter().map(|(_, c)| *c).max().unwrap_or(0).max(1);
     let sum: i64 = days.iter().map(|(_, c)| *c).sum::<i64>().max(1);
-    let width = LEFT + n * pitch + RIGHT;
+    // At least as wide as the legend.
+    let width = (LEFT + n * pitch + RIGHT).max(220);
     let height = TOP + PLOT + BOTTOM;
     let base = TOP + PLOT;
     let mut running = 0;
@@ -85,7 +88,7 @@ pub fn timeline(title: &str, days: &[(String, i64)], daily: &str, total: &str) -
                     @if numbers && *count > 0 {
                         text x=(x + pitch / 2) y=(base - h - 3) text-anchor="middle" font-size="11" { (count) }
                     }
-                    @if i % label_every == 0 || i + 1 == days.len() {
+                    @if (days.len() - 1 - i).is_multiple_of(label_every) {
                         text x=(x + pitch / 2) y=(base + 14) text-anchor="middle" font-size="10" { (label) }
                     }
                 }
@@ -122,7 +125,7 @@ mod tests {
         // The tallest day fills the plot; the line ends at the top.
         assert!(svg.contains("height=\"140\""));
         assert!(
-            svg.contains("polyline points=\"22,112 50,112 78,28\""),
+            svg.contains("polyline points=\"26,116 62,116 98,32\""),
             "{svg}"
         );
     }

@@ -51,12 +51,12 @@ pub fn show(ctx: &PageCtx, v: &CheckinView) -> Markup {
                 }
                 p.checkin-name { (v.name) }
                 dl.facts {
-                    dt { (ctx.t("seminars.field_company")) } dd { (v.company) }
+                    dt { (ctx.t("seminars.field_company")) } dd { @if v.company.is_empty() { "–" } @else { (v.company) } }
                     dt { (ctx.t("seminars.field_title")) } dd { a href=(v.seminar_href) { (v.seminar_title) } }
                     dt { (ctx.t("seminars.when")) } dd { (v.when) }
                     dt { (ctx.t("seminars.field_mode")) } dd { (v.mode) }
                     dt { (ctx.t("seminars.status")) } dd.status { (v.status_label) }
-                    dt { (ctx.t("seminars.checked_in")) }
+                    dt { (ctx.t("seminars.checkin.state")) }
                     dd.checkin-state {
                         @match &v.checked_in_at {
                             Some(at) => { "✓ " (at) }
