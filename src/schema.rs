@@ -240,6 +240,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         reminder_time -> Nullable<Text>,
+        import_uid -> Nullable<Text>,
     }
 }
 

@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 use views::Lang;
 use views::forms::FormErrors;
 
-use super::model::NewRegistrant;
-use crate::seminars::model::{Mode, Question, QuestionKind};
+use diesel::QueryResult;
+
+use super::model::{Intake, NewRegistrant};
+use crate::db::DbConn;
+use crate::seminars::model::{Mode, Question, QuestionKind, Seminar};
 use crate::validate::{self, Invalid};
 
 /// What the form is checked against.
@@ -20,6 +23,29 @@ pub struct FormRules {
     pub industries: Vec<String>,
     /// Known employee band codes.
     pub bands: Vec<String>,
+}
+
+impl FormRules {
+    /// The rules of a seminar's form: its modes and questions, the known codes.
+    pub fn of(c: &mut DbConn, seminar: &Seminar) -> QueryResult<Self> {
+        use diesel::prelude::*;
+        Ok(Self {
+            modes: seminar.format().modes().to_vec(),
+            questions: seminar.questions(),
+            industries: crate::seminars::queries::industry_codes(c)?,
+            bands: crate::schema::employee_bands::table
+                .select(crate::schema::employee_bands::code)
+                .load(c)?,
+        })
+    }
+
+    /// The same with every extra question optional (staff enter what the person told them).
+    pub fn questions_optional(mut self) -> Self {
+        for q in &mut self.questions {
+            q.required = false;
+        }
+        self
+    }
 }
 
 fn first<'a>(values: &'a [(String, String)], name: &str) -> &'a str {
@@ -161,6 +187,7 @@ pub fn parse(
             answers: serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into()),
             lang: lang.code().to_string(),
             subscribe_newsletter: first(values, "subscribe_newsletter") == "1",
+            intake: Intake::Public,
         }),
         _ => Err(errors),
     }

@@ -7,8 +7,6 @@ use serde::Deserialize;
 use views::components::Tone;
 use views::seminars::public::RegistrationPage;
 
-use diesel::prelude::*;
-
 use super::forms::{self, FormRules};
 use super::mail::Notifier;
 use super::model::{Registration, status};
@@ -40,14 +38,7 @@ pub async fn register(
         .db
         .run(move |c| {
             let s = seminar_queries::find_public(c, id)?;
-            let rules = FormRules {
-                modes: s.format().modes().to_vec(),
-                questions: s.questions(),
-                industries: seminar_queries::industry_codes(c)?,
-                bands: crate::schema::employee_bands::table
-                    .select(crate::schema::employee_bands::code)
-                    .load(c)?,
-            };
+            let rules = FormRules::of(c, &s)?;
             Ok::<_, AppError>(forms::parse(&submitted, &rules, lang))
         })
         .await?;
@@ -147,6 +138,12 @@ async fn render(
         attendance: confirmed && reg.mode() == Mode::Online && seminar.attendance_window(now),
         checked_in: reg.checked_in_at.is_some(),
         survey_href: survey_open.then(|| format!("/registrations/{token}/survey")),
+        checkin: (confirmed
+            && reg.mode() == Mode::Onsite
+            && seminar.status != crate::seminars::model::status::CANCELLED
+            && now <= seminar.ends_at)
+            .then(|| super::checkin::qr(state, reg.id))
+            .flatten(),
         flash,
     };
     Ok(html_status(

@@ -3,11 +3,13 @@
 //! export and personal data.
 
 pub mod bench;
+pub mod checkin;
 pub mod export;
 pub mod forms;
 pub mod group;
 pub mod handlers;
 pub mod mail;
+pub mod manual;
 pub mod model;
 pub mod privacy;
 pub mod queries;
@@ -17,12 +19,19 @@ pub mod survey;
 use crate::web::router::Router;
 
 /// The routes of the registrant's own page and survey (the form's POST is with the seminar
-/// routes).
+/// routes), of the QR check-in and of the staff's manual entry.
 pub fn routes(r: &mut Router) {
     r.get("/registrations/{token}", handlers::page)
         .post("/registrations/{token}/cancel", handlers::cancel)
         .post("/registrations/{token}/mode", handlers::change_mode)
         .post("/registrations/{token}/attend", handlers::attend)
         .get("/registrations/{token}/survey", survey::page)
-        .post("/registrations/{token}/survey", survey::answer);
+        .post("/registrations/{token}/survey", survey::answer)
+        .get("/staff/checkin/{id:\\d+}/{code}", checkin::page)
+        .post("/staff/checkin/{id:\\d+}/{code}", checkin::check_in)
+        .get("/staff/seminars/{id:\\d+}/registrations/new", manual::form)
+        .post(
+            "/staff/seminars/{id:\\d+}/registrations/new",
+            manual::create,
+        );
 }

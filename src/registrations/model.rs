@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::schema::registrations;
-use crate::seminars::model::Mode;
+use crate::seminars::model::{Mode, Seminar};
 
 /// Status names as stored.
 pub mod status {
@@ -93,4 +93,41 @@ pub struct NewRegistrant {
     pub lang: String,
     /// Ticked "also subscribe to the newsletter" (unticked by default; double opt-in follows).
     pub subscribe_newsletter: bool,
+    /// Who enters the registration (the public form or staff).
+    pub intake: Intake,
+}
+
+/// Who enters a registration: decides when it is accepted and whether the mail goes out.
+/// Seats are never a question of who: both go through the same serialized placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Intake {
+    /// The public form: only while registration is open; the confirmation mail always goes.
+    #[default]
+    Public,
+    /// Staff on someone's behalf (phone, FAX, walk-in): also before the opening and after the
+    /// deadline, as long as the seminar is published and not over; the mail only if asked.
+    Staff {
+        /// Whether the confirmation (or waitlist) mail with the personal link is sent.
+        send_mail: bool,
+    },
+}
+
+impl Intake {
+    /// Whether a registration may be entered this way at `now`.
+    pub fn accepts(self, seminar: &Seminar, now: NaiveDateTime) -> bool {
+        match self {
+            Intake::Public => seminar.is_open(now),
+            Intake::Staff { .. } => {
+                seminar.status == crate::seminars::model::status::PUBLISHED && now < seminar.ends_at
+            }
+        }
+    }
+
+    /// Whether the registrant is told by mail.
+    pub fn sends_mail(self) -> bool {
+        match self {
+            Intake::Public => true,
+            Intake::Staff { send_mail } => send_mail,
+        }
+    }
 }

@@ -149,7 +149,8 @@ fn closed() -> AppError {
 
 /// Registers a person: in one serialized transaction, checks that registration is open,
 /// returns an existing registration of the same address unchanged, else stores a confirmed or
-/// waitlisted registration and queues its mail (with the seminar's `.ics`).
+/// waitlisted registration and queues its mail (with the seminar's `.ics`). "Open" and whether
+/// the mail goes depend on who enters it ([`super::model::Intake`]: the public or staff).
 ///
 /// The web form goes through [`super::group::GroupCommit`] instead, which runs many
 /// [`register_locked`] calls in one transaction.
@@ -173,7 +174,7 @@ pub fn register_locked(
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
     let seminar = lock_seminar(c, seminar_id)?;
-    if !seminar.is_open(now) {
+    if !who.intake.accepts(&seminar, now) {
         return Err(closed());
     }
     if !seminar.format().modes().contains(&who.mode) {
@@ -249,7 +250,9 @@ pub fn register_locked(
     } else {
         Notice::Waitlisted
     };
-    notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+    if who.intake.sends_mail() {
+        notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+    }
     if who.subscribe_newsletter {
         // Same transaction: the newsletter's confirmation mail is queued with the
         // registration, or neither is.

@@ -252,38 +252,47 @@ pub async fn show_page(
                 seats: super::seats_text(&s, &seats, lang),
                 closed: closed_reason(&s, now, lang),
             };
-            let form = RegistrationForm {
-                values: Vec::new(),
-                errors: FormErrors::new(),
-                prefectures,
-                industries,
-                bands,
-                modes: super::mode_options(s.format().modes(), lang),
-                questions: s
-                    .questions()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, q)| QuestionView {
-                        name: format!("q_{i}"),
-                        label: q.label,
-                        kind: serde_json::to_value(q.kind)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
-                        required: q.required,
-                        options: q.options,
-                    })
-                    .collect(),
-            };
+            let form = registration_form(&s, prefectures, industries, bands, lang);
             Ok::<_, AppError>((detail, form))
         })
         .await?;
-    form.values = values;
-    if form.modes.len() == 1 && !form.values.iter().any(|(k, _)| k == "mode") {
-        form.values.push(("mode".into(), form.modes[0].0.clone()));
-    }
+    form.set_values(values);
     form.errors = errors;
     Ok(views::seminars::public::show(page, &detail, &form))
+}
+
+/// The registration form of a seminar, empty: its modes and questions and the reference
+/// options (the public form and the staff's manual entry).
+pub fn registration_form(
+    s: &Seminar,
+    prefectures: reference::Options,
+    industries: reference::Options,
+    bands: reference::Options,
+    lang: views::Lang,
+) -> RegistrationForm {
+    RegistrationForm {
+        values: Vec::new(),
+        errors: FormErrors::new(),
+        prefectures,
+        industries,
+        bands,
+        modes: super::mode_options(s.format().modes(), lang),
+        questions: s
+            .questions()
+            .into_iter()
+            .enumerate()
+            .map(|(i, q)| QuestionView {
+                name: format!("q_{i}"),
+                label: q.label,
+                kind: serde_json::to_value(q.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                required: q.required,
+                options: q.options,
+            })
+            .collect(),
+    }
 }
 
 /// `GET /seminars/{id}`.

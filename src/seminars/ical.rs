@@ -3,7 +3,8 @@
 //! Written here rather than taken from a crate: the generators available do not escape text
 //! values or fold long lines correctly, and the format needs only a few dozen lines: escape
 //! `\ ; ,` and newlines in text, fold lines at 75 octets without splitting a UTF-8 character,
-//! end lines with CRLF, write times in UTC.
+//! end lines with CRLF, write times in UTC. [`unescape`] reverses [`escape`] for the staff
+//! import, which reads calendars with the `ical` crate's parser (see `ical_read`).
 
 use chrono::NaiveDateTime;
 
@@ -102,6 +103,29 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Reads a TEXT value back: `\\`, `\;`, `\,` and `\n` (or `\N`) become the character they stand
+/// for; a backslash before anything else is kept as written.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(e @ ('\\' | ';' | ',')) => out.push(e),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// Folds a content line so no physical line exceeds 75 octets (CRLF not counted); the
 /// continuation lines start with one space. Never splits a UTF-8 character.
 pub fn fold(line: &str) -> String {
@@ -127,6 +151,13 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape("a,b;c\\d\ne\r\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
+    }
+
+    #[test]
+    fn unescape_reverses_escape() {
+        let text = "福岡, 佐賀; 長崎\\熊本\n大分";
+        assert_eq!(unescape(&escape(text)), text);
+        assert_eq!(unescape("a\\Nb\\x\\"), "a\nb\\x\\");
     }
 
     #[test]

@@ -6,6 +6,8 @@ pub mod feed;
 pub mod forms;
 pub mod handlers;
 pub mod ical;
+pub mod ical_read;
+pub mod import;
 pub mod model;
 pub mod queries;
 pub mod staff;
@@ -31,6 +33,8 @@ pub fn routes(r: &mut Router) {
         .get("/staff/seminars", staff::list)
         .get("/staff/seminars/new", staff::new)
         .post("/staff/seminars/new", staff::create)
+        .get("/staff/seminars/import", import::form)
+        .post("/staff/seminars/import", import::import)
         .get("/staff/seminars/{id:\\d+}", staff::registrations)
         .get("/staff/seminars/{id:\\d+}/edit", staff::edit)
         .post("/staff/seminars/{id:\\d+}/edit", staff::update)

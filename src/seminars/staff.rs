@@ -16,6 +16,7 @@ use super::queries;
 use crate::accounts::{StaffUser, audit};
 use crate::error::{AppError, Message};
 use crate::reference;
+use crate::registrations::checkin::check_in_by_staff;
 use crate::registrations::export::{answer_text, positions};
 use crate::registrations::mail::Notifier;
 use crate::registrations::queries as reg_queries;
@@ -105,6 +106,38 @@ fn charts(
             tally(&bands, &|r| r.employee_band.clone().unwrap_or_default()),
         ),
     ])
+}
+
+/// The most days the registrations-over-time chart shows; earlier registrations are counted
+/// on its first day, labelled 「〜M/D」.
+const TIMELINE_DAYS: usize = 120;
+
+/// Registrations per day in Tokyo, from the first one's day to `until` (or the last one's
+/// day, if later), days with none included: (label `M/D`, count).
+fn per_day(created: &[chrono::NaiveDateTime], until: chrono::NaiveDate) -> Vec<(String, i64)> {
+    let days: Vec<chrono::NaiveDate> = created
+        .iter()
+        .map(|t| crate::time::to_jst(*t).date_naive())
+        .collect();
+    let (Some(first), Some(last)) = (days.iter().min(), days.iter().max()) else {
+        return Vec::new();
+    };
+    let last = (*last).max(until);
+    let all: Vec<chrono::NaiveDate> = first.iter_days().take_while(|d| *d <= last).collect();
+    let shown = &all[all.len().saturating_sub(TIMELINE_DAYS)..];
+    shown
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let folded = i == 0 && shown.len() < all.len();
+            let n = days
+                .iter()
+                .filter(|d| *d == day || (folded && *d < day))
+                .count() as i64;
+            let label = day.format("%-m/%-d").to_string();
+            (if folded { format!("〜{label}") } else { label }, n)
+        })
+        .collect()
 }
 
 /// Checked in ÷ confirmed over both modes: 「18 / 20 (90%)」.
@@ -422,6 +455,8 @@ pub struct RegQuery {
     pub q: Option<String>,
     /// Status.
     pub status: Option<String>,
+    /// Status of a registration staff just entered by hand (for the message).
+    pub added: Option<String>,
 }
 
 /// `GET /staff/seminars/{id}`: the seminar's registrations (a staff read of personal data,
@@ -437,6 +472,7 @@ pub async fn registrations(
     let lang = page.lang;
     let q = query.q.clone().unwrap_or_default().trim().to_lowercase();
     let status_filter = query.status.clone().unwrap_or_default();
+    let added = query.added.clone().unwrap_or_default();
     let actor = user.0.clone();
     let (q2, sf2) = (q.clone(), status_filter.clone());
     let view = state
@@ -481,6 +517,15 @@ pub async fn registrations(
                 &crate::registrations::survey::list_for_seminar(c, id)?,
                 lang,
             );
+            let today = crate::time::to_jst(crate::time::now_utc()).date_naive();
+            let timeline = per_day(
+                &regs
+                    .iter()
+                    .filter(|r| r.status != crate::registrations::model::status::CANCELLED)
+                    .map(|r| r.created_at)
+                    .collect::<Vec<_>>(),
+                today.min(crate::time::to_jst(s.starts_at).date_naive()),
+            );
             audit::record(
                 c,
                 Some(&actor),
@@ -509,10 +554,15 @@ pub async fn registrations(
                         )
                     })
                     .collect(),
-                flash: None,
+                flash: match added.as_str() {
+                    "confirmed" => Some(lang.t("seminars.add.done_confirmed").to_string()),
+                    "waitlisted" => Some(lang.t("seminars.add.done_waitlisted").to_string()),
+                    _ => None,
+                },
                 charts,
                 reminder: super::reminder_label(s.reminder_time.as_deref(), lang),
                 survey,
+                timeline,
                 audiences: ["confirmed", "waitlisted"]
                     .iter()
                     .map(|a| {
@@ -554,9 +604,7 @@ pub async fn registration_action(
             }
             let now = crate::time::now_utc();
             match action.as_str() {
-                "check-in" => {
-                    reg_queries::check_in(c, rid, now)?;
-                }
+                "check-in" => return check_in_by_staff(c, &actor, &reg, "list", now),
                 "promote" => {
                     reg_queries::staff_promote(c, &notifier, rid, now)?;
                 }
@@ -659,5 +707,43 @@ fn field_key(field: &str) -> &'static str {
         "audience" => "seminars.message_audience",
         "subject" => "seminars.message_subject",
         _ => "seminars.message_body",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> chrono::NaiveDateTime {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn registrations_per_day_are_tokyo_days_with_the_empty_ones() {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // 2026-12-01 23:30 JST, 2026-12-02 00:30 JST (= 12-01 15:30 UTC), 2026-12-04 10:00 JST.
+        let created = [
+            utc("2026-12-01 14:30"),
+            utc("2026-12-01 15:30"),
+            utc("2026-12-04 01:00"),
+        ];
+        assert_eq!(
+            per_day(&created, day("2026-12-05")),
+            vec![
+                ("12/1".to_string(), 1),
+                ("12/2".to_string(), 1),
+                ("12/3".to_string(), 0),
+                ("12/4".to_string(), 1),
+                ("12/5".to_string(), 0),
+            ]
+        );
+        assert!(per_day(&[], day("2026-12-05")).is_empty());
+        // A long run keeps the last days and counts the earlier ones on the first.
+        let long = [utc("2026-01-01 03:00"), utc("2026-12-01 03:00")];
+        let days = per_day(&long, day("2026-12-01"));
+        assert_eq!(days.len(), TIMELINE_DAYS);
+        assert_eq!(days[0].1, 1);
+        assert!(days[0].0.starts_with('〜'));
+        assert_eq!(days.iter().map(|d| d.1).sum::<i64>(), 2);
     }
 }

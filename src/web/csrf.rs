@@ -105,16 +105,18 @@ fn is_exempt(path: &str) -> bool {
         || path.starts_with("/newsletter/unsubscribe/")
 }
 
-/// Finds `csrf_token` in a urlencoded or multipart body.
+/// Finds `csrf_token` in a urlencoded or multipart body (`content_type` as sent: a multipart
+/// boundary is case-sensitive).
 fn token_in_body(content_type: &str, body: &[u8]) -> Option<String> {
-    if content_type.starts_with("application/x-www-form-urlencoded") {
+    let media_type = content_type.to_ascii_lowercase();
+    if media_type.starts_with("application/x-www-form-urlencoded") {
         return serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
             .ok()?
             .into_iter()
             .find(|(k, _)| k == FIELD)
             .map(|(_, v)| v);
     }
-    if content_type.starts_with("multipart/form-data") {
+    if media_type.starts_with("multipart/form-data") {
         return token_in_multipart(content_type, body);
     }
     None
@@ -125,7 +127,12 @@ fn token_in_body(content_type: &str, body: &[u8]) -> Option<String> {
 fn token_in_multipart(content_type: &str, body: &[u8]) -> Option<String> {
     let boundary = content_type
         .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))?
+        .map(str::trim)
+        .find_map(|p| {
+            p.get(..9)
+                .filter(|k| k.eq_ignore_ascii_case("boundary="))
+                .map(|_| &p[9..])
+        })?
         .trim_matches('"');
     let delimiter = format!("--{boundary}");
     let text = String::from_utf8_lossy(body);
@@ -181,7 +188,7 @@ pub async fn protect(
                     .get(CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("")
-                    .to_ascii_lowercase();
+                    .to_string();
                 let body = match read_body(&mut req).await {
                     Ok(body) => body,
                     Err(e) => {
@@ -250,6 +257,15 @@ mod tests {
             Some("tok123".into())
         );
         assert_eq!(token_in_body("application/json", b"{}"), None);
+        // Browsers' boundaries are mixed case, and the boundary is case-sensitive.
+        let body = "------WebKitFormBoundaryAbC\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\ntok456\r\n------WebKitFormBoundaryAbC--\r\n";
+        assert_eq!(
+            token_in_body(
+                "Multipart/Form-Data; Boundary=----WebKitFormBoundaryAbC",
+                body.as_bytes()
+            ),
+            Some("tok456".into())
+        );
     }
 
     #[test]

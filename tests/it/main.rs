@@ -14,4 +14,5 @@ mod matching;
 mod newsletter;
 mod seminar_scale;
 mod seminars;
+mod seminars_desk;
 mod skeleton;

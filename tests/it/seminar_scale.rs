@@ -71,6 +71,7 @@ fn person(email: &str, mode: Mode) -> NewRegistrant {
         answers: "{}".into(),
         lang: "ja".into(),
         subscribe_newsletter: false,
+        intake: Default::default(),
     }
 }
 

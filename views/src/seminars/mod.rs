@@ -1,7 +1,10 @@
 //! Seminars and registrations: the public list and page, the registrant's own page and
 //! survey, the back office, and the mails.
 
+pub mod add;
 pub mod charts;
+pub mod checkin;
+pub mod import;
 pub mod mail;
 pub mod public;
 pub mod staff;

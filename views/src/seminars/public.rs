@@ -185,7 +185,16 @@ pub struct RegistrationForm {
 }
 
 impl RegistrationForm {
-    fn value(&self, name: &str) -> &str {
+    /// Puts submitted (or empty) values in; a seminar with one mode has it chosen already.
+    pub fn set_values(&mut self, values: Vec<(String, String)>) {
+        self.values = values;
+        if self.modes.len() == 1 && !self.values.iter().any(|(k, _)| k == "mode") {
+            self.values.push(("mode".into(), self.modes[0].0.clone()));
+        }
+    }
+
+    /// The first value of a field.
+    pub fn value(&self, name: &str) -> &str {
         self.values
             .iter()
             .find(|(k, _)| k == name)
@@ -243,16 +252,7 @@ pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup
                     (error_summary(ctx, e))
                     form method="post" action={ "/seminars/" (s.id) "/registrations" } novalidate {
                         (ctx.csrf_field())
-                        (input(ctx, Field::new("name", ctx.t("seminars.field_name"), e).required(), "text", form.value("name")))
-                        (input(ctx, Field::new("email", ctx.t("seminars.field_email"), e).required(), "email", form.value("email")))
-                        (input(ctx, Field::new("company", ctx.t("seminars.field_company"), e), "text", form.value("company")))
-                        (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required(), &form.prefectures, form.value("prefecture")))
-                        (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), e), &form.industries, form.value("industry")))
-                        (select(ctx, Field::new("employees", ctx.t("seminars.field_employees"), e), &form.bands, form.value("employees")))
-                        (radios(ctx, Field::new("mode", ctx.t("seminars.field_mode"), e).required(), &form.modes, form.value("mode")))
-                        @for q in &form.questions {
-                            (question(ctx, q, form))
-                        }
+                        (registrant_fields(ctx, form))
                         (checkbox(ctx, Field::new("consent", ctx.t("seminars.field_consent"), e).required().hint(ctx.t("seminars.consent_hint")), form.value("consent") == "1"))
                         (checkbox(ctx, Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e).hint(ctx.t("seminars.subscribe_hint")), form.value("subscribe_newsletter") == "1"))
                         button.button type="submit" { (ctx.t("seminars.register_button")) }
@@ -261,6 +261,24 @@ pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup
             }
         },
     )
+}
+
+/// The registrant's fields, from the name to the seminar's own questions: the public form and
+/// the staff's manual entry ask the same.
+pub fn registrant_fields(ctx: &PageCtx, form: &RegistrationForm) -> Markup {
+    let e = &form.errors;
+    html! {
+        (input(ctx, Field::new("name", ctx.t("seminars.field_name"), e).required(), "text", form.value("name")))
+        (input(ctx, Field::new("email", ctx.t("seminars.field_email"), e).required(), "email", form.value("email")))
+        (input(ctx, Field::new("company", ctx.t("seminars.field_company"), e), "text", form.value("company")))
+        (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required(), &form.prefectures, form.value("prefecture")))
+        (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), e), &form.industries, form.value("industry")))
+        (select(ctx, Field::new("employees", ctx.t("seminars.field_employees"), e), &form.bands, form.value("employees")))
+        (radios(ctx, Field::new("mode", ctx.t("seminars.field_mode"), e).required(), &form.modes, form.value("mode")))
+        @for q in &form.questions {
+            (question(ctx, q, form))
+        }
+    }
 }
 
 fn question(ctx: &PageCtx, q: &QuestionView, form: &RegistrationForm) -> Markup {
@@ -325,8 +343,19 @@ pub struct RegistrationPage {
     pub checked_in: bool,
     /// The survey, while it waits for an answer.
     pub survey_href: Option<String>,
+    /// The QR code to show at the venue's reception (confirmed onsite registrations).
+    pub checkin: Option<CheckinQr>,
     /// A message after an action.
     pub flash: Option<(Tone, String)>,
+}
+
+/// The check-in QR code of a registrant's page.
+#[derive(Debug, Clone, Default)]
+pub struct CheckinQr {
+    /// The absolute staff check-in URL it encodes.
+    pub url: String,
+    /// The QR code as an inline `<svg>` element, drawn by the server from `url` alone.
+    pub svg: String,
 }
 
 /// `GET /registrations/{token}`.
@@ -356,22 +385,32 @@ pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
             @if let Some(href) = &v.survey_href {
                 p { a.button href=(href) { (ctx.t("seminars.survey_answer_link")) } }
             }
+            @if let Some(qr) = &v.checkin {
+                section.checkin-qr aria-labelledby="checkin-title" data-checkin-url=(qr.url) {
+                    h2 #checkin-title { (ctx.t("seminars.checkin.qr_title")) }
+                    p { (ctx.t("seminars.checkin.qr_hint")) }
+                    div.qr-image role="img" aria-label=(ctx.t("seminars.checkin.qr_alt")) {
+                        (PreEscaped(&qr.svg))
+                    }
+                    p.no-print.meta { (ctx.t("seminars.checkin.qr_print")) }
+                }
+            }
             @if v.attendance && !v.checked_in {
-                form method="post" action={ (v.base) "/attend" } {
+                form.no-print method="post" action={ (v.base) "/attend" } {
                     (ctx.csrf_field())
                     (input(ctx, Field::new("code", ctx.t("seminars.attendance_code"), &none).required(), "text", ""))
                     button.button type="submit" { (ctx.t("seminars.attend_button")) }
                 }
             }
             @if !v.other_modes.is_empty() {
-                form method="post" action={ (v.base) "/mode" } {
+                form.no-print method="post" action={ (v.base) "/mode" } {
                     (ctx.csrf_field())
                     (radios(ctx, Field::new("mode", ctx.t("seminars.change_mode"), &none), &v.other_modes, ""))
                     button.button.button-secondary type="submit" { (ctx.t("seminars.change_mode_button")) }
                 }
             }
             @if v.can_cancel {
-                form method="post" action={ (v.base) "/cancel" } {
+                form.no-print method="post" action={ (v.base) "/cancel" } {
                     (ctx.csrf_field())
                     (checkbox(ctx, Field::new("confirm", ctx.t("seminars.cancel_confirm"), &none).required(), false))
                     button.button.button-danger type="submit" { (ctx.t("seminars.cancel_button")) }

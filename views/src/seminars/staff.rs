@@ -49,7 +49,10 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], flash: Option<&str>) -> Markup {
         html! {
             h1 { (title) }
             @if let Some(f) = flash { (notice(Tone::Success, f)) }
-            p { a.button href="/staff/seminars/new" { (ctx.t("seminars.new_button")) } }
+            p.actions {
+                a.button href="/staff/seminars/new" { (ctx.t("seminars.new_button")) }
+                a.button.button-secondary href="/staff/seminars/import" { (ctx.t("seminars.import.link")) }
+            }
             @if rows.is_empty() {
                 (empty_state(ctx.t("seminars.list_empty")))
             } @else {
@@ -219,6 +222,8 @@ pub struct RegistrationsView {
     pub audiences: Options,
     /// Active registrations by prefecture, industry and employee band (chart title, rows).
     pub charts: Vec<(String, Vec<(String, i64)>)>,
+    /// Active registrations per day (date label, count), days with none included.
+    pub timeline: Vec<(String, i64)>,
     /// The reminder time, e.g. 「前日 10:00」.
     pub reminder: String,
     /// The survey after the seminar.
@@ -309,6 +314,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
             p.meta { (ctx.t("seminars.field_reminder")) ": " span.reminder-time { (v.reminder) } }
             p {
                 a href={ (base) "/edit" } { (ctx.t("seminars.edit")) } " ・ "
+                a href={ (base) "/registrations/new" } { (ctx.t("seminars.add.link")) } " ・ "
                 a href={ (base) "/registrations.csv" } { (ctx.t("seminars.export_csv")) } " ・ "
                 a href={ "/seminars/" (v.id) } { (ctx.t("seminars.public_page")) }
             }
@@ -336,6 +342,10 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
             }
             @if !v.rows.is_empty() {
                 div.charts {
+                    @if !v.timeline.is_empty() {
+                        (super::charts::timeline(ctx.t("seminars.timeline.title"), &v.timeline,
+                            ctx.t("seminars.timeline.daily"), ctx.t("seminars.timeline.total")))
+                    }
                     @for (title, rows) in &v.charts { (super::charts::bars(title, rows)) }
                 }
             }

@@ -1,0 +1,2 @@
+DROP INDEX seminars_import_uid;
+ALTER TABLE seminars DROP COLUMN import_uid;
