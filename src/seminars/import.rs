@@ -140,6 +140,8 @@ fn seminar_form(
         capacity_onsite: u.value("capacity_onsite"),
         capacity_online: u.value("capacity_online"),
         fee: "無料".into(),
+        // The bureau's usual reminder, the day before at 10:00; staff change it per draft.
+        reminder_time: super::model::DEFAULT_REMINDER_TIME.into(),
         ..SeminarForm::default()
     }
 }
