@@ -90,3 +90,13 @@ pub fn label_of(options: &Options, value: &str) -> String {
         .map(|(_, l)| l.clone())
         .unwrap_or_else(|| value.to_string())
 }
+
+/// Industry and prefecture options in `lang` together (the selects of most staff forms), read
+/// on a blocking thread.
+pub async fn industries_and_prefectures(
+    db: &crate::db::Db,
+    lang: Lang,
+) -> Result<(Options, Options), crate::error::AppError> {
+    db.run(move |c| Ok::<_, crate::error::AppError>((industries(c, lang)?, prefectures(c, lang)?)))
+        .await
+}

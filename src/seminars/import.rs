@@ -361,15 +361,7 @@ async fn view(
     values: Vec<(String, String)>,
 ) -> Result<ImportView, AppError> {
     let lang = page.lang;
-    let (industries, prefectures) = state
-        .db
-        .run(move |c| {
-            Ok::<_, AppError>((
-                reference::industries(c, lang)?,
-                reference::prefectures(c, lang)?,
-            ))
-        })
-        .await?;
+    let (industries, prefectures) = reference::industries_and_prefectures(&state.db, lang).await?;
     Ok(ImportView {
         values,
         errors: FormErrors::new(),

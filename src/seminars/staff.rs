@@ -186,15 +186,7 @@ async fn form_page(
     errors: FormErrors,
 ) -> Result<views::Markup, AppError> {
     let lang = page.lang;
-    let (industries, prefectures) = state
-        .db
-        .run(move |c| {
-            Ok::<_, AppError>((
-                reference::industries(c, lang)?,
-                reference::prefectures(c, lang)?,
-            ))
-        })
-        .await?;
+    let (industries, prefectures) = reference::industries_and_prefectures(&state.db, lang).await?;
     Ok(views::seminars::staff::form(
         page,
         &SeminarFormView {

@@ -37,13 +37,10 @@ async fn request_link(app: &TestApp, email: &str) -> reqwest::Response {
 #[tokio::test]
 async fn known_and_unknown_addresses_get_identical_answers_and_links_work_once() {
     let app = spawn_app().await;
-    app.state
-        .db
-        .run(|c| {
-            secunity::accounts::queries::create_user(c, "known@example.jp", "既知", Role::Member)
-        })
-        .await
-        .unwrap();
+    app.db(|c| {
+        secunity::accounts::queries::create_user(c, "known@example.jp", "既知", Role::Member)
+    })
+    .await;
     let known = request_link(&app, "known@example.jp").await;
     let unknown = request_link(&app, "new@example.jp").await;
     assert_eq!(known.status(), 303);
@@ -86,16 +83,13 @@ async fn known_and_unknown_addresses_get_identical_answers_and_links_work_once()
     let res = app.post_form_from(path, action, &[]).await;
     assert_eq!(res.status(), 303);
     let created: i64 = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             users::table
                 .filter(users::email.eq("new@example.jp"))
                 .count()
                 .get_result(c)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(created, 1);
 }
 
@@ -104,18 +98,15 @@ async fn an_expired_link_does_not_work() {
     let app = spawn_app().await;
     request_link(&app, "late@example.jp").await;
     app.smtp.wait_for(1, Duration::from_secs(10)).await;
-    app.state
-        .db
-        .run(|c| {
-            diesel::update(login_tokens::table)
-                .set(
-                    login_tokens::expires_at
-                        .eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)),
-                )
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(|c| {
+        diesel::update(login_tokens::table)
+            .set(
+                login_tokens::expires_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)),
+            )
+            .execute(c)
+    })
+    .await;
     let link = link_in_mail(&app, "late@example.jp");
     let path = &link[app.base.len()..];
     assert_eq!(app.get(path).await.status(), 410);
@@ -133,12 +124,7 @@ async fn a_bad_address_is_refused_with_the_form_kept() {
     let body = res.text().await.unwrap();
     assert!(body.contains("メールアドレスの形式が正しくありません"));
     assert!(body.contains("value=\"not-an-address\""));
-    let n: i64 = app
-        .state
-        .db
-        .run(|c| login_tokens::table.count().get_result(c))
-        .await
-        .unwrap();
+    let n: i64 = app.db(|c| login_tokens::table.count().get_result(c)).await;
     assert_eq!(n, 0);
 }
 
@@ -447,20 +433,17 @@ async fn staff_manage_organizations_and_invitations_with_an_audit_trail() {
 async fn the_audit_log_cannot_be_edited() {
     let app = spawn_app().await;
     let staff = app.sign_in("staff@example.jp", Role::Staff).await;
-    app.state
-        .db
-        .run(move |c| {
-            secunity::accounts::audit::record(
-                c,
-                Some(&staff),
-                "test.action",
-                "test",
-                None,
-                serde_json::json!({}),
-            )
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        secunity::accounts::audit::record(
+            c,
+            Some(&staff),
+            "test.action",
+            "test",
+            None,
+            serde_json::json!({}),
+        )
+    })
+    .await;
     let update = app
         .state
         .db
@@ -503,9 +486,7 @@ async fn my_data_downloads_and_deletion_keeps_the_fact_not_the_person() {
     assert_eq!(res.status(), 200);
     let id = user.id;
     let (users_left, facts) = app
-        .state
-        .db
-        .run(move |c| {
+        .db(move |c| {
             let users_left = users::table
                 .filter(users::id.eq(id))
                 .count()
@@ -516,8 +497,7 @@ async fn my_data_downloads_and_deletion_keeps_the_fact_not_the_person() {
                 .load(c)?;
             Ok::<_, diesel::result::Error>((users_left, facts))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(users_left, 0);
     assert!(
         facts
@@ -565,15 +545,12 @@ async fn api_tokens_are_listed_and_revocable_by_their_owner() {
     // Another member cannot revoke it.
     app.api_token("other@example.jp", Role::Member).await;
     let other_user = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             let u =
                 secunity::accounts::queries::find_user_by_email(c, "other@example.jp")?.unwrap();
             secunity::accounts::queries::create_session(c, u.id)
         })
-        .await
-        .unwrap();
+        .await;
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     jar.add_cookie_str(
         &format!("sid={other_user}; Path=/"),
@@ -701,16 +678,13 @@ async fn oauth_sign_in_links_creates_and_rejects_what_it_must() {
     let callback = authorize(&app).await;
     assert_eq!(app.get(&callback).await.status(), 303);
     let count: i64 = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             users::table
                 .filter(users::email.eq("hanako@example.jp"))
                 .count()
                 .get_result(c)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(count, 1);
 }
 

@@ -49,12 +49,7 @@ async fn the_login_form_refuses_bad_addresses_and_stores_nothing() {
         );
         assert!(!body.contains("<script>alert(1)</script>"));
     }
-    let n: i64 = app
-        .state
-        .db
-        .run(|c| login_tokens::table.count().get_result(c))
-        .await
-        .unwrap();
+    let n: i64 = app.db(|c| login_tokens::table.count().get_result(c)).await;
     assert_eq!(n, 0);
     for ok in strings(&corpus, &["emails_valid_unusual"]) {
         let res = app
@@ -93,12 +88,7 @@ async fn the_organization_form_refuses_bad_values_and_keeps_legitimate_text_safe
             .await;
         assert_eq!(res.status(), 422, "prefecture {bad:?}");
     }
-    let stored: i64 = app
-        .state
-        .db
-        .run(|c| organizations::table.count().get_result(c))
-        .await
-        .unwrap();
+    let stored: i64 = app.db(|c| organizations::table.count().get_result(c)).await;
     assert_eq!(stored, 0);
     // Markup and Japanese text are legitimate names: stored as text, shown escaped.
     for name in strings(

@@ -6,12 +6,12 @@ use crate::support::spawn_app;
 #[tokio::test]
 async fn demo_data_shows_a_living_service_and_loads_once() {
     let app = spawn_app().await;
-    let first = app.state.db.run(secunity::demo::load).await.unwrap();
+    let first = app.db(secunity::demo::load).await;
     assert_eq!(first.seminars, 7);
     assert!(first.registrations >= 7);
     assert_eq!(first.newsletter_issues, 2);
     assert!(first.board_posts > 0);
-    let second = app.state.db.run(secunity::demo::load).await.unwrap();
+    let second = app.db(secunity::demo::load).await;
     assert_eq!(
         (
             second.seminars,

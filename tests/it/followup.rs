@@ -29,25 +29,19 @@ fn notifier(app: &TestApp) -> Notifier {
 /// Runs the reminder pass as if it were `at`.
 async fn remind(app: &TestApp, at: NaiveDateTime) -> usize {
     let n = notifier(app);
-    app.state
-        .db
-        .run(move |c| secunity::registrations::reminders::due_reminders(c, &n, at))
+    app.db(move |c| secunity::registrations::reminders::due_reminders(c, &n, at))
         .await
-        .unwrap()
 }
 
 /// Runs the survey pass as if it were `at`.
 async fn send_surveys(app: &TestApp, at: NaiveDateTime) -> usize {
     let n = notifier(app);
-    app.state
-        .db
-        .run(move |c| secunity::registrations::survey::due_surveys(c, &n, at))
+    app.db(move |c| secunity::registrations::survey::due_surveys(c, &n, at))
         .await
-        .unwrap()
 }
 
 async fn find(app: &TestApp, id: i64) -> Seminar {
-    app.state.db.run(move |c| sq::find(c, id)).await.unwrap()
+    app.db(move |c| sq::find(c, id)).await
 }
 
 async fn check_in(app: &TestApp, seminar_id: i64, email: &str) {
@@ -56,12 +50,7 @@ async fn check_in(app: &TestApp, seminar_id: i64, email: &str) {
         .into_iter()
         .find(|r| r.email == email)
         .unwrap();
-    let ok = app
-        .state
-        .db
-        .run(move |c| rq::check_in(c, reg.id, now()))
-        .await
-        .unwrap();
+    let ok = app.db(move |c| rq::check_in(c, reg.id, now())).await;
     assert!(ok, "{email} checked in");
 }
 
@@ -163,15 +152,12 @@ async fn a_seminar_created_after_its_reminder_time_is_reminded_at_once_until_it_
     personal_link(&app, id, "late@example.jp", "online").await;
     personal_link(&app, started, "started@example.jp", "online").await;
     let before = all_mail(&app, 2).await.len();
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(s::table.find(started))
-                .set(s::starts_at.eq(now() - Days::minutes(1)))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(s::table.find(started))
+            .set(s::starts_at.eq(now() - Days::minutes(1)))
+            .execute(c)
+    })
+    .await;
 
     let t = now();
     assert_eq!(remind(&app, t).await, 1);
@@ -259,12 +245,7 @@ async fn the_reminder_time_is_checked_shown_and_kept_on_the_staff_form_api_and_d
 
     let res = app.post_form_from(new, new, &fields("18:30")).await;
     assert_eq!(res.status(), 303);
-    let id: i64 = app
-        .state
-        .db
-        .run(|c| s::table.select(s::id).first(c))
-        .await
-        .unwrap();
+    let id: i64 = app.db(|c| s::table.select(s::id).first(c)).await;
     let page = format!("/staff/seminars/{id}");
     let (_, body) = app.get_text(&page).await;
     assert!(body.contains("前日 18:30"), "shown on the staff page");
@@ -277,16 +258,13 @@ async fn the_reminder_time_is_checked_shown_and_kept_on_the_staff_form_api_and_d
         .await;
     assert_eq!(res.status(), 303);
     let copy: Option<String> = app
-        .state
-        .db
-        .run(move |c| {
+        .db(move |c| {
             s::table
                 .filter(s::id.ne(id))
                 .select(s::reminder_time)
                 .first(c)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(copy.as_deref(), Some("18:30"));
 
     // Turned off.
@@ -426,12 +404,7 @@ async fn checked_in_registrants_get_one_survey_mail_after_the_end_in_their_langu
     }
     // The survey mail carries a fresh personal link: the old one no longer opens anything.
     assert_eq!(app.get_text(&a_link).await.0, 404);
-    let sent: i64 = app
-        .state
-        .db
-        .run(|c| sv::table.count().get_result(c))
-        .await
-        .unwrap();
+    let sent: i64 = app.db(|c| sv::table.count().get_result(c)).await;
     assert_eq!(sent, 3);
 }
 
@@ -638,11 +611,8 @@ async fn the_survey_is_answered_once_through_the_link_and_staff_see_the_results(
         "no names"
     );
     let actions: Vec<String> = app
-        .state
-        .db
-        .run(|c| audit_log::table.select(audit_log::action).load(c))
-        .await
-        .unwrap();
+        .db(|c| audit_log::table.select(audit_log::action).load(c))
+        .await;
     assert!(actions.iter().any(|a| a == "survey.export"));
     app.sign_in("member@example.jp", Role::Member).await;
     assert_eq!(
@@ -655,19 +625,13 @@ async fn the_survey_is_answered_once_through_the_link_and_staff_see_the_results(
     // My data carries the answer; deleting the account removes the texts (the scores stay as
     // anonymous statistics) and the link.
     let exported = app
-        .state
-        .db
-        .run(|c| secunity::registrations::privacy::export_person(c, "a@example.jp"))
-        .await
-        .unwrap();
+        .db(|c| secunity::registrations::privacy::export_person(c, "a@example.jp"))
+        .await;
     let survey = &exported["registrations"][0]["survey"];
     assert_eq!(survey["satisfaction"], 5);
     assert_eq!(survey["topics"], "ランサムウェア対策");
-    app.state
-        .db
-        .run(|c| secunity::registrations::privacy::erase_person(c, "a@example.jp"))
-        .await
-        .unwrap();
+    app.db(|c| secunity::registrations::privacy::erase_person(c, "a@example.jp"))
+        .await;
     let stored = answers(&app).await;
     assert_eq!(stored[0], (true, Some(5), String::new()));
     assert_eq!(app.get_text(&a).await.0, 404);

@@ -23,31 +23,25 @@ fn mail(to: &str, n: usize) -> OutgoingMail {
 
 async fn enqueue_all(app: &TestApp, mails: Vec<OutgoingMail>) {
     let mailer = app.state.mailer.clone();
-    app.state
-        .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                for m in &mails {
-                    mailer.enqueue(c, m)?;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })
+    app.db(move |c| {
+        c.write_transaction(|c| {
+            for m in &mails {
+                mailer.enqueue(c, m)?;
+            }
+            Ok::<_, diesel::result::Error>(())
         })
-        .await
-        .unwrap();
+    })
+    .await;
 }
 
 async fn statuses(app: &TestApp) -> Vec<(String, String, i32, Option<String>)> {
-    app.state
-        .db
-        .run(|c| {
-            ob::table
-                .order(ob::id)
-                .select((ob::recipient, ob::status, ob::attempts, ob::last_error))
-                .load(c)
-        })
-        .await
-        .unwrap()
+    app.db(|c| {
+        ob::table
+            .order(ob::id)
+            .select((ob::recipient, ob::status, ob::attempts, ob::last_error))
+            .load(c)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -126,7 +120,7 @@ async fn a_permanent_failure_stops_after_one_try_and_shows_the_reply() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.smtp.attempts(), 1);
-    let counts = app.state.db.run(|c| outbox::counts(c, None)).await.unwrap();
+    let counts = app.db(|c| outbox::counts(c, None)).await;
     assert_eq!((counts.failed, counts.sent), (1, 0));
 }
 
@@ -253,11 +247,8 @@ async fn transactional_mail_is_claimed_before_newsletters() {
     mails.push(mail("urgent@example.jp", 9));
     enqueue_all(&app, mails).await;
     let claimed = app
-        .state
-        .db
-        .run(|c| outbox::claim(c, "test", 1, 100.0, chrono::Duration::seconds(60)))
-        .await
-        .unwrap();
+        .db(|c| outbox::claim(c, "test", 1, 100.0, chrono::Duration::seconds(60)))
+        .await;
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].recipient, "urgent@example.jp");
 }

@@ -10,34 +10,28 @@ use crate::support::{TestApp, spawn_app};
 
 async fn org(app: &TestApp, kind: &str, name: &str) -> i64 {
     let (kind, name) = (kind.to_string(), name.to_string());
-    app.state
-        .db
-        .run(move |c| {
-            diesel::insert_into(organizations::table)
-                .values((
-                    organizations::kind.eq(kind),
-                    organizations::name.eq(name),
-                    organizations::prefecture.eq(40),
-                    organizations::created_at.eq(chrono::Utc::now().naive_utc()),
-                ))
-                .returning(organizations::id)
-                .get_result::<i64>(c)
-        })
-        .await
-        .unwrap()
+    app.db(move |c| {
+        diesel::insert_into(organizations::table)
+            .values((
+                organizations::kind.eq(kind),
+                organizations::name.eq(name),
+                organizations::prefecture.eq(40),
+                organizations::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .returning(organizations::id)
+            .get_result::<i64>(c)
+    })
+    .await
 }
 
 async fn join(app: &TestApp, email: &str, org: i64) {
     let email = email.to_string();
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(users::table.filter(users::email.eq(email)))
-                .set(users::organization_id.eq(org))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(users::table.filter(users::email.eq(email)))
+            .set(users::organization_id.eq(org))
+            .execute(c)
+    })
+    .await;
 }
 
 /// Signs this client in as a member of `org`.
@@ -131,11 +125,8 @@ fn form_need<'a>(title: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)
 }
 
 async fn count_needs(app: &TestApp) -> i64 {
-    app.state
-        .db
-        .run(|c| matching_needs::table.count().get_result::<i64>(c))
+    app.db(|c| matching_needs::table.count().get_result::<i64>(c))
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -353,16 +344,13 @@ async fn bad_input_gets_messages_and_stores_nothing() {
     assert_eq!(status, 403, "an SME cannot post an offering");
     assert_eq!(count_needs(&app).await, before);
     let stored_bad: i64 = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             matching_needs::table
                 .filter(matching_needs::title.like("%Bcc%"))
                 .count()
                 .get_result::<i64>(c)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(stored_bad, 0);
 }
 
@@ -399,16 +387,13 @@ async fn a_member_of_another_organization_cannot_edit_a_post() {
         .await;
     assert_eq!(res.status(), 404);
     let title: String = app
-        .state
-        .db
-        .run(move |c| {
+        .db(move |c| {
             matching_needs::table
                 .find(id)
                 .select(matching_needs::title)
                 .first::<String>(c)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(title, "元の件名");
     // A vendor cannot open the need form at all.
     let vendor = org(&app, "vendor", "C社").await;
@@ -574,15 +559,12 @@ async fn expired_posts_disappear_everywhere_but_stay_in_the_kpis() {
 
     // The offering passes its reconfirmation date: no longer suggested, listed or found.
     let past = chrono::Utc::now().naive_utc() - chrono::Duration::days(1);
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(matching_offerings::table.find(oid))
-                .set(matching_offerings::reconfirm_by.eq(past))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(matching_offerings::table.find(oid))
+            .set(matching_offerings::reconfirm_by.eq(past))
+            .execute(c)
+    })
+    .await;
     let (_, sugg) = api(
         &app,
         "GET",
@@ -610,15 +592,12 @@ async fn expired_posts_disappear_everywhere_but_stay_in_the_kpis() {
     );
 
     // The need expires too.
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(matching_needs::table.find(nid))
-                .set(matching_needs::expires_at.eq(past))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(matching_needs::table.find(nid))
+            .set(matching_needs::expires_at.eq(past))
+            .execute(c)
+    })
+    .await;
     assert!(!app.get_text("/board").await.1.contains("医療端末の監視"));
     assert!(
         !app.get_text("/board?q=医療")
@@ -684,19 +663,16 @@ async fn suggestions_explain_themselves_and_contacts_wait_for_both_sides() {
     .await;
     let nid = need["id"].as_i64().unwrap();
     // Created by staff: make the SME member the author, as if it had posted it.
-    app.state
-        .db
-        .run(move |c| {
-            let uid: i64 = users::table
-                .filter(users::email.eq("yakkyoku@example.jp"))
-                .select(users::id)
-                .first(c)?;
-            diesel::update(matching_needs::table.find(nid))
-                .set(matching_needs::created_by.eq(uid))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        let uid: i64 = users::table
+            .filter(users::email.eq("yakkyoku@example.jp"))
+            .select(users::id)
+            .first(c)?;
+        diesel::update(matching_needs::table.find(nid))
+            .set(matching_needs::created_by.eq(uid))
+            .execute(c)
+    })
+    .await;
     let (s, good) = api(
         &app,
         "POST",
@@ -710,15 +686,12 @@ async fn suggestions_explain_themselves_and_contacts_wait_for_both_sides() {
     let good_id = good["id"].as_i64().unwrap();
     // Staff publish it (review), and post the far vendor's remote-only offering directly.
     app.sign_in("staff@example.jp", Role::Staff).await;
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(matching_offerings::table.find(good_id))
-                .set(matching_offerings::status.eq("in_review"))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(matching_offerings::table.find(good_id))
+            .set(matching_offerings::status.eq("in_review"))
+            .execute(c)
+    })
+    .await;
     let res = app
         .post_form_from(
             "/staff/board",
@@ -1079,23 +1052,14 @@ async fn the_board_routes_are_in_the_openapi_document_and_personal_data_can_be_e
     .await;
     assert_eq!(s, 201);
     let export = app
-        .state
-        .db
-        .run(|c| secunity::matching::privacy::export_person(c, "p@example.jp"))
-        .await
-        .unwrap();
+        .db(|c| secunity::matching::privacy::export_person(c, "p@example.jp"))
+        .await;
     assert_eq!(export["needs"][0]["title"], "私の要望");
-    app.state
-        .db
-        .run(|c| secunity::matching::privacy::erase_person(c, "p@example.jp"))
-        .await
-        .unwrap();
+    app.db(|c| secunity::matching::privacy::erase_person(c, "p@example.jp"))
+        .await;
     let export = app
-        .state
-        .db
-        .run(|c| secunity::matching::privacy::export_person(c, "p@example.jp"))
-        .await
-        .unwrap();
+        .db(|c| secunity::matching::privacy::export_person(c, "p@example.jp"))
+        .await;
     assert_eq!(export["needs"], json!([]));
 }
 
@@ -1138,18 +1102,15 @@ async fn reminders_no_response_and_follow_ups_are_mailed_once() {
         b["id"].as_i64().unwrap(),
     );
     let soon = chrono::Utc::now().naive_utc() + chrono::Duration::days(5);
-    app.state
-        .db
-        .run(move |c| {
-            queries::publish_need(c, nid)?;
-            queries::publish_offering(c, aid)?;
-            queries::publish_offering(c, bid)?;
-            diesel::update(matching_needs::table.find(nid))
-                .set(matching_needs::expires_at.eq(soon))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        queries::publish_need(c, nid)?;
+        queries::publish_offering(c, aid)?;
+        queries::publish_offering(c, bid)?;
+        diesel::update(matching_needs::table.find(nid))
+            .set(matching_needs::expires_at.eq(soon))
+            .execute(c)
+    })
+    .await;
     let (s1, i1) = api(
         &app,
         "POST",
@@ -1178,35 +1139,26 @@ async fn reminders_no_response_and_follow_ups_are_mailed_once() {
     .await;
     assert_eq!(s, 200);
     let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::days(31);
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(matching_introductions::table.find(i1))
-                .set(matching_introductions::created_at.eq(long_ago))
-                .execute(c)?;
-            diesel::update(matching_introductions::table.find(i2))
-                .set((
-                    matching_introductions::sme_consent_at.eq(long_ago),
-                    matching_introductions::vendor_consent_at.eq(long_ago),
-                ))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(matching_introductions::table.find(i1))
+            .set(matching_introductions::created_at.eq(long_ago))
+            .execute(c)?;
+        diesel::update(matching_introductions::table.find(i2))
+            .set((
+                matching_introductions::sme_consent_at.eq(long_ago),
+                matching_introductions::vendor_consent_at.eq(long_ago),
+            ))
+            .execute(c)
+    })
+    .await;
     let (m, b) = (app.state.mailer.clone(), app.state.config.base_url.clone());
     let first = app
-        .state
-        .db
-        .run(move |c| c.write_transaction(|c| worker::tick(c, &m, &b)))
-        .await
-        .unwrap();
+        .db(move |c| c.write_transaction(|c| worker::tick(c, &m, &b)))
+        .await;
     let (m, b) = (app.state.mailer.clone(), app.state.config.base_url.clone());
     let second = app
-        .state
-        .db
-        .run(move |c| c.write_transaction(|c| worker::tick(c, &m, &b)))
-        .await
-        .unwrap();
+        .db(move |c| c.write_transaction(|c| worker::tick(c, &m, &b)))
+        .await;
     // Mails: 2 requests and 2 introductions before; then (the background worker may have run
     // its own first tick already) together the ticks mailed:
     // one expiry reminder, one "no response", and 14- and 30-day follow-ups to both sides.
@@ -1257,19 +1209,9 @@ async fn reminders_no_response_and_follow_ups_are_mailed_once() {
 #[tokio::test]
 async fn demo_posts_make_a_living_board_with_explained_suggestions() {
     let app = spawn_app().await;
-    let first = app
-        .state
-        .db
-        .run(secunity::matching::demo::load)
-        .await
-        .unwrap();
+    let first = app.db(secunity::matching::demo::load).await;
     assert_eq!(first, 6);
-    let again = app
-        .state
-        .db
-        .run(secunity::matching::demo::load)
-        .await
-        .unwrap();
+    let again = app.db(secunity::matching::demo::load).await;
     assert_eq!(again, 0, "loading twice adds nothing");
     let (_, board) = app.get_text("/board").await;
     assert!(board.contains("福岡県・医療・従業員6〜20人"));
@@ -1280,16 +1222,13 @@ async fn demo_posts_make_a_living_board_with_explained_suggestions() {
     assert!(!board.contains("ひまわり調剤薬局"), "this one does not");
     let staff = staff_token(&app).await;
     let nid: i64 = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             matching_needs::table
                 .filter(matching_needs::title.eq("工場ネットワークの監視と初動対応"))
                 .select(matching_needs::id)
                 .first::<i64>(c)
         })
-        .await
-        .unwrap();
+        .await;
     // Needs B1, B3, C1 on site in Kumamoto with the subsidy: the お助け隊 package answers.
     let (_, sugg) = api(
         &app,

@@ -31,25 +31,18 @@ async fn subscribe(app: &TestApp, email: &str, topics: &[&str]) -> reqwest::Resp
 
 async fn status_of(app: &TestApp, email: &str) -> Option<String> {
     let email = email.to_string();
-    app.state
-        .db
-        .run(move |c| {
-            subs::table
-                .filter(subs::email.eq(email))
-                .select(subs::status)
-                .first::<String>(c)
-                .optional()
-        })
-        .await
-        .unwrap()
+    app.db(move |c| {
+        subs::table
+            .filter(subs::email.eq(email))
+            .select(subs::status)
+            .first::<String>(c)
+            .optional()
+    })
+    .await
 }
 
 async fn subscriber_count(app: &TestApp) -> i64 {
-    app.state
-        .db
-        .run(|c| subs::table.count().get_result::<i64>(c))
-        .await
-        .unwrap()
+    app.db(|c| subs::table.count().get_result::<i64>(c)).await
 }
 
 fn text_of(m: &Received) -> String {
@@ -73,36 +66,33 @@ fn unsubscribe_path(m: &Received) -> String {
 /// Adds subscribers straight to the database: (email, status, topics).
 async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
     let links = Links::from_config(&app.state.config);
-    app.state
-        .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                for (i, (email, status, topics)) in rows.iter().enumerate() {
-                    let nonce = format!("nonce-{i}-{email}");
-                    let hash = links.pref_hash(&nonce);
-                    let id = q::insert(
-                        c,
-                        &NewSubscriber {
-                            email,
-                            name: "テスト",
-                            company: "",
-                            prefecture: None,
-                            industry: None,
-                            status,
-                            lang: "ja",
-                            pref_nonce: &nonce,
-                            pref_token_hash: Some(&hash),
-                            consent_source: "test",
-                        },
-                    )?
-                    .expect("new address");
-                    q::set_topics(c, id, topics)?;
-                }
-                Ok::<_, diesel::result::Error>(())
-            })
+    app.db(move |c| {
+        c.write_transaction(|c| {
+            for (i, (email, status, topics)) in rows.iter().enumerate() {
+                let nonce = format!("nonce-{i}-{email}");
+                let hash = links.pref_hash(&nonce);
+                let id = q::insert(
+                    c,
+                    &NewSubscriber {
+                        email,
+                        name: "テスト",
+                        company: "",
+                        prefecture: None,
+                        industry: None,
+                        status,
+                        lang: "ja",
+                        pref_nonce: &nonce,
+                        pref_token_hash: Some(&hash),
+                        consent_source: "test",
+                    },
+                )?
+                .expect("new address");
+                q::set_topics(c, id, topics)?;
+            }
+            Ok::<_, diesel::result::Error>(())
         })
-        .await
-        .unwrap();
+    })
+    .await;
 }
 
 async fn api(
@@ -221,18 +211,15 @@ async fn subscribe_confirm_and_links_that_no_longer_work() {
         .find(|m| m.rcpt_to[0] == "late@example.jp")
         .unwrap();
     let link = link_in(&text_of(late), "/newsletter/confirm/");
-    app.state
-        .db
-        .run(|c| {
-            diesel::update(subs::table.filter(subs::email.eq("late@example.jp")))
-                .set(
-                    subs::confirm_expires_at
-                        .eq(Some(secunity::time::now_utc() - chrono::Duration::hours(1))),
-                )
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(|c| {
+        diesel::update(subs::table.filter(subs::email.eq("late@example.jp")))
+            .set(
+                subs::confirm_expires_at
+                    .eq(Some(secunity::time::now_utc() - chrono::Duration::hours(1))),
+            )
+            .execute(c)
+    })
+    .await;
     assert_eq!(app.get(&link).await.status(), 404);
     assert_eq!(
         app.post_form_from("/newsletter", &link, &[]).await.status(),
@@ -243,7 +230,7 @@ async fn subscribe_confirm_and_links_that_no_longer_work() {
         Some("pending")
     );
     // ...and the expired subscription is forgotten.
-    let gone = app.state.db.run(q::expire_pending).await.unwrap();
+    let gone = app.db(q::expire_pending).await;
     assert_eq!(gone, 1);
     assert_eq!(status_of(&app, "late@example.jp").await, None);
     assert_eq!(
@@ -537,14 +524,11 @@ async fn preferences_change_topics_pause_and_unsubscribe() {
         .await;
     assert_eq!(res.status(), 422);
     let topics = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             let s = q::find_by_email(c, "pref@example.jp")?.unwrap();
             q::topics_of(c, s.id)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(topics, vec!["alerts", "subsidies"]);
     app.post_form_from(&path, &path, &[("action", "pause")])
         .await;
@@ -938,11 +922,8 @@ async fn staff_compose_preview_send_test_import_export_and_audit() {
     assert_eq!(status, 200);
     assert!(list.contains("sato@example.jp") && !list.contains("ok@example.jp"));
     let actions: Vec<String> = app
-        .state
-        .db
-        .run(|c| audit_log::table.select(audit_log::action).load::<String>(c))
-        .await
-        .unwrap();
+        .db(|c| audit_log::table.select(audit_log::action).load::<String>(c))
+        .await;
     for a in [
         "newsletter.campaign.create",
         "newsletter.campaign.test",
@@ -980,11 +961,8 @@ async fn staff_compose_preview_send_test_import_export_and_audit() {
     assert_eq!(res.status(), 422);
     // Manual unsubscribe with the consent history.
     let id = app
-        .state
-        .db
-        .run(|c| q::find_by_email(c, "sato@example.jp"))
+        .db(|c| q::find_by_email(c, "sato@example.jp"))
         .await
-        .unwrap()
         .unwrap()
         .id;
     let detail = format!("/staff/newsletter/subscribers/{id}");
@@ -1085,9 +1063,7 @@ async fn the_seminar_box_subscribes_with_double_opt_in_and_privacy_functions_wor
     let mailer = app.state.mailer.clone();
     let base = app.state.config.base_url.clone();
     let outcome = app
-        .state
-        .db
-        .run(move |c| {
+        .db(move |c| {
             c.write_transaction(|c| {
                 secunity::newsletter::subscribe_pending(
                     c,
@@ -1100,8 +1076,7 @@ async fn the_seminar_box_subscribes_with_double_opt_in_and_privacy_functions_wor
                 )
             })
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         outcome,
         secunity::newsletter::subscribe::Outcome::ConfirmationSent
@@ -1113,18 +1088,12 @@ async fn the_seminar_box_subscribes_with_double_opt_in_and_privacy_functions_wor
     let mails = app.smtp.wait_for(1, Duration::from_secs(10)).await;
     assert!(text_of(&mails[0]).contains("/newsletter/confirm/"));
     let exported = app
-        .state
-        .db
-        .run(|c| secunity::newsletter::privacy::export_person(c, "seminar@example.jp"))
-        .await
-        .unwrap();
+        .db(|c| secunity::newsletter::privacy::export_person(c, "seminar@example.jp"))
+        .await;
     assert_eq!(exported["status"], "pending");
     assert_eq!(exported["history"][0]["source"], "seminar:1");
-    app.state
-        .db
-        .run(|c| secunity::newsletter::privacy::erase_person(c, "seminar@example.jp"))
-        .await
-        .unwrap();
+    app.db(|c| secunity::newsletter::privacy::erase_person(c, "seminar@example.jp"))
+        .await;
     assert_eq!(status_of(&app, "seminar@example.jp").await, None);
 }
 

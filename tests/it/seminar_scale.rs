@@ -91,12 +91,7 @@ async fn a_group_commits_its_good_registrations_and_answers_each_on_its_own() {
         (open, person("online@example.jp", Mode::Online), t),
     ];
     let notifier = Notifier::of(&app.state);
-    let results = app
-        .state
-        .db
-        .run(move |c| register_group(c, &notifier, &items))
-        .await
-        .unwrap();
+    let results = app.db(move |c| register_group(c, &notifier, &items)).await;
     assert_eq!(results.len(), 5);
     let status_of = |r: &Result<Registered, AppError>| match r {
         Ok(Registered::New(reg, _)) => format!("new:{}", reg.status),
@@ -119,16 +114,13 @@ async fn a_group_commits_its_good_registrations_and_answers_each_on_its_own() {
     assert_eq!(stored.len(), 2, "the failed ones left nothing behind");
     assert!(regs(&app, closed).await.is_empty());
     let queued: i64 = app
-        .state
-        .db
-        .run(move |c| {
+        .db(move |c| {
             outbox::table
                 .filter(outbox::source.eq(format!("seminar:{open}")))
                 .count()
                 .get_result(c)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(queued, 2, "one mail per stored registration");
 }
 

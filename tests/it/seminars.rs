@@ -52,19 +52,11 @@ pub fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
 }
 
 pub async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
-    app.state
-        .db
-        .run(move |c| sq::create(c, &d, true, now()))
-        .await
-        .unwrap()
+    app.db(move |c| sq::create(c, &d, true, now())).await
 }
 
 pub async fn regs(app: &TestApp, id: i64) -> Vec<Registration> {
-    app.state
-        .db
-        .run(move |c| rq::list_for_seminar(c, id))
-        .await
-        .unwrap()
+    app.db(move |c| rq::list_for_seminar(c, id)).await
 }
 
 pub fn form<'a>(email: &'a str, mode: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -374,15 +366,12 @@ async fn no_promotion_after_the_deadline() {
     let id = seminar(&app, data("onsite", 1, 0)).await;
     let link = personal_link(&app, id, "a@example.jp", "onsite").await;
     personal_link(&app, id, "b@example.jp", "onsite").await;
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(s::table.find(id))
-                .set(s::registration_closes_at.eq(now() - Days::hours(1)))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(s::table.find(id))
+            .set(s::registration_closes_at.eq(now() - Days::hours(1)))
+            .execute(c)
+    })
+    .await;
     let token = app.csrf_token(&link).await;
     let res = app
         .post_form(
@@ -717,12 +706,7 @@ async fn the_api_creates_shows_patches_and_lists_registrations() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 400);
-    let n: i64 = app
-        .state
-        .db
-        .run(|c| s::table.count().get_result(c))
-        .await
-        .unwrap();
+    let n: i64 = app.db(|c| s::table.count().get_result(c)).await;
     assert_eq!(n, 1);
     let doc: Value = app
         .client
@@ -771,23 +755,13 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
     let body = res.text().await.unwrap();
     assert!(body.contains("申込締切は開始日時より前にしてください"));
     assert!(body.contains("熊本 農業 セキュリティセミナー"));
-    let n: i64 = app
-        .state
-        .db
-        .run(|c| s::table.count().get_result(c))
-        .await
-        .unwrap();
+    let n: i64 = app.db(|c| s::table.count().get_result(c)).await;
     assert_eq!(n, 0);
     let res = app
         .post_form_from("/staff/seminars/new", "/staff/seminars/new", &good)
         .await;
     assert_eq!(res.status().as_u16(), 303);
-    let id: i64 = app
-        .state
-        .db
-        .run(|c| s::table.select(s::id).first(c))
-        .await
-        .unwrap();
+    let id: i64 = app.db(|c| s::table.select(s::id).first(c)).await;
     // A draft is not public until published.
     assert_eq!(app.get_text(&format!("/seminars/{id}")).await.0, 404);
     let res = app
@@ -849,11 +823,8 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
             .any(|m| parsed(m).subject().unwrap().contains("中止"))
     );
     let actions: Vec<String> = app
-        .state
-        .db
-        .run(|c| audit_log::table.select(audit_log::action).load(c))
-        .await
-        .unwrap();
+        .db(|c| audit_log::table.select(audit_log::action).load(c))
+        .await;
     for a in [
         "seminar.create",
         "seminar.publish",
@@ -883,17 +854,11 @@ async fn home_lists_published_upcoming_seminars_and_privacy_erases() {
     assert!(home.contains(&format!("/seminars/{id}")));
     personal_link(&app, id, "me@example.jp", "online").await;
     let exported = app
-        .state
-        .db
-        .run(|c| secunity::registrations::privacy::export_person(c, "ME@example.jp"))
-        .await
-        .unwrap();
+        .db(|c| secunity::registrations::privacy::export_person(c, "ME@example.jp"))
+        .await;
     assert_eq!(exported["registrations"][0]["name"], "九州 太郎");
-    app.state
-        .db
-        .run(|c| secunity::registrations::privacy::erase_person(c, "me@example.jp"))
-        .await
-        .unwrap();
+    app.db(|c| secunity::registrations::privacy::erase_person(c, "me@example.jp"))
+        .await;
     let list = regs(&app, id).await;
     assert_eq!(list[0].name, "");
     assert!(!list[0].email.contains("me@example.jp"));
@@ -946,11 +911,8 @@ async fn online_attendees_check_in_with_the_code_during_the_seminar() {
     let id = seminar(&app, d).await;
     let link = personal_link(&app, id, "a@example.jp", "online").await;
     let code: String = app
-        .state
-        .db
-        .run(move |c| s::table.find(id).select(s::attendance_code).first(c))
-        .await
-        .unwrap();
+        .db(move |c| s::table.find(id).select(s::attendance_code).first(c))
+        .await;
     let res = app
         .post_form_from(&link, &format!("{link}/attend"), &[("code", "000000x")])
         .await;
@@ -1007,12 +969,7 @@ async fn staff_form_refuses_each_bad_field_and_keeps_the_values() {
         );
         assert!(body.contains("佐賀 医療・薬局") || field == "title");
     }
-    let n: i64 = app
-        .state
-        .db
-        .run(|c| s::table.count().get_result(c))
-        .await
-        .unwrap();
+    let n: i64 = app.db(|c| s::table.count().get_result(c)).await;
     assert_eq!(n, 0);
 }
 
@@ -1091,11 +1048,7 @@ async fn the_list_filters_by_industry_prefecture_format_and_month_and_keeps_an_a
     seminar(&app, past).await;
     let mut draft = data("online", 0, 10);
     draft.title = "下書きのセミナー".into();
-    app.state
-        .db
-        .run(move |c| sq::create(c, &draft, false, now()))
-        .await
-        .unwrap();
+    app.db(move |c| sq::create(c, &draft, false, now())).await;
     let titles = |body: &str| {
         [
             "福岡 機械・金属",
@@ -1172,11 +1125,8 @@ async fn the_unticked_box_subscribes_nobody_and_the_ticked_one_starts_double_opt
         "registration + newsletter confirmation"
     );
     let subscribers: Vec<(String, String)> = app
-        .state
-        .db
-        .run(|c| ns::table.select((ns::email, ns::status)).load(c))
-        .await
-        .unwrap();
+        .db(|c| ns::table.select((ns::email, ns::status)).load(c))
+        .await;
     assert_eq!(
         subscribers,
         vec![("reader@example.jp".to_string(), "pending".to_string())]

@@ -19,15 +19,12 @@ fn checkin_url(page: &str) -> Option<String> {
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
-    app.state
-        .db
-        .run(|c| {
-            audit_log::table
-                .select((audit_log::action, audit_log::detail))
-                .load(c)
-        })
-        .await
-        .unwrap()
+    app.db(|c| {
+        audit_log::table
+            .select((audit_log::action, audit_log::detail))
+            .load(c)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -228,15 +225,12 @@ async fn staff_enter_registrations_by_hand_without_overbooking() {
 
     // After the public deadline the public is turned away, staff may still add (waitlisted:
     // never overbooked).
-    app.state
-        .db
-        .run(move |c| {
-            diesel::update(s::table.find(id))
-                .set(s::registration_closes_at.eq(now() - Days::hours(1)))
-                .execute(c)
-        })
-        .await
-        .unwrap();
+    app.db(move |c| {
+        diesel::update(s::table.find(id))
+            .set(s::registration_closes_at.eq(now() - Days::hours(1)))
+            .execute(c)
+    })
+    .await;
     let mut late = form("late@example.jp", "onsite");
     late.push(("q_0", "EDR"));
     let res = app
@@ -300,7 +294,12 @@ async fn import(app: &TestApp, defaults: &[(&str, &str)], file: &[u8]) -> (u16, 
     let token = app.csrf_token("/staff/seminars/import").await;
     let mut fields = vec![("csrf_token", token.as_str())];
     fields.extend_from_slice(defaults);
-    let (content_type, body) = multipart(&fields, file);
+    post_import(app, &fields, file).await
+}
+
+/// Posts the import form as built (with or without a CSRF token).
+async fn post_import(app: &TestApp, fields: &[(&str, &str)], file: &[u8]) -> (u16, String) {
+    let (content_type, body) = multipart(fields, file);
     let res = app
         .client
         .post(app.url("/staff/seminars/import"))
@@ -344,24 +343,21 @@ async fn seminar_rows(
     String,
     String,
 )> {
-    app.state
-        .db
-        .run(|c| {
-            s::table
-                .order(s::id)
-                .select((
-                    s::title,
-                    s::status,
-                    s::starts_at,
-                    s::ends_at,
-                    s::registration_closes_at,
-                    s::venue,
-                    s::online_url,
-                ))
-                .load(c)
-        })
-        .await
-        .unwrap()
+    app.db(|c| {
+        s::table
+            .order(s::id)
+            .select((
+                s::title,
+                s::status,
+                s::starts_at,
+                s::ends_at,
+                s::registration_closes_at,
+                s::venue,
+                s::online_url,
+            ))
+            .load(c)
+    })
+    .await
 }
 
 fn utc(text: &str) -> NaiveDateTime {
@@ -401,11 +397,8 @@ async fn staff_import_drafts_from_an_ics_file_once() {
     assert_eq!(rows[1].2, utc("2030-03-11 05:00"));
     // The draft opens in the edit form with Tokyo times; it is not public yet.
     let first: i64 = app
-        .state
-        .db
-        .run(|c| s::table.order(s::id).select(s::id).first(c))
-        .await
-        .unwrap();
+        .db(|c| s::table.order(s::id).select(s::id).first(c))
+        .await;
     assert!(page.contains(&format!("/staff/seminars/{first}/edit")));
     let (_, edit) = app.get_text(&format!("/staff/seminars/{first}/edit")).await;
     assert!(edit.contains("2030-02-10T13:00"));
@@ -472,15 +465,7 @@ async fn staff_import_drafts_from_an_ics_file_once() {
         .count();
     assert_eq!(imports, 2, "one entry per import that ran");
     // Without the CSRF token: 403 before the file is read.
-    let (content_type, body) = multipart(&DEFAULTS, CALENDAR.as_bytes());
-    let res = app
-        .client
-        .post(app.url("/staff/seminars/import"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 403);
+    let (status, _) = post_import(&app, &DEFAULTS, CALENDAR.as_bytes()).await;
+    assert_eq!(status, 403);
     assert_eq!(seminar_rows(&app).await.len(), 2);
 }

@@ -181,9 +181,7 @@ async fn a_post_without_csrf_token_is_refused() {
 async fn reference_data_is_loaded() {
     let app = spawn_app().await;
     let (all, kyushu): (i64, i64) = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             let all = prefectures::table.count().get_result::<i64>(c)?;
             let kyushu = prefectures::table
                 .filter(prefectures::kyushu.eq(true))
@@ -191,20 +189,16 @@ async fn reference_data_is_loaded() {
                 .get_result::<i64>(c)?;
             Ok::<_, diesel::result::Error>((all, kyushu))
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!((all, kyushu), (47, 7));
     let fukuoka: String = app
-        .state
-        .db
-        .run(|c| {
+        .db(|c| {
             prefectures::table
                 .find(40)
                 .select(prefectures::name_ja)
                 .first::<String>(c)
         })
-        .await
-        .unwrap();
+        .await;
     assert_eq!(fukuoka, "福岡県");
 }
 

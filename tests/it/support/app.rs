@@ -221,6 +221,16 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// Runs `f` on the app's database (on a blocking thread) and unwraps its result.
+    pub async fn db<T, E, F>(&self, f: F) -> T
+    where
+        F: FnOnce(&mut secunity::db::DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Into<secunity::error::AppError> + Send + 'static,
+    {
+        self.state.db.run(f).await.unwrap()
+    }
+
     /// GET a path and return status and body.
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let res = self.get(path).await;
