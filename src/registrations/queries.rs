@@ -103,6 +103,17 @@ pub fn list_for_seminar(c: &mut DbConn, seminar_id: i64) -> QueryResult<Vec<Regi
         .load(c)
 }
 
+/// Registrations of every seminar made since `since` and not cancelled, oldest first (for the
+/// staff overview's charts).
+pub fn active_since(c: &mut DbConn, since: NaiveDateTime) -> QueryResult<Vec<Registration>> {
+    r::table
+        .filter(r::created_at.ge(since))
+        .filter(r::status.ne(status::CANCELLED))
+        .order(r::id)
+        .select(Registration::as_select())
+        .load(c)
+}
+
 /// Place on the waitlist of its mode (1 = next), for a waitlisted registration.
 pub fn waitlist_position(c: &mut DbConn, reg: &Registration) -> QueryResult<Option<i64>> {
     let Some(seq) = reg

@@ -36,9 +36,19 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
-    let rows = state
+    let (rows, overview) = state
         .db
         .run(move |c| {
+            let now = crate::time::now_utc();
+            let recent = crate::registrations::queries::active_since(
+                c,
+                now - chrono::Duration::days(OVERVIEW_DAYS),
+            )?;
+            let created: Vec<_> = recent.iter().map(|r| r.created_at).collect();
+            let overview = views::seminars::staff::Overview {
+                timeline: per_day(&created, crate::time::to_jst(now).date_naive()),
+                charts: charts(c, &recent, lang)?,
+            };
             let list = queries::list_all(c)?;
             let all_seats = queries::seats_many(c, &list)?;
             let mut rows = Vec::new();
@@ -54,21 +64,23 @@ pub async fn list(
                     turnout: turnout(&seats),
                 });
             }
-            Ok::<_, AppError>(rows)
+            Ok::<_, AppError>((rows, overview))
         })
         .await?;
-    Ok(html(views::seminars::staff::list(&page, &rows, None)))
+    Ok(html(views::seminars::staff::list(
+        &page, &rows, &overview, None,
+    )))
 }
 
-/// A chart: its title and (label, count) rows.
-type Chart = (String, Vec<(String, i64)>);
+/// How far back the overview of the staff seminar list looks.
+const OVERVIEW_DAYS: i64 = 90;
 
 /// Active registrations counted by prefecture, industry and employee band, for the charts.
 fn charts(
     c: &mut crate::db::DbConn,
     regs: &[crate::registrations::model::Registration],
     lang: views::Lang,
-) -> Result<Vec<Chart>, AppError> {
+) -> Result<Vec<views::seminars::staff::Chart>, AppError> {
     let active: Vec<_> = regs
         .iter()
         .filter(|r| r.status != crate::registrations::model::status::CANCELLED)

@@ -141,3 +141,45 @@ async fn a_burst_goes_through_the_group_commit_with_exact_counts() {
     );
     assert!(stats.groups >= 1 && stats.groups <= 120, "{stats:?}");
 }
+
+#[tokio::test]
+async fn the_staff_list_shows_the_last_ninety_days_of_registrations_as_charts() {
+    let app = spawn_app().await;
+    app.sign_in("staff@example.jp", secunity::accounts::Role::Staff)
+        .await;
+    let (status, empty) = app.get_text("/staff/seminars").await;
+    assert_eq!(status, 200);
+    assert!(empty.contains("申込の状況(直近90日・全セミナー)"));
+    assert!(
+        empty.contains("直近90日の申込はまだありません。"),
+        "{empty}"
+    );
+
+    let first = seminar(&app, data("online", 0, 10)).await;
+    let second = seminar(&app, data("online", 0, 10)).await;
+    register_all(
+        &app,
+        first,
+        vec!["a@example.jp".into(), "b@example.jp".into()],
+        "online",
+    )
+    .await;
+    register_all(&app, second, vec!["c@example.jp".into()], "online").await;
+    let (_, page) = app.get_text("/staff/seminars").await;
+    let overview = &page[page.find("overview-title").expect("overview section")..];
+    assert!(!overview.contains("直近90日の申込はまだありません。"));
+    assert!(
+        overview.contains("申込日別の申込数"),
+        "the timeline is drawn"
+    );
+    assert!(overview.contains("<svg"));
+    // Three registrations from 福岡県 over both seminars, as text next to the bar.
+    let chart = &overview[overview
+        .find("都道府県別の申込数")
+        .expect("prefecture chart")..];
+    let bar = &chart[chart.find("福岡県").expect("福岡県 row")..];
+    assert!(
+        bar[..bar.find("</text>").unwrap() + 200].contains(">3<"),
+        "{bar}"
+    );
+}

@@ -39,8 +39,33 @@ fn post_button(ctx: &PageCtx, action: &str, label: &str, class: &str) -> Markup 
     }
 }
 
+/// The registrations-per-day chart and the bar charts, side by side.
+fn charts_block(ctx: &PageCtx, timeline: &[(String, i64)], charts: &[Chart]) -> Markup {
+    html! {
+        div.charts {
+            @if !timeline.is_empty() {
+                (super::charts::timeline(ctx.t("seminars.timeline.title"), timeline,
+                    ctx.t("seminars.timeline.daily"), ctx.t("seminars.timeline.total")))
+            }
+            @for (title, rows) in charts { (super::charts::bars(title, rows)) }
+        }
+    }
+}
+
+/// A bar chart: its title and (label, count) rows.
+pub type Chart = (String, Vec<(String, i64)>);
+
+/// The programme at a glance on the staff seminar list: registrations of the recent past.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    /// Registrations per day (label, count), days with none included.
+    pub timeline: Vec<(String, i64)>,
+    /// By prefecture, industry and employee band.
+    pub charts: Vec<Chart>,
+}
+
 /// `GET /staff/seminars`.
-pub fn list(ctx: &PageCtx, rows: &[StaffRow], flash: Option<&str>) -> Markup {
+pub fn list(ctx: &PageCtx, rows: &[StaffRow], overview: &Overview, flash: Option<&str>) -> Markup {
     let title = ctx.t("seminars.staff_title");
     staff_page(
         ctx,
@@ -84,6 +109,14 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], flash: Option<&str>) -> Markup {
                             }
                         }
                     }
+                }
+            }
+            section.overview aria-labelledby="overview-title" {
+                h2 #overview-title { (ctx.t("seminars.timeline.overview_title")) }
+                @if overview.timeline.is_empty() {
+                    (empty_state(ctx.t("seminars.timeline.overview_empty")))
+                } @else {
+                    (charts_block(ctx, &overview.timeline, &overview.charts))
                 }
             }
         },
@@ -221,7 +254,7 @@ pub struct RegistrationsView {
     /// Audiences of a message to registrants.
     pub audiences: Options,
     /// Active registrations by prefecture, industry and employee band (chart title, rows).
-    pub charts: Vec<(String, Vec<(String, i64)>)>,
+    pub charts: Vec<Chart>,
     /// Active registrations per day (date label, count), days with none included.
     pub timeline: Vec<(String, i64)>,
     /// The reminder time, e.g. 「前日 10:00」.
@@ -244,7 +277,7 @@ pub struct SurveySummary {
     /// Mean usefulness.
     pub usefulness: String,
     /// Distributions of the two scores (chart title, rows).
-    pub charts: Vec<(String, Vec<(String, i64)>)>,
+    pub charts: Vec<Chart>,
     /// Answers about the topics wanted next (non-empty ones).
     pub topics: Vec<String>,
     /// Comments (non-empty ones).
@@ -341,13 +374,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                 button.button type="submit" { (ctx.t("form.search")) }
             }
             @if !v.rows.is_empty() {
-                div.charts {
-                    @if !v.timeline.is_empty() {
-                        (super::charts::timeline(ctx.t("seminars.timeline.title"), &v.timeline,
-                            ctx.t("seminars.timeline.daily"), ctx.t("seminars.timeline.total")))
-                    }
-                    @for (title, rows) in &v.charts { (super::charts::bars(title, rows)) }
-                }
+                (charts_block(ctx, &v.timeline, &v.charts))
             }
             @if v.rows.is_empty() {
                 (empty_state(ctx.t("seminars.no_registrations")))
