@@ -1,24 +1,25 @@
-//! `secunity bench mail` runs end to end with a tiny N, so the command cannot rot. No timing is
-//! asserted: tests never assert speed.
+//! `secunity bench mail` and `secunity bench registrations` run end to end with a tiny N, so the
+//! commands cannot rot. No timing is asserted: tests never assert speed.
 
-use crate::support::app::on_postgres;
+use crate::support::app::{on_postgres, without_tls_on_loopback};
 
-#[test]
-fn bench_mail_sends_every_message_and_ends_with_its_json_figures() {
+/// Runs `secunity bench ARGS...` (on the test database's server when the tests run on
+/// PostgreSQL, through the benchmark's `database_flag`), checks it succeeded, and returns the
+/// figures of its last line.
+fn run_bench(args: &[&str], database_flag: &str) -> serde_json::Value {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_secunity"));
     command
-        .args(["bench", "mail", "--n", "200", "--ceiling-seconds", "0.2"])
+        .arg("bench")
+        .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("RUST_LOG", "warn");
     if on_postgres() {
         // An administrative URL: the benchmark creates its own database there and drops it.
-        command.args([
-            "--database-url",
-            &std::env::var("TEST_DATABASE_URL").unwrap(),
-        ]);
+        let admin = without_tls_on_loopback(&std::env::var("TEST_DATABASE_URL").unwrap());
+        command.args([database_flag, &admin]);
     }
-    let output = command.output().expect("run secunity bench mail");
+    let output = command.output().expect("run secunity bench");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -27,7 +28,16 @@ fn bench_mail_sends_every_message_and_ends_with_its_json_figures() {
         String::from_utf8_lossy(&output.stderr)
     );
     let last = stdout.lines().last().expect("some output");
-    let figures: serde_json::Value = serde_json::from_str(last).expect("the last line is JSON");
+    serde_json::from_str(last).expect("the last line is JSON")
+}
+
+#[test]
+fn bench_mail_sends_every_message_and_ends_with_its_json_figures() {
+    let figures = run_bench(
+        &["mail", "--n", "200", "--ceiling-seconds", "0.2"],
+        "--database-url",
+    );
+    let last = figures.to_string();
     assert_eq!(figures["bench"], "mail");
     assert_eq!(
         figures["backend"],
@@ -46,5 +56,48 @@ fn bench_mail_sends_every_message_and_ends_with_its_json_figures() {
         "peak_rss_mb",
     ] {
         assert!(figures[key].is_number(), "{key} in {last}");
+    }
+}
+
+#[test]
+fn bench_registrations_fills_the_seats_exactly_and_ends_with_its_json_figures() {
+    let figures = run_bench(
+        &[
+            "registrations",
+            "--registrations",
+            "60",
+            "--clients",
+            "12",
+            "--onsite",
+            "4",
+            "--online",
+            "20",
+            "--list-seconds",
+            "1",
+        ],
+        "--database",
+    );
+    assert_eq!(figures["bench"], "registrations");
+    assert_eq!(
+        figures["database"],
+        if on_postgres() { "postgres" } else { "sqlite" }
+    );
+    assert_eq!(figures["ok"], true);
+    assert_eq!(figures["statuses"]["303"], 60);
+    // Every sixth asks for onsite: 10 onsite (4 seats), 50 online (20 seats).
+    assert_eq!(
+        figures["counts"],
+        serde_json::json!({
+            "onsite_confirmed": 4, "onsite_waitlisted": 6,
+            "online_confirmed": 20, "online_waitlisted": 30,
+        })
+    );
+    assert!(figures["transactions"].as_u64().unwrap() >= 1);
+    for key in [
+        "registrations_per_second",
+        "list_page_requests_per_second",
+        "empty_handler_requests_per_second",
+    ] {
+        assert!(figures[key].is_number(), "{key} in {figures}");
     }
 }

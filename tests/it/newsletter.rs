@@ -1122,7 +1122,8 @@ fn bench_options(subscribers: usize) -> secunity::newsletter::bench::BenchOption
         subscribers,
         postgres_admin_url: std::env::var("TEST_DATABASE_URL")
             .ok()
-            .filter(|v| !v.is_empty()),
+            .filter(|v| !v.is_empty())
+            .map(|url| crate::support::app::without_tls_on_loopback(&url)),
         ..Default::default()
     }
 }

@@ -28,7 +28,7 @@ pub struct PgTestDb {
 /// libpq: when the test process exits, OpenSSL's exit handlers can run while a pool thread of a
 /// still-running test server is inside a TLS call, which crashes the process (a failed run with
 /// every test passed).
-fn without_tls_on_loopback(url: &str) -> String {
+pub fn without_tls_on_loopback(url: &str) -> String {
     let loopback = [
         "@127.0.0.1",
         "@localhost",
