@@ -169,13 +169,20 @@ impl Workers {
     }
 }
 
-/// Hourly housekeeping: expired sessions, sign-in links and OAuth flows are deleted.
+/// Hourly housekeeping: expired sessions, sign-in links and OAuth flows are deleted, and the
+/// content of mails sent more than [`mail::outbox::SENT_CONTENT_DAYS`] days ago is emptied.
 async fn maintenance(db: db::Db, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
         match db.run(accounts::queries::purge_expired).await {
             Ok(n) if n > 0 => tracing::info!(rows = n, "expired sign-in data purged"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        let before = time::now_utc() - chrono::Duration::days(mail::outbox::SENT_CONTENT_DAYS);
+        match db.run(move |c| mail::outbox::scrub_sent(c, before)).await {
+            Ok(n) if n > 0 => tracing::info!(rows = n, "content of old sent mails emptied"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "outbox housekeeping failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}

@@ -397,3 +397,27 @@ pub fn retry(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// How long a sent message keeps its content (bodies, attachments, extra headers).
+pub const SENT_CONTENT_DAYS: i64 = 30;
+
+/// Empties the content of messages sent before `before`: the bodies carry names, personal links
+/// and join URLs that nobody needs once the mail is out. The row itself stays (status, recipient,
+/// Message-ID, dedupe key and source), so counts per campaign and seminar, the dedupe of
+/// "exactly one mail per purpose" and bounce matching keep working. Returns how many rows were
+/// emptied.
+pub fn scrub_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::status.eq(SENT))
+            .filter(outbox::sent_at.lt(before))
+            .filter(outbox::body_text.ne("").or(outbox::attachments.ne("[]"))),
+    )
+    .set((
+        outbox::body_text.eq(""),
+        outbox::body_html.eq(""),
+        outbox::attachments.eq("[]"),
+        outbox::headers.eq("[]"),
+    ))
+    .execute(conn)
+}

@@ -346,3 +346,68 @@ async fn a_killed_worker_re_sends_at_most_one_chunk() {
         "{duplicates} messages were sent twice; at most one chunk ({chunk}) may be"
     );
 }
+
+#[tokio::test]
+async fn the_content_of_old_sent_mail_is_emptied_and_its_row_still_dedupes() {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let keyed = |to: &str, n: usize| OutgoingMail {
+        dedupe_key: Some(format!("reminder:{n}")),
+        ..mail(to, n)
+    };
+    enqueue_all(
+        &app,
+        vec![
+            keyed("old@example.jp", 1),
+            keyed("recent@example.jp", 2),
+            keyed("queued@example.jp", 3),
+        ],
+    )
+    .await;
+    let now = secunity::time::now_utc();
+    app.db(move |c| {
+        for (to, days) in [("old@example.jp", 40), ("recent@example.jp", 1)] {
+            diesel::update(ob::table.filter(ob::recipient.eq(to)))
+                .set((
+                    ob::status.eq(SENT),
+                    ob::sent_at.eq(Some(now - chrono::Duration::days(days))),
+                ))
+                .execute(c)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await;
+    let before = now - chrono::Duration::days(outbox::SENT_CONTENT_DAYS);
+    let emptied = app.db(move |c| outbox::scrub_sent(c, before)).await;
+    assert_eq!(emptied, 1);
+    assert_eq!(
+        app.db(move |c| outbox::scrub_sent(c, before)).await,
+        0,
+        "a second pass finds nothing left"
+    );
+    let bodies: Vec<(String, String, String, String)> = app
+        .db(|c| {
+            ob::table
+                .order(ob::id)
+                .select((ob::recipient, ob::status, ob::body_text, ob::body_html))
+                .load(c)
+        })
+        .await;
+    assert_eq!(
+        bodies[0],
+        (
+            "old@example.jp".into(),
+            SENT.into(),
+            String::new(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        bodies[1].2, "本文 2\n",
+        "a mail sent yesterday keeps its content"
+    );
+    assert_eq!(bodies[2].1, "queued");
+    assert_eq!(bodies[2].2, "本文 3\n", "unsent mail keeps its content");
+    // The emptied row still stands for its purpose: the same mail is not queued again.
+    enqueue_all(&app, vec![keyed("old@example.jp", 1)]).await;
+    assert_eq!(statuses(&app).await.len(), 3);
+}
