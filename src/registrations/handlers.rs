@@ -78,6 +78,9 @@ pub async fn register(
     })
 }
 
+/// The rate-limit bucket of the registrant's own actions (cancel, change mode, attend, survey).
+pub const REGISTRANT_BUCKET: &str = "registrant";
+
 async fn by_token(state: &AppState, token: String) -> Result<Registration, AppError> {
     state
         .db
@@ -182,11 +185,13 @@ pub struct CancelForm {
 
 /// `POST /registrations/{token}/cancel` (with `confirm=1`).
 pub async fn cancel(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: web::Form<CancelForm>,
 ) -> Result<HttpResponse, AppError> {
+    state.limits.check_ip(&req, REGISTRANT_BUCKET)?;
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
     if form.confirm != "1" {
@@ -236,11 +241,13 @@ pub struct ModeForm {
 
 /// `POST /registrations/{token}/mode`.
 pub async fn change_mode(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: web::Form<ModeForm>,
 ) -> Result<HttpResponse, AppError> {
+    state.limits.check_ip(&req, REGISTRANT_BUCKET)?;
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
     let Some(mode) = Mode::parse(form.mode.trim()) else {
@@ -282,14 +289,22 @@ pub struct AttendForm {
 }
 
 /// `POST /registrations/{token}/attend`: an online attendee checks in with the code.
+///
+/// The code has six digits, so tries are limited per client and per registration: nobody can
+/// work through the codes from one personal link to count as present without attending.
 pub async fn attend(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: web::Form<AttendForm>,
 ) -> Result<HttpResponse, AppError> {
+    state.limits.check_ip(&req, REGISTRANT_BUCKET)?;
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
+    state
+        .limits
+        .check_address(&format!("registration:{}", reg.id), "attend")?;
     let code = form.code.trim().to_string();
     let id = reg.id;
     let seminar_id = reg.seminar_id;

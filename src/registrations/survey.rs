@@ -361,11 +361,15 @@ pub async fn page(
 /// `POST /registrations/{token}/survey`: stores the answer once; bad input is 422 with the form
 /// and its messages, a survey that is not open (answered, closed, not sent) is 409.
 pub async fn answer(
+    req: actix_web::HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: web::Form<SurveyForm>,
 ) -> Result<HttpResponse, AppError> {
+    state
+        .limits
+        .check_ip(&req, super::handlers::REGISTRANT_BUCKET)?;
     let token = path.into_inner();
     let form = form.into_inner();
     let (reg, seminar, survey) = load(&state, token.clone()).await?;

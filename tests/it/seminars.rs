@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use mail_parser::MimeHeaders;
 
 use crate::support::smtp::parsed;
-use crate::support::{TestApp, spawn_app};
+use crate::support::{TestApp, spawn_app, spawn_app_with};
 
 pub fn now() -> NaiveDateTime {
     secunity::time::now_utc()
@@ -1131,4 +1131,41 @@ async fn the_unticked_box_subscribes_nobody_and_the_ticked_one_starts_double_opt
         subscribers,
         vec![("reader@example.jp".to_string(), "pending".to_string())]
     );
+}
+
+#[tokio::test]
+async fn guessing_the_attendance_code_is_rate_limited() {
+    let app = spawn_app_with(
+        &[("RATE_LIMIT_PER_MINUTE", "3")],
+        crate::support::smtp::SmtpServer::start().await,
+    )
+    .await;
+    let mut d = data("online", 0, 10);
+    d.starts_at = now() + Days::hours(1);
+    d.ends_at = now() + Days::hours(3);
+    d.registration_closes_at = now() + Days::minutes(30);
+    let id = seminar(&app, d).await;
+    let link = personal_link(&app, id, "a@example.jp", "online").await;
+    let code: String = app
+        .db(move |c| s::table.find(id).select(s::attendance_code).first(c))
+        .await;
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let res = app
+            .post_form_from(&link, &format!("{link}/attend"), &[("code", wrong)])
+            .await;
+        statuses.push((
+            res.status().as_u16(),
+            res.headers().get("retry-after").is_some(),
+        ));
+    }
+    assert_eq!(statuses[0], (422, false), "a wrong code is a form error");
+    assert_eq!(statuses[3], (429, true), "{statuses:?}");
+    // Once limited, even the right code checks nobody in until the wait is over.
+    let res = app
+        .post_form_from(&link, &format!("{link}/attend"), &[("code", &code)])
+        .await;
+    assert_eq!(res.status().as_u16(), 429);
+    assert!(regs(&app, id).await[0].checked_in_at.is_none());
 }
