@@ -13,7 +13,8 @@
 //! queue until it is empty; the others only wait for their answer, holding neither a thread nor a
 //! database connection. At low load a group is one registration and nothing waits longer than
 //! before. A seminar always maps to the same lane, so two groups never compete for one
-//! seminar's lock inside one process.
+//! seminar's lock inside one process; across processes, every group locks its seminars in
+//! ascending id order first, so groups wait for each other but never deadlock.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -24,7 +25,7 @@ use tokio::sync::oneshot;
 
 use super::mail::Notifier;
 use super::model::NewRegistrant;
-use super::queries::{Registered, register_locked};
+use super::queries::{Registered, lock_seminar, register_locked};
 use crate::db::{Backend, Db, DbConn};
 use crate::error::AppError;
 
@@ -172,6 +173,18 @@ pub fn register_group(
     items: &[GroupItem],
 ) -> Result<Vec<Result<Registered, AppError>>, AppError> {
     conn.write_transaction(|c| {
+        // Every seminar of the group is locked up front in ascending id order, as every other
+        // group (here or in another process) does: two groups never wait for each other in a
+        // cycle. An unknown seminar is left to its own registration's answer.
+        let mut seminars: Vec<i64> = items.iter().map(|(id, _, _)| *id).collect();
+        seminars.sort_unstable();
+        seminars.dedup();
+        for id in seminars {
+            match lock_seminar(c, id) {
+                Ok(_) | Err(diesel::result::Error::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(items
             .iter()
             .map(|(seminar_id, who, now)| {

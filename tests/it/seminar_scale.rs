@@ -89,10 +89,11 @@ async fn a_group_commits_its_good_registrations_and_answers_each_on_its_own() {
         (open, person("FIRST@example.jp", Mode::Onsite), t),
         (open, person("second@example.jp", Mode::Onsite), t),
         (open, person("online@example.jp", Mode::Online), t),
+        (999_999, person("ghost@example.jp", Mode::Onsite), t),
     ];
     let notifier = Notifier::of(&app.state);
     let results = app.db(move |c| register_group(c, &notifier, &items)).await;
-    assert_eq!(results.len(), 5);
+    assert_eq!(results.len(), 6);
     let status_of = |r: &Result<Registered, AppError>| match r {
         Ok(Registered::New(reg, _)) => format!("new:{}", reg.status),
         Ok(Registered::Existing(reg)) => format!("existing:{}", reg.email),
@@ -108,6 +109,7 @@ async fn a_group_commits_its_good_registrations_and_answers_each_on_its_own() {
             "existing:first@example.jp",
             "new:waitlisted",
             "error:registrations.err_mode",
+            "other:not found",
         ]
     );
     let stored = regs(&app, open).await;
