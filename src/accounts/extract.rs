@@ -10,12 +10,10 @@ use std::ops::Deref;
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{AUTHORIZATION, LOCATION};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
-use futures_util::future::LocalBoxFuture;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use super::{CurrentUser, Role, queries};
+use super::{CurrentUser, Role};
 use crate::error::AppError;
-use crate::web::AppState;
 
 /// Sends a visitor who is not signed in to the login page, to come back afterwards.
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +124,8 @@ impl Deref for ApiUser {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The token of an `Authorization: Bearer` header, if there is a plausible one.
+pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
@@ -137,22 +136,17 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 
 impl FromRequest for ApiUser {
     type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+    type Future = Ready<Result<Self, Self::Error>>;
 
+    /// Ready at once: the session middleware resolved the token before the handler (so a
+    /// missing or wrong token is a 401 whatever the body holds).
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let (Some(token), Some(state)) = (token, state) else {
-                return Err(AppError::Unauthorized.into());
-            };
-            let user = state
-                .db
-                .run(move |c| queries::find_api_token_user(c, &token))
-                .await?;
-            user.map(|u| ApiUser(u.to_current()))
-                .ok_or_else(|| AppError::Unauthorized.into())
-        })
+        ready(
+            req.extensions()
+                .get::<super::sessions::BearerUser>()
+                .map(|b| ApiUser(b.0.clone()))
+                .ok_or_else(|| AppError::Unauthorized.into()),
+        )
     }
 }
 
@@ -168,17 +162,19 @@ impl Deref for ApiStaff {
 
 impl FromRequest for ApiStaff {
     type Error = actix_web::Error;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+    type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = ApiUser::from_request(req, payload);
-        Box::pin(async move {
-            let ApiUser(user) = user.await?;
-            if user.is_staff() {
-                Ok(ApiStaff(user))
-            } else {
-                Err(AppError::Forbidden.into())
-            }
-        })
+        ready(
+            ApiUser::from_request(req, payload)
+                .into_inner()
+                .and_then(|ApiUser(user)| {
+                    if user.is_staff() {
+                        Ok(ApiStaff(user))
+                    } else {
+                        Err(AppError::Forbidden.into())
+                    }
+                }),
+        )
     }
 }

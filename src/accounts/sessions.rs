@@ -29,13 +29,32 @@ fn session_cookie(value: String, https: bool, max_age: Duration) -> Cookie<'stat
         .finish()
 }
 
-/// The middleware: puts the signed-in user (and the header badge) into request extensions.
-/// Requests without a session cookie touch no database.
+/// The user of a valid `Authorization: Bearer` API token, resolved by [`load`] before any
+/// handler runs (see [`crate::accounts::extract::ApiUser`]).
+#[derive(Debug, Clone)]
+pub struct BearerUser(pub crate::accounts::CurrentUser);
+
+/// The middleware: puts the signed-in user (and the header badge) into request extensions,
+/// and the user of a valid API token. Requests without a session cookie or a bearer token touch
+/// no database.
+///
+/// The API token is resolved here rather than in the handler's extractor so that a request
+/// without a valid token is answered 401 before its body is even read: an extractor that waits
+/// for the database would let a malformed JSON body answer 400 first.
 pub async fn load(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if let Some(state) = req.app_data::<web::Data<AppState>>().cloned() {
+        if let Some(token) = crate::accounts::extract::bearer(req.request()) {
+            let user = state
+                .db
+                .run(move |c| queries::find_api_token_user(c, &token))
+                .await?;
+            if let Some(user) = user {
+                req.extensions_mut().insert(BearerUser(user.to_current()));
+            }
+        }
         let https = state.config.is_https();
         if let Some(token) = req
             .cookie(cookie_name(https))

@@ -148,3 +148,30 @@ async fn malformed_bodies_get_a_clear_4xx() {
             .contains("送信された内容の形式が正しくありません")
     );
 }
+
+#[tokio::test]
+async fn the_api_says_who_may_call_before_it_reads_the_body() {
+    let app = spawn_app().await;
+    let (_, member) = app.api_token("member@example.jp", Role::Member).await;
+    let (_, staff) = app.api_token("staff@example.jp", Role::Staff).await;
+    let broken = "{\"title\": ";
+    for (token, want) in [
+        (None, 401),
+        (Some("not-a-token-at-all"), 401),
+        (Some(member.as_str()), 403),
+        (Some(staff.as_str()), 400),
+    ] {
+        let mut request = app
+            .client
+            .post(app.url("/api/v1/seminars"))
+            .header("content-type", "application/json")
+            .body(broken);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let res = request.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), want, "token {token:?}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["error"]["message"].is_string(), "{body}");
+    }
+}
