@@ -45,7 +45,7 @@ enum Command {
     /// Loads demo data drawn from the bureau's real programme (seminars, registrations,
     /// newsletter issues, board posts); running it twice adds nothing.
     Demo,
-    /// Newsletter bounces (delivery status notifications).
+    /// Returned mail of the newsletter: bounces (DSNs) and unsubscribe requests by mail.
     Bounces {
         #[command(subcommand)]
         action: BouncesAction,

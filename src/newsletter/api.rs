@@ -509,36 +509,38 @@ pub async fn cancel_campaign(
     .await
 }
 
-/// `POST /api/v1/bounces`: the raw DSN mail (RFC 3464) as the body.
+/// `POST /api/v1/bounces`: a returned mail as the body, raw: a DSN (RFC 3464) or an
+/// unsubscribe request sent to the `mailto:` of `List-Unsubscribe`.
 pub async fn post_bounce(
     staff: ApiStaff,
     state: web::Data<AppState>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let found = bounces::parse_dsn(&body);
-    if found.is_empty() {
-        return Err(AppError::Invalid(
-            Message::new("error.invalid_body")
-                .detail("no failed recipient in a message/delivery-status part"),
-        ));
+    let mut returned = bounces::Returned::default();
+    returned.add(&body);
+    if returned.other > 0 {
+        return Err(AppError::Invalid(Message::new("error.invalid_body").detail(
+            "neither a failed recipient in a message/delivery-status part nor an unsubscribe request",
+        )));
     }
     let actor = staff.0.clone();
-    let applied = state
+    let (applied, unsubscribed) = state
         .db
         .run(move |c| {
-            let applied = bounces::apply(c, &found, "api")?;
+            let applied = bounces::apply(c, &returned.bounces, "api")?;
+            let unsubscribed = bounces::apply_unsubscribes(c, &returned.unsubscribes, "api")?;
             audit::record(
                 c,
                 Some(&actor),
                 "newsletter.bounce.import",
                 "newsletter_subscriber",
                 None,
-                json!({ "bounces": applied.len() }),
+                json!({ "bounces": applied.len(), "unsubscribed": unsubscribed }),
             )?;
-            Ok::<_, diesel::result::Error>(applied)
+            Ok::<_, diesel::result::Error>((applied, unsubscribed))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "processed": applied })))
+    Ok(HttpResponse::Ok().json(json!({ "processed": applied, "unsubscribed": unsubscribed })))
 }
 
 /// The OpenAPI fragment of these endpoints.
@@ -615,10 +617,10 @@ pub fn openapi() -> Value {
             "/api/v1/campaigns/{id}/resume": transition("Resume sending (staff)"),
             "/api/v1/campaigns/{id}/cancel": transition("Cancel; queued mails are removed (staff)"),
             "/api/v1/bounces": {"post": {
-                "summary": "Feed a bounce: the raw DSN mail (RFC 3464). Hard bounces suppress at once, soft ones after three in a row (staff)",
+                "summary": "Feed a returned mail, raw: a DSN (RFC 3464; hard bounces suppress at once, soft ones after three in a row) or an unsubscribe request sent to the mailto: of List-Unsubscribe (subject `unsubscribe <token>`) (staff)",
                 "tags": ["newsletter"],
                 "requestBody": {"required": true, "content": {"message/rfc822": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}}},
-                "responses": with(("200", json_ok("What was done", json!({"type": "object", "properties": {"processed": {"type": "array", "items": {"type": "object", "properties": {"recipient": {"type": "string"}, "status": {"type": "string"}, "suppressed": {"type": "boolean"}, "known": {"type": "boolean"}}}}}}))), &[401, 403, 422])
+                "responses": with(("200", json_ok("What was done", json!({"type": "object", "properties": {"processed": {"type": "array", "items": {"type": "object", "properties": {"recipient": {"type": "string"}, "status": {"type": "string"}, "suppressed": {"type": "boolean"}, "known": {"type": "boolean"}}}}, "unsubscribed": {"type": "integer", "description": "Subscriptions ended by an unsubscribe request"}}}))), &[401, 403, 422])
             }}
         },
         "schemas": {

@@ -1,6 +1,11 @@
-//! Bounces: delivery status notifications (RFC 3464) from files (`secunity bounces import`) or
-//! the staff API. A hard failure (`Action: failed`, `Status: 5.x.x`) suppresses the address at
-//! once; a soft one (`4.x.x`) after three in a row (a confirmation resets the count).
+//! Mail that comes back: delivery status notifications (RFC 3464) and unsubscribe requests by
+//! mail (the `mailto:` of `List-Unsubscribe`, RFC 2369), from files (`secunity bounces import`) or
+//! the staff API.
+//!
+//! A hard failure (`Action: failed`, `Status: 5.x.x`) suppresses the address at once; a soft one
+//! (`4.x.x`) after three in a row (a confirmation resets the count). An unsubscribe request is
+//! the subject `unsubscribe <token>` that the `mailto:` link fills in: the token, not the
+//! sender's address (which anyone can forge), says whom to unsubscribe.
 
 use std::path::PathBuf;
 
@@ -100,6 +105,61 @@ fn parse_status_fields(body: &str) -> Vec<Bounce> {
     out
 }
 
+/// The preference token of an unsubscribe request by mail (subject `unsubscribe <token>`, with
+/// any `Re:` or similar before it), if the mail is one.
+pub fn unsubscribe_request(raw: &[u8]) -> Option<String> {
+    let message = MessageParser::default().parse(raw)?;
+    let mut words = message.subject()?.split_whitespace();
+    words.find(|w| w.eq_ignore_ascii_case("unsubscribe"))?;
+    let token = words.next()?;
+    crate::tokens::looks_valid(token).then(|| token.to_string())
+}
+
+/// Unsubscribes the subscriber of each token (consent history: `mailto:<source>`); returns how
+/// many subscriptions ended (unknown tokens and ended subscriptions count nothing).
+pub fn apply_unsubscribes(
+    conn: &mut DbConn,
+    tokens: &[String],
+    source: &str,
+) -> QueryResult<usize> {
+    conn.write_transaction(|conn| {
+        let mut ended = 0;
+        for token in tokens {
+            if let Some(s) = q::find_by_pref_token(conn, token)?
+                && q::end_subscription(conn, &s, q::UNSUBSCRIBED, &format!("mailto:{source}"))?
+            {
+                ended += 1;
+            }
+        }
+        Ok(ended)
+    })
+}
+
+/// What came back in a set of mails.
+#[derive(Debug, Default)]
+pub struct Returned {
+    /// Failed recipients of the DSNs.
+    pub bounces: Vec<Bounce>,
+    /// Tokens of the unsubscribe requests.
+    pub unsubscribes: Vec<String>,
+    /// Mails that were neither.
+    pub other: usize,
+}
+
+impl Returned {
+    /// Sorts one raw mail in.
+    pub fn add(&mut self, raw: &[u8]) {
+        let bounces = parse_dsn(raw);
+        if !bounces.is_empty() {
+            self.bounces.extend(bounces);
+        } else if let Some(token) = unsubscribe_request(raw) {
+            self.unsubscribes.push(token);
+        } else {
+            self.other += 1;
+        }
+    }
+}
+
 /// What a bounce did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Applied {
@@ -159,28 +219,32 @@ pub fn apply(conn: &mut DbConn, bounces: &[Bounce], source: &str) -> QueryResult
     })
 }
 
-/// `secunity bounces import FILE...`: reads each DSN file and applies its bounces; returns one
-/// line per failed recipient (no addresses: counts only, logs stay free of personal data).
+/// `secunity bounces import FILE...`: reads each mail file, applies the bounces of the DSNs and
+/// the unsubscribe requests; returns counts only (no addresses: logs and output stay free of
+/// personal data).
 pub fn import_files(conn: &mut DbConn, files: Vec<PathBuf>) -> anyhow::Result<serde_json::Value> {
-    let mut bounces = Vec::new();
+    let mut returned = Returned::default();
     let mut unreadable = 0usize;
     for file in &files {
         match std::fs::read(file) {
-            Ok(raw) => bounces.extend(parse_dsn(&raw)),
+            Ok(raw) => returned.add(&raw),
             Err(e) => {
                 unreadable += 1;
-                tracing::warn!(file = %file.display(), error = %e, "cannot read DSN file");
+                tracing::warn!(file = %file.display(), error = %e, "cannot read a returned mail");
             }
         }
     }
-    let count = bounces.len();
-    let applied = apply(conn, &bounces, "file")?;
+    let applied = apply(conn, &returned.bounces, "file")?;
+    let unsubscribed = apply_unsubscribes(conn, &returned.unsubscribes, "file")?;
     Ok(serde_json::json!({
         "files": files.len(),
         "unreadable": unreadable,
-        "bounces": count,
+        "bounces": returned.bounces.len(),
         "known": applied.iter().filter(|a| a.known).count(),
         "suppressed": applied.iter().filter(|a| a.suppressed).count(),
+        "unsubscribe_requests": returned.unsubscribes.len(),
+        "unsubscribed": unsubscribed,
+        "other": returned.other,
     }))
 }
 
@@ -190,6 +254,41 @@ mod tests {
 
     /// A DSN as a mail server writes it (RFC 3464 §6 style).
     pub const SAMPLE: &str = "From: MAILER-DAEMON@mx.example.jp\r\nTo: no-reply@secunity.example\r\nSubject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"BND\"\r\n\r\n--BND\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nThis is the mail system.\r\n\r\n--BND\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.jp\r\nArrival-Date: Mon, 23 Nov 2026 10:00:00 +0900\r\n\r\nFinal-Recipient: rfc822; gone@example.jp\r\nOriginal-Recipient: rfc822;Gone@Example.jp\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 user unknown\r\n\r\nFinal-Recipient: rfc822; full@example.jp\r\nAction: failed\r\nStatus: 4.2.2\r\n\r\nFinal-Recipient: rfc822; fine@example.jp\r\nAction: delivered\r\nStatus: 2.0.0\r\n\r\n--BND--\r\n";
+
+    #[test]
+    fn unsubscribe_requests_carry_a_token_in_the_subject() {
+        let token = crate::tokens::new_token();
+        let mail = |subject: &str| format!("From: a@example.jp\r\nSubject: {subject}\r\n\r\n");
+        for subject in [
+            format!("unsubscribe {token}"),
+            format!("Re: UNSUBSCRIBE {token}"),
+        ] {
+            assert_eq!(
+                unsubscribe_request(mail(&subject).as_bytes()),
+                Some(token.clone()),
+                "{subject}"
+            );
+        }
+        for subject in ["unsubscribe", "unsubscribe me please", "hello"] {
+            assert_eq!(
+                unsubscribe_request(mail(subject).as_bytes()),
+                None,
+                "{subject}"
+            );
+        }
+        let mut returned = Returned::default();
+        returned.add(SAMPLE.as_bytes());
+        returned.add(mail(&format!("unsubscribe {token}")).as_bytes());
+        returned.add(mail("hello").as_bytes());
+        assert_eq!(
+            (
+                returned.bounces.len(),
+                returned.unsubscribes.len(),
+                returned.other
+            ),
+            (2, 1, 1)
+        );
+    }
 
     #[test]
     fn hard_and_soft_failures_are_read() {

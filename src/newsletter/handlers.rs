@@ -7,14 +7,14 @@ use views::components::Tone;
 use views::newsletter as v;
 
 use super::forms::{self, Fields, Known};
-use super::links::{Links, PREF_PURPOSE};
+use super::links::Links;
 use super::queries::{self as q, Subscriber};
 use super::{campaigns, feed, labels, subscribe};
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::reference;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
-use crate::{reference, tokens};
 
 /// Options of the subscribe form and the codes they allow.
 pub struct Options {
@@ -166,13 +166,6 @@ pub async fn confirm(
     }
 }
 
-fn find_by_pref(conn: &mut DbConn, token: &str) -> diesel::QueryResult<Option<Subscriber>> {
-    if !tokens::looks_valid(token) {
-        return Ok(None);
-    }
-    q::find_by_pref_hash(conn, &tokens::hash_for(PREF_PURPOSE, token))
-}
-
 fn preferences_view(
     page: &Page,
     s: &Subscriber,
@@ -210,7 +203,7 @@ pub async fn preferences(
     let found = state
         .db
         .run(move |c| {
-            let Some(s) = find_by_pref(c, &t)? else {
+            let Some(s) = q::find_by_pref_token(c, &t)? else {
                 return Ok::<_, diesel::result::Error>(None);
             };
             let chosen = q::topics_of(c, s.id)?;
@@ -242,7 +235,7 @@ pub async fn update_preferences(
         .db
         .run(move |c| {
             c.write_transaction(|c| {
-                let Some(s) = find_by_pref(c, &t)? else {
+                let Some(s) = q::find_by_pref_token(c, &t)? else {
                     return Ok::<_, diesel::result::Error>(None);
                 };
                 let topics = Options::load(c, lang)?.topics;
@@ -320,7 +313,12 @@ pub async fn unsubscribe_page(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    if state.db.run(move |c| find_by_pref(c, &t)).await?.is_none() {
+    if state
+        .db
+        .run(move |c| q::find_by_pref_token(c, &t))
+        .await?
+        .is_none()
+    {
         return Ok(invalid_link(&page));
     }
     Ok(html(v::confirm_button_page(
@@ -344,7 +342,7 @@ pub async fn unsubscribe(
         .db
         .run(move |c| {
             c.write_transaction(|c| {
-                let Some(s) = find_by_pref(c, &token)? else {
+                let Some(s) = q::find_by_pref_token(c, &token)? else {
                     return Ok::<_, diesel::result::Error>(false);
                 };
                 q::end_subscription(c, &s, q::UNSUBSCRIBED, "one-click")?;

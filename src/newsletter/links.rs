@@ -26,7 +26,8 @@ pub struct Links {
     secret: Vec<u8>,
     /// `List-Id` value, e.g. `<kyushu-iot.example.jp>`.
     pub list_id: String,
-    /// The mailto address of `List-Unsubscribe`.
+    /// The mailto address of `List-Unsubscribe`; the subject it fills in carries the
+    /// subscriber's preference token (see [`crate::newsletter::bounces::unsubscribe_request`]).
     pub mailto: String,
 }
 
@@ -90,9 +91,10 @@ impl Links {
             (
                 "List-Unsubscribe".into(),
                 format!(
-                    "<{}>, <mailto:{}?subject=unsubscribe>",
+                    "<{}>, <mailto:{}?subject=unsubscribe%20{}>",
                     self.unsubscribe_url(nonce),
-                    self.mailto
+                    self.mailto,
+                    self.pref_token(nonce)
                 ),
             ),
             (
@@ -136,9 +138,9 @@ mod tests {
             h[1].1
                 .starts_with("<https://secunity.example/newsletter/unsubscribe/")
         );
-        assert!(
-            h[1].1
-                .ends_with("<mailto:no-reply@secunity.example?subject=unsubscribe>")
-        );
+        assert!(h[1].1.ends_with(&format!(
+            "<mailto:no-reply@secunity.example?subject=unsubscribe%20{}>",
+            l.pref_token("a")
+        )));
     }
 }

@@ -181,6 +181,17 @@ pub fn find_by_confirm_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option
         .optional()
 }
 
+/// The subscriber of a preference (and unsubscribe) token, if the token is one.
+pub fn find_by_pref_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<Subscriber>> {
+    if !crate::tokens::looks_valid(token) {
+        return Ok(None);
+    }
+    find_by_pref_hash(
+        conn,
+        &crate::tokens::hash_for(super::links::PREF_PURPOSE, token),
+    )
+}
+
 /// The subscriber whose preference token has this hash.
 pub fn find_by_pref_hash(conn: &mut DbConn, hash: &str) -> QueryResult<Option<Subscriber>> {
     subs::table
