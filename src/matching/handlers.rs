@@ -163,11 +163,35 @@ fn offering_form_view(
     }
 }
 
-/// Which kind of organization a form needs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// What a board URL is about: `/board/needs/...` or `/board/offerings/...` (the path segment
+/// deserializes into it, so one handler serves both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub enum Kind {
+    /// An SME's need.
+    #[serde(rename = "needs")]
     Need,
+    /// A vendor's offering.
+    #[serde(rename = "offerings")]
     Offering,
+}
+
+/// What the owner of a post can do to it from its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lifecycle {
+    /// Publish again for a full period.
+    Renew,
+    /// Close it.
+    Close,
+}
+
+impl Lifecycle {
+    fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Renew => "renew",
+            Lifecycle::Close => "close",
+        }
+    }
 }
 
 impl Kind {
@@ -249,44 +273,34 @@ async fn render_form(
     Ok(html_status(status, markup))
 }
 
-/// `GET /board/needs/new`.
-pub async fn new_need(
+/// `GET /board/{needs|offerings}/new`: the empty form with the usual defaults.
+pub async fn new_post(
     page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
+    kind: web::Path<Kind>,
 ) -> Result<HttpResponse> {
-    poster_org(&state, &user, Kind::Need).await?;
-    let values = Values(vec![
-        ("budget_band".into(), "unknown".into()),
-        ("urgency".into(), "considering".into()),
-    ]);
+    let kind = kind.into_inner();
+    poster_org(&state, &user, kind).await?;
+    let defaults: &[(&str, &str)] = match kind {
+        Kind::Need => &[("budget_band", "unknown"), ("urgency", "considering")],
+        Kind::Offering => &[
+            ("remote_ok", "1"),
+            ("capacity", "open"),
+            ("languages", "ja"),
+        ],
+    };
+    let values = Values(
+        defaults
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    );
     render_form(
         &page,
         &state,
-        Kind::Need,
-        FormState::new("/board/needs".into(), values),
-        StatusCode::OK,
-    )
-    .await
-}
-
-/// `GET /board/offerings/new`.
-pub async fn new_offering(
-    page: Page,
-    user: CurrentUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse> {
-    poster_org(&state, &user, Kind::Offering).await?;
-    let values = Values(vec![
-        ("remote_ok".into(), "1".into()),
-        ("capacity".into(), "open".into()),
-        ("languages".into(), "ja".into()),
-    ]);
-    render_form(
-        &page,
-        &state,
-        Kind::Offering,
-        FormState::new("/board/offerings".into(), values),
+        kind,
+        FormState::new(format!("/board/{}", kind.path()), values),
         StatusCode::OK,
     )
     .await
@@ -399,108 +413,69 @@ async fn save(
     )))
 }
 
-/// `POST /board/needs`.
-pub async fn create_need(
+/// `POST /board/{needs|offerings}`: a new post.
+pub async fn create(
     page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
+    kind: web::Path<Kind>,
     body: web::Bytes,
 ) -> Result<HttpResponse> {
-    save(page, user, state, body, Kind::Need, None).await
+    save(page, user, state, body, kind.into_inner(), None).await
 }
 
-/// `POST /board/offerings`.
-pub async fn create_offering(
+/// `POST /board/{needs|offerings}/{id}`: changes to a post of the user's organization.
+pub async fn update(
     page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
+    path: web::Path<(Kind, i64)>,
     body: web::Bytes,
 ) -> Result<HttpResponse> {
-    save(page, user, state, body, Kind::Offering, None).await
+    let (kind, id) = path.into_inner();
+    save(page, user, state, body, kind, Some(id)).await
 }
 
-/// `POST /board/needs/{id}`.
-pub async fn update_need(
+/// `GET /board/{needs|offerings}/{id}/edit`.
+pub async fn edit(
     page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
-    body: web::Bytes,
+    path: web::Path<(Kind, i64)>,
 ) -> Result<HttpResponse> {
-    save(page, user, state, body, Kind::Need, Some(path.into_inner())).await
-}
-
-/// `POST /board/offerings/{id}`.
-pub async fn update_offering(
-    page: Page,
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-    body: web::Bytes,
-) -> Result<HttpResponse> {
-    save(
-        page,
-        user,
-        state,
-        body,
-        Kind::Offering,
-        Some(path.into_inner()),
-    )
-    .await
-}
-
-/// `GET /board/needs/{id}/edit`.
-pub async fn edit_need(
-    page: Page,
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse> {
-    let id = path.into_inner();
-    let n = state.db.run(move |c| queries::find_need(c, id)).await?;
-    if !can_manage(&user, n.organization_id) {
+    let (kind, id) = path.into_inner();
+    let (org, values) = state
+        .db
+        .run(move |c| match kind {
+            Kind::Need => {
+                queries::find_need(c, id).map(|n| (n.organization_id, view::need_values(&n)))
+            }
+            Kind::Offering => queries::find_offering(c, id)
+                .map(|o| (o.organization_id, view::offering_values(&o))),
+        })
+        .await?;
+    if !can_manage(&user, org) {
         return Err(AppError::NotFound);
     }
     render_form(
         &page,
         &state,
-        Kind::Need,
-        FormState::new(format!("/board/needs/{id}"), view::need_values(&n)),
-        StatusCode::OK,
-    )
-    .await
-}
-
-/// `GET /board/offerings/{id}/edit`.
-pub async fn edit_offering(
-    page: Page,
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse> {
-    let id = path.into_inner();
-    let o = state.db.run(move |c| queries::find_offering(c, id)).await?;
-    if !can_manage(&user, o.organization_id) {
-        return Err(AppError::NotFound);
-    }
-    render_form(
-        &page,
-        &state,
-        Kind::Offering,
-        FormState::new(format!("/board/offerings/{id}"), view::offering_values(&o)),
+        kind,
+        FormState::new(format!("/board/{}/{id}", kind.path()), values),
         StatusCode::OK,
     )
     .await
 }
 
 /// Renew (publish again for a full period) or close a post of the user's organization.
-async fn lifecycle(
+///
+/// `POST /board/{needs|offerings}/{id}/{renew|close}`.
+pub async fn lifecycle(
     user: CurrentUser,
     state: web::Data<AppState>,
-    kind: Kind,
-    id: i64,
-    action: &'static str,
+    path: web::Path<(Kind, i64, Lifecycle)>,
 ) -> Result<HttpResponse> {
+    let (kind, id, action) = path.into_inner();
     state
         .db
         .run(move |c| {
@@ -518,16 +493,18 @@ async fn lifecycle(
                 }
                 match action {
                     // Only a post staff approved before may be renewed without a new review.
-                    "renew" if matches!(status.as_str(), "published" | "expired") => match kind {
-                        Kind::Need => queries::publish_need(c, id)?,
-                        Kind::Offering => queries::publish_offering(c, id)?,
-                    },
-                    "renew" => {
+                    Lifecycle::Renew if matches!(status.as_str(), "published" | "expired") => {
+                        match kind {
+                            Kind::Need => queries::publish_need(c, id)?,
+                            Kind::Offering => queries::publish_offering(c, id)?,
+                        }
+                    }
+                    Lifecycle::Renew => {
                         return Err(AppError::Conflict(crate::error::Message::new(
                             "matching.post.cannot_renew",
                         )));
                     }
-                    _ => {
+                    Lifecycle::Close => {
                         let kind_name = if kind == Kind::Need {
                             "need"
                         } else {
@@ -541,45 +518,10 @@ async fn lifecycle(
         })
         .await?;
     Ok(see_other(&format!(
-        "/board/{}/{id}?done={action}",
-        kind.path()
+        "/board/{}/{id}?done={}",
+        kind.path(),
+        action.as_str()
     )))
-}
-
-/// `POST /board/needs/{id}/renew`.
-pub async fn renew_need(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse> {
-    lifecycle(user, state, Kind::Need, path.into_inner(), "renew").await
-}
-
-/// `POST /board/offerings/{id}/renew`.
-pub async fn renew_offering(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse> {
-    lifecycle(user, state, Kind::Offering, path.into_inner(), "renew").await
-}
-
-/// `POST /board/needs/{id}/close`.
-pub async fn close_need(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse> {
-    lifecycle(user, state, Kind::Need, path.into_inner(), "close").await
-}
-
-/// `POST /board/offerings/{id}/close`.
-pub async fn close_offering(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse> {
-    lifecycle(user, state, Kind::Offering, path.into_inner(), "close").await
 }
 
 /// `?done=` after a redirect.
@@ -607,43 +549,26 @@ fn flash(lang: views::Lang, done: &Done) -> Option<String> {
     Some(lang.t(key).to_string())
 }
 
-/// `GET /board/needs/{id}`: the card; for its SME the suggestions, for staff also pins and
-/// removals, for a vendor why each of its offerings is (not) suggested.
-pub async fn show_need(
+/// `GET /board/{needs|offerings}/{id}`. A need: the card; for its SME the suggestions, for
+/// staff also pins and removals, for a vendor why each of its offerings is (not) suggested. An
+/// offering: the card; for its vendor the open needs it could answer.
+pub async fn show(
     page: Page,
     user: MaybeUser,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<(Kind, i64)>,
     done: web::Query<Done>,
 ) -> Result<HttpResponse> {
-    let id = path.into_inner();
-    let lang = page.lang;
-    let user = user.0;
-    let flash = flash(lang, &done);
-    let view = state
-        .db
-        .run(move |c| posts::need_view(c, lang, user.as_ref(), id))
-        .await?;
-    let mut view = view;
-    view.flash = flash;
-    Ok(html(views::matching::post_page(&page, &view)))
-}
-
-/// `GET /board/offerings/{id}`: the offering; for its vendor the open needs it could answer.
-pub async fn show_offering(
-    page: Page,
-    user: MaybeUser,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-    done: web::Query<Done>,
-) -> Result<HttpResponse> {
-    let id = path.into_inner();
+    let (kind, id) = path.into_inner();
     let lang = page.lang;
     let user = user.0;
     let flash = flash(lang, &done);
     let mut view = state
         .db
-        .run(move |c| posts::offering_view(c, lang, user.as_ref(), id))
+        .run(move |c| match kind {
+            Kind::Need => posts::need_view(c, lang, user.as_ref(), id),
+            Kind::Offering => posts::offering_view(c, lang, user.as_ref(), id),
+        })
         .await?;
     view.flash = flash;
     Ok(html(views::matching::post_page(&page, &view)))

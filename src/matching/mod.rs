@@ -29,20 +29,18 @@ use crate::web::router::Router;
 pub fn routes(r: &mut Router) {
     r.get("/board", handlers::board)
         .get("/board/mine", handlers::mine)
-        .get("/board/needs/new", handlers::new_need)
-        .post("/board/needs", handlers::create_need)
-        .get("/board/needs/{id}", handlers::show_need)
-        .get("/board/needs/{id}/edit", handlers::edit_need)
-        .post("/board/needs/{id}", handlers::update_need)
-        .post("/board/needs/{id}/renew", handlers::renew_need)
-        .post("/board/needs/{id}/close", handlers::close_need)
-        .get("/board/offerings/new", handlers::new_offering)
-        .post("/board/offerings", handlers::create_offering)
-        .get("/board/offerings/{id}", handlers::show_offering)
-        .get("/board/offerings/{id}/edit", handlers::edit_offering)
-        .post("/board/offerings/{id}", handlers::update_offering)
-        .post("/board/offerings/{id}/renew", handlers::renew_offering)
-        .post("/board/offerings/{id}/close", handlers::close_offering)
+        .get("/board/{kind:needs|offerings}/new", handlers::new_post)
+        .post("/board/{kind:needs|offerings}", handlers::create)
+        .get("/board/{kind:needs|offerings}/{id:\\d+}", handlers::show)
+        .get(
+            "/board/{kind:needs|offerings}/{id:\\d+}/edit",
+            handlers::edit,
+        )
+        .post("/board/{kind:needs|offerings}/{id:\\d+}", handlers::update)
+        .post(
+            "/board/{kind:needs|offerings}/{id:\\d+}/{action:renew|close}",
+            handlers::lifecycle,
+        )
         .post("/board/introductions", introductions::request_page)
         .post(
             "/board/introductions/{id}/accept",

@@ -1242,3 +1242,61 @@ async fn demo_posts_make_a_living_board_with_explained_suggestions() {
     assert!(reasons.contains("お助け隊"), "{sugg}");
     assert!(reasons.contains("ご要望3分類のうち3分類に対応"), "{sugg}");
 }
+
+#[tokio::test]
+async fn a_vendor_manages_its_offering_through_the_same_pages_as_a_need() {
+    let app = spawn_app().await;
+    let vendor = org(&app, "vendor", "九州セキュリティ株式会社").await;
+    let token = member_token(&app, "v@example.jp", vendor).await;
+    let (status, offering) = api(
+        &app,
+        "POST",
+        &token,
+        "/api/v1/offerings",
+        Some(offering_body(vendor, "UTM 導入と運用", 3000, &[40])),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let id = offering["id"].as_i64().unwrap();
+    sign_in_member(&app, "v@example.jp", vendor).await;
+    // The new form starts from the usual offering defaults and posts to the offerings.
+    let (status, form) = app.get_text("/board/offerings/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains(r#"action="/board/offerings""#), "{form}");
+    let (status, edit) = app.get_text(&format!("/board/offerings/{id}/edit")).await;
+    assert_eq!(status, 200);
+    assert!(edit.contains("UTM 導入と運用"));
+    assert!(edit.contains(&format!(r#"action="/board/offerings/{id}""#)));
+    // A draft cannot be renewed (it was never approved); closing works.
+    let res = app
+        .post_form_from("/board", &format!("/board/offerings/{id}/renew"), &[])
+        .await;
+    assert_eq!(res.status(), 409);
+    let res = app
+        .post_form_from("/board", &format!("/board/offerings/{id}/close"), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("/board/offerings/{id}?done=close")
+    );
+    let (status, page) = app.get_text(&format!("/board/offerings/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("UTM 導入と運用"));
+    // Anything else under /board is not a page.
+    for path in [
+        "/board/offerings/abc".to_string(),
+        "/board/requests/1".to_string(),
+        format!("/board/offerings/{id}/edit/more"),
+    ] {
+        assert_eq!(app.get(&path).await.status(), 404, "{path}");
+    }
+    let res = app
+        .post_form_from("/board", &format!("/board/offerings/{id}/explode"), &[])
+        .await;
+    assert_eq!(res.status(), 404);
+    // An SME member cannot open the offering form.
+    let sme = org(&app, "sme", "A社").await;
+    sign_in_member(&app, "s@example.jp", sme).await;
+    assert_eq!(app.get("/board/offerings/new").await.status(), 403);
+}
