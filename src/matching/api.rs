@@ -289,6 +289,27 @@ fn introduction_json(c: &mut DbConn, user: &CurrentUser, i: &Introduction) -> Re
     }))
 }
 
+/// Runs `change` on introduction `id` as `user`, then answers with the introduction as it is now.
+async fn change_introduction<F>(
+    state: &AppState,
+    user: CurrentUser,
+    id: i64,
+    change: F,
+) -> Result<HttpResponse>
+where
+    F: FnOnce(&mut DbConn, &CurrentUser) -> Result<()> + Send + 'static,
+{
+    let out = state
+        .db
+        .run(move |c| {
+            change(c, &user)?;
+            let i = queries::find_introduction(c, id)?;
+            introduction_json(c, &user, &i)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
 /// Body of `POST /api/v1/introductions`.
 #[derive(Debug, serde::Deserialize)]
 pub struct IntroductionBody {
@@ -341,16 +362,10 @@ pub async fn accept_introduction(
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
     let m = MailCtx::of(&state);
-    let user = user.0;
-    let out = state
-        .db
-        .run(move |c| {
-            introductions::accept(c, &m, &user, id)?;
-            let i = queries::find_introduction(c, id)?;
-            introduction_json(c, &user, &i)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    change_introduction(&state, user.0, id, move |c, u| {
+        introductions::accept(c, &m, u, id)
+    })
+    .await
 }
 
 /// Body of `POST /api/v1/introductions/{id}/decline`.
@@ -369,16 +384,10 @@ pub async fn decline_introduction(
     let id = path.into_inner();
     let why = introductions::reason(&body.reason, lang(&user))?;
     let m = MailCtx::of(&state);
-    let user = user.0;
-    let out = state
-        .db
-        .run(move |c| {
-            introductions::decline(c, &m, &user, id, &why)?;
-            let i = queries::find_introduction(c, id)?;
-            introduction_json(c, &user, &i)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    change_introduction(&state, user.0, id, move |c, u| {
+        introductions::decline(c, &m, u, id, &why)
+    })
+    .await
 }
 
 /// Body of `POST /api/v1/introductions/{id}/stage`.
@@ -397,16 +406,10 @@ pub async fn introduction_stage(
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
     let stage = body.into_inner().stage;
-    let user = user.0;
-    let out = state
-        .db
-        .run(move |c| {
-            introductions::progress(c, &user, id, &stage)?;
-            let i = queries::find_introduction(c, id)?;
-            introduction_json(c, &user, &i)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    change_introduction(&state, user.0, id, move |c, u| {
+        introductions::progress(c, u, id, &stage)
+    })
+    .await
 }
 
 /// `GET /api/v1/offerings/{id}/needs`: the open needs an offering could answer, best first

@@ -425,28 +425,19 @@ pub async fn send_campaign(
     Ok(HttpResponse::Accepted().json(json!({ "id": id, "status": result.status })))
 }
 
+/// Applies a transition and answers with the campaign's new status (409 when its state does not
+/// allow it).
 async fn transition(
     staff: ApiStaff,
     state: web::Data<AppState>,
     id: i64,
-    action: &'static str,
-    f: fn(&mut crate::db::DbConn, i64) -> diesel::QueryResult<Option<bool>>,
+    action: campaigns::Transition,
 ) -> Result<HttpResponse, AppError> {
     let actor = staff.0.clone();
     let (changed, c) = state
         .db
         .run(move |c| {
-            let changed = f(c, id)?;
-            if changed == Some(true) {
-                audit::record(
-                    c,
-                    Some(&actor),
-                    action,
-                    "newsletter_campaign",
-                    Some(id.to_string()),
-                    json!({}),
-                )?;
-            }
+            let changed = action.apply(c, &actor, id)?;
             Ok::<_, diesel::result::Error>((changed, campaigns::find(c, id)?))
         })
         .await?;
@@ -467,14 +458,7 @@ pub async fn pause_campaign(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    transition(
-        staff,
-        state,
-        id.into_inner(),
-        "newsletter.campaign.pause",
-        campaigns::pause,
-    )
-    .await
+    transition(staff, state, id.into_inner(), campaigns::Transition::Pause).await
 }
 
 /// `POST /api/v1/campaigns/{id}/resume`.
@@ -483,14 +467,7 @@ pub async fn resume_campaign(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    transition(
-        staff,
-        state,
-        id.into_inner(),
-        "newsletter.campaign.resume",
-        campaigns::resume,
-    )
-    .await
+    transition(staff, state, id.into_inner(), campaigns::Transition::Resume).await
 }
 
 /// `POST /api/v1/campaigns/{id}/cancel`.
@@ -499,14 +476,7 @@ pub async fn cancel_campaign(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    transition(
-        staff,
-        state,
-        id.into_inner(),
-        "newsletter.campaign.cancel",
-        campaigns::cancel,
-    )
-    .await
+    transition(staff, state, id.into_inner(), campaigns::Transition::Cancel).await
 }
 
 /// `POST /api/v1/bounces`: a returned mail as the body, raw: a DSN (RFC 3464) or an

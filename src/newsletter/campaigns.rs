@@ -347,6 +347,64 @@ fn set_queued_next_attempt(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Que
     .execute(conn)
 }
 
+/// What staff can do to a campaign on its way out (from the back office or the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transition {
+    /// [`pause`].
+    Pause,
+    /// [`resume`].
+    Resume,
+    /// [`cancel`].
+    Cancel,
+}
+
+impl Transition {
+    /// The audit log's name of it.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            Transition::Pause => "newsletter.campaign.pause",
+            Transition::Resume => "newsletter.campaign.resume",
+            Transition::Cancel => "newsletter.campaign.cancel",
+        }
+    }
+
+    /// The campaign's state afterwards, in the words of the staff page's notice.
+    pub fn done(self) -> &'static str {
+        match self {
+            Transition::Pause => "paused",
+            Transition::Resume => "resumed",
+            Transition::Cancel => "cancelled",
+        }
+    }
+
+    /// Applies it as `actor` and writes the audit log when the campaign changed. `None`: no such
+    /// campaign; `Some(false)`: its state does not allow it (nothing changed).
+    pub fn apply(
+        self,
+        conn: &mut DbConn,
+        actor: &crate::accounts::CurrentUser,
+        id: i64,
+    ) -> QueryResult<Option<bool>> {
+        let changed = match self {
+            Transition::Pause => pause(conn, id)?,
+            Transition::Resume => resume(conn, id)?,
+            Transition::Cancel => cancel(conn, id)?,
+        };
+        if changed == Some(true) {
+            crate::accounts::audit::record(
+                conn,
+                Some(actor),
+                self.audit_action(),
+                "newsletter_campaign",
+                Some(id.to_string()),
+                serde_json::json!({}),
+            )?;
+        }
+        Ok(changed)
+    }
+}
+
 /// Pauses a scheduled or sending campaign: expansion stops and its queued mails are held.
 /// Returns whether it changed.
 pub fn pause(conn: &mut DbConn, id: i64) -> QueryResult<Option<bool>> {

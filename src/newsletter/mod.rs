@@ -90,16 +90,8 @@ pub fn routes(r: &mut Router) {
             staff::campaigns::send,
         )
         .post(
-            "/staff/newsletter/campaigns/{id}/pause",
-            staff::campaigns::pause,
-        )
-        .post(
-            "/staff/newsletter/campaigns/{id}/resume",
-            staff::campaigns::resume,
-        )
-        .post(
-            "/staff/newsletter/campaigns/{id}/cancel",
-            staff::campaigns::cancel,
+            "/staff/newsletter/campaigns/{id}/{action:pause|resume|cancel}",
+            staff::campaigns::transition,
         )
         .get("/api/v1/subscribers", api::list_subscribers)
         .post("/api/v1/subscribers", api::create_subscriber)

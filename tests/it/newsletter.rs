@@ -1353,3 +1353,58 @@ async fn an_unsubscribe_mail_to_the_mailto_address_unsubscribes_by_its_token() {
         .await;
     assert!(history.iter().any(|s| s == "mailto:api"), "{history:?}");
 }
+
+#[tokio::test]
+async fn staff_cancel_a_campaign_from_its_page_once_and_it_is_audited() {
+    let app = spawn_app().await;
+    let (_, token) = app.api_token("api-staff@example.jp", Role::Staff).await;
+    let (_, created) = api(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/campaigns",
+        Some(json!({"subject": "中止する号", "body_markdown": "本文"})),
+    )
+    .await;
+    let id = created["id"].as_i64().unwrap();
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let page = format!("/staff/newsletter/campaigns/{id}");
+    let post = |action: &str| {
+        let target = format!("{page}/{action}");
+        let app = &app;
+        let page = page.clone();
+        async move { app.post_form_from(&page, &target, &[]).await }
+    };
+    // A draft cannot be paused: back to the page without a notice, nothing audited.
+    let res = post("pause").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("{page}?done=").as_str());
+    let res = post("cancel").await;
+    assert_eq!(
+        res.headers()["location"],
+        format!("{page}?done=cancelled").as_str()
+    );
+    let (_, shown) = app.get_text(&format!("{page}?done=cancelled")).await;
+    assert!(shown.contains("配信を中止しました。"), "{shown}");
+    // Cancelling again changes nothing; an unknown action or campaign is not a page.
+    let res = post("cancel").await;
+    assert_eq!(res.headers()["location"], format!("{page}?done=").as_str());
+    assert_eq!(post("explode").await.status(), 404);
+    let res = app
+        .post_form_from(&page, "/staff/newsletter/campaigns/999999/resume", &[])
+        .await;
+    assert_eq!(res.status(), 404);
+    let actions: Vec<String> = app
+        .db(|c| {
+            audit_log::table
+                .filter(audit_log::action.like("newsletter.campaign.%"))
+                .select(audit_log::action)
+                .load(c)
+        })
+        .await;
+    assert_eq!(
+        actions,
+        ["newsletter.campaign.create", "newsletter.campaign.cancel"],
+        "one cancel audited; the refused pause and second cancel are not"
+    );
+}

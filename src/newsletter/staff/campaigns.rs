@@ -9,7 +9,6 @@ use views::newsletter::staff as sv;
 
 use super::{Options, codes, see_other, topic_options, topics_label, when};
 use crate::accounts::{StaffUser, audit};
-use crate::db::DbConn;
 use crate::error::AppError;
 use crate::newsletter::campaigns::{self, Campaign, SendResult};
 use crate::newsletter::forms::{self, Errors, Fields};
@@ -407,86 +406,21 @@ pub async fn send(
     )))
 }
 
-async fn transition(
+/// `POST /staff/newsletter/campaigns/{id}/{pause|resume|cancel}`.
+pub async fn transition(
     staff: StaffUser,
     state: web::Data<AppState>,
-    id: i64,
-    action: &'static str,
-    done: &'static str,
-    f: fn(&mut DbConn, i64) -> diesel::QueryResult<Option<bool>>,
+    path: web::Path<(i64, campaigns::Transition)>,
 ) -> Result<HttpResponse, AppError> {
+    let (id, action) = path.into_inner();
     let actor = staff.0.clone();
     let changed = state
         .db
-        .run(move |c| {
-            let changed = f(c, id)?;
-            if changed == Some(true) {
-                audit::record(
-                    c,
-                    Some(&actor),
-                    action,
-                    "newsletter_campaign",
-                    Some(id.to_string()),
-                    json!({}),
-                )?;
-            }
-            Ok::<_, diesel::result::Error>(changed)
-        })
+        .run(move |c| action.apply(c, &actor, id))
         .await?
         .ok_or(AppError::NotFound)?;
-    let done = if changed { done } else { "" };
+    let done = if changed { action.done() } else { "" };
     Ok(see_other(format!(
         "/staff/newsletter/campaigns/{id}?done={done}"
     )))
-}
-
-/// `POST /staff/newsletter/campaigns/{id}/pause`.
-pub async fn pause(
-    staff: StaffUser,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    transition(
-        staff,
-        state,
-        id.into_inner(),
-        "newsletter.campaign.pause",
-        "paused",
-        campaigns::pause,
-    )
-    .await
-}
-
-/// `POST /staff/newsletter/campaigns/{id}/resume`.
-pub async fn resume(
-    staff: StaffUser,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    transition(
-        staff,
-        state,
-        id.into_inner(),
-        "newsletter.campaign.resume",
-        "resumed",
-        campaigns::resume,
-    )
-    .await
-}
-
-/// `POST /staff/newsletter/campaigns/{id}/cancel`.
-pub async fn cancel(
-    staff: StaffUser,
-    state: web::Data<AppState>,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    transition(
-        staff,
-        state,
-        id.into_inner(),
-        "newsletter.campaign.cancel",
-        "cancelled",
-        campaigns::cancel,
-    )
-    .await
 }
