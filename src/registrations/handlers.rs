@@ -155,6 +155,24 @@ async fn render(
     ))
 }
 
+/// The registrant's page with a message: an error is a 422, anything else a 200.
+async fn reply(
+    state: &AppState,
+    page: &Page,
+    token: &str,
+    reg: Registration,
+    tone: Tone,
+    key: &'static str,
+) -> Result<HttpResponse, AppError> {
+    let code = if tone == Tone::Error {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let flash = (tone, page.t(key).to_string());
+    render(state, page, token, reg, Some(flash), code).await
+}
+
 /// The label of a registration status.
 pub fn status_label(s: &str, lang: views::Lang) -> &'static str {
     match s {
@@ -195,14 +213,13 @@ pub async fn cancel(
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
     if form.confirm != "1" {
-        let msg = page.t("seminars.err_confirm").to_string();
-        return render(
+        return reply(
             &state,
             &page,
             &token,
             reg,
-            Some((Tone::Error, msg)),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Tone::Error,
+            "seminars.err_confirm",
         )
         .await;
     }
@@ -219,14 +236,13 @@ pub async fn cancel(
         .db
         .run(move |c| queries::cancel(c, &notifier, id, crate::time::now_utc()))
         .await?;
-    let msg = page.t("seminars.cancelled_done").to_string();
-    render(
+    reply(
         &state,
         &page,
         &token,
         reg,
-        Some((Tone::Success, msg)),
-        StatusCode::OK,
+        Tone::Success,
+        "seminars.cancelled_done",
     )
     .await
 }
@@ -251,14 +267,13 @@ pub async fn change_mode(
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
     let Some(mode) = Mode::parse(form.mode.trim()) else {
-        let msg = page.t("form.invalid_choice").to_string();
-        return render(
+        return reply(
             &state,
             &page,
             &token,
             reg,
-            Some((Tone::Error, msg)),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Tone::Error,
+            "form.invalid_choice",
         )
         .await;
     };
@@ -268,14 +283,13 @@ pub async fn change_mode(
         .db
         .run(move |c| queries::change_mode(c, &notifier, id, mode, crate::time::now_utc()))
         .await?;
-    let msg = page.t("seminars.mode_changed").to_string();
-    render(
+    reply(
         &state,
         &page,
         &token,
         reg,
-        Some((Tone::Success, msg)),
-        StatusCode::OK,
+        Tone::Success,
+        "seminars.mode_changed",
     )
     .await
 }
@@ -321,16 +335,17 @@ pub async fn attend(
         })
         .await?;
     let reg = by_token(&state, token.clone()).await?;
-    let (flash, code) = if ok {
-        (
-            (Tone::Success, page.t("seminars.attended").to_string()),
-            StatusCode::OK,
+    if ok {
+        reply(
+            &state,
+            &page,
+            &token,
+            reg,
+            Tone::Success,
+            "seminars.attended",
         )
+        .await
     } else {
-        (
-            (Tone::Error, page.t("seminars.err_code").to_string()),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-    };
-    render(&state, &page, &token, reg, Some(flash), code).await
+        reply(&state, &page, &token, reg, Tone::Error, "seminars.err_code").await
+    }
 }
