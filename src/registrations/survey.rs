@@ -484,6 +484,60 @@ fn csv_rows(surveys: &[Survey], lang: Lang) -> Vec<Vec<String>> {
     rows
 }
 
+/// The mean of some scores, `None` when there are none (for the API).
+fn average(scores: &[i32]) -> Option<f64> {
+    (!scores.is_empty()).then(|| {
+        (f64::from(scores.iter().sum::<i32>()) / scores.len() as f64 * 10.0).round() / 10.0
+    })
+}
+
+/// The surveys of a seminar as the API shows them: counts, averages and the answers, no names.
+pub fn api_json(surveys: &[Survey]) -> serde_json::Value {
+    let answered: Vec<&Survey> = surveys.iter().filter(|v| v.answered_at.is_some()).collect();
+    let scores =
+        |f: fn(&Survey) -> Option<i32>| answered.iter().filter_map(|v| f(v)).collect::<Vec<_>>();
+    json!({
+        "sent": surveys.len(),
+        "answered": answered.len(),
+        "satisfaction_average": average(&scores(|v| v.satisfaction)),
+        "usefulness_average": average(&scores(|v| v.usefulness)),
+        "answers": answered.iter().map(|v| json!({
+            "answered_at": v.answered_at.map(crate::time::rfc3339),
+            "satisfaction": v.satisfaction,
+            "usefulness": v.usefulness,
+            "topics": v.topics,
+            "comments": v.comments,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/seminars/{id}/survey` (staff): [`api_json`], audited like the CSV.
+pub async fn api(
+    user: crate::accounts::ApiStaff,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = user.0.clone();
+    let out = state
+        .db
+        .run(move |c| {
+            seminar_queries::find(c, id)?;
+            let surveys = list_for_seminar(c, id)?;
+            audit::record(
+                c,
+                Some(&actor),
+                "survey.export",
+                "seminar",
+                Some(id.to_string()),
+                json!({"rows": surveys.len(), "via": "api"}),
+            )?;
+            Ok::<_, AppError>(api_json(&surveys))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
 /// `GET /staff/seminars/{id}/survey.csv`: the answers (audited like the registrations export).
 pub async fn csv(
     user: StaffUser,

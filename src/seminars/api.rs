@@ -393,6 +393,18 @@ pub fn openapi() -> Value {
                     "parameters": id_param,
                     "responses": merge(json!({"200": {"description": "Registrations", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"}}}}}}), err(&[401, 403, 404]))
                 }
+            },
+            "/api/v1/seminars/{id}/survey": {
+                "get": {
+                    "summary": "The post-seminar survey: how many were sent and answered, the average scores (1-5) and the answers, without names (staff; audited)", "tags": ["seminars"],
+                    "parameters": id_param,
+                    "responses": merge(json!({"200": {"description": "Survey results", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "sent": {"type": "integer"}, "answered": {"type": "integer"},
+                        "satisfaction_average": {"type": ["number", "null"]}, "usefulness_average": {"type": ["number", "null"]},
+                        "answers": {"type": "array", "items": {"type": "object", "properties": {
+                            "answered_at": {"type": "string", "format": "date-time"}, "satisfaction": {"type": "integer"}, "usefulness": {"type": "integer"},
+                            "topics": {"type": "string"}, "comments": {"type": "string"}}}}}}}}}}), err(&[401, 403, 404]))
+                }
             }
         },
         "schemas": {

@@ -61,6 +61,10 @@ pub fn routes(r: &mut Router) {
         .get(
             "/api/v1/seminars/{id:\\d+}/registrations",
             api::registrations,
+        )
+        .get(
+            "/api/v1/seminars/{id:\\d+}/survey",
+            crate::registrations::survey::api,
         );
     crate::registrations::routes(r);
 }

@@ -614,6 +614,42 @@ async fn the_survey_is_answered_once_through_the_link_and_staff_see_the_results(
         .db(|c| audit_log::table.select(audit_log::action).load(c))
         .await;
     assert!(actions.iter().any(|a| a == "survey.export"));
+
+    // The same results through the API, for staff tokens only, without names.
+    let (_, staff_token) = app.api_token("api-staff@example.jp", Role::Staff).await;
+    let (_, member_token) = app.api_token("api-member@example.jp", Role::Member).await;
+    let survey_url = app.url(&format!("/api/v1/seminars/{id}/survey"));
+    let res = app
+        .client
+        .get(&survey_url)
+        .bearer_auth(&member_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = app
+        .client
+        .get(&survey_url)
+        .bearer_auth(&staff_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let results: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(results["sent"], 2);
+    assert_eq!(results["answered"], 2);
+    assert_eq!(results["satisfaction_average"], 4.5);
+    assert_eq!(results["usefulness_average"], 3.0);
+    assert_eq!(results["answers"].as_array().unwrap().len(), 2);
+    assert!(!results.to_string().contains("a@example.jp"), "no names");
+    let res = app
+        .client
+        .get(app.url("/api/v1/seminars/999999/survey"))
+        .bearer_auth(&staff_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
     app.sign_in("member@example.jp", Role::Member).await;
     assert_eq!(
         app.get_text(&format!("/staff/seminars/{id}/survey.csv"))
