@@ -3,7 +3,7 @@
 //! months; a few registrations; two newsletter issues in the archive; board posts. Running it
 //! twice adds nothing the second time.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
@@ -148,6 +148,145 @@ const PROGRAMME: &[Programme] = &[
     },
 ];
 
+/// The demo registrants: name, company, prefecture, industry, employee band.
+type Person = (&'static str, &'static str, i32, &'static str, &'static str);
+
+const PEOPLE: [Person; 3] = [
+    (
+        "(デモ)山田 太郎",
+        "(デモ)有明精密工業",
+        43,
+        "manufacturing",
+        "21-50",
+    ),
+    (
+        "(デモ)佐藤 花子",
+        "(デモ)ひまわり調剤薬局",
+        40,
+        "medical_pharmacy",
+        "6-20",
+    ),
+    (
+        "(デモ)鈴木 一郎",
+        "(デモ)みやざき物産オンライン",
+        45,
+        "ec",
+        "1-5",
+    ),
+];
+
+/// Stores one confirmed demo registration (its personal link is not kept); returns its id.
+fn insert_registration(
+    conn: &mut DbConn,
+    seminar_id: i64,
+    i: usize,
+    (name, company, prefecture, industry, band): &Person,
+    mode: &str,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(registrations::table)
+        .values((
+            registrations::seminar_id.eq(seminar_id),
+            registrations::name.eq(name),
+            registrations::company.eq(company),
+            registrations::email.eq(format!("demo{}+{seminar_id}@example.jp", i + 1)),
+            registrations::prefecture.eq(Some(*prefecture)),
+            registrations::industry.eq(industry),
+            registrations::employee_band.eq(Some(*band)),
+            registrations::mode.eq(mode),
+            registrations::answers.eq("{}"),
+            registrations::status.eq("confirmed"),
+            registrations::token_hash.eq(tokens::hash_for("registration", &tokens::new_token())),
+            registrations::lang.eq("ja"),
+            registrations::created_at.eq(at),
+            registrations::updated_at.eq(at),
+        ))
+        .returning(registrations::id)
+        .get_result(conn)
+}
+
+/// The title of the demo's seminar that is over.
+pub const PAST_TITLE: &str = "(開催済み)農業×IoT セキュリティ入門(熊本)";
+
+/// A seminar held ten days ago: its registrants checked in, were sent the survey, and two of
+/// them answered, so the archive, the turnout and the survey results have something to show.
+/// Returns (seminars, registrations) added.
+fn past_seminar(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(usize, usize)> {
+    use crate::schema::seminar_surveys as sv;
+    let exists: i64 = seminars::table
+        .filter(seminars::title.eq(PAST_TITLE))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok((0, 0));
+    }
+    let day = time::to_jst(now).date_naive() - Duration::days(10);
+    let starts_at = day
+        .and_hms_opt(14, 0, 0)
+        .and_then(|t| time::jst().from_local_datetime(&t).single())
+        .map_or(now - Duration::days(10), |t| t.naive_utc());
+    let data = SeminarData {
+        title: PAST_TITLE.into(),
+        summary: "スマート農業の機器やクラウドサービスを安全に使うための基本を、熊本の事例とともに紹介しました。".into(),
+        body_md: "## 内容\n\n- スマート農業とサイバーリスク\n- 今日からできる対策".into(),
+        industry: "agriculture".into(),
+        prefecture: 43,
+        format: "hybrid".into(),
+        venue: "(デモ)熊本県産業技術センター".into(),
+        address: String::new(),
+        online_url: "https://example.webex.com/meet/secunity-demo".into(),
+        starts_at,
+        ends_at: starts_at + Duration::hours(2),
+        registration_opens_at: None,
+        registration_closes_at: starts_at - Duration::days(1),
+        capacity_onsite: 30,
+        capacity_online: 100,
+        hosts: json_list(&[BUREAU]),
+        cohosts: "[]".into(),
+        speakers: "[]".into(),
+        fee: "無料".into(),
+        questions: "[]".into(),
+        reminder_time: Some(crate::seminars::model::DEFAULT_REMINDER_TIME.into()),
+    };
+    let id = crate::seminars::queries::create(conn, &data, true, starts_at - Duration::days(30))?;
+    let answers = [
+        Some((
+            5,
+            4,
+            "ランサムウェアの復旧手順",
+            "農業法人でも取り組める内容で参考になりました。",
+        )),
+        Some((4, 4, "", "")),
+        None,
+    ];
+    for (i, (person, answer)) in PEOPLE.iter().zip(answers).enumerate() {
+        let mode = if i == 0 { "onsite" } else { "online" };
+        let registered = starts_at - Duration::days(14 - i as i64);
+        let reg = insert_registration(conn, id, i, person, mode, registered)?;
+        diesel::update(registrations::table.find(reg))
+            .set(registrations::checked_in_at.eq(Some(starts_at + Duration::minutes(5))))
+            .execute(conn)?;
+        let sent_at = data.ends_at + Duration::hours(1);
+        let (satisfaction, usefulness, topics, comments) = match answer {
+            Some((s, u, t, c)) => (Some(s), Some(u), t, c),
+            None => (None, None, "", ""),
+        };
+        diesel::insert_into(sv::table)
+            .values((
+                sv::registration_id.eq(reg),
+                sv::seminar_id.eq(id),
+                sv::sent_at.eq(sent_at),
+                sv::answered_at.eq(answer.map(|_| sent_at + Duration::hours(3))),
+                sv::satisfaction.eq(satisfaction),
+                sv::usefulness.eq(usefulness),
+                sv::topics.eq(topics),
+                sv::comments.eq(comments),
+            ))
+            .execute(conn)?;
+    }
+    Ok((1, PEOPLE.len()))
+}
+
 /// The date `months_ahead` months after `today` on `day` (clamped to the month's length), in
 /// Tokyo, as stored UTC at `hour`:00.
 fn date_ahead(today: NaiveDate, months_ahead: u32, day: u32, hour: u32) -> NaiveDateTime {
@@ -231,35 +370,16 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
             seminar_ids.push((id, p.format));
             loaded.seminars += 1;
         }
-        let people = [
-            ("(デモ)山田 太郎", "(デモ)有明精密工業", 43, "manufacturing", "21-50"),
-            ("(デモ)佐藤 花子", "(デモ)ひまわり調剤薬局", 40, "medical_pharmacy", "6-20"),
-            ("(デモ)鈴木 一郎", "(デモ)みやざき物産オンライン", 45, "ec", "1-5"),
-        ];
         for (seminar_id, format) in &seminar_ids {
-            for (i, (name, company, prefecture, industry, band)) in people.iter().enumerate() {
+            for (i, person) in PEOPLE.iter().enumerate() {
                 let mode = if *format == "online" || i > 0 { "online" } else { "onsite" };
-                diesel::insert_into(registrations::table)
-                    .values((
-                        registrations::seminar_id.eq(seminar_id),
-                        registrations::name.eq(name),
-                        registrations::company.eq(company),
-                        registrations::email.eq(format!("demo{}+{seminar_id}@example.jp", i + 1)),
-                        registrations::prefecture.eq(Some(*prefecture)),
-                        registrations::industry.eq(industry),
-                        registrations::employee_band.eq(Some(*band)),
-                        registrations::mode.eq(mode),
-                        registrations::answers.eq("{}"),
-                        registrations::status.eq("confirmed"),
-                        registrations::token_hash.eq(tokens::hash_for("registration", &tokens::new_token())),
-                        registrations::lang.eq("ja"),
-                        registrations::created_at.eq(now),
-                        registrations::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
+                insert_registration(conn, *seminar_id, i, person, mode, now)?;
                 loaded.registrations += 1;
             }
         }
+        let (past, past_registrations) = past_seminar(conn, now)?;
+        loaded.seminars += past;
+        loaded.registrations += past_registrations;
         let issues = [
             (
                 "【九州IoTコミュニティ】補助金公募情報・セミナーのご案内",

@@ -1,5 +1,6 @@
 //! `secunity demo`: the bureau's programme appears as upcoming seminars, with registrations,
-//! newsletter issues and board posts; a second run adds nothing.
+//! a seminar that is over (in the archive, with turnout and survey results), newsletter issues
+//! and board posts; a second run adds nothing.
 
 use crate::support::spawn_app;
 
@@ -7,7 +8,7 @@ use crate::support::spawn_app;
 async fn demo_data_shows_a_living_service_and_loads_once() {
     let app = spawn_app().await;
     let first = app.db(secunity::demo::load).await;
-    assert_eq!(first.seminars, 7);
+    assert_eq!(first.seminars, 8);
     assert!(first.registrations >= 7);
     assert_eq!(first.newsletter_issues, 2);
     assert!(first.board_posts > 0);
@@ -35,4 +36,33 @@ async fn demo_data_shows_a_living_service_and_loads_once() {
     assert!(archive.contains("年末年始の長期休暇に向けて"));
     let (_, board) = app.get_text("/board").await;
     assert!(board.contains("端末監視"));
+    // The seminar that is over: in the archive, not among the upcoming ones, with its turnout and
+    // survey results for staff.
+    assert!(!seminars.contains(secunity::demo::PAST_TITLE));
+    let (_, archive) = app.get_text("/seminars?archive=1").await;
+    assert!(archive.contains(secunity::demo::PAST_TITLE));
+    app.sign_in("staff@example.jp", secunity::accounts::Role::Staff)
+        .await;
+    let (_, staff_list) = app.get_text("/staff/seminars").await;
+    assert!(
+        staff_list.contains("3 / 3 (100%)"),
+        "turnout of the past seminar"
+    );
+    let past: i64 = app
+        .db(|c| {
+            use diesel::prelude::*;
+            use secunity::schema::seminars as s;
+            s::table
+                .filter(s::title.eq(secunity::demo::PAST_TITLE))
+                .select(s::id)
+                .first(c)
+        })
+        .await;
+    let (_, results) = app.get_text(&format!("/staff/seminars/{past}")).await;
+    assert!(
+        results.contains("<dd class=\"survey-answered\">2</dd>"),
+        "{results}"
+    );
+    assert!(results.contains("<dd class=\"survey-satisfaction\">4.5</dd>"));
+    assert!(results.contains("農業法人でも取り組める内容で参考になりました。"));
 }
