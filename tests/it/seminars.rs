@@ -901,18 +901,25 @@ async fn staff_promote_and_cancel_by_hand_without_overbooking() {
     assert!(!body.contains("a@example.jp"));
 }
 
-#[tokio::test]
-async fn online_attendees_check_in_with_the_code_during_the_seminar() {
-    let app = spawn_app().await;
+/// An online seminar starting in an hour (its attendance code is valid), with one registrant:
+/// (seminar id, the registrant's personal link, the attendance code).
+async fn registered_for_a_seminar_about_to_start(app: &TestApp) -> (i64, String, String) {
     let mut d = data("online", 0, 10);
     d.starts_at = now() + Days::hours(1);
     d.ends_at = now() + Days::hours(3);
     d.registration_closes_at = now() + Days::minutes(30);
-    let id = seminar(&app, d).await;
-    let link = personal_link(&app, id, "a@example.jp", "online").await;
+    let id = seminar(app, d).await;
+    let link = personal_link(app, id, "a@example.jp", "online").await;
     let code: String = app
         .db(move |c| s::table.find(id).select(s::attendance_code).first(c))
         .await;
+    (id, link, code)
+}
+
+#[tokio::test]
+async fn online_attendees_check_in_with_the_code_during_the_seminar() {
+    let app = spawn_app().await;
+    let (id, link, code) = registered_for_a_seminar_about_to_start(&app).await;
     let res = app
         .post_form_from(&link, &format!("{link}/attend"), &[("code", "000000x")])
         .await;
@@ -1140,15 +1147,7 @@ async fn guessing_the_attendance_code_is_rate_limited() {
         crate::support::smtp::SmtpServer::start().await,
     )
     .await;
-    let mut d = data("online", 0, 10);
-    d.starts_at = now() + Days::hours(1);
-    d.ends_at = now() + Days::hours(3);
-    d.registration_closes_at = now() + Days::minutes(30);
-    let id = seminar(&app, d).await;
-    let link = personal_link(&app, id, "a@example.jp", "online").await;
-    let code: String = app
-        .db(move |c| s::table.find(id).select(s::attendance_code).first(c))
-        .await;
+    let (id, link, code) = registered_for_a_seminar_about_to_start(&app).await;
     let wrong = if code == "000000" { "000001" } else { "000000" };
     let mut statuses = Vec::new();
     for _ in 0..4 {
