@@ -22,7 +22,6 @@ use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use futures_util::StreamExt;
 use serde_json::json;
 use views::Lang;
@@ -36,7 +35,6 @@ use super::queries;
 use crate::accounts::{StaffUser, audit};
 use crate::error::{AppError, Message};
 use crate::reference;
-use crate::schema::seminars as s;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 
@@ -246,24 +244,6 @@ fn judge(e: &CalendarEvent, u: &Upload, industries: &[String], lang: Lang) -> Ou
     }
 }
 
-/// The seminar a candidate would duplicate: the same `UID`, or (without one) the same title
-/// and start.
-fn existing(c: &mut crate::db::DbConn, cand: &Candidate) -> QueryResult<Option<i64>> {
-    match &cand.uid {
-        Some(uid) => s::table
-            .filter(s::import_uid.eq(uid))
-            .select(s::id)
-            .first(c)
-            .optional(),
-        None => s::table
-            .filter(s::title.eq(&cand.data.title))
-            .filter(s::starts_at.eq(cand.data.starts_at))
-            .select(s::id)
-            .first(c)
-            .optional(),
-    }
-}
-
 /// Stores the new drafts and the audit entry in one transaction; fills `created` and adds the
 /// known ones to `skipped`.
 fn store(
@@ -298,7 +278,12 @@ fn store(
                     .push(known("seminars.import.skip_repeated", None));
                 continue;
             }
-            if let Some(id) = existing(c, &cand)? {
+            if let Some(id) = queries::find_imported(
+                c,
+                cand.uid.as_deref(),
+                &cand.data.title,
+                cand.data.starts_at,
+            )? {
                 let key = if cand.uid.is_some() {
                     "seminars.import.skip_known_uid"
                 } else {
@@ -311,9 +296,7 @@ fn store(
             }
             let id = queries::create(c, &cand.data, false, now)?;
             if let Some(uid) = &cand.uid {
-                diesel::update(s::table.find(id))
-                    .set(s::import_uid.eq(uid))
-                    .execute(c)?;
+                queries::set_import_uid(c, id, uid)?;
                 seen.push(uid.clone());
             }
             result.created.push(Created {

@@ -220,6 +220,38 @@ fn attendance_code() -> String {
     format!("{:06}", rand::random::<u32>() % 1_000_000)
 }
 
+/// The seminar an imported calendar event would duplicate: the one imported with the same
+/// `UID`, or (for an event without one) the one with the same title and start.
+pub fn find_imported(
+    c: &mut DbConn,
+    uid: Option<&str>,
+    title: &str,
+    starts_at: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    match uid {
+        Some(uid) => s::table
+            .filter(s::import_uid.eq(uid))
+            .select(s::id)
+            .first(c)
+            .optional(),
+        None => s::table
+            .filter(s::title.eq(title))
+            .filter(s::starts_at.eq(starts_at))
+            .select(s::id)
+            .first(c)
+            .optional(),
+    }
+}
+
+/// Records the calendar `UID` a seminar was imported from (unique: a second import of the
+/// same event fails).
+pub fn set_import_uid(c: &mut DbConn, id: i64, uid: &str) -> QueryResult<()> {
+    diesel::update(s::table.find(id))
+        .set(s::import_uid.eq(uid))
+        .execute(c)
+        .map(drop)
+}
+
 /// Stores a new seminar (draft unless `published`); returns its id.
 pub fn create(
     c: &mut DbConn,
