@@ -6,6 +6,7 @@ use actix_web::http::header::{ACCEPT_LANGUAGE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use views::Lang;
+use crate::web::input::Query;
 
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "lang";
@@ -50,7 +51,7 @@ pub fn safe_next(next: Option<&str>) -> &str {
 pub async fn switch(
     req: HttpRequest,
     code: web::Path<String>,
-    query: web::Query<SwitchQuery>,
+    query: Query<SwitchQuery>,
 ) -> HttpResponse {
     let Some(lang) = Lang::from_code(&code) else {
         return HttpResponse::SeeOther()
