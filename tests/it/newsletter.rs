@@ -64,7 +64,7 @@ fn unsubscribe_path(m: &Received) -> String {
 }
 
 /// Adds subscribers straight to the database: (email, status, topics).
-async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
+pub async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
     let links = Links::from_config(&app.state.config);
     app.db(move |c| {
         c.write_transaction(|c| {
