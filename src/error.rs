@@ -73,7 +73,10 @@ impl FieldError {
     pub fn render(&self, lang: views::Lang) -> String {
         lang.tf(
             "input.field_message",
-            &[("field", &self.field), ("message", &self.message.render(lang))],
+            &[
+                ("field", &self.field),
+                ("message", &self.message.render(lang)),
+            ],
         )
     }
 }

@@ -142,9 +142,7 @@ fn host_name(domain: &str) -> bool {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
 }
 
@@ -251,8 +249,14 @@ mod tests {
             web_url(" https://webex.example.jp/j/123?pwd=x ", 500).unwrap(),
             "https://webex.example.jp/j/123?pwd=x"
         );
-        assert_eq!(web_url("https://Example.JP", 500).unwrap(), "https://example.jp/");
-        assert_eq!(web_url("http://192.0.2.1:8080/", 500).unwrap(), "http://192.0.2.1:8080/");
+        assert_eq!(
+            web_url("https://Example.JP", 500).unwrap(),
+            "https://example.jp/"
+        );
+        assert_eq!(
+            web_url("http://192.0.2.1:8080/", 500).unwrap(),
+            "http://192.0.2.1:8080/"
+        );
         assert_eq!(
             web_url("https://例え.jp/", 500).unwrap(),
             "https://xn--r8jz45g.jp/"

@@ -13,9 +13,9 @@ use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{Form, Query};
 use crate::web::lang::safe_next;
 use crate::{time, tokens, validate};
-use crate::web::input::{Form, Query};
 
 fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -23,9 +23,9 @@ use crate::schema::{oauth_flows, oauth_identities};
 use crate::web::AppState;
 use crate::web::csrf::CsrfSeed;
 use crate::web::ctx::{Page, html_status};
+use crate::web::input::Query;
 use crate::web::lang::safe_next;
 use crate::{time, tokens};
-use crate::web::input::Query;
 
 /// How long a started authorization may take.
 const FLOW_MINUTES: i64 = 10;

@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::mail::{OutgoingMail, outbox};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
-use crate::{reference, time, validate};
 use crate::web::input::{Form, Query};
+use crate::{reference, time, validate};
 
 fn redirect(to: String) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -2,13 +2,13 @@
 //! [`OFFERING_JSON`]) both become [`Fields`], which parse into validated [`NeedInput`] and
 //! [`OfferingInput`] with every field's error.
 
-use chrono::NaiveDateTime;
 use super::taxonomy::{
     self, CAPACITIES, CATEGORIES, EMPLOYEE_BANDS, LANGUAGES, OTASUKETAI_TYPES, PRICE_MODELS,
     SECTORS, URGENCIES,
 };
 use crate::validate::{self, Invalid};
 use crate::web::input::{Fields, JsonKind};
+use chrono::NaiveDateTime;
 
 /// The fields of a post that are checkbox groups (a name sent once per ticked box); every other
 /// field may be sent once.

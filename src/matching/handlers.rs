@@ -421,7 +421,15 @@ pub async fn create(
     kind: web::Path<Kind>,
     form: Form<Fields>,
 ) -> Result<HttpResponse> {
-    save(page, user, state, form.into_inner(), kind.into_inner(), None).await
+    save(
+        page,
+        user,
+        state,
+        form.into_inner(),
+        kind.into_inner(),
+        None,
+    )
+    .await
 }
 
 /// `POST /board/{needs|offerings}/{id}`: changes to a post of the user's organization.

@@ -5,7 +5,6 @@
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 
-use crate::web::input::{Fields, Form};
 use super::queries::{self, Introduction, Need, Offering};
 use super::scoring;
 use super::taxonomy::PROGRESS_STAGES;
@@ -14,6 +13,7 @@ use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::mail::{Mailer, OutgoingMail};
 use crate::web::AppState;
+use crate::web::input::{Fields, Form};
 
 type Result<T> = std::result::Result<T, AppError>;
 

@@ -313,8 +313,7 @@ impl SeminarForm {
                 errors.push(("ends_at", days_arg("seminars.err_too_long", MAX_DAYS)));
             }
         }
-        let earliest_registration =
-            |s: NaiveDateTime| s - Duration::days(REGISTRATION_DAYS);
+        let earliest_registration = |s: NaiveDateTime| s - Duration::days(REGISTRATION_DAYS);
         for (field, at) in [
             ("registration_opens_at", opens_at),
             ("registration_closes_at", closes_at),
@@ -457,7 +456,11 @@ mod tests {
     }
 
     fn check(f: &SeminarForm) -> Result<SeminarData, FieldErrors> {
-        f.validate(crate::time::parse_local_input, &["manufacturing".into()], &window())
+        f.validate(
+            crate::time::parse_local_input,
+            &["manufacturing".into()],
+            &window(),
+        )
     }
 
     fn keys(f: &SeminarForm) -> Vec<(&'static str, &'static str)> {
@@ -519,7 +522,10 @@ mod tests {
         let e = &check(&f).unwrap_err()[0].1;
         assert_eq!(
             e.args,
-            [("from", "2024-12-01".to_string()), ("to", "2031-12-01".to_string())]
+            [
+                ("from", "2024-12-01".to_string()),
+                ("to", "2031-12-01".to_string())
+            ]
         );
         f.starts_at = "9999-12-31T13:00".into();
         f.ends_at = "9999-12-31T17:00".into();
@@ -533,14 +539,20 @@ mod tests {
             keys(&f),
             [
                 ("ends_at", "seminars.err_too_long"),
-                ("registration_opens_at", "seminars.err_registration_too_early"),
+                (
+                    "registration_opens_at",
+                    "seminars.err_registration_too_early"
+                ),
             ]
         );
         let mut f = form();
         f.registration_closes_at = "2025-12-01T17:00".into();
         assert_eq!(
             keys(&f),
-            [("registration_closes_at", "seminars.err_registration_too_early")]
+            [(
+                "registration_closes_at",
+                "seminars.err_registration_too_early"
+            )]
         );
         // The edges are in: two years back (a record), five ahead, a week long.
         let mut f = form();
@@ -560,8 +572,12 @@ mod tests {
         assert!(check(&f).is_err());
         let kept = Window::around(at("2026-12-01T09:00"), Some(at("2020-06-01T13:00")));
         assert!(
-            f.validate(crate::time::parse_local_input, &["manufacturing".into()], &kept)
-                .is_ok()
+            f.validate(
+                crate::time::parse_local_input,
+                &["manufacturing".into()],
+                &kept
+            )
+            .is_ok()
         );
     }
 

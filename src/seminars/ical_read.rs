@@ -325,7 +325,10 @@ END:VCALENDAR\r\n";
         assert_eq!(duration("P99999999999999W"), None);
         assert_eq!(duration("P9223372036854775807D"), None);
         assert_eq!(duration("PT99999999999999999999S"), None);
-        assert_eq!(duration(&format!("P{}W{}D", i64::MAX / 604_800, i64::MAX / 86_400)), None);
+        assert_eq!(
+            duration(&format!("P{}W{}D", i64::MAX / 604_800, i64::MAX / 86_400)),
+            None
+        );
     }
 
     #[test]

@@ -238,8 +238,11 @@ fn judge(
         Err(skip) => return skipped(None, skip_reason(skip, lang)),
     };
     let when = Some(crate::time::format_span(start, end, lang));
-    match seminar_form(e, start, end, u).validate(crate::time::parse_local_input, industries, window)
-    {
+    match seminar_form(e, start, end, u).validate(
+        crate::time::parse_local_input,
+        industries,
+        window,
+    ) {
         Ok(data) => Outcome::Store(Box::new(Candidate {
             uid: e.uid.clone(),
             data,

@@ -113,13 +113,8 @@ pub fn error_body(
             .json(json!({ "error": error }));
     }
     let details: Vec<String> = fields.iter().map(|f| f.render(ctx.lang)).collect();
-    let markup = views::pages::error::error(
-        &ctx,
-        status.as_u16(),
-        ctx.t(title_key),
-        &text,
-        &details,
-    );
+    let markup =
+        views::pages::error::error(&ctx, status.as_u16(), ctx.t(title_key), &text, &details);
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .content_type(header::ContentType::html())

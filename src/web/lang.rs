@@ -1,12 +1,12 @@
 //! The language of a request: the `lang` cookie, else `Accept-Language`, else Japanese; and
 //! the switch in the header that sets the cookie.
 
+use crate::web::input::Query;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::header::{ACCEPT_LANGUAGE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use views::Lang;
-use crate::web::input::Query;
 
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "lang";

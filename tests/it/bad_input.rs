@@ -55,7 +55,12 @@ fn assert_refused(status: u16, body: &str, field: &str, want: u16, case: &str) {
             "{case}: the field is not named in {body}"
         );
     }
-    for library_text in ["deserialize", "Content type error", "invalid type", "expected"] {
+    for library_text in [
+        "deserialize",
+        "Content type error",
+        "invalid type",
+        "expected",
+    ] {
         assert!(!body.contains(library_text), "{case}: {body}");
     }
 }
@@ -92,7 +97,13 @@ async fn the_login_form_refuses_bad_addresses_and_stores_nothing() {
             .await;
         let status = res.status().as_u16();
         let body = res.text().await.unwrap();
-        assert_refused(status, &body, "email", refused_with(&bad), &format!("{bad:?}"));
+        assert_refused(
+            status,
+            &body,
+            "email",
+            refused_with(&bad),
+            &format!("{bad:?}"),
+        );
         if status == 422 {
             assert!(
                 body.contains("メールアドレスの形式が正しくありません"),
@@ -140,7 +151,13 @@ async fn the_organization_form_refuses_bad_values_and_keeps_legitimate_text_safe
             .await;
         let status = res.status().as_u16();
         let body = res.text().await.unwrap();
-        assert_refused(status, &body, "name", refused_with(&bad), &format!("{bad:?}"));
+        assert_refused(
+            status,
+            &body,
+            "name",
+            refused_with(&bad),
+            &format!("{bad:?}"),
+        );
     }
     for bad in strings(&corpus, &["numbers", "sql_metacharacters"]) {
         let res = app
@@ -174,7 +191,10 @@ async fn the_organization_form_refuses_bad_values_and_keeps_legitimate_text_safe
             .await;
         assert_eq!(res.status(), 422, "website {bad:?}");
         let body = res.text().await.unwrap();
-        assert!(body.contains("ホスト名を含む形で入力してください"), "{bad:?}");
+        assert!(
+            body.contains("ホスト名を含む形で入力してください"),
+            "{bad:?}"
+        );
         assert!(body.contains("有効な名前"), "the values are kept");
     }
     let stored: i64 = app.db(|c| organizations::table.count().get_result(c)).await;
@@ -339,7 +359,10 @@ async fn every_form_and_api_body_refuses_the_corpus_and_stores_nothing() {
             let answer: Value = res.json().await.unwrap();
             let case = format!("{path} {field}={value:?}");
             assert_eq!(status, refused_with(value), "{case}: {answer}");
-            assert_eq!(answer["error"]["fields"][0]["field"], *field, "{case}: {answer}");
+            assert_eq!(
+                answer["error"]["fields"][0]["field"], *field,
+                "{case}: {answer}"
+            );
             let message = answer["error"]["fields"][0]["message"].as_str().unwrap();
             assert!(message.ends_with('。'), "{case}: {message}");
         }
@@ -359,7 +382,10 @@ async fn every_form_and_api_body_refuses_the_corpus_and_stores_nothing() {
             .unwrap();
         assert_eq!(res.status(), 422, "starts_at={value}");
         let answer: Value = res.json().await.unwrap();
-        assert_eq!(answer["error"]["fields"][0]["field"], "starts_at", "{answer}");
+        assert_eq!(
+            answer["error"]["fields"][0]["field"], "starts_at",
+            "{answer}"
+        );
     }
     assert_eq!(stored_rows(&app).await, before, "nothing was stored");
 }

@@ -83,7 +83,10 @@ async fn control_characters_and_invalid_utf8_in_any_query_parameter_are_a_400_na
     }
     // Line breaks and tabs are no part of a query, but legitimate values still work.
     assert_eq!(app.get("/board?q=%E7%AB%AF%E6%9C%AB").await.status(), 200);
-    assert_eq!(app.get("/seminars?industry=manufacturing").await.status(), 200);
+    assert_eq!(
+        app.get("/seminars?industry=manufacturing").await.status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -126,7 +129,10 @@ async fn invalid_utf8_is_refused_in_forms_json_and_uploads_and_nothing_is_stored
     )
     .await;
     assert_eq!(status, 400);
-    assert!(body.contains("「name」: 文字コードが正しくありません"), "{body}");
+    assert!(
+        body.contains("「name」: 文字コードが正しくありません"),
+        "{body}"
+    );
     // A JSON body with invalid bytes, and one whose address is U+FFFD.
     let (_, token) = app.api_token("api@example.jp", Role::Staff).await;
     let res = app
@@ -166,7 +172,10 @@ async fn invalid_utf8_is_refused_in_forms_json_and_uploads_and_nothing_is_stored
     let token = app.csrf_token("/staff/seminars/import").await;
     let boundary = "XyZ";
     let mut body = Vec::new();
-    for (name, value) in [("csrf_token", token.as_bytes()), ("industry", b"\xff\xfe".as_slice())] {
+    for (name, value) in [
+        ("csrf_token", token.as_bytes()),
+        ("industry", b"\xff\xfe".as_slice()),
+    ] {
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n")
                 .as_bytes(),
@@ -237,7 +246,13 @@ async fn seminar_count(app: &TestApp) -> i64 {
 async fn seminar_times_are_bounded_with_a_message_naming_the_field() {
     let app = spawn_app().await;
     let (_, token) = app.api_token("api@example.jp", Role::Staff).await;
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    // (changes to a good body, the field named, what its message says)
+    type Case = (
+        &'static [(&'static str, &'static str)],
+        &'static str,
+        &'static str,
+    );
+    let cases: &[Case] = &[
         (
             &[
                 ("starts_at", "1900-01-01T13:00:00+09:00"),
@@ -292,7 +307,9 @@ async fn seminar_times_are_bounded_with_a_message_naming_the_field() {
         .unwrap();
     let answer: Value = res.json().await.unwrap();
     assert!(
-        field_messages(&answer)[0].1.starts_with("Enter a start between"),
+        field_messages(&answer)[0]
+            .1
+            .starts_with("Enter a start between"),
         "{answer}"
     );
     // The staff form says the same next to the field.
@@ -324,8 +341,14 @@ BEGIN:VEVENT\r\nUID:long@example.jp\r\nDTSTART:20270308T040000Z\r\nDTEND:3000030
 END:VCALENDAR\r\n";
     let (status, page) = import(&app, file).await;
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains("古すぎる") && page.contains("の範囲で入力してください"), "{page}");
-    assert!(page.contains("長すぎる") && page.contains("開催期間は7日以内"), "{page}");
+    assert!(
+        page.contains("古すぎる") && page.contains("の範囲で入力してください"),
+        "{page}"
+    );
+    assert!(
+        page.contains("長すぎる") && page.contains("開催期間は7日以内"),
+        "{page}"
+    );
     assert_eq!(seminar_count(&app).await, 0);
 }
 
@@ -345,7 +368,10 @@ END:VCALENDAR\r\n";
     let (status, page) = import(&app, file).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("終わらない演習"), "{page}");
-    assert!(page.contains("所要時間(DURATION)を読み取れないか、長すぎます"), "{page}");
+    assert!(
+        page.contains("所要時間(DURATION)を読み取れないか、長すぎます"),
+        "{page}"
+    );
     assert_eq!(seminar_count(&app).await, 1, "the good event is imported");
 }
 
@@ -353,7 +379,12 @@ END:VCALENDAR\r\n";
 async fn web_addresses_need_http_or_https_and_a_host() {
     let app = spawn_app().await;
     let (_, token) = app.api_token("api@example.jp", Role::Staff).await;
-    for bad in ["http://", "https://", "http://exa mple.jp/", "webex.example.jp/j/1"] {
+    for bad in [
+        "http://",
+        "https://",
+        "http://exa mple.jp/",
+        "webex.example.jp/j/1",
+    ] {
         let mut body = seminar_body();
         body["online_url"] = json!(bad);
         let (status, answer) = post_api(&app, &token, "/api/v1/seminars", &body).await;
@@ -373,13 +404,21 @@ async fn messages_are_in_the_users_language_naming_the_field_without_library_tex
     let app = spawn_app().await;
     app.sign_in("staff@example.jp", Role::Staff).await;
     let (_, token) = app.api_token("api@example.jp", Role::Staff).await;
-    let library = ["deserialize", "Content type error", "invalid type", "duplicate field"];
+    let library = [
+        "deserialize",
+        "Content type error",
+        "invalid type",
+        "duplicate field",
+    ];
     // A repeated query field.
     let (status, body) = app
         .get_text("/staff/newsletter/subscribers?status=active&status=paused")
         .await;
     assert_eq!(status, 400);
-    assert!(body.contains("「status」: 同じ項目が複数回送られました"), "{body}");
+    assert!(
+        body.contains("「status」: 同じ項目が複数回送られました"),
+        "{body}"
+    );
     // A JSON value of the wrong type, on a typed body.
     let (status, answer) = post_api(
         &app,
@@ -403,7 +442,10 @@ async fn messages_are_in_the_users_language_naming_the_field_without_library_tex
         .unwrap();
     assert_eq!(res.status(), 400);
     let page = res.text().await.unwrap();
-    assert!(page.contains("フォームの送信形式が正しくありません"), "{page}");
+    assert!(
+        page.contains("フォームの送信形式が正しくありません"),
+        "{page}"
+    );
     // JSON sent as something else, and JSON that is not JSON.
     let res = app
         .client
@@ -428,7 +470,10 @@ async fn messages_are_in_the_users_language_naming_the_field_without_library_tex
         .unwrap();
     assert_eq!(res.status(), 400);
     let syntax = res.text().await.unwrap();
-    assert!(syntax.contains("JSONとして読み取れません(1行目"), "{syntax}");
+    assert!(
+        syntax.contains("JSONとして読み取れません(1行目"),
+        "{syntax}"
+    );
     for text in [&body, &answer.to_string(), &page, &unsupported, &syntax] {
         for l in library {
             assert!(!text.contains(l), "{l} in {text}");
@@ -461,7 +506,12 @@ async fn the_api_gives_each_bad_field_its_own_message() {
     assert_eq!(message_of("industry"), "この項目は必須です。");
     assert_eq!(message_of("format"), "選択肢から選んでください。");
     assert_eq!(message_of("starts_at"), "この項目は必須です。");
-    assert!(answer["error"]["message"].as_str().unwrap().contains("title, "));
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("title, ")
+    );
     // One entry per field.
     let mut names: Vec<&String> = fields.iter().map(|(f, _)| f).collect();
     names.dedup();
@@ -475,7 +525,10 @@ async fn the_api_gives_each_bad_field_its_own_message() {
     )
     .await;
     assert_eq!(status, 422);
-    let fields: Vec<String> = field_messages(&answer).into_iter().map(|(f, _)| f).collect();
+    let fields: Vec<String> = field_messages(&answer)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
     assert_eq!(fields, ["email", "name", "consent_source"], "{answer}");
 }
 
@@ -543,7 +596,9 @@ async fn unknown_actions_and_repeated_single_value_fields_are_a_400() {
     .await;
     let links = secunity::newsletter::links::Links::from_config(&app.state.config);
     let url = links.preferences_url("nonce-0-pref@example.jp");
-    let path = url.trim_start_matches(&app.state.config.base_url).to_string();
+    let path = url
+        .trim_start_matches(&app.state.config.base_url)
+        .to_string();
     for form in [
         vec![("action", "delete_everything"), ("topics", "alerts")],
         vec![("action", "pause"), ("action", "unsubscribe")],
@@ -552,9 +607,7 @@ async fn unknown_actions_and_repeated_single_value_fields_are_a_400() {
         assert_eq!(res.status(), 400, "{form:?}");
         assert!(res.text().await.unwrap().contains("「action」"));
     }
-    let status: String = app
-        .db(|c| subs::table.select(subs::status).first(c))
-        .await;
+    let status: String = app.db(|c| subs::table.select(subs::status).first(c)).await;
     assert_eq!(status, "active");
     let res = app
         .post_form_from(&path, &path, &[("action", "pause")])
@@ -595,7 +648,10 @@ async fn unknown_actions_and_repeated_single_value_fields_are_a_400() {
         .await;
     assert_eq!(res.status(), 400);
     let body = res.text().await.unwrap();
-    assert!(body.contains("「email」: 同じ項目が複数回送られました"), "{body}");
+    assert!(
+        body.contains("「email」: 同じ項目が複数回送られました"),
+        "{body}"
+    );
     assert!(!body.contains("「topics」"), "{body}");
     let id = crate::seminars::seminar(&app, crate::seminars::data("online", 0, 10)).await;
     let mut form = crate::seminars::form("taro@example.jp", "online");

@@ -41,10 +41,7 @@ const COMPOSE_ACTIONS: &[&str] = &["save", "preview", "insert_upcoming"];
 
 /// `POST /staff/newsletter/preview`: the rendered HTML and text of a Markdown body, for the
 /// live preview (CSRF token in `X-CSRF-Token`).
-pub async fn live_preview(
-    _staff: StaffUser,
-    form: Form<Fields>,
-) -> Result<HttpResponse, AppError> {
+pub async fn live_preview(_staff: StaffUser, form: Form<Fields>) -> Result<HttpResponse, AppError> {
     form.single_values(forms::is_list_field)?;
     let (html_part, text_part) = preview(form.get("body_markdown"));
     Ok(HttpResponse::Ok().json(json!({ "html": html_part, "text": text_part })))

@@ -149,7 +149,9 @@ impl FromRequest for JsonBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
-        let declared = req.headers().contains_key(actix_web::http::header::CONTENT_TYPE);
+        let declared = req
+            .headers()
+            .contains_key(actix_web::http::header::CONTENT_TYPE);
         let payload = payload.take();
         Box::pin(async move {
             let body = read_limited(payload, JSON_LIMIT).await;

@@ -23,7 +23,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         match missing_field(&inner) {
-            Some(name) => AppError::bad_field(join(&root(&path), name), Message::new("input.missing")),
+            Some(name) => {
+                AppError::bad_field(join(&root(&path), name), Message::new("input.missing"))
+            }
             None if path == "." => AppError::BadRequest(Message::new("input.expected_object")),
             None => AppError::bad_field(path, Message::new("input.invalid_value")),
         }
@@ -167,7 +169,10 @@ impl<'de> Visitor<'de> for StrictSeed<'_> {
             let path = join(&self.path, &key);
             let value = map.next_value_seed(self.child(path.clone()))?;
             if check_text(&key, &key, Origin::Query).is_err() {
-                self.error(path.escape_default().to_string(), "input.control_characters");
+                self.error(
+                    path.escape_default().to_string(),
+                    "input.control_characters",
+                );
             } else if object.contains_key(&key) {
                 self.error(path, "input.repeated");
             } else {
@@ -215,7 +220,8 @@ impl JsonInput {
     }
 
     fn wrong(&mut self, key: &str, message: &'static str) {
-        self.errors.push(FieldError::new(key, Message::new(message)));
+        self.errors
+            .push(FieldError::new(key, Message::new(message)));
     }
 
     /// Whether the body has `key` (null included).
@@ -304,7 +310,10 @@ impl JsonInput {
         for (key, kind) in schema {
             match kind {
                 JsonKind::Text => self.text(key).into_iter().for_each(|v| out.push(*key, v)),
-                JsonKind::Integer => self.integer(key).into_iter().for_each(|v| out.push(*key, v)),
+                JsonKind::Integer => self
+                    .integer(key)
+                    .into_iter()
+                    .for_each(|v| out.push(*key, v)),
                 JsonKind::Boolean => {
                     if self.boolean(key) == Some(true) {
                         out.push(*key, "1");
@@ -369,9 +378,15 @@ mod tests {
         let e = parse_json::<Body>(br#"{"confirmed":true}"#).unwrap_err();
         assert_eq!(fields(&e), [("email".to_string(), "input.missing")]);
         let e = parse_json::<Body>(br#"{"email":"a","confirmed":"yes"}"#).unwrap_err();
-        assert_eq!(fields(&e), [("confirmed".to_string(), "input.invalid_value")]);
+        assert_eq!(
+            fields(&e),
+            [("confirmed".to_string(), "input.invalid_value")]
+        );
         let e = parse_json::<Body>(br#"{"email":"a","topics":["x",1]}"#).unwrap_err();
-        assert_eq!(fields(&e), [("topics[1]".to_string(), "input.invalid_value")]);
+        assert_eq!(
+            fields(&e),
+            [("topics[1]".to_string(), "input.invalid_value")]
+        );
         let e = parse_json::<Body>(br#"["a"]"#).unwrap_err();
         assert_eq!(e.fields().len(), 0);
         assert_eq!(e.user_message().1.key, "input.expected_object");
@@ -379,8 +394,9 @@ mod tests {
 
     #[test]
     fn strict_values_refuse_repeats_controls_and_bad_bytes() {
-        let e = strict_value(br#"{"title":"a","title":"b","x":{"y":"\u0000"},"l":["ok","\u0007"]}"#)
-            .unwrap_err();
+        let e =
+            strict_value(br#"{"title":"a","title":"b","x":{"y":"\u0000"},"l":["ok","\u0007"]}"#)
+                .unwrap_err();
         assert_eq!(
             fields(&e),
             [

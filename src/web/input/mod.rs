@@ -157,15 +157,6 @@ impl Fields {
                 .collect(),
         ))
     }
-
-    /// The pairs without the CSRF token, to show a form again.
-    pub fn without_token(&self) -> Vec<(String, String)> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k != crate::web::csrf::FIELD)
-            .cloned()
-            .collect()
-    }
 }
 
 /// The `action` of a form (the value of the submit button that was pressed) among `allowed`:

@@ -27,7 +27,10 @@ pub fn decode(raw: &[u8], origin: Origin) -> Result<Fields, AppError> {
             Ok(name) => name,
             Err(e) => {
                 let shown = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                push_once(&mut errors, FieldError::new(display_name(&shown), not_utf8()));
+                push_once(
+                    &mut errors,
+                    FieldError::new(display_name(&shown), not_utf8()),
+                );
                 continue;
             }
         };
@@ -88,7 +91,11 @@ mod tests {
     #[test]
     fn forms_decode_like_browsers_send_them() {
         assert_eq!(
-            pairs("q=%E7%A6%8F%E5%B2%A1+%E5%B8%82&empty=&flag&&x=%%41", Origin::Query).unwrap(),
+            pairs(
+                "q=%E7%A6%8F%E5%B2%A1+%E5%B8%82&empty=&flag&&x=%%41",
+                Origin::Query
+            )
+            .unwrap(),
             vec![
                 ("q".to_string(), "福岡 市".to_string()),
                 ("empty".to_string(), String::new()),
