@@ -112,8 +112,8 @@ pub async fn show(
 
 /// Applies a JSON body over a form (all fields on create, given fields on update), each field
 /// with its JSON type: strings, integers for the prefecture and capacities, arrays of strings
-/// for the names, an array for the questions, a boolean for `published`. Returns the body's
-/// leftover type errors with `published`.
+/// for the names, an array for the questions, a boolean for `published`. Returns the body
+/// (which holds the type errors found so far, for [`validate`]) and `published`.
 fn apply(form: &mut SeminarForm, body: JsonBody) -> Result<(JsonInput, Option<bool>), AppError> {
     let mut j = body.input()?;
     for (key, field) in [
