@@ -9,6 +9,7 @@ mod bad_input;
 mod bench;
 mod demo;
 mod followup;
+mod inputs;
 mod mail;
 mod matching;
 mod newsletter;
