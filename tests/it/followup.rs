@@ -483,8 +483,8 @@ async fn the_survey_is_answered_once_through_the_link_and_staff_see_the_results(
             ("topics", "名前\u{202e}byte"),
         ],
     ];
-    let corpus = crate::bad_input::corpus();
-    let numbers = crate::bad_input::strings(&corpus, &["numbers", "sql_metacharacters"]);
+    let corpus = crate::support::corpus::corpus();
+    let numbers = crate::support::corpus::strings(&corpus, &["numbers", "sql_metacharacters"]);
     for n in &numbers {
         bad.push(vec![("satisfaction", n), ("usefulness", "3")]);
     }

@@ -13,6 +13,7 @@ mod inputs;
 mod mail;
 mod matching;
 mod newsletter;
+mod seat_lock;
 mod seminar_scale;
 mod seminars;
 mod seminars_desk;

@@ -290,23 +290,14 @@ async fn bad_input_gets_messages_and_stores_nothing() {
     assert!(body.contains("この項目は必須です"));
     assert!(body.contains("選択肢から選んでください"));
 
-    let bad: Value = serde_json::from_str(
-        &std::fs::read_to_string("/work/shared/testdata/bad-inputs.json")
-            .unwrap_or_else(|_| "{}".into()),
-    )
-    .unwrap();
+    let bad = crate::support::corpus::corpus();
     let token = member_token(&app, "sme2@example.jp", sme).await;
     let mut titles: Vec<String> = vec!["x".repeat(101), "名前\r\nBcc: victim@example.jp".into()];
-    for key in ["too_long", "control_characters"] {
-        for v in bad[key].as_array().into_iter().flatten() {
-            if let Some(s) = v
-                .as_str()
-                .filter(|s| s.chars().count() > 100 || s.chars().any(|c| c.is_control()))
-            {
-                titles.push(s.to_string());
-            }
-        }
-    }
+    titles.extend(
+        crate::support::corpus::strings(&bad, &["too_long", "control_characters"])
+            .into_iter()
+            .filter(|s| s.chars().count() > 100 || s.chars().any(|c| c.is_control())),
+    );
     for t in titles {
         let (status, answer) = api(
             &app,
@@ -327,7 +318,7 @@ async fn bad_input_gets_messages_and_stores_nothing() {
         );
         assert_eq!(answer["error"]["fields"][0]["field"], "title", "{answer}");
     }
-    for n in bad["numbers"].as_array().into_iter().flatten() {
+    for n in crate::support::corpus::values(&bad, "numbers") {
         let mut b = need_body(sme, "件名", "説明");
         b["device_count"] = n.clone();
         let (status, _) = api(&app, "POST", &token, "/api/v1/needs", Some(b)).await;
