@@ -25,6 +25,15 @@ pub fn seat_lock_disabled() -> bool {
     *DISABLED.get_or_init(|| flag("SECUNITY_TEST_NO_SEAT_LOCK"))
 }
 
+/// Under [`seat_lock_disabled`], sleeps before a registration counts the free seats (a no-op
+/// otherwise): a registration sent at the same moment as a cancellation then counts after the
+/// cancellation freed the seat and before the waitlist got it.
+pub fn pause_before_seat_check() {
+    if seat_lock_disabled() {
+        std::thread::sleep(SEAT_RACE_PAUSE / 2);
+    }
+}
+
 /// Under [`seat_lock_disabled`], sleeps between the count of the free seats and the write that
 /// relies on it (a no-op otherwise).
 pub fn pause_between_seat_check_and_write() {

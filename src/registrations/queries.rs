@@ -150,6 +150,8 @@ fn place(
     seminar: &Seminar,
     mode: Mode,
 ) -> QueryResult<(&'static str, Option<i64>)> {
+    #[cfg(feature = "test-seams")]
+    crate::test_seams::pause_before_seat_check();
     let taken = count(c, seminar.id, mode, status::CONFIRMED)?;
     #[cfg(feature = "test-seams")]
     crate::test_seams::pause_between_seat_check_and_write();

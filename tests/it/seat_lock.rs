@@ -204,7 +204,7 @@ async fn control_staff_and_public_without_the_seat_lock_overbook() {
 }
 
 /// Seminars in which a freed seat meets a new registration.
-const ROUNDS: usize = 12;
+const ROUNDS: usize = 16;
 
 /// Per round, a seminar with one seat, taken by a holder, and one person waiting; then at the
 /// same moment staff cancel the holder through one process and a newcomer registers through
