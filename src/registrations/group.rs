@@ -30,7 +30,7 @@ use crate::db::{Backend, Db, DbConn};
 use crate::error::AppError;
 
 /// The most registrations one transaction takes: bounds how long the seminar stays locked.
-const MAX_GROUP: usize = 64;
+pub const MAX_GROUP: usize = 64;
 
 /// One registration waiting for a group.
 struct Job {
@@ -136,6 +136,12 @@ impl GroupCommit {
         self.db
             .run(move |c| super::queries::register(c, &notifier, seminar_id, &who, now))
             .await
+    }
+
+    /// How many registrations wait in the lanes for a transaction to take them (those of a
+    /// running transaction are no longer waiting: they count in [`GroupCommit::stats`]).
+    pub fn waiting(&self) -> usize {
+        self.lanes.iter().map(|lane| lock(lane).queue.len()).sum()
     }
 
     /// What the groups did so far.
