@@ -1,6 +1,6 @@
 //! The outbound mail pipeline against a real SMTP listener.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use secunity::mail::{MailKind, OutgoingMail};
 use secunity::schema::outbox as ob;
 
 use crate::support::process;
-use crate::support::smtp::{Received, SmtpServer, parsed};
+use crate::support::smtp::{SmtpServer, check_redelivery, parsed};
 use crate::support::{TestApp, spawn_app, spawn_app_with};
 
 fn mail(to: &str, n: usize) -> OutgoingMail {
@@ -116,40 +116,6 @@ async fn a_permanent_failure_stops_after_one_try_and_shows_the_reply() {
     assert_eq!(app.smtp.attempts(), 1);
     let counts = app.db(|c| outbox::counts(c, None)).await;
     assert_eq!((counts.failed, counts.sent), (1, 0));
-}
-
-/// Per recipient, the Message-ID of every copy that arrived, in order: a multiset, so that a
-/// message delivered twice counts twice.
-fn deliveries(messages: &[Received]) -> HashMap<String, Vec<String>> {
-    let mut by_recipient: HashMap<String, Vec<String>> = HashMap::new();
-    for m in messages {
-        by_recipient
-            .entry(m.rcpt_to[0].clone())
-            .or_default()
-            .push(m.raw_header("Message-ID").expect("a Message-ID"));
-    }
-    by_recipient
-}
-
-/// The promise of the outbox after a crash: every one of `total` messages arrived, and every
-/// copy of a message that arrived more than once carries the Message-ID of the first (so the
-/// receiving side can drop it). Returns how many copies were extra.
-fn check_redelivery(messages: &[Received], total: usize) -> Result<usize, String> {
-    let by_recipient = deliveries(messages);
-    if by_recipient.len() != total {
-        return Err(format!("{} of {total} messages arrived", by_recipient.len()));
-    }
-    let changed: Vec<(&String, &Vec<String>)> = by_recipient
-        .iter()
-        .filter(|(_, ids)| ids.iter().any(|id| *id != ids[0]))
-        .collect();
-    if !changed.is_empty() {
-        return Err(format!(
-            "{} messages arrived again with another Message-ID: {changed:?}",
-            changed.len()
-        ));
-    }
-    Ok(messages.len() - total)
 }
 
 /// Settings of the `secunity worker` processes of the crash tests: one SMTP connection, so that
