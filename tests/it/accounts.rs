@@ -465,10 +465,8 @@ async fn refusal<F>(app: &crate::support::TestApp, statement: F) -> Option<Strin
 where
     F: FnOnce(&mut secunity::db::DbConn) -> diesel::QueryResult<usize> + Send + 'static,
 {
-    app.db(move |c| {
-        Ok::<_, diesel::result::Error>(statement(c).err().map(|e| e.to_string()))
-    })
-    .await
+    app.db(move |c| Ok::<_, diesel::result::Error>(statement(c).err().map(|e| e.to_string())))
+        .await
 }
 
 #[tokio::test]

@@ -3,8 +3,6 @@
 //! survey after the seminar (one mail per attendee, answered once through the personal link,
 //! results and CSV for staff, personal data).
 
-use std::time::Duration;
-
 use chrono::{Duration as Days, NaiveDateTime};
 use diesel::prelude::*;
 use secunity::accounts::Role;
@@ -62,10 +60,10 @@ fn text(m: &Received) -> String {
     parsed(m).body_text(0).unwrap().to_string()
 }
 
-/// Every message received so far, once the sender has had time to deliver everything queued.
+/// Every message received, once the sender has delivered everything queued; there must be
+/// `expected`.
 async fn all_mail(app: &TestApp, expected: usize) -> Vec<Received> {
-    app.smtp.wait_for(expected, Duration::from_secs(10)).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.wait_outbox_drained().await;
     let got = app.smtp.messages();
     assert_eq!(
         got.len(),

@@ -239,7 +239,10 @@ async fn a_need_is_reviewed_then_shown_anonymously_on_the_board() {
         })
         .collect();
     assert_eq!(told.len(), 2, "{told:?}");
-    assert!(told.iter().all(|(to, _, _)| to == "sme@example.jp"), "{told:?}");
+    assert!(
+        told.iter().all(|(to, _, _)| to == "sme@example.jp"),
+        "{told:?}"
+    );
     let (_, rejected, reason) = &told[0];
     assert_eq!(
         rejected,
@@ -1298,7 +1301,9 @@ async fn a_vendor_manages_its_offering_through_the_same_pages_as_a_need() {
         res.headers()["location"].to_str().unwrap(),
         format!("/board/offerings/{id}?done=close")
     );
-    let (status, page) = app.get_text(&format!("/board/offerings/{id}?done=close")).await;
+    let (status, page) = app
+        .get_text(&format!("/board/offerings/{id}?done=close"))
+        .await;
     assert_eq!(status, 200);
     assert!(page.contains("UTM 導入と運用"));
     let stored: String = app
@@ -1310,7 +1315,10 @@ async fn a_vendor_manages_its_offering_through_the_same_pages_as_a_need() {
         })
         .await;
     assert_eq!(stored, "closed", "the close was stored");
-    assert!(page.contains("掲載を終了しました。"), "the result is announced: {page}");
+    assert!(
+        page.contains("掲載を終了しました。"),
+        "the result is announced: {page}"
+    );
     let (_, again) = app.get_text(&format!("/board/offerings/{id}")).await;
     assert!(
         again.contains("状態: <strong>終了</strong>"),

@@ -482,7 +482,11 @@ async fn pause_holds_a_sending_campaign_and_a_crash_after_resume_loses_nothing()
             .any(|m| m.rcpt_to[0] == "during-the-pause@example.jp"),
         "the worker is alive and sending"
     );
-    assert_eq!(issues(&app).len(), during_pause, "no issue left during the pause");
+    assert_eq!(
+        issues(&app).len(),
+        during_pause,
+        "no issue left during the pause"
+    );
 
     // Resume, then a crash (SIGKILL) in the middle of the rest; a new worker finishes.
     let (status, _) = transition(&app, &token, id, "resume").await;
@@ -860,9 +864,15 @@ async fn markup_in_a_name_is_stored_as_text_and_never_rendered() {
     let (status, page) = app.get_text("/staff/newsletter/subscribers").await;
     assert_eq!(status, 200);
     for name in &tags {
-        assert!(!page.contains(name.as_str()), "{name:?} rendered on the staff page");
+        assert!(
+            !page.contains(name.as_str()),
+            "{name:?} rendered on the staff page"
+        );
     }
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -1356,7 +1366,13 @@ async fn a_campaign_cancelled_while_it_is_sending_stops_its_deliveries() {
     // More subscribers than one expansion batch: the campaign is still being queued, too.
     let audience = 2500;
     let rows = (0..audience)
-        .map(|i| (format!("c{i:04}@example.jp"), "active", vec!["events".into()]))
+        .map(|i| {
+            (
+                format!("c{i:04}@example.jp"),
+                "active",
+                vec!["events".into()],
+            )
+        })
         .collect();
     seed(&app, rows).await;
     // The listener takes the 30th issue and holds its reply: the campaign is in the middle of
@@ -1367,7 +1383,10 @@ async fn a_campaign_cancelled_while_it_is_sending_stops_its_deliveries() {
     let before = campaign(&app, &token, id).await;
     assert!(before["queued"].as_i64().unwrap() > 0, "{before}");
     let (status, answer) = transition(&app, &token, id, "cancel").await;
-    assert_eq!((status, answer["status"].as_str()), (200, Some("cancelled")));
+    assert_eq!(
+        (status, answer["status"].as_str()),
+        (200, Some("cancelled"))
+    );
     // What had been claimed before the cancellation may still go out; nothing queued may.
     let claimed: i64 = app
         .db(move |c| {
@@ -1382,7 +1401,10 @@ async fn a_campaign_cancelled_while_it_is_sending_stops_its_deliveries() {
     app.smtp.release();
     app.wait_outbox_drained().await;
     // Another round of the campaign task queues nothing for a cancelled campaign.
-    let (links, mailer) = (Links::from_config(&app.state.config), app.state.mailer.clone());
+    let (links, mailer) = (
+        Links::from_config(&app.state.config),
+        app.state.mailer.clone(),
+    );
     let work = app
         .db(move |c| secunity::newsletter::worker::run_once(c, &links, &mailer, 1000))
         .await;

@@ -47,10 +47,16 @@ fn check_seats(
     let mut problems = Vec::new();
     let refused: Vec<&u16> = statuses.iter().filter(|s| !is_redirect(**s)).collect();
     if !refused.is_empty() {
-        problems.push(format!("{} requests were not stored: {refused:?}", refused.len()));
+        problems.push(format!(
+            "{} requests were not stored: {refused:?}",
+            refused.len()
+        ));
     }
     if list.len() != expected {
-        problems.push(format!("{} registrations stored, {expected} sent", list.len()));
+        problems.push(format!(
+            "{} registrations stored, {expected} sent",
+            list.len()
+        ));
     }
     let confirmed = confirmed(list);
     if confirmed != capacity {
@@ -121,7 +127,10 @@ async fn public_rush(services: &[&Service], id: i64, n: usize) -> Vec<u16> {
 async fn two_processes(settings: &[(&str, &str)]) -> (TestApp, i64, Service, Service) {
     let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
     let id = seminar(&app, data("onsite", CAPACITY as i32, 0)).await;
-    let (a, b) = tokio::join!(process::serve(&app, settings), process::serve(&app, settings));
+    let (a, b) = tokio::join!(
+        process::serve(&app, settings),
+        process::serve(&app, settings)
+    );
     (app, id, a, b)
 }
 
@@ -149,9 +158,7 @@ async fn control_the_same_rush_without_the_seat_lock_overbooks() {
 /// Staff enter `n` registrations by hand through the back office of `service` while `n` people
 /// register through its public form, all at once.
 async fn staff_and_public_rush(app: &TestApp, service: &Service, id: i64, n: usize) -> Vec<u16> {
-    service
-        .sign_in(app, "desk@example.jp", Role::Staff)
-        .await;
+    service.sign_in(app, "desk@example.jp", Role::Staff).await;
     let manual = format!("/staff/seminars/{id}/registrations/new");
     let staff_token = service.csrf_token(&manual).await;
     let public_token = service.csrf_token(&format!("/seminars/{id}")).await;
@@ -182,9 +189,7 @@ async fn staff_entering_registrations_by_hand_while_the_public_registers_never_o
     let list = regs(&app, id).await;
     check_seats(&statuses, &list, CAPACITY, 2 * PER_PROCESS).unwrap();
     assert_eq!(
-        list.iter()
-            .filter(|r| r.email.starts_with("phone"))
-            .count(),
+        list.iter().filter(|r| r.email.starts_with("phone")).count(),
         PER_PROCESS,
         "every manual entry was stored"
     );
@@ -218,8 +223,20 @@ async fn freed_seat_rounds(app: &TestApp, a: &Service, b: &Service) -> Vec<[Stri
         let notifier = notifier.clone();
         let holder = app
             .db(move |c| {
-                rq::register(c, &notifier, id, &person("holder@example.jp", Mode::Onsite), now())?;
-                rq::register(c, &notifier, id, &person("waiting@example.jp", Mode::Onsite), now())?;
+                rq::register(
+                    c,
+                    &notifier,
+                    id,
+                    &person("holder@example.jp", Mode::Onsite),
+                    now(),
+                )?;
+                rq::register(
+                    c,
+                    &notifier,
+                    id,
+                    &person("waiting@example.jp", Mode::Onsite),
+                    now(),
+                )?;
                 Ok::<_, secunity::error::AppError>(rq::find_by_email(c, id, "holder@example.jp")?)
             })
             .await

@@ -154,7 +154,10 @@ async fn a_burst_goes_through_the_group_commit_in_few_transactions_with_exact_co
         }
         release.send(()).expect("the lock holder waits");
     });
-    assert!(statuses.iter().all(|s| (300..400).contains(s)), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| (300..400).contains(s)),
+        "{statuses:?}"
+    );
     let list = regs(&app, id).await;
     assert_eq!(list.iter().filter(|r| r.status == "confirmed").count(), 30);
     assert_eq!(list.iter().filter(|r| r.status == "waitlisted").count(), 90);

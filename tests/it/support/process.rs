@@ -142,7 +142,10 @@ impl Service {
                 return;
             }
             if let Ok(Some(exit)) = self.child.try_wait() {
-                panic!("secunity serve exited ({exit}) before it answered:\n{}", self.log());
+                panic!(
+                    "secunity serve exited ({exit}) before it answered:\n{}",
+                    self.log()
+                );
             }
             assert!(
                 tokio::time::Instant::now() < deadline,

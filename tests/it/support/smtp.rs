@@ -34,7 +34,10 @@ pub fn deliveries(messages: &[Received]) -> HashMap<String, Vec<String>> {
 pub fn check_redelivery(messages: &[Received], total: usize) -> Result<usize, String> {
     let by_recipient = deliveries(messages);
     if by_recipient.len() != total {
-        return Err(format!("{} of {total} messages arrived", by_recipient.len()));
+        return Err(format!(
+            "{} of {total} messages arrived",
+            by_recipient.len()
+        ));
     }
     let changed: Vec<(&String, &Vec<String>)> = by_recipient
         .iter()
