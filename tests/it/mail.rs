@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::prelude::*;
+use secunity::accounts::Role;
 use secunity::mail::outbox::{self, FAILED, SENT};
 use secunity::mail::{MailKind, OutgoingMail};
 use secunity::schema::outbox as ob;
@@ -391,4 +392,155 @@ async fn the_content_of_old_sent_mail_is_emptied_and_its_row_still_dedupes() {
     // The emptied row still stands for its purpose: the same mail is not queued again.
     enqueue_all(&app, vec![keyed("old@example.jp", 1)]).await;
     assert_eq!(statuses(&app).await.len(), 3);
+}
+
+/// Queues one mail, holds the SMTP listener's reply to it and waits until the sender is stuck
+/// in the middle of that delivery; returns the mail's outbox row.
+async fn stall_a_delivery(app: &TestApp) -> i64 {
+    app.smtp.hold();
+    enqueue_all(app, vec![mail("stalled@example.jp", 1)]).await;
+    app.smtp.wait_held(1, Duration::from_secs(60)).await;
+    let (row, status): (i64, String) = app
+        .db(|c| {
+            ob::table
+                .filter(ob::recipient.eq("stalled@example.jp"))
+                .select((ob::id, ob::status))
+                .first(c)
+        })
+        .await;
+    assert_eq!(
+        status,
+        outbox::SENDING,
+        "the claim was committed before the delivery began"
+    );
+    row
+}
+
+/// Whether another connection can take, within a second, what a sender would hold if it kept a
+/// transaction open while talking SMTP: on SQLite the write lock, on PostgreSQL the row of the
+/// stalled mail and the rate bucket. Other writers come and go, so it tries a few times; a lock
+/// held through the stalled delivery is never free.
+async fn locks_free_during_the_delivery(app: &TestApp, row: i64) -> bool {
+    let url = app.state.config.database_url.clone();
+    tokio::task::spawn_blocking(move || {
+        use diesel::connection::SimpleConnection;
+        let mut c = secunity::db::connect_one(&url).expect("a connection of its own");
+        let probe = match c.backend() {
+            secunity::db::Backend::Sqlite => {
+                c.batch_execute("PRAGMA busy_timeout = 0").unwrap();
+                "BEGIN IMMEDIATE".to_string()
+            }
+            secunity::db::Backend::Postgres => format!(
+                "BEGIN; SELECT id FROM outbox WHERE id = {row} FOR UPDATE NOWAIT; \
+                 SELECT id FROM mail_throttle FOR UPDATE NOWAIT"
+            ),
+        };
+        for _ in 0..50 {
+            let free = c.batch_execute(&probe).is_ok();
+            let _ = c.batch_execute("ROLLBACK");
+            if free {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn no_smtp_call_happens_inside_a_database_transaction() {
+    use crate::seminars::{data, form, seminar};
+    let app = spawn_app().await;
+    let id = seminar(&app, data("online", 0, 10)).await;
+    let row = stall_a_delivery(&app).await;
+    assert!(
+        locks_free_during_the_delivery(&app, row).await,
+        "the sender holds a database lock while it waits for the SMTP server"
+    );
+    // Writers go on while the SMTP server stalls: a registration and a staff write commit. (A
+    // sender holding a write transaction through the delivery would keep them waiting until
+    // the listener lets go, which it does only after them: the timeout fails the test.)
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let writes = async {
+        let registered = app
+            .post_form_from(
+                &format!("/seminars/{id}"),
+                &format!("/seminars/{id}/registrations"),
+                &form("during-the-stall@example.jp", "online"),
+            )
+            .await;
+        let created = app
+            .post_form_from(
+                "/staff/seminars/new",
+                "/staff/seminars/new",
+                &[
+                    ("title", "大分 宇宙産業 セキュリティセミナー"),
+                    ("industry", "space"),
+                    ("prefecture", "44"),
+                    ("format", "online"),
+                    ("starts_at", "2030-11-10T13:00"),
+                    ("ends_at", "2030-11-10T15:00"),
+                    ("registration_closes_at", "2030-11-09T17:00"),
+                    ("capacity_online", "100"),
+                ],
+            )
+            .await;
+        (registered.status(), created.status())
+    };
+    let (registered, created) = tokio::time::timeout(Duration::from_secs(60), writes)
+        .await
+        .expect("writes commit while a delivery is stalled");
+    assert!(registered.is_redirection(), "{registered}");
+    assert!(created.is_redirection(), "{created}");
+    let stored: (i64, i64) = app
+        .db(|c| {
+            use secunity::schema::{registrations, seminars};
+            Ok::<_, diesel::result::Error>((
+                registrations::table.count().get_result(c)?,
+                seminars::table.count().get_result(c)?,
+            ))
+        })
+        .await;
+    assert_eq!(stored, (1, 2));
+    app.smtp.release();
+    app.wait_outbox_drained().await;
+    let mut to: Vec<String> = app
+        .smtp
+        .messages()
+        .iter()
+        .map(|m| m.rcpt_to[0].clone())
+        .collect();
+    to.sort();
+    assert_eq!(to, ["during-the-stall@example.jp", "stalled@example.jp"]);
+}
+
+#[tokio::test]
+async fn control_a_transaction_held_through_a_stalled_delivery_is_caught() {
+    let app = spawn_app().await;
+    let row = stall_a_delivery(&app).await;
+    // What a sender that talked SMTP inside its transaction would hold: the write lock (SQLite)
+    // or the lock on its row (PostgreSQL), until the delivery ends.
+    let (locked_tx, locked) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let db = app.state.db.clone();
+    let holder = std::thread::spawn(move || {
+        let mut c = db.get().expect("a connection");
+        c.write_transaction(|c| {
+            diesel::update(ob::table.find(row))
+                .set(ob::attempts.eq(ob::attempts))
+                .execute(c)?;
+            let _ = locked_tx.send(());
+            let _ = released.recv();
+            Ok::<_, diesel::result::Error>(())
+        })
+        .expect("the holder's transaction");
+    });
+    locked.recv().expect("the lock is taken");
+    let free = locks_free_during_the_delivery(&app, row).await;
+    release.send(()).unwrap();
+    holder.join().unwrap();
+    app.smtp.release();
+    assert!(!free, "the probe must see a lock held through the delivery");
 }
