@@ -10,6 +10,7 @@ mod bench;
 mod demo;
 mod followup;
 mod inputs;
+mod logs;
 mod mail;
 mod matching;
 mod newsletter;

@@ -25,7 +25,7 @@ pub async fn org(app: &TestApp, kind: &str, name: &str) -> i64 {
     .await
 }
 
-async fn join(app: &TestApp, email: &str, org: i64) {
+pub(crate) async fn join(app: &TestApp, email: &str, org: i64) {
     let email = email.to_string();
     app.db(move |c| {
         diesel::update(users::table.filter(users::email.eq(email)))
@@ -108,7 +108,7 @@ async fn staff_token(app: &TestApp) -> String {
     app.api_token("staff@example.jp", Role::Staff).await.1
 }
 
-fn form_need<'a>(title: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn form_need<'a>(title: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("title", title),
         ("description", description),

@@ -205,6 +205,14 @@ impl Service {
             .add_cookie_str(&format!("sid={token}; Path=/"), &url);
     }
 
+    /// The cookies this process set on the client (`name=value; ...`).
+    pub fn cookies(&self) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url: reqwest::Url = self.base.parse().ok()?;
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok().map(str::to_string)
+    }
+
     /// Kills the process with SIGKILL (no cleanup: a crash) and reaps it.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
