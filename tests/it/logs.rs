@@ -51,7 +51,11 @@ fn tokens_in_mail(app: &TestApp, service: &Service) -> Vec<String> {
                 continue;
             };
             for segment in path.split(['/', '?', '&', '=']) {
-                if segment.len() >= 20 && segment.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)) {
+                if segment.len() >= 20
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+                {
                     tokens.push(segment.to_string());
                 }
             }
@@ -155,9 +159,7 @@ async fn a_journey_logged_at_debug_level_logs_no_address_name_or_token() {
         "the personal, confirmation and sign-in links: {tokens:?}"
     );
     secrets.extend(tokens);
-    let cookies = service
-        .cookies()
-        .expect("the session and CSRF cookies");
+    let cookies = service.cookies().expect("the session and CSRF cookies");
     secrets.extend(
         cookies
             .split("; ")
@@ -170,7 +172,11 @@ async fn a_journey_logged_at_debug_level_logs_no_address_name_or_token() {
     let log = service.log();
     // What was captured: the start, the sender, the refused delivery. (At debug level the
     // service logs nothing more today; this guards what a future log line would carry.)
-    for line in ["secunity is serving", "mail sender started", "mail not accepted"] {
+    for line in [
+        "secunity is serving",
+        "mail sender started",
+        "mail not accepted",
+    ] {
         assert!(log.contains(line), "{line:?} in the log:\n{log}");
     }
     let lower = log.to_lowercase();
@@ -188,5 +194,8 @@ async fn a_journey_logged_at_debug_level_logs_no_address_name_or_token() {
                 .first(c)
         })
         .await;
-    assert!(!log.contains(&org_name), "the organization's name was logged");
+    assert!(
+        !log.contains(&org_name),
+        "the organization's name was logged"
+    );
 }
