@@ -20,25 +20,28 @@ const READER: &str = "logs.reader@example.jp";
 const READER_NAME: &str = "購読 秘太郎";
 const MEMBER: &str = "logs.member@example.jp";
 
-/// The last link of the mail to `to` that starts with the process's `base`.
+/// The first link to the process in the newest mail to `to`.
 fn link_to(app: &TestApp, service: &Service, to: &str) -> String {
-    let mail = app
+    let newest = app
         .smtp
         .messages()
         .into_iter()
         .rev()
-        .find(|m| m.rcpt_to[0] == to)
-        .unwrap_or_else(|| panic!("a mail to {to}"));
-    let text = parsed(&mail).body_text(0).unwrap_or_default().to_string();
-    let at = text
-        .find(&service.base)
-        .unwrap_or_else(|| panic!("a link in the mail to {to}: {text}"));
-    text[at..]
-        .split_whitespace()
+        .find(|m| m.rcpt_to[0] == to);
+    let text = parsed(&newest.unwrap_or_else(|| panic!("a mail to {to}")))
+        .body_text(0)
+        .unwrap_or_default()
+        .to_string();
+    links(&text, &service.base)
         .next()
-        .unwrap()
-        .trim_end_matches(['>', ')', '」'])
+        .unwrap_or_else(|| panic!("a link in the mail to {to}: {text}"))
         .to_string()
+}
+
+/// The links to `base` in a text.
+fn links<'a>(text: &'a str, base: &'a str) -> impl Iterator<Item = &'a str> {
+    text.split(|c: char| c.is_whitespace() || "<>\"'()「」".contains(c))
+        .filter(move |piece| piece.starts_with(base))
 }
 
 /// The path segments of every link in every mail that look like tokens (long, random).
@@ -46,10 +49,8 @@ fn tokens_in_mail(app: &TestApp, service: &Service) -> Vec<String> {
     let mut tokens = Vec::new();
     for m in app.smtp.messages() {
         let text = parsed(&m).body_text(0).unwrap_or_default().to_string();
-        for piece in text.split(|c: char| c.is_whitespace() || "<>\"'".contains(c)) {
-            let Some(path) = piece.strip_prefix(&service.base) else {
-                continue;
-            };
+        for link in links(&text, &service.base) {
+            let path = &link[service.base.len()..];
             for segment in path.split(['/', '?', '&', '=']) {
                 if segment.len() >= 20
                     && segment

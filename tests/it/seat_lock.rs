@@ -82,16 +82,19 @@ fn check_seats(
     }
 }
 
-/// One form POST; returns the status.
-async fn post(client: reqwest::Client, url: String, fields: Vec<(String, String)>) -> u16 {
-    client
-        .post(url)
-        .form(&fields)
-        .send()
-        .await
-        .expect("POST")
-        .status()
-        .as_u16()
+/// What a control must see: the check of [`check_seats`] fails, and seats were overbooked.
+fn assert_overbooked(statuses: &[u16], list: &[Registration]) {
+    let failed = check_seats(statuses, list, CAPACITY, 2 * PER_PROCESS)
+        .expect_err("without the seat lock the check must fail");
+    assert!(
+        confirmed(list) > CAPACITY,
+        "the control must overbook: {failed}"
+    );
+}
+
+/// One form POST to `service` that owns its path and fields (so that many can be sent at once).
+async fn form_post(service: &Service, path: String, fields: Vec<(String, String)>) -> u16 {
+    service.post(&path, &fields).await
 }
 
 /// The fields of a registration form for `email`, with a CSRF token.
@@ -110,12 +113,11 @@ async fn public_rush(services: &[&Service], id: i64, n: usize) -> Vec<u16> {
     let mut requests = Vec::new();
     for (p, service) in services.iter().enumerate() {
         let token = service.csrf_token(&page).await;
-        let url = service.url(&format!("/seminars/{id}/registrations"));
         for i in 0..n {
             let email = format!("rush{p}-{i}@example.jp");
-            requests.push(post(
-                service.client.clone(),
-                url.clone(),
+            requests.push(form_post(
+                service,
+                format!("/seminars/{id}/registrations"),
                 fields(&email, &token, &[]),
             ));
         }
@@ -146,13 +148,7 @@ async fn a_rush_through_two_server_processes_confirms_exactly_the_seats() {
 async fn control_the_same_rush_without_the_seat_lock_overbooks() {
     let (app, id, a, b) = two_processes(&[NO_SEAT_LOCK]).await;
     let statuses = public_rush(&[&a, &b], id, PER_PROCESS).await;
-    let list = regs(&app, id).await;
-    let failed = check_seats(&statuses, &list, CAPACITY, 2 * PER_PROCESS)
-        .expect_err("without the seat lock the check must fail");
-    assert!(
-        confirmed(&list) > CAPACITY,
-        "the control must overbook: {failed}"
-    );
+    assert_overbooked(&statuses, &regs(&app, id).await);
 }
 
 /// Staff enter `n` registrations by hand through the back office of `service` while `n` people
@@ -164,18 +160,18 @@ async fn staff_and_public_rush(app: &TestApp, service: &Service, id: i64, n: usi
     let public_token = service.csrf_token(&format!("/seminars/{id}")).await;
     let mut requests = Vec::new();
     for i in 0..n {
-        requests.push(post(
-            service.client.clone(),
-            service.url(&manual),
+        requests.push(form_post(
+            service,
+            manual.clone(),
             fields(
                 &format!("phone{i}@example.jp"),
                 &staff_token,
                 &[("mail_lang", "ja"), ("send_mail", "1")],
             ),
         ));
-        requests.push(post(
-            service.client.clone(),
-            service.url(&format!("/seminars/{id}/registrations")),
+        requests.push(form_post(
+            service,
+            format!("/seminars/{id}/registrations"),
             fields(&format!("web{i}@example.jp"), &public_token, &[]),
         ));
     }
@@ -199,13 +195,7 @@ async fn staff_entering_registrations_by_hand_while_the_public_registers_never_o
 async fn control_staff_and_public_without_the_seat_lock_overbook() {
     let (app, id, a, _b) = two_processes(&[NO_SEAT_LOCK]).await;
     let statuses = staff_and_public_rush(&app, &a, id, PER_PROCESS).await;
-    let list = regs(&app, id).await;
-    let failed = check_seats(&statuses, &list, CAPACITY, 2 * PER_PROCESS)
-        .expect_err("without the seat lock the check must fail");
-    assert!(
-        confirmed(&list) > CAPACITY,
-        "the control must overbook: {failed}"
-    );
+    assert_overbooked(&statuses, &regs(&app, id).await);
 }
 
 /// Seminars in which a freed seat meets a new registration.
@@ -248,14 +238,14 @@ async fn freed_seat_rounds(app: &TestApp, a: &Service, b: &Service) -> Vec<[Stri
         let staff_page = format!("/staff/seminars/{id}");
         let staff_token = a.csrf_token(&staff_page).await;
         let public_token = b.csrf_token(&format!("/seminars/{id}")).await;
-        requests.push(post(
-            a.client.clone(),
-            a.url(&format!("{staff_page}/registrations/{holder}/cancel")),
+        requests.push(form_post(
+            a,
+            format!("{staff_page}/registrations/{holder}/cancel"),
             vec![("csrf_token".into(), staff_token)],
         ));
-        requests.push(post(
-            b.client.clone(),
-            b.url(&format!("/seminars/{id}/registrations")),
+        requests.push(form_post(
+            b,
+            format!("/seminars/{id}/registrations"),
             fields("newcomer@example.jp", &public_token, &[]),
         ));
     }

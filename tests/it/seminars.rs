@@ -808,13 +808,7 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
     assert!(csv.contains("'=cmd@example.jp"));
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\")\""));
     assert!(csv.lines().next().unwrap().contains("ご質問"));
-    let res = app
-        .post_form_from(
-            &format!("/staff/seminars/{id}"),
-            &format!("/staff/seminars/{id}/cancel"),
-            &[],
-        )
-        .await;
+    let res = call_off(&app, id).await;
     assert_eq!(res.status().as_u16(), 303);
     app.wait_outbox_drained().await;
     let called_off: Vec<Vec<String>> = app
@@ -847,6 +841,13 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
         )
         .await;
     assert_eq!(res.status().as_u16(), 409);
+}
+
+/// Staff call a seminar off from its page (the client is signed in as staff).
+async fn call_off(app: &TestApp, id: i64) -> reqwest::Response {
+    let page = format!("/staff/seminars/{id}");
+    app.post_form_from(&page, &format!("{page}/cancel"), &[])
+        .await
 }
 
 #[tokio::test]
@@ -889,13 +890,7 @@ async fn calling_off_a_seminar_tells_every_active_registrant_once_with_the_calen
     let before = app.smtp.messages().len();
 
     app.sign_in("staff@example.jp", Role::Staff).await;
-    let res = app
-        .post_form_from(
-            &format!("/staff/seminars/{id}"),
-            &format!("/staff/seminars/{id}/cancel"),
-            &[],
-        )
-        .await;
+    let res = call_off(&app, id).await;
     assert_eq!(res.status().as_u16(), 303);
     app.wait_outbox_drained().await;
     let called_off: Vec<_> = app.smtp.messages().split_off(before);
@@ -930,13 +925,7 @@ async fn calling_off_a_seminar_tells_every_active_registrant_once_with_the_calen
         assert!(ics.contains("SEQUENCE:1"), "the sequence went up: {ics}");
     }
     // Calling it off again tells nobody again.
-    let res = app
-        .post_form_from(
-            &format!("/staff/seminars/{id}"),
-            &format!("/staff/seminars/{id}/cancel"),
-            &[],
-        )
-        .await;
+    let res = call_off(&app, id).await;
     assert!(res.status().is_redirection() || res.status().is_client_error());
     app.wait_outbox_drained().await;
     assert_eq!(app.smtp.messages().len(), before + 3);

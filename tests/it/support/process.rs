@@ -180,9 +180,18 @@ impl Service {
         let token = self.csrf_token(page).await;
         let mut fields = form.to_vec();
         fields.push(("csrf_token", &token));
+        self.post(path, &fields).await
+    }
+
+    /// POSTs a urlencoded form (with its CSRF token); returns the status.
+    pub async fn post<K: serde::Serialize, V: serde::Serialize>(
+        &self,
+        path: &str,
+        fields: &[(K, V)],
+    ) -> u16 {
         self.client
             .post(self.url(path))
-            .form(&fields)
+            .form(fields)
             .send()
             .await
             .expect("POST")
