@@ -1,7 +1,9 @@
 //! Test helpers: the running app, the test database and the SMTP listener.
 
 pub mod app;
+pub mod corpus;
 pub mod oauth;
+pub mod process;
 pub mod smtp;
 
 #[allow(unused_imports)]
