@@ -373,7 +373,12 @@ mod tests {
     #[test]
     fn trusted_proxies_are_addresses_or_ranges() {
         assert_eq!(parse_trusted_proxies("").unwrap(), vec![]);
-        assert_eq!(parse_trusted_proxies("127.0.0.1 ::1,10.0.0.0/8").unwrap().len(), 3);
+        assert_eq!(
+            parse_trusted_proxies("127.0.0.1 ::1,10.0.0.0/8")
+                .unwrap()
+                .len(),
+            3
+        );
         assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
         assert!(parse_trusted_proxies("proxy.example.jp").is_err());
     }

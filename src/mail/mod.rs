@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod dkim;
 pub mod message;
 pub mod outbox;
 pub mod sink;

@@ -106,7 +106,15 @@ impl Notifier {
             status::CANCELLED
         };
         let calendar = Notice::Cancelled.calendar(was);
-        self.queue(c, seminar, reg, None, Notice::Cancelled, Vec::new(), calendar)
+        self.queue(
+            c,
+            seminar,
+            reg,
+            None,
+            Notice::Cancelled,
+            Vec::new(),
+            calendar,
+        )
     }
 
     /// Queues the mail that tells a confirmed registrant what changed between `before` and
@@ -197,7 +205,12 @@ impl Notifier {
     }
 
     /// The seminar as an iTIP message for this registrant, organized by the sender of the mail.
-    fn calendar_attachment(&self, seminar: &Seminar, reg: &Registration, method: Method) -> Attachment {
+    fn calendar_attachment(
+        &self,
+        seminar: &Seminar,
+        reg: &Registration,
+        method: Method,
+    ) -> Attachment {
         let mut event = feed::event(seminar, &self.base_url, reg.lang());
         event.stamp = crate::time::now_utc();
         let organizer = Party {

@@ -122,7 +122,11 @@ impl Lines {
                 mailto(attendee)
             ));
         }
-        let status = if e.cancelled { "CANCELLED" } else { "CONFIRMED" };
+        let status = if e.cancelled {
+            "CANCELLED"
+        } else {
+            "CONFIRMED"
+        };
         self.line(&format!("STATUS:{status}"));
         self.line("END:VEVENT");
     }
@@ -339,7 +343,10 @@ mod tests {
         assert!(ics.contains("\r\nMETHOD:REQUEST\r\n"));
         assert!(ics.contains("\r\nORGANIZER;CN=\"地域SECUNITY\":mailto:no-reply@example.jp\r\n"));
         let unfolded = ics.replace("\r\n ", "");
-        assert!(unfolded.contains("ATTENDEE;CN=\"山田 太郎; 課長\";CUTYPE=INDIVIDUAL;"), "{unfolded}");
+        assert!(
+            unfolded.contains("ATTENDEE;CN=\"山田 太郎; 課長\";CUTYPE=INDIVIDUAL;"),
+            "{unfolded}"
+        );
         assert!(unfolded.contains("RSVP=FALSE:mailto:taro@example.jp\r\n"));
         assert!(ics.contains("\r\nSTATUS:CONFIRMED\r\n"));
         let ics = invitation(Method::Cancel, &event, &organizer, &attendee);

@@ -83,7 +83,10 @@ fn token_matches(secret: &[u8], seed: &str, submitted: &str) -> bool {
     let Ok(submitted) = URL_SAFE_NO_PAD.decode(submitted.trim()) else {
         return false;
     };
-    let Some((pad, hidden)) = submitted.split_at_checked(32).filter(|(_, h)| h.len() == 32) else {
+    let Some((pad, hidden)) = submitted
+        .split_at_checked(32)
+        .filter(|(_, h)| h.len() == 32)
+    else {
         return false;
     };
     let unmasked: Vec<u8> = pad.iter().zip(hidden).map(|(p, h)| p ^ h).collect();
@@ -278,13 +281,25 @@ mod tests {
         let mut bytes = URL_SAFE_NO_PAD.decode(&a).unwrap();
         for at in [0, 40] {
             bytes[at] ^= 1;
-            assert!(!token_matches(b"key-one", "seed-a", &URL_SAFE_NO_PAD.encode(&bytes)));
+            assert!(!token_matches(
+                b"key-one",
+                "seed-a",
+                &URL_SAFE_NO_PAD.encode(&bytes)
+            ));
             bytes[at] ^= 1;
         }
         // Too short or too long.
-        assert!(!token_matches(b"key-one", "seed-a", &URL_SAFE_NO_PAD.encode(&bytes[..63])));
+        assert!(!token_matches(
+            b"key-one",
+            "seed-a",
+            &URL_SAFE_NO_PAD.encode(&bytes[..63])
+        ));
         bytes.push(0);
-        assert!(!token_matches(b"key-one", "seed-a", &URL_SAFE_NO_PAD.encode(&bytes)));
+        assert!(!token_matches(
+            b"key-one",
+            "seed-a",
+            &URL_SAFE_NO_PAD.encode(&bytes)
+        ));
     }
 
     #[test]

@@ -99,7 +99,14 @@ mod tests {
         ] {
             assert!(is_personal_path(path), "{path}");
         }
-        for path in ["/", "/seminars", "/staffing", "/accounts-help", "/newsletter", "/board"] {
+        for path in [
+            "/",
+            "/seminars",
+            "/staffing",
+            "/accounts-help",
+            "/newsletter",
+            "/board",
+        ] {
             assert!(!is_personal_path(path), "{path}");
         }
     }

@@ -133,16 +133,28 @@ mod tests {
         let trusted = crate::config::parse_trusted_proxies("10.0.0.0/8, 192.0.2.1").unwrap();
         let h = forwarded(&["198.51.100.9, 203.0.113.5"]);
         // From a trusted proxy: the right-most address that is not a proxy.
-        assert_eq!(client_behind(ip("10.1.2.3"), &h, &trusted), ip("203.0.113.5"));
+        assert_eq!(
+            client_behind(ip("10.1.2.3"), &h, &trusted),
+            ip("203.0.113.5")
+        );
         // From anyone else: the peer, whatever the header says.
-        assert_eq!(client_behind(ip("203.0.113.77"), &h, &trusted), ip("203.0.113.77"));
+        assert_eq!(
+            client_behind(ip("203.0.113.77"), &h, &trusted),
+            ip("203.0.113.77")
+        );
         assert_eq!(client_behind(ip("10.1.2.3"), &h, &[]), ip("10.1.2.3"));
         // Two proxies in a row, the header split over two lines.
         let h = forwarded(&["203.0.113.5", "192.0.2.1"]);
-        assert_eq!(client_behind(ip("10.1.2.3"), &h, &trusted), ip("203.0.113.5"));
+        assert_eq!(
+            client_behind(ip("10.1.2.3"), &h, &trusted),
+            ip("203.0.113.5")
+        );
         // Ports and brackets as some proxies write them.
         let h = forwarded(&["[2001:db8::7]:443"]);
-        assert_eq!(client_behind(ip("192.0.2.1"), &h, &trusted), ip("2001:db8::7"));
+        assert_eq!(
+            client_behind(ip("192.0.2.1"), &h, &trusted),
+            ip("2001:db8::7")
+        );
         // Garbage stops at the last address known; no header leaves the proxy itself.
         let h = forwarded(&["203.0.113.5, junk"]);
         assert_eq!(client_behind(ip("10.1.2.3"), &h, &trusted), ip("10.1.2.3"));

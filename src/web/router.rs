@@ -164,7 +164,10 @@ mod tests {
         assert_eq!(table.allowed("/seminars/7"), ["GET", "HEAD"]);
         assert_eq!(table.allowed("/seminars/7/registrations"), ["POST"]);
         assert_eq!(table.allowed("/account/profile"), ["POST"]);
-        assert_eq!(table.allowed("/api/v1/seminars/3"), ["GET", "HEAD", "PATCH"]);
+        assert_eq!(
+            table.allowed("/api/v1/seminars/3"),
+            ["GET", "HEAD", "PATCH"]
+        );
         assert!(table.allowed("/seminars/abc").is_empty());
         assert!(table.allowed("/nothing").is_empty());
     }

@@ -138,10 +138,20 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
         .changes
         .iter()
         .map(|c| {
-            let or_none = |v: &str| if v.is_empty() { none.to_string() } else { v.to_string() };
+            let or_none = |v: &str| {
+                if v.is_empty() {
+                    none.to_string()
+                } else {
+                    v.to_string()
+                }
+            };
             lang.tf(
                 "seminars.mail_change",
-                &[("what", &c.what), ("old", &or_none(&c.old)), ("new", &or_none(&c.new))],
+                &[
+                    ("what", &c.what),
+                    ("old", &or_none(&c.old)),
+                    ("new", &or_none(&c.new)),
+                ],
             )
         })
         .collect();
