@@ -51,7 +51,8 @@ const PERSONAL_PREFIXES: &[&str] = &[
 ];
 
 /// Marks a request whose answer is personal wherever its path is (set in request extensions,
-/// e.g. by the session layer for a signed-in user, whose name is in every page's header).
+/// e.g. by the session layer for a signed-in user, whose name is in every page's header). An
+/// answer that says how it may be cached (an asset) keeps that.
 #[derive(Debug, Clone, Copy)]
 pub struct Personal;
 
@@ -71,7 +72,9 @@ pub async fn cache_control(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let by_path = is_personal_path(req.path());
     let mut res = next.call(req).await?;
-    if by_path || res.request().extensions().get::<Personal>().is_some() {
+    let marked = res.request().extensions().get::<Personal>().is_some()
+        && !res.headers().contains_key(CACHE_CONTROL);
+    if by_path || marked {
         res.headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -13,6 +13,7 @@ mod followup;
 mod mail;
 mod matching;
 mod newsletter;
+mod protocols;
 mod seminar_scale;
 mod seminars;
 mod seminars_desk;
