@@ -184,7 +184,7 @@ pub fn register_locked(
     who: &NewRegistrant,
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
-    let seminar = lock_seminar(c, seminar_id)?;
+    let mut seminar = lock_seminar(c, seminar_id)?;
     if !who.intake.accepts(&seminar, now) {
         return Err(closed());
     }
@@ -216,11 +216,16 @@ pub fn register_locked(
         r::updated_at.eq(now),
     );
     let id = match &existing {
-        // Someone who cancelled registers again: the same row, taken up afresh.
+        // Someone who cancelled registers again: the same row, taken up afresh. Their calendar
+        // may hold this seminar's CANCEL: the new entry needs a SEQUENCE above it.
         Some(old) => {
             diesel::update(r::table.find(old.id))
                 .set(values)
                 .execute(c)?;
+            diesel::update(seminars::table.find(seminar_id))
+                .set(seminars::sequence.eq(seminars::sequence + 1))
+                .execute(c)?;
+            seminar.sequence += 1;
             old.id
         }
         None => diesel::insert_into(r::table)

@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod bad_input;
 mod bench;
+mod calendar;
 mod demo;
 mod dkim;
 mod followup;
