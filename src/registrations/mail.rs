@@ -59,6 +59,17 @@ pub const REMINDER_KEY: &str = "seminar-reminder:";
 /// The dedupe key of a registration's survey mail is this prefix and its id.
 pub const SURVEY_KEY: &str = "seminar-survey:";
 
+/// What one mail says beyond the seminar and the registrant.
+struct Letter<'a> {
+    notice: Notice,
+    /// The personal link's token, when the mail carries the link.
+    token: Option<&'a str>,
+    /// What changed ([`Notice::Changed`]).
+    changes: Vec<MailChange>,
+    /// The calendar message attached.
+    calendar: Option<Method>,
+}
+
 /// What the mails need from the application: the mailer and the base of absolute links.
 #[derive(Debug, Clone)]
 pub struct Notifier {
@@ -87,8 +98,13 @@ impl Notifier {
         token: Option<&str>,
         notice: Notice,
     ) -> QueryResult<()> {
-        let calendar = notice.calendar(&reg.status);
-        self.queue(c, seminar, reg, token, notice, Vec::new(), calendar)
+        let letter = Letter {
+            notice,
+            token,
+            changes: Vec::new(),
+            calendar: notice.calendar(&reg.status),
+        };
+        self.queue(c, seminar, reg, letter)
     }
 
     /// Queues the mail of a cancelled registration; `had_seat` (it was confirmed) adds the
@@ -100,21 +116,13 @@ impl Notifier {
         reg: &Registration,
         had_seat: bool,
     ) -> QueryResult<()> {
-        let was = if had_seat {
-            status::CONFIRMED
-        } else {
-            status::CANCELLED
+        let letter = Letter {
+            notice: Notice::Cancelled,
+            token: None,
+            changes: Vec::new(),
+            calendar: had_seat.then_some(Method::Cancel),
         };
-        let calendar = Notice::Cancelled.calendar(was);
-        self.queue(
-            c,
-            seminar,
-            reg,
-            None,
-            Notice::Cancelled,
-            Vec::new(),
-            calendar,
-        )
+        self.queue(c, seminar, reg, letter)
     }
 
     /// Queues the mail that tells a confirmed registrant what changed between `before` and
@@ -131,22 +139,29 @@ impl Notifier {
         if changes.is_empty() {
             return Ok(false);
         }
-        let calendar = Notice::Changed.calendar(&reg.status);
-        self.queue(c, seminar, reg, None, Notice::Changed, changes, calendar)?;
+        let letter = Letter {
+            notice: Notice::Changed,
+            token: None,
+            changes,
+            calendar: Notice::Changed.calendar(&reg.status),
+        };
+        self.queue(c, seminar, reg, letter)?;
         Ok(true)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn queue(
         &self,
         c: &mut DbConn,
         seminar: &Seminar,
         reg: &Registration,
-        token: Option<&str>,
-        notice: Notice,
-        changes: Vec<MailChange>,
-        calendar: Option<Method>,
+        letter: Letter,
     ) -> QueryResult<()> {
+        let Letter {
+            notice,
+            token,
+            changes,
+            calendar,
+        } = letter;
         let lang = reg.lang();
         let confirmed = reg.status == status::CONFIRMED;
         let view = RegistrationMail {

@@ -285,27 +285,29 @@ mod tests {
         assert_eq!(f.split("\r\n").next().unwrap().len(), 75);
     }
 
-    #[test]
-    fn calendar_has_crlf_and_utc_times() {
+    /// An event at 2026-12-10 04:00 UTC.
+    fn event(sequence: i32) -> Event {
         let t = chrono::NaiveDate::from_ymd_opt(2026, 12, 10)
             .unwrap()
             .and_hms_opt(4, 0, 0)
             .unwrap();
-        let ics = calendar(
-            "x",
-            &[Event {
-                uid: "seminar-1@example.jp".into(),
-                sequence: 2,
-                stamp: t,
-                start: t,
-                end: t,
-                summary: "a".into(),
-                description: String::new(),
-                location: String::new(),
-                url: "http://x/".into(),
-                cancelled: false,
-            }],
-        );
+        Event {
+            uid: "seminar-1@example.jp".into(),
+            sequence,
+            stamp: t,
+            start: t,
+            end: t,
+            summary: "演習".into(),
+            description: String::new(),
+            location: String::new(),
+            url: "http://x/".into(),
+            cancelled: false,
+        }
+    }
+
+    #[test]
+    fn calendar_has_crlf_and_utc_times() {
+        let ics = calendar("x", &[event(2)]);
         assert!(ics.contains("\r\nDTSTART:20261210T040000Z\r\n"));
         assert!(ics.contains("\r\nSEQUENCE:2\r\n"));
         assert!(ics.contains("\r\nMETHOD:PUBLISH\r\n"));
@@ -315,22 +317,7 @@ mod tests {
 
     #[test]
     fn invitations_name_organizer_and_attendee_and_cancels_are_cancelled() {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 12, 10)
-            .unwrap()
-            .and_hms_opt(4, 0, 0)
-            .unwrap();
-        let event = Event {
-            uid: "seminar-1@example.jp".into(),
-            sequence: 3,
-            stamp: t,
-            start: t,
-            end: t,
-            summary: "演習".into(),
-            description: String::new(),
-            location: String::new(),
-            url: "http://x/".into(),
-            cancelled: false,
-        };
+        let event = event(3);
         let organizer = Party {
             name: Some("地域SECUNITY".into()),
             address: "no-reply@example.jp".into(),
