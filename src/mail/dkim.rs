@@ -46,7 +46,7 @@ const MIN_RSA_BITS: usize = 1024;
 /// A private key read from PEM.
 pub enum PrivateKey {
     /// An RSA key.
-    Rsa(Box<rsa::RsaPrivateKey>),
+    Rsa(rsa::RsaPrivateKey),
     /// An Ed25519 key.
     Ed25519(ed25519_dalek::SigningKey),
 }
@@ -88,10 +88,10 @@ impl PrivateKey {
         };
         let key = match label {
             "PRIVATE KEY" => from_pkcs8(text)?,
-            "RSA PRIVATE KEY" => PrivateKey::Rsa(Box::new(
+            "RSA PRIVATE KEY" => PrivateKey::Rsa(
                 rsa::RsaPrivateKey::from_pkcs1_pem(text)
                     .map_err(|e| KeyError::Damaged("RSA", e.to_string()))?,
-            )),
+            ),
             other => return Err(KeyError::WrongKind(other.to_string())),
         };
         if let PrivateKey::Rsa(rsa) = &key {
@@ -149,7 +149,7 @@ fn pem_label(text: &str) -> Option<&str> {
 
 fn from_pkcs8(text: &str) -> Result<PrivateKey, KeyError> {
     if let Ok(rsa) = rsa::RsaPrivateKey::from_pkcs8_pem(text) {
-        return Ok(PrivateKey::Rsa(Box::new(rsa)));
+        return Ok(PrivateKey::Rsa(rsa));
     }
     match ed25519_dalek::SigningKey::from_pkcs8_pem(text) {
         Ok(key) => Ok(PrivateKey::Ed25519(key)),
@@ -222,7 +222,7 @@ xNIYFVtubCr9Dwr9cP6nfvwC3agzeupFUVqwXKLip4xe2nqsAraGgxXR
         let pkcs1 = key.to_pkcs1_pem(LineEnding::CRLF).unwrap();
         for pem in [pkcs8.as_str(), pkcs1.as_str()] {
             let read = PrivateKey::from_pem(pem).unwrap();
-            assert!(matches!(&read, PrivateKey::Rsa(k) if **k == key));
+            assert!(matches!(&read, PrivateKey::Rsa(k) if *k == key));
             assert!(read.signing_key().is_ok());
             assert!(
                 read.dns_record()
