@@ -23,6 +23,7 @@ use crate::schema::{oauth_flows, oauth_identities};
 use crate::web::AppState;
 use crate::web::csrf::CsrfSeed;
 use crate::web::ctx::{Page, html_status};
+use crate::web::input::Query;
 use crate::web::lang::safe_next;
 use crate::{time, tokens};
 
@@ -90,7 +91,7 @@ pub struct StartQuery {
 pub async fn start(
     req: HttpRequest,
     state: web::Data<AppState>,
-    query: web::Query<StartQuery>,
+    query: Query<StartQuery>,
 ) -> Result<HttpResponse, AppError> {
     let settings = state.config.oauth.clone().ok_or(AppError::NotFound)?;
     let client = client(&settings, &state.config.base_url)?;
@@ -181,7 +182,7 @@ pub async fn callback(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
-    query: web::Query<CallbackQuery>,
+    query: Query<CallbackQuery>,
 ) -> Result<HttpResponse, AppError> {
     let Some(settings) = state.config.oauth.clone() else {
         return Err(AppError::NotFound);

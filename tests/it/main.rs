@@ -11,6 +11,7 @@ mod calendar;
 mod demo;
 mod dkim;
 mod followup;
+mod inputs;
 mod mail;
 mod matching;
 mod newsletter;

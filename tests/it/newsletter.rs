@@ -64,7 +64,7 @@ fn unsubscribe_path(m: &Received) -> String {
 }
 
 /// Adds subscribers straight to the database: (email, status, topics).
-async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
+pub async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
     let links = Links::from_config(&app.state.config);
     app.db(move |c| {
         c.write_transaction(|c| {
@@ -616,7 +616,11 @@ async fn bad_input_is_refused_and_stores_nothing() {
                 ],
             )
             .await;
-        assert_eq!(res.status(), 422, "{name:?}");
+        assert_eq!(
+            res.status(),
+            crate::bad_input::refused_with(name),
+            "{name:?}"
+        );
     }
     for (field, value) in [
         ("prefecture", "99"),
