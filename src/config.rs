@@ -46,6 +46,7 @@ const KNOWN_KEYS: &[&str] = &[
     "OAUTH_NAME_FIELD",
     "RATE_LIMIT_PER_MINUTE",
     "MATCHING_INTRODUCTIONS_PER_WEEK",
+    "SECUNITY_TRUSTED_PROXIES",
 ];
 
 /// One configured OAuth2 provider (for example gBizID).
@@ -125,6 +126,9 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Introductions a vendor organization may request per 7 days on the matching board.
     pub matching_introductions_per_week: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (empty: the peer address is
+    /// the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -272,6 +276,10 @@ impl Config {
                 "MATCHING_INTRODUCTIONS_PER_WEEK",
                 crate::matching::taxonomy::INTRODUCTIONS_PER_WEEK as u32,
             )?,
+            trusted_proxies: parse_trusted_proxies(
+                &get("SECUNITY_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|e| anyhow::anyhow!("SECUNITY_TRUSTED_PROXIES: {e}"))?,
         })
     }
 
@@ -286,6 +294,19 @@ impl Config {
     }
 }
 
+/// Reads `SECUNITY_TRUSTED_PROXIES`: addresses or CIDR ranges, separated by commas or spaces.
+pub fn parse_trusted_proxies(value: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    value
+        .split([',', ' '])
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("{item:?} is neither an IP address nor a CIDR range"))
+        })
+        .collect()
+}
+
 /// Reads `secret.key` from the data directory, or creates it with 64 random bytes (owner-only).
 fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = data_dir.join("secret.key");
@@ -295,29 +316,13 @@ fn load_or_create_secret(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     }
-    std::fs::create_dir_all(data_dir)
+    crate::private_fs::create_dir_all(data_dir)
         .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let mut key = vec![0u8; 64];
     rand::rng().fill_bytes(&mut key);
-    write_private_file(&path, &key).with_context(|| format!("writing {}", path.display()))?;
+    crate::private_fs::write_new(&path, &key)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(bytes)
-}
-
-#[cfg(not(unix))]
-fn write_private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 #[cfg(test)]
@@ -363,6 +368,19 @@ mod tests {
         assert!(Config::from_sources(None, &env(&[("MAIL_RATE", "fast")])).is_err());
         assert!(Config::from_sources(None, &env(&[("OAUTH_CLIENT_ID", "x")])).is_err());
         assert!(Config::from_sources(None, &env(&[("SECUNITY_SECRET_KEY", "short")])).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        assert_eq!(parse_trusted_proxies("").unwrap(), vec![]);
+        assert_eq!(
+            parse_trusted_proxies("127.0.0.1 ::1,10.0.0.0/8")
+                .unwrap()
+                .len(),
+            3
+        );
+        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
+        assert!(parse_trusted_proxies("proxy.example.jp").is_err());
     }
 
     #[test]

@@ -173,11 +173,7 @@ impl Db {
     /// Opens a pool of `size` connections to `url`, creating the SQLite file's directory if needed.
     pub fn connect(url: &str, size: u32) -> anyhow::Result<Self> {
         let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
-        if let DbTarget::Sqlite(path) = &target
-            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)?;
-        }
+        prepare_sqlite_file(&target)?;
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
@@ -263,13 +259,27 @@ impl Db {
 /// main thread is closed before exit.
 pub fn connect_one(url: &str) -> anyhow::Result<DbConn> {
     let target = DbTarget::parse(url).map_err(anyhow::Error::msg)?;
-    if let DbTarget::Sqlite(path) = &target
-        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(dir)?;
-    }
+    prepare_sqlite_file(&target)?;
     DbManager::establish(&target)
         .map_err(|e| anyhow::anyhow!("cannot connect to the database: {e}"))
+}
+
+/// Creates a missing SQLite file and its directory for the owner only (0600, 0700) before
+/// SQLite opens it: SQLite would create it with the process's default mode (0644 under the
+/// usual umask), and creates the `-wal` and `-shm` files with the database file's permissions.
+fn prepare_sqlite_file(target: &DbTarget) -> anyhow::Result<()> {
+    let DbTarget::Sqlite(path) = target else {
+        return Ok(());
+    };
+    if path.as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::private_fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    }
+    crate::private_fs::touch(path)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))
 }
 
 /// Applies the pending migrations of the connection's backend.

@@ -14,6 +14,7 @@ pub mod error;
 pub mod mail;
 pub mod matching;
 pub mod newsletter;
+pub mod private_fs;
 pub mod reference;
 pub mod registrations;
 pub mod schema;
@@ -54,21 +55,26 @@ pub fn app(
         .app_data(aw::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))
         .app_data(aw::PayloadConfig::default().limit(web::input::UPLOAD_LIMIT))
         // Innermost first: CSRF sees the request after the session layer, which sees it after
-        // the path check (`web::input`); errors are rendered
-        // before compression and headers are added to everything, error pages included.
+        // a wrong method got its 405 and after the path check (`web::input`); errors are
+        // rendered before compression and headers are added to everything, error pages included.
         .wrap(from_fn(web::csrf::protect))
         .wrap(from_fn(accounts::sessions::load))
+        .wrap(from_fn(web::router::allow_methods))
         .wrap(from_fn(web::input::check_path))
         .wrap(web::errors::error_pages())
         .wrap(from_fn(web::logging::log_requests))
         .wrap(Compress::default())
+        .wrap(from_fn(web::headers::cache_control))
         .wrap(web::headers::security_headers(https))
         .configure(routes)
 }
 
 /// The route table of the whole service.
 fn routes(cfg: &mut aw::ServiceConfig) {
-    register(&mut Router::new(cfg));
+    let mut router = Router::new(cfg);
+    register(&mut router);
+    let table = web::router::RouteTable::new(&router.into_list());
+    cfg.app_data(aw::Data::new(table));
     cfg.default_service(aw::to(web::errors::not_found));
 }
 
@@ -76,6 +82,7 @@ fn routes(cfg: &mut aw::ServiceConfig) {
 fn register(r: &mut Router) {
     r.get("/", web::pages::home)
         .get("/healthz", web::pages::healthz)
+        .get("/favicon.ico", web::assets::favicon)
         .get("/privacy", web::pages::privacy)
         .get("/lang/{code}", web::lang::switch)
         .get("/assets/{version}/{file:.*}", web::assets::serve)

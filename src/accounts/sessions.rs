@@ -72,6 +72,7 @@ pub async fn load(
                     is_staff: current.is_staff(),
                 }));
                 req.extensions_mut().insert(current);
+                req.extensions_mut().insert(crate::web::headers::Personal);
             }
         }
     }

@@ -1,29 +1,16 @@
 //! Turning an outbox row into an RFC 5322 message: UTF-8, multipart text + HTML, subject per
-//! RFC 2047, attachments, a stable Message-ID and Date, optional DKIM signature. No value from
-//! user input can carry CR or LF into a header.
+//! RFC 2047, attachments, a stable Message-ID and Date, optional DKIM signature (see
+//! [`super::dkim`]). No value from user input can carry CR or LF into a header.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lettre::Message;
-use lettre::message::dkim::{DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
+use lettre::message::dkim::DkimConfig;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
 
 use super::Attachment;
 use super::outbox::OutboxRow;
-use crate::config::DkimSettings;
-
-/// Headers the DKIM signature covers (those the message has).
-const DKIM_HEADERS: &[&str] = &[
-    "From",
-    "To",
-    "Subject",
-    "Date",
-    "Message-ID",
-    "List-Id",
-    "List-Unsubscribe",
-    "List-Unsubscribe-Post",
-];
 
 /// Replaces CR, LF and other control characters by spaces: a value that reaches a header can
 /// never start a new one.
@@ -102,30 +89,6 @@ pub fn build(
         message.sign(config);
     }
     Ok(message)
-}
-
-/// Loads the DKIM key and prepares the signing configuration.
-pub fn dkim_config(settings: &DkimSettings) -> anyhow::Result<DkimConfig> {
-    let pem = std::fs::read_to_string(&settings.private_key_file).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot read DKIM_PRIVATE_KEY_FILE {}: {e}",
-            settings.private_key_file.display()
-        )
-    })?;
-    let key = DkimSigningKey::new(&pem, DkimSigningAlgorithm::Rsa)
-        .or_else(|_| DkimSigningKey::new(&pem, DkimSigningAlgorithm::Ed25519))
-        .map_err(|e| anyhow::anyhow!("DKIM key is neither RSA nor Ed25519: {e}"))?;
-    let headers = DKIM_HEADERS
-        .iter()
-        .filter_map(|h| HeaderName::new_from_ascii(h.to_string()).ok())
-        .collect();
-    Ok(DkimConfig::new(
-        settings.selector.clone(),
-        settings.domain.clone(),
-        key,
-        headers,
-        lettre::message::dkim::DkimCanonicalization::default(),
-    ))
 }
 
 #[cfg(test)]

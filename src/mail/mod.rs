@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod dkim;
 pub mod message;
 pub mod outbox;
 pub mod sink;
@@ -131,6 +132,34 @@ impl OutgoingMail {
 pub struct Mailer {
     /// Domain of Message-IDs (the sender's domain).
     pub domain: String,
+    /// The sender (`MAIL_FROM`): the organizer of the calendar invitations mails carry.
+    pub from: MailFrom,
+}
+
+/// The sender of every mail, as name and address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailFrom {
+    /// Display name (`地域SECUNITY`), when `MAIL_FROM` has one.
+    pub name: Option<String>,
+    /// Address (`no-reply@example.jp`).
+    pub address: String,
+}
+
+impl MailFrom {
+    /// Reads `MAIL_FROM` (`Name <address>` or a bare address); a value the sender worker would
+    /// refuse anyway falls back to `no-reply@` the domain.
+    pub fn parse(mail_from: &str) -> Self {
+        match mail_from.parse::<lettre::message::Mailbox>() {
+            Ok(mailbox) => Self {
+                name: mailbox.name,
+                address: mailbox.email.to_string(),
+            },
+            Err(_) => Self {
+                name: None,
+                address: format!("no-reply@{}", message::sender_domain(mail_from)),
+            },
+        }
+    }
 }
 
 impl Mailer {
@@ -138,6 +167,7 @@ impl Mailer {
     pub fn new(config: &Config) -> Self {
         Self {
             domain: message::sender_domain(&config.mail_from),
+            from: MailFrom::parse(&config.mail_from),
         }
     }
 

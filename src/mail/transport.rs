@@ -1,10 +1,11 @@
 //! Where messages go: an SMTP server through a pool of lettre connections
-//! ([`super::smtp::SmtpPool`]), or `.eml` files under `data/outbox/` (lettre's file transport)
-//! when no `SMTP_URL` is set.
+//! ([`super::smtp::SmtpPool`]), or `.eml` files under `data/outbox/` when no `SMTP_URL` is set.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
+use rand::RngCore;
 
 use super::smtp::{SmtpEndpoint, SmtpPool};
 use crate::config::Config;
@@ -47,7 +48,36 @@ pub enum Transport {
     /// A pool of SMTP connections.
     Smtp(SmtpPool),
     /// `.eml` files in a directory.
-    Files(AsyncFileTransport<Tokio1Executor>),
+    Files(MailDir),
+}
+
+/// A directory of `.eml` files, one per message, readable by the service's user only (they
+/// hold sign-in links). Written here rather than with lettre's file transport, which creates
+/// its files with the process's default mode.
+pub struct MailDir {
+    dir: PathBuf,
+}
+
+impl MailDir {
+    /// Creates the directory (owner-only) when missing.
+    pub fn open(dir: PathBuf) -> anyhow::Result<Self> {
+        crate::private_fs::create_dir_all(&dir).map_err(|e| {
+            anyhow::anyhow!("cannot create the mail directory {}: {e}", dir.display())
+        })?;
+        Ok(Self { dir })
+    }
+
+    /// Writes one message as `<random>.eml` (complete or not at all).
+    async fn write(&self, message: &Message) -> std::io::Result<()> {
+        let mut name = [0u8; 16];
+        rand::rng().fill_bytes(&mut name);
+        let name: String = name.iter().map(|b| format!("{b:02x}")).collect();
+        let path = self.dir.join(format!("{name}.eml"));
+        let bytes = message.formatted();
+        tokio::task::spawn_blocking(move || crate::private_fs::write_new(&path, &bytes))
+            .await
+            .map_err(std::io::Error::other)?
+    }
 }
 
 impl Transport {
@@ -65,13 +95,7 @@ impl Transport {
                     Duration::from_secs(60),
                 )))
             }
-            None => {
-                let dir = config.outbox_dir();
-                std::fs::create_dir_all(&dir).map_err(|e| {
-                    anyhow::anyhow!("cannot create the mail directory {}: {e}", dir.display())
-                })?;
-                Ok(Transport::Files(AsyncFileTransport::new(dir)))
-            }
+            None => Ok(Transport::Files(MailDir::open(config.outbox_dir())?)),
         }
     }
 
@@ -79,17 +103,10 @@ impl Transport {
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         match self {
             Transport::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
-            Transport::Files(files) => {
-                files
-                    .send(message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| SendError {
-                        permanent: false,
-                        message: truncate(&e.to_string(), 1000),
-                        code: None,
-                    })
-            }
+            Transport::Files(files) => files
+                .write(&message)
+                .await
+                .map_err(|e| SendError::temporary(e.to_string())),
         }
     }
 }

@@ -81,7 +81,7 @@ impl Sender {
             .parse()
             .map_err(|e| anyhow::anyhow!("MAIL_FROM is not a valid address: {e}"))?;
         let dkim = match &config.dkim {
-            Some(settings) => Some(Arc::new(message::dkim_config(settings)?)),
+            Some(settings) => Some(Arc::new(super::dkim::dkim_config(settings)?)),
             None => None,
         };
         Ok(Self::new(

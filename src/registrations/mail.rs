@@ -1,14 +1,17 @@
 //! The mails of a registration: built by the `views` crate in the person's language, queued in
-//! the transaction of the change that causes them.
+//! the transaction of the change that causes them. Those of a confirmed registrant carry the
+//! seminar as an iTIP calendar message (see [`crate::seminars::ical`]): a `REQUEST` that adds
+//! or updates the entry, or a `CANCEL` that removes it.
 
 use diesel::QueryResult;
-use views::seminars::mail::{MailNotice, RegistrationMail};
+use views::seminars::mail::{MailChange, MailNotice, RegistrationMail};
 
 use super::model::{Registration, status};
 use super::queries::waitlist_position;
 use crate::db::DbConn;
 use crate::mail::{Attachment, Mailer, OutgoingMail};
 use crate::seminars::feed;
+use crate::seminars::ical::{self, Method, Party};
 use crate::seminars::model::Seminar;
 
 /// Which mail to send.
@@ -30,12 +33,42 @@ pub enum Notice {
     ReminderToday,
     /// The survey after the seminar (with the link to it).
     Survey,
+    /// The time, place or join URL changed (see [`Notifier::send_changed`]).
+    Changed,
+}
+
+impl Notice {
+    /// The calendar message the mail carries to a registrant whose status is `status` (the
+    /// status before the change for a cancellation): only a confirmed seat is in a calendar.
+    fn calendar(self, status: &str) -> Option<Method> {
+        let had_seat = status == status::CONFIRMED;
+        match self {
+            Notice::Confirmed
+            | Notice::Promoted
+            | Notice::Reminder
+            | Notice::ReminderToday
+            | Notice::Changed => Some(Method::Request),
+            Notice::Cancelled | Notice::SeminarCancelled => had_seat.then_some(Method::Cancel),
+            Notice::Waitlisted | Notice::Survey => None,
+        }
+    }
 }
 
 /// The dedupe key of a registration's reminder is this prefix and its id: one reminder each.
 pub const REMINDER_KEY: &str = "seminar-reminder:";
 /// The dedupe key of a registration's survey mail is this prefix and its id.
 pub const SURVEY_KEY: &str = "seminar-survey:";
+
+/// What one mail says beyond the seminar and the registrant.
+struct Letter<'a> {
+    notice: Notice,
+    /// The personal link's token, when the mail carries the link.
+    token: Option<&'a str>,
+    /// What changed ([`Notice::Changed`]).
+    changes: Vec<MailChange>,
+    /// The calendar message attached.
+    calendar: Option<Method>,
+}
 
 /// What the mails need from the application: the mailer and the base of absolute links.
 #[derive(Debug, Clone)]
@@ -65,6 +98,70 @@ impl Notifier {
         token: Option<&str>,
         notice: Notice,
     ) -> QueryResult<()> {
+        let letter = Letter {
+            notice,
+            token,
+            changes: Vec::new(),
+            calendar: notice.calendar(&reg.status),
+        };
+        self.queue(c, seminar, reg, letter)
+    }
+
+    /// Queues the mail of a cancelled registration; `had_seat` (it was confirmed) adds the
+    /// `METHOD:CANCEL` that removes the entry from the person's calendar.
+    pub fn send_cancelled(
+        &self,
+        c: &mut DbConn,
+        seminar: &Seminar,
+        reg: &Registration,
+        had_seat: bool,
+    ) -> QueryResult<()> {
+        let letter = Letter {
+            notice: Notice::Cancelled,
+            token: None,
+            changes: Vec::new(),
+            calendar: had_seat.then_some(Method::Cancel),
+        };
+        self.queue(c, seminar, reg, letter)
+    }
+
+    /// Queues the mail that tells a confirmed registrant what changed between `before` and
+    /// `seminar` (old → new, in their language), with the updated calendar entry. Nothing when
+    /// nothing they hold in a calendar changed.
+    pub fn send_changed(
+        &self,
+        c: &mut DbConn,
+        before: &Seminar,
+        seminar: &Seminar,
+        reg: &Registration,
+    ) -> QueryResult<bool> {
+        let changes = changes(before, seminar, reg.lang());
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        let letter = Letter {
+            notice: Notice::Changed,
+            token: None,
+            changes,
+            calendar: Notice::Changed.calendar(&reg.status),
+        };
+        self.queue(c, seminar, reg, letter)?;
+        Ok(true)
+    }
+
+    fn queue(
+        &self,
+        c: &mut DbConn,
+        seminar: &Seminar,
+        reg: &Registration,
+        letter: Letter,
+    ) -> QueryResult<()> {
+        let Letter {
+            notice,
+            token,
+            changes,
+            calendar,
+        } = letter;
         let lang = reg.lang();
         let confirmed = reg.status == status::CONFIRMED;
         let view = RegistrationMail {
@@ -77,6 +174,7 @@ impl Notifier {
                 Notice::Reminder => MailNotice::Reminder,
                 Notice::ReminderToday => MailNotice::ReminderToday,
                 Notice::Survey => MailNotice::Survey,
+                Notice::Changed => MailNotice::Changed,
             },
             name: reg.name.clone(),
             title: seminar.title.clone(),
@@ -95,18 +193,17 @@ impl Notifier {
             join_url: (confirmed && notice != Notice::Survey && !seminar.online_url.is_empty())
                 .then(|| seminar.online_url.clone()),
             position: waitlist_position(c, reg)?,
+            changes,
         };
         let body = views::seminars::mail::registration(lang, &view);
-        let attachments = match notice {
-            Notice::Cancelled | Notice::Survey => Vec::new(),
-            _ => vec![Attachment {
-                filename: format!("seminar-{}.ics", seminar.id),
-                content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-                content: feed::single(seminar, &self.base_url, lang).into_bytes(),
-            }],
-        };
+        let attachments = calendar
+            .map(|method| self.calendar_attachment(seminar, reg, method))
+            .into_iter()
+            .collect();
         let dedupe_key = match notice {
             Notice::SeminarCancelled => Some(format!("seminar-cancelled:{}", reg.id)),
+            // One update per registrant and version of the seminar.
+            Notice::Changed => Some(format!("seminar-changed:{}:{}", reg.id, seminar.sequence)),
             Notice::Reminder | Notice::ReminderToday => Some(format!("{REMINDER_KEY}{}", reg.id)),
             Notice::Survey => Some(format!("{SURVEY_KEY}{}", reg.id)),
             _ => None,
@@ -121,4 +218,59 @@ impl Notifier {
         self.mailer.enqueue(c, &mail)?;
         Ok(())
     }
+
+    /// The seminar as an iTIP message for this registrant, organized by the sender of the mail.
+    fn calendar_attachment(
+        &self,
+        seminar: &Seminar,
+        reg: &Registration,
+        method: Method,
+    ) -> Attachment {
+        let mut event = feed::event(seminar, &self.base_url, reg.lang());
+        event.stamp = crate::time::now_utc();
+        let organizer = Party {
+            name: self.mailer.from.name.clone(),
+            address: self.mailer.from.address.clone(),
+        };
+        let attendee = Party {
+            name: Some(reg.name.clone()),
+            address: reg.email.clone(),
+        };
+        Attachment {
+            filename: format!("seminar-{}.ics", seminar.id),
+            content_type: format!("text/calendar; charset=utf-8; method={}", method.as_str()),
+            content: ical::invitation(method, &event, &organizer, &attendee).into_bytes(),
+        }
+    }
+}
+
+/// What changed between two versions of a seminar that a registrant holds in a calendar: the
+/// time, the place (venue, address, format) and the join URL, formatted in `lang`.
+pub fn changes(before: &Seminar, after: &Seminar, lang: views::Lang) -> Vec<MailChange> {
+    let mut out = Vec::new();
+    let mut compare = |what: &'static str, old: String, new: String| {
+        if old != new {
+            out.push(MailChange {
+                what: lang.t(what).to_string(),
+                old,
+                new,
+            });
+        }
+    };
+    compare(
+        "seminars.when",
+        crate::time::format_span(before.starts_at, before.ends_at, lang),
+        crate::time::format_span(after.starts_at, after.ends_at, lang),
+    );
+    compare(
+        "seminars.place",
+        crate::seminars::place_text(before, lang),
+        crate::seminars::place_text(after, lang),
+    );
+    compare(
+        "seminars.join_url",
+        before.online_url.clone(),
+        after.online_url.clone(),
+    );
+    out
 }

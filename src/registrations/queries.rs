@@ -192,7 +192,7 @@ pub fn register_locked(
     who: &NewRegistrant,
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
-    let seminar = lock_seminar(c, seminar_id)?;
+    let mut seminar = lock_seminar(c, seminar_id)?;
     if !who.intake.accepts(&seminar, now) {
         return Err(closed());
     }
@@ -224,11 +224,16 @@ pub fn register_locked(
         r::updated_at.eq(now),
     );
     let id = match &existing {
-        // Someone who cancelled registers again: the same row, taken up afresh.
+        // Someone who cancelled registers again: the same row, taken up afresh. Their calendar
+        // may hold this seminar's CANCEL: the new entry needs a SEQUENCE above it.
         Some(old) => {
             diesel::update(r::table.find(old.id))
                 .set(values)
                 .execute(c)?;
+            diesel::update(seminars::table.find(seminar_id))
+                .set(seminars::sequence.eq(seminars::sequence + 1))
+                .execute(c)?;
+            seminar.sequence += 1;
             old.id
         }
         None => diesel::insert_into(r::table)
@@ -343,7 +348,8 @@ fn promote(
     Ok(reg)
 }
 
-/// Cancels a registration (by the person or by staff); a freed seat goes to the waitlist.
+/// Cancels a registration (by the person or by staff); a freed seat goes to the waitlist, and
+/// a confirmed registrant's mail carries the `METHOD:CANCEL` that removes the calendar entry.
 /// Cancelling a cancelled registration changes nothing. Returns the registration as it is now.
 pub fn cancel(
     c: &mut DbConn,
@@ -366,8 +372,19 @@ pub fn cancel(
             ))
             .execute(c)?;
         let reg_now = find(c, reg.id)?;
-        notifier.send(c, &seminar, &reg_now, None, Notice::Cancelled)?;
-        if reg.status == status::CONFIRMED {
+        let had_seat = reg.status == status::CONFIRMED;
+        let seminar = if had_seat {
+            // The person's calendar holds the seminar: its CANCEL must carry a SEQUENCE above
+            // every version sent before, and a later registration's REQUEST one above that.
+            diesel::update(seminars::table.find(seminar_id))
+                .set(seminars::sequence.eq(seminars::sequence + 1))
+                .execute(c)?;
+            find_seminar(c, seminar_id)?
+        } else {
+            seminar
+        };
+        notifier.send_cancelled(c, &seminar, &reg_now, had_seat)?;
+        if had_seat {
             fill_seats(c, notifier, &seminar, reg.mode(), now)?;
         }
         Ok(reg_now)
@@ -454,7 +471,44 @@ pub fn check_in(c: &mut DbConn, reg_id: i64, now: NaiveDateTime) -> QueryResult<
     Ok(n > 0 || find(c, reg_id)?.checked_in_at.is_some())
 }
 
-/// Calls off a seminar: status cancelled, SEQUENCE bumped, every active registrant told.
+/// Applies staff's changes to a seminar (its SEQUENCE bumped) and mails each confirmed
+/// registrant one update, with the new calendar entry, when the time, place or join URL
+/// changed. Both the back office and the API change seminars through this. Call it inside the
+/// caller's write transaction, which holds its audit entry too; the seminar's row is locked
+/// (PostgreSQL) so that a registration confirmed meanwhile either is told or already got
+/// the new version. A cancelled seminar, or one over before and after the change, tells
+/// nobody. Returns how many were told.
+pub fn update_seminar(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar_id: i64,
+    data: &crate::seminars::model::SeminarData,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let before = lock_seminar(c, seminar_id)?;
+    crate::seminars::queries::update(c, seminar_id, data, now)?;
+    let after = find_seminar(c, seminar_id)?;
+    let over = before.ends_at < now && after.ends_at < now;
+    if after.status == crate::seminars::model::status::CANCELLED || over {
+        return Ok(0);
+    }
+    let confirmed: Vec<Registration> = r::table
+        .filter(r::seminar_id.eq(seminar_id))
+        .filter(r::status.eq(status::CONFIRMED))
+        .order(r::id)
+        .select(Registration::as_select())
+        .load(c)?;
+    let mut told = 0;
+    for reg in &confirmed {
+        if notifier.send_changed(c, &before, &after, reg)? {
+            told += 1;
+        }
+    }
+    Ok(told)
+}
+
+/// Calls off a seminar: status cancelled, SEQUENCE bumped, every active registrant told (the
+/// confirmed ones with the `METHOD:CANCEL` for their calendar).
 pub fn cancel_seminar(
     c: &mut DbConn,
     notifier: &Notifier,

@@ -264,12 +264,13 @@ pub async fn update(
     let data = validate(&state, &form, body, Some(d.starts_at)).await?;
     let actor = user.0.clone();
     let base = base(&state);
+    let notifier = crate::registrations::mail::Notifier::of(&state);
     let v = state
         .db
         .run(move |c| {
             c.write_transaction(|c| {
                 let now = crate::time::now_utc();
-                queries::update(c, id, &data, now)?;
+                let told = reg_queries::update_seminar(c, &notifier, id, &data, now)?;
                 if published == Some(true) {
                     queries::publish(c, id, now)?;
                 }
@@ -279,7 +280,7 @@ pub async fn update(
                     "seminar.update",
                     "seminar",
                     Some(id.to_string()),
-                    json!({"via": "api"}),
+                    json!({"via": "api", "told": told}),
                 )?;
                 let s = queries::find(c, id)?;
                 let seats = queries::seats(c, &s)?;

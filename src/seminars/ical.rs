@@ -5,6 +5,26 @@
 //! `\ ; ,` and newlines in text, fold lines at 75 octets without splitting a UTF-8 character,
 //! end lines with CRLF, write times in UTC. [`unescape`] reverses [`escape`] for the staff
 //! import, which reads calendars with the `ical` crate's parser (see `ical_read`).
+//!
+//! The feeds are `METHOD:PUBLISH` ([`calendar`]): a subscription, nobody invited. The `.ics`
+//! a registrant gets by mail is an iTIP message (RFC 5546, [`invitation`]) so that calendar
+//! clients keep it current:
+//!
+//! - `METHOD:REQUEST` with the confirmation, the promotion from the waitlist, the reminders and
+//!   every change of time, place or join URL; `METHOD:CANCEL` with `STATUS:CANCELLED` when the
+//!   registration or the seminar is cancelled. The method is also in the attachment's
+//!   `Content-Type` (`method=`), which Outlook reads rather than the body.
+//! - One `UID` per seminar (each registrant's copy lives in their own calendar) and a
+//!   `SEQUENCE` that only grows: an update or cancel with a lower sequence than the copy a
+//!   client holds is ignored as stale (RFC 5546 §2.1.5), so cancelling a registration bumps
+//!   the seminar's sequence too.
+//! - `ORGANIZER` is the sender of the mail (`MAIL_FROM`): Google Calendar and Outlook apply an
+//!   update or cancel only from the organizer of the event they hold, and match the event by
+//!   UID and organizer. `ATTENDEE` is the registrant (`PARTSTAT=ACCEPTED`, `RSVP=FALSE`: the
+//!   registration is the answer, no reply is expected); without an attendee line for the
+//!   recipient, both treat the message as an event they were not invited to and Outlook
+//!   will not remove the entry on a cancel.
+//! - `DTSTAMP` is when the message was made (it orders messages of the same sequence).
 
 use chrono::NaiveDateTime;
 
@@ -33,46 +53,137 @@ pub struct Event {
     pub cancelled: bool,
 }
 
-/// A whole `VCALENDAR` with the given events.
-pub fn calendar(name: &str, events: &[Event]) -> String {
-    let mut out = String::new();
-    let mut line = |s: String| {
-        out.push_str(&fold(&s));
-        out.push_str("\r\n");
-    };
-    line("BEGIN:VCALENDAR".into());
-    line("VERSION:2.0".into());
-    line("PRODID:-//secunity//seminars//JA".into());
-    line("CALSCALE:GREGORIAN".into());
-    line("METHOD:PUBLISH".into());
-    line(format!("X-WR-CALNAME:{}", escape(name)));
-    for e in events {
-        line("BEGIN:VEVENT".into());
-        line(format!("UID:{}", escape(&e.uid)));
-        line(format!("SEQUENCE:{}", e.sequence));
-        line(format!("DTSTAMP:{}", utc(e.stamp)));
-        line(format!("DTSTART:{}", utc(e.start)));
-        line(format!("DTEND:{}", utc(e.end)));
-        line(format!("SUMMARY:{}", escape(&e.summary)));
+/// The iTIP method of a calendar a registrant gets by mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Add or update the event.
+    Request,
+    /// Remove the event.
+    Cancel,
+}
+
+impl Method {
+    /// The value of `METHOD` and of the Content-Type's `method=` parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// Someone named in an invitation: the organizer or the attendee.
+#[derive(Debug, Clone)]
+pub struct Party {
+    /// Display name (`CN`), when there is one.
+    pub name: Option<String>,
+    /// Mail address.
+    pub address: String,
+}
+
+/// Writes content lines, folded, each ended by CRLF.
+struct Lines(String);
+
+impl Lines {
+    fn line(&mut self, s: &str) {
+        self.0.push_str(&fold(s));
+        self.0.push_str("\r\n");
+    }
+
+    fn header(&mut self, method: &str, name: &str) {
+        self.line("BEGIN:VCALENDAR");
+        self.line("VERSION:2.0");
+        self.line("PRODID:-//secunity//seminars//JA");
+        self.line("CALSCALE:GREGORIAN");
+        self.line(&format!("METHOD:{method}"));
+        self.line(&format!("X-WR-CALNAME:{}", escape(name)));
+    }
+
+    fn event(&mut self, e: &Event, people: Option<(&Party, &Party)>) {
+        self.line("BEGIN:VEVENT");
+        self.line(&format!("UID:{}", escape(&e.uid)));
+        self.line(&format!("SEQUENCE:{}", e.sequence));
+        self.line(&format!("DTSTAMP:{}", utc(e.stamp)));
+        self.line(&format!("DTSTART:{}", utc(e.start)));
+        self.line(&format!("DTEND:{}", utc(e.end)));
+        self.line(&format!("SUMMARY:{}", escape(&e.summary)));
         if !e.description.is_empty() {
-            line(format!("DESCRIPTION:{}", escape(&e.description)));
+            self.line(&format!("DESCRIPTION:{}", escape(&e.description)));
         }
         if !e.location.is_empty() {
-            line(format!("LOCATION:{}", escape(&e.location)));
+            self.line(&format!("LOCATION:{}", escape(&e.location)));
         }
-        line(format!("URL:{}", e.url));
-        line(format!(
-            "STATUS:{}",
-            if e.cancelled {
-                "CANCELLED"
-            } else {
-                "CONFIRMED"
-            }
-        ));
-        line("END:VEVENT".into());
+        self.line(&format!("URL:{}", e.url));
+        if let Some((organizer, attendee)) = people {
+            self.line(&format!("ORGANIZER{}:{}", cn(organizer), mailto(organizer)));
+            self.line(&format!(
+                "ATTENDEE{};CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:{}",
+                cn(attendee),
+                mailto(attendee)
+            ));
+        }
+        let status = if e.cancelled {
+            "CANCELLED"
+        } else {
+            "CONFIRMED"
+        };
+        self.line(&format!("STATUS:{status}"));
+        self.line("END:VEVENT");
     }
-    line("END:VCALENDAR".into());
-    out
+
+    fn finish(mut self) -> String {
+        self.line("END:VCALENDAR");
+        self.0
+    }
+}
+
+/// A whole `VCALENDAR` with the given events (`METHOD:PUBLISH`: a feed).
+pub fn calendar(name: &str, events: &[Event]) -> String {
+    let mut out = Lines(String::new());
+    out.header("PUBLISH", name);
+    for e in events {
+        out.event(e, None);
+    }
+    out.finish()
+}
+
+/// The iTIP message of one event for one attendee: `REQUEST` (add or update) or `CANCEL`
+/// (remove; the event is written cancelled whatever its status).
+pub fn invitation(method: Method, event: &Event, organizer: &Party, attendee: &Party) -> String {
+    let mut out = Lines(String::new());
+    out.header(method.as_str(), &event.summary);
+    let event = Event {
+        cancelled: event.cancelled || method == Method::Cancel,
+        ..event.clone()
+    };
+    out.event(&event, Some((organizer, attendee)));
+    out.finish()
+}
+
+/// The `;CN="..."` parameter of a party, or nothing. A parameter value cannot hold a double
+/// quote or a control character (RFC 5545 §3.1); quoting it keeps `: ; ,` literal.
+fn cn(party: &Party) -> String {
+    let Some(name) = party.name.as_deref() else {
+        return String::new();
+    };
+    let clean: String = name
+        .chars()
+        .filter(|c| *c != '"' && !c.is_control())
+        .collect();
+    if clean.trim().is_empty() {
+        return String::new();
+    }
+    format!(";CN=\"{}\"", clean.trim())
+}
+
+/// The `mailto:` URI of a party (addresses were validated; controls are dropped regardless).
+fn mailto(party: &Party) -> String {
+    let address: String = party
+        .address
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    format!("mailto:{address}")
 }
 
 /// A UTC date-time in the basic format (`20261210T040000Z`).
@@ -174,29 +285,59 @@ mod tests {
         assert_eq!(f.split("\r\n").next().unwrap().len(), 75);
     }
 
-    #[test]
-    fn calendar_has_crlf_and_utc_times() {
+    /// An event at 2026-12-10 04:00 UTC.
+    fn event(sequence: i32) -> Event {
         let t = chrono::NaiveDate::from_ymd_opt(2026, 12, 10)
             .unwrap()
             .and_hms_opt(4, 0, 0)
             .unwrap();
-        let ics = calendar(
-            "x",
-            &[Event {
-                uid: "seminar-1@example.jp".into(),
-                sequence: 2,
-                stamp: t,
-                start: t,
-                end: t,
-                summary: "a".into(),
-                description: String::new(),
-                location: String::new(),
-                url: "http://x/".into(),
-                cancelled: false,
-            }],
-        );
+        Event {
+            uid: "seminar-1@example.jp".into(),
+            sequence,
+            stamp: t,
+            start: t,
+            end: t,
+            summary: "演習".into(),
+            description: String::new(),
+            location: String::new(),
+            url: "http://x/".into(),
+            cancelled: false,
+        }
+    }
+
+    #[test]
+    fn calendar_has_crlf_and_utc_times() {
+        let ics = calendar("x", &[event(2)]);
         assert!(ics.contains("\r\nDTSTART:20261210T040000Z\r\n"));
         assert!(ics.contains("\r\nSEQUENCE:2\r\n"));
+        assert!(ics.contains("\r\nMETHOD:PUBLISH\r\n"));
+        assert!(!ics.contains("ATTENDEE"));
         assert!(!ics.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn invitations_name_organizer_and_attendee_and_cancels_are_cancelled() {
+        let event = event(3);
+        let organizer = Party {
+            name: Some("地域SECUNITY".into()),
+            address: "no-reply@example.jp".into(),
+        };
+        let attendee = Party {
+            name: Some("山田 \"太郎\"; 課長\r\n".into()),
+            address: "taro@example.jp".into(),
+        };
+        let ics = invitation(Method::Request, &event, &organizer, &attendee);
+        assert!(ics.contains("\r\nMETHOD:REQUEST\r\n"));
+        assert!(ics.contains("\r\nORGANIZER;CN=\"地域SECUNITY\":mailto:no-reply@example.jp\r\n"));
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(
+            unfolded.contains("ATTENDEE;CN=\"山田 太郎; 課長\";CUTYPE=INDIVIDUAL;"),
+            "{unfolded}"
+        );
+        assert!(unfolded.contains("RSVP=FALSE:mailto:taro@example.jp\r\n"));
+        assert!(ics.contains("\r\nSTATUS:CONFIRMED\r\n"));
+        let ics = invitation(Method::Cancel, &event, &organizer, &attendee);
+        assert!(ics.contains("\r\nMETHOD:CANCEL\r\n"));
+        assert!(ics.contains("\r\nSTATUS:CANCELLED\r\n"));
     }
 }

@@ -354,18 +354,20 @@ pub async fn update(
         }
     };
     let actor = user.0.clone();
+    let notifier = Notifier::of(&state);
     state
         .db
         .run(move |c| {
             c.write_transaction(|c| {
-                queries::update(c, id, &data, crate::time::now_utc())?;
+                let told =
+                    reg_queries::update_seminar(c, &notifier, id, &data, crate::time::now_utc())?;
                 audit::record(
                     c,
                     Some(&actor),
                     "seminar.update",
                     "seminar",
                     Some(id.to_string()),
-                    json!({"title": data.title}),
+                    json!({"title": data.title, "told": told}),
                 )
             })
         })

@@ -82,6 +82,16 @@ pub async fn serve(
         .body(asset.data.into_owned()))
 }
 
+/// `GET /favicon.ico`: the icon browsers ask for at the site's root whatever the page says
+/// (pages link `icon.svg`; this is the same shield as PNG images of 16, 32 and 48 pixels).
+pub async fn favicon() -> Result<HttpResponse, AppError> {
+    let icon = Embedded::get("favicon.ico").ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "image/x-icon"))
+        .insert_header((CACHE_CONTROL, "public, max-age=86400"))
+        .body(icon.data.into_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +102,7 @@ mod tests {
             "app.css",
             "app.js",
             "icon.svg",
+            "favicon.ico",
             "vendor/digital-go-jp/tokens.css",
         ] {
             assert!(Embedded::get(name).is_some(), "{name} is not embedded");

@@ -1,7 +1,8 @@
 //! CSRF protection for every state-changing request (signed double-submit cookie).
 //!
 //! Every visitor gets a random, HttpOnly `csrf` cookie (the seed). Forms carry
-//! `csrf_token = HMAC(secret key, seed)` in a hidden field. The middleware checks the token on
+//! `HMAC(secret key, seed)` in a hidden `csrf_token` field, masked anew in every response
+//! (see [`token`]). The middleware checks the token on
 //! every POST, PUT, PATCH and DELETE before any handler runs, so a new route cannot forget it.
 //! Exempt are the JSON API (Bearer tokens, no cookies) and the RFC 8058 one-click unsubscribe.
 //! Signing in and out rotates the seed (see [`rotate`]).
@@ -23,6 +24,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
 use super::input::{FORM_LIMIT, UPLOAD_LIMIT, read_limited};
 use crate::error::AppError;
@@ -55,30 +57,50 @@ fn seed_cookie(value: String, https: bool) -> Cookie<'static> {
         .finish()
 }
 
-/// The token that forms of a request with this seed must carry.
-pub fn token_for_seed(secret: &[u8], seed: &str) -> String {
+/// The secret token of a seed: `HMAC(secret key, seed)`. Pages never show it as it is (see
+/// [`token`]).
+fn real_token(secret: &[u8], seed: &str) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
     mac.update(b"csrf:");
     mac.update(seed.as_bytes());
-    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    mac.finalize().into_bytes().into()
 }
 
+/// The token as a page shows it: a fresh random pad, then the pad XOR the secret token
+/// (the one-time-pad masking against BREACH). The secret token stays the same for the seed's
+/// week, but its masked form differs in every response, so a compressed page that also
+/// echoes attacker-chosen text leaks nothing about it through its length.
+fn masked(real: &[u8; 32]) -> String {
+    let mut out = [0u8; 64];
+    let (pad, hidden) = out.split_at_mut(32);
+    rand::rng().fill_bytes(pad);
+    for ((h, p), r) in hidden.iter_mut().zip(pad.iter()).zip(real) {
+        *h = p ^ r;
+    }
+    URL_SAFE_NO_PAD.encode(out)
+}
+
+/// Whether a submitted (masked) token unmasks to the secret token of `seed`.
 fn token_matches(secret: &[u8], seed: &str, submitted: &str) -> bool {
     let Ok(submitted) = URL_SAFE_NO_PAD.decode(submitted.trim()) else {
         return false;
     };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
-    mac.update(b"csrf:");
-    mac.update(seed.as_bytes());
-    mac.verify_slice(&submitted).is_ok()
+    let Some((pad, hidden)) = submitted
+        .split_at_checked(32)
+        .filter(|(_, h)| h.len() == 32)
+    else {
+        return false;
+    };
+    let unmasked: Vec<u8> = pad.iter().zip(hidden).map(|(p, h)| p ^ h).collect();
+    bool::from(unmasked.ct_eq(&real_token(secret, seed)))
 }
 
-/// The CSRF token for the forms of the page being rendered.
+/// The CSRF token for the forms of the page being rendered (masked anew on every call).
 pub fn token(req: &HttpRequest) -> String {
     let state = req.app_data::<actix_web::web::Data<super::AppState>>();
     let seed = req.extensions().get::<CsrfSeed>().map(|s| s.0.clone());
     match (state, seed) {
-        (Some(state), Some(seed)) => token_for_seed(&state.config.secret_key, &seed),
+        (Some(state), Some(seed)) => masked(&real_token(&state.config.secret_key, &seed)),
         _ => String::new(),
     }
 }
@@ -251,12 +273,50 @@ mod tests {
 
     #[test]
     fn tokens_are_bound_to_seed_and_key() {
-        let t = token_for_seed(b"key-one", "seed-a");
+        let t = masked(&real_token(b"key-one", "seed-a"));
         assert!(token_matches(b"key-one", "seed-a", &t));
         assert!(!token_matches(b"key-one", "seed-b", &t));
         assert!(!token_matches(b"key-two", "seed-a", &t));
         assert!(!token_matches(b"key-one", "seed-a", ""));
         assert!(!token_matches(b"key-one", "seed-a", "not base64 !!"));
+    }
+
+    #[test]
+    fn masked_tokens_differ_every_time_and_only_unmask_to_the_real_one() {
+        let real = real_token(b"key-one", "seed-a");
+        let (a, b) = (masked(&real), masked(&real));
+        assert_ne!(a, b);
+        assert!(token_matches(b"key-one", "seed-a", &a));
+        assert!(token_matches(b"key-one", "seed-a", &b));
+        // The secret token itself, unmasked, is not accepted: pages never show it.
+        assert!(!token_matches(
+            b"key-one",
+            "seed-a",
+            &URL_SAFE_NO_PAD.encode(real)
+        ));
+        // One flipped bit in the pad or in the masked half is refused.
+        let mut bytes = URL_SAFE_NO_PAD.decode(&a).unwrap();
+        for at in [0, 40] {
+            bytes[at] ^= 1;
+            assert!(!token_matches(
+                b"key-one",
+                "seed-a",
+                &URL_SAFE_NO_PAD.encode(&bytes)
+            ));
+            bytes[at] ^= 1;
+        }
+        // Too short or too long.
+        assert!(!token_matches(
+            b"key-one",
+            "seed-a",
+            &URL_SAFE_NO_PAD.encode(&bytes[..63])
+        ));
+        bytes.push(0);
+        assert!(!token_matches(
+            b"key-one",
+            "seed-a",
+            &URL_SAFE_NO_PAD.encode(&bytes)
+        ));
     }
 
     #[test]

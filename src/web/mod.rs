@@ -49,7 +49,10 @@ impl AppState {
             registrations: crate::registrations::group::GroupCommit::new(db.clone(), notifier),
             db,
             mailer,
-            limits: ratelimit::RateLimits::new(config.rate_limit_per_minute),
+            limits: ratelimit::RateLimits::new(
+                config.rate_limit_per_minute,
+                config.trusted_proxies.clone(),
+            ),
             config: Arc::new(config),
             assets: Arc::new(assets::AssetIndex::build()),
         }

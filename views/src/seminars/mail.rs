@@ -23,6 +23,19 @@ pub enum MailNotice {
     ReminderToday,
     /// The survey after the seminar.
     Survey,
+    /// The time, place or join URL changed.
+    Changed,
+}
+
+/// One change the [`MailNotice::Changed`] mail lists (values already formatted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailChange {
+    /// What changed (日時, 会場, オンライン参加URL).
+    pub what: String,
+    /// Before (empty: there was none).
+    pub old: String,
+    /// After (empty: there is none now).
+    pub new: String,
 }
 
 /// What a registration mail says (values already formatted).
@@ -48,6 +61,8 @@ pub struct RegistrationMail {
     pub join_url: Option<String>,
     /// Waitlist position.
     pub position: Option<i64>,
+    /// What changed, for [`MailNotice::Changed`] (empty otherwise).
+    pub changes: Vec<MailChange>,
 }
 
 /// A rendered mail.
@@ -93,6 +108,10 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
             "seminars.mail_lead_reminder",
         ),
         MailNotice::Survey => ("seminars.mail_subject_survey", "seminars.mail_lead_survey"),
+        MailNotice::Changed => (
+            "seminars.mail_subject_changed",
+            "seminars.mail_lead_changed",
+        ),
     };
     let link_key = if m.notice == MailNotice::Survey {
         "seminars.mail_survey_link"
@@ -114,9 +133,38 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
     if let Some(url) = &m.join_url {
         rows.push((lang.t("seminars.join_url"), url.clone()));
     }
+    let none = lang.t("seminars.mail_none");
+    let changes: Vec<String> = m
+        .changes
+        .iter()
+        .map(|c| {
+            let or_none = |v: &str| {
+                if v.is_empty() {
+                    none.to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            lang.tf(
+                "seminars.mail_change",
+                &[
+                    ("what", &c.what),
+                    ("old", &or_none(&c.old)),
+                    ("new", &or_none(&c.new)),
+                ],
+            )
+        })
+        .collect();
     let mut text = format!("{greeting}\n\n{lead}\n");
     if let Some(p) = &position {
         text.push_str(&format!("{p}\n"));
+    }
+    if !changes.is_empty() {
+        text.push_str(&format!("\n[{}]\n", lang.t("seminars.mail_changes_title")));
+        for c in &changes {
+            text.push_str(&format!("{c}\n"));
+        }
+        text.push_str(&format!("\n[{}]\n", lang.t("seminars.mail_now_title")));
     }
     text.push('\n');
     for (k, v) in &rows {
@@ -131,6 +179,11 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
         p { (greeting) }
         p { (lead) }
         @if let Some(p) = &position { p { strong { (p) } } }
+        @if !changes.is_empty() {
+            p { strong { (lang.t("seminars.mail_changes_title")) } }
+            ul { @for c in &changes { li { (c) } } }
+            p { strong { (lang.t("seminars.mail_now_title")) } }
+        }
         table {
             @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } }
         }
