@@ -46,7 +46,17 @@ const KNOWN_KEYS: &[&str] = &[
     "OAUTH_NAME_FIELD",
     "RATE_LIMIT_PER_MINUTE",
     "MATCHING_INTRODUCTIONS_PER_WEEK",
+    "OAUTH_TRUST_EMAIL",
+    "SESSION_IDLE_MINUTES_STAFF",
+    "SESSION_IDLE_MINUTES_MEMBER",
 ];
+
+/// A staff session ends after two hours without a request: the back office reaches everyone's
+/// personal data, and a forgotten browser on a shared office PC should not stay signed in.
+pub const DEFAULT_IDLE_MINUTES_STAFF: u32 = 120;
+/// A member's session ends after seven days without a request (the session itself lasts at
+/// most 14 days): members come back weekly to the board without signing in each time.
+pub const DEFAULT_IDLE_MINUTES_MEMBER: u32 = 7 * 24 * 60;
 
 /// One configured OAuth2 provider (for example gBizID).
 #[derive(Debug, Clone)]
@@ -71,6 +81,10 @@ pub struct OAuthSettings {
     pub email_field: String,
     /// Userinfo field that holds the display name.
     pub name_field: String,
+    /// `OAUTH_TRUST_EMAIL`: the provider verifies every address it asserts (by contract, as
+    /// gBizID does), so an address without an `email_verified` claim counts as verified. An
+    /// explicit `email_verified: false` is never trusted.
+    pub trust_email: bool,
 }
 
 /// Optional DKIM signing of outbound mail.
@@ -125,6 +139,10 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Introductions a vendor organization may request per 7 days on the matching board.
     pub matching_introductions_per_week: u32,
+    /// Minutes without a request after which a staff or admin session ends.
+    pub session_idle_minutes_staff: u32,
+    /// Minutes without a request after which a member's session ends.
+    pub session_idle_minutes_member: u32,
 }
 
 impl Config {
@@ -182,6 +200,15 @@ impl Config {
                     .parse()
                     .with_context(|| format!("{key} must be a whole number, not {v:?}")),
                 None => Ok(default),
+            }
+        };
+
+        let flag = |key: &str| -> anyhow::Result<bool> {
+            match raw.get(key).map(|v| v.trim().to_ascii_lowercase()) {
+                None => Ok(false),
+                Some(v) if v == "true" || v == "1" => Ok(true),
+                Some(v) if v == "false" || v == "0" => Ok(false),
+                Some(v) => bail!("{key} must be true or false, not {v:?}"),
             }
         };
 
@@ -244,6 +271,7 @@ impl Config {
                     subject_field: get("OAUTH_SUBJECT_FIELD").unwrap_or_else(|| "sub".into()),
                     email_field: get("OAUTH_EMAIL_FIELD").unwrap_or_else(|| "email".into()),
                     name_field: get("OAUTH_NAME_FIELD").unwrap_or_else(|| "name".into()),
+                    trust_email: flag("OAUTH_TRUST_EMAIL")?,
                 })
             }
         };
@@ -272,6 +300,16 @@ impl Config {
                 "MATCHING_INTRODUCTIONS_PER_WEEK",
                 crate::matching::taxonomy::INTRODUCTIONS_PER_WEEK as u32,
             )?,
+            session_idle_minutes_staff: number(
+                "SESSION_IDLE_MINUTES_STAFF",
+                DEFAULT_IDLE_MINUTES_STAFF,
+            )?
+            .max(1),
+            session_idle_minutes_member: number(
+                "SESSION_IDLE_MINUTES_MEMBER",
+                DEFAULT_IDLE_MINUTES_MEMBER,
+            )?
+            .max(1),
         })
     }
 

@@ -3,12 +3,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
-use views::accounts::{AccountView, LoginView, TokenRow};
+use views::accounts::{AccountView, DeleteView, IdentityRow, LoginView, TokenRow};
 
-use super::{CurrentUser, audit, privacy, queries, sessions};
+use super::sessions::SignedInAt;
+use super::{CurrentUser, audit, identities, privacy, queries, sessions};
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::web::AppState;
@@ -207,7 +208,7 @@ async fn account_view(
     user: &CurrentUser,
 ) -> Result<AccountView, AppError> {
     let (id, org) = (user.id, user.organization_id);
-    let (tokens, organization) = state
+    let (tokens, organization, linked) = state
         .db
         .run(move |c| {
             let tokens = queries::list_api_tokens(c, id)?;
@@ -215,7 +216,8 @@ async fn account_view(
                 Some(o) => Some(queries::find_organization(c, o)?.name),
                 None => None,
             };
-            Ok::<_, diesel::result::Error>((tokens, organization))
+            let linked = identities::list(c, id)?;
+            Ok::<_, diesel::result::Error>((tokens, organization, linked))
         })
         .await?;
     let lang = page.lang;
@@ -237,6 +239,15 @@ async fn account_view(
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
+        identities: linked
+            .into_iter()
+            .map(|i| IdentityRow {
+                id: i.id,
+                provider: i.provider,
+                linked: time::format_datetime(i.created_at, lang),
+            })
+            .collect(),
+        oauth_provider: state.config.oauth.as_ref().map(|o| o.provider_name.clone()),
         ..AccountView::default()
     })
 }
@@ -255,9 +266,18 @@ pub async fn account(
     query: web::Query<FlashQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut view = account_view(&state, &page, &user).await?;
+    let provider = view.oauth_provider.clone().unwrap_or_default();
+    let with_provider = |key| page.tf(key, &[("provider", &provider)]);
     view.flash = match query.done.as_deref() {
         Some("saved") => Some(page.t("account.saved").to_string()),
         Some("revoked") => Some(page.t("account.token_revoked_flash").to_string()),
+        Some("linked") => Some(with_provider("account.linked_flash")),
+        Some("unlinked") => Some(page.t("account.unlinked_flash").to_string()),
+        _ => None,
+    };
+    view.alert = match query.done.as_deref() {
+        Some("link_failed") => Some(with_provider("account.link_failed")),
+        Some("link_taken") => Some(with_provider("account.link_taken")),
         _ => None,
     };
     Ok(html(views::accounts::account(&page, &view)))
@@ -385,13 +405,78 @@ pub async fn my_data(
         .json(data))
 }
 
+/// Deleting an account needs a sign-in at most this many minutes old.
+///
+/// Why a recent sign-in rather than a password or a code typed in: accounts have no password,
+/// and signing in again by email link (or through the provider) proves control of the mailbox,
+/// which is what the account is. A session left open on a shared office PC, or a stolen
+/// cookie, cannot erase someone's data; the honest user clicks one mailed link and is back on
+/// the same confirmation page within a minute.
+pub const DELETE_REAUTH_MINUTES: i64 = 10;
+
+/// Whether the session of the request began within [`DELETE_REAUTH_MINUTES`].
+fn signed_in_recently(req: &HttpRequest) -> bool {
+    req.extensions().get::<SignedInAt>().is_some_and(|at| {
+        time::now_utc() - at.0 <= chrono::Duration::minutes(DELETE_REAUTH_MINUTES)
+    })
+}
+
+/// The confirmation page of deleting an account: what will be erased, and either the final
+/// button (recent sign-in) or the way to sign in again.
+async fn delete_view(
+    req: &HttpRequest,
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+) -> Result<DeleteView, AppError> {
+    let u = user.clone();
+    let summary = state
+        .db
+        .run(move |c| privacy::erasure_summary(c, &u))
+        .await?;
+    let count = |key: &'static str, n: i64| page.tf(key, &[("n", &n.to_string())]);
+    let mut erased = vec![
+        page.t("account.erase_account").to_string(),
+        count("account.erase_registrations", summary.registrations),
+    ];
+    if summary.subscribed {
+        erased.push(page.t("account.erase_newsletter").to_string());
+    }
+    erased.push(count("account.erase_posts", summary.board_posts));
+    erased.push(count("account.erase_mails", summary.mails));
+    erased.push(count("account.erase_tokens", summary.api_tokens));
+    if summary.identities > 0 {
+        erased.push(count("account.erase_identities", summary.identities));
+    }
+    Ok(DeleteView {
+        email: user.email.clone(),
+        erased,
+        recent: signed_in_recently(req),
+        minutes: DELETE_REAUTH_MINUTES,
+        ..DeleteView::default()
+    })
+}
+
+/// `GET /account/delete`: the confirmation page.
+pub async fn delete_page(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let view = delete_view(&req, &state, &page, &user).await?;
+    Ok(html(views::accounts::delete_confirm(&page, &view)))
+}
+
 /// The deletion form.
 #[derive(Deserialize)]
 pub struct DeleteForm {
     confirm: Option<String>,
 }
 
-/// `POST /account/delete`: deletes the account and erases or anonymises the person's data.
+/// `POST /account/delete`: deletes the account and erases or anonymises the person's data, if
+/// the person ticked the confirmation and signed in within [`DELETE_REAUTH_MINUTES`]
+/// (otherwise the confirmation page again, 403, asking to sign in again).
 pub async fn delete_account(
     req: HttpRequest,
     page: Page,
@@ -399,13 +484,20 @@ pub async fn delete_account(
     user: CurrentUser,
     form: web::Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
+    if !signed_in_recently(&req) {
+        let view = delete_view(&req, &state, &page, &user).await?;
+        return Ok(html_status(
+            StatusCode::FORBIDDEN,
+            views::accounts::delete_confirm(&page, &view),
+        ));
+    }
     if form.confirm.as_deref() != Some("1") {
-        let mut view = account_view(&state, &page, &user).await?;
+        let mut view = delete_view(&req, &state, &page, &user).await?;
         view.errors
             .add("confirm", page.t("account.delete_unconfirmed"));
         return Ok(html_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            views::accounts::account(&page, &view),
+            views::accounts::delete_confirm(&page, &view),
         ));
     }
     let u = user.clone();

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cli;
 pub mod extract;
 pub mod handlers;
+pub mod identities;
 pub mod oauth;
 pub mod privacy;
 pub mod queries;
@@ -36,7 +37,10 @@ pub fn routes(r: &mut Router) {
         .post("/account/tokens", handlers::create_token)
         .post("/account/tokens/{id}/revoke", handlers::revoke_token)
         .get("/account/data.json", handlers::my_data)
+        .get("/account/delete", handlers::delete_page)
         .post("/account/delete", handlers::delete_account)
+        .post("/account/oauth/link", oauth::link_start)
+        .post("/account/oauth/{id}/unlink", oauth::unlink)
         .get("/invitations/{token}", handlers::invitation)
         .post("/invitations/{token}", handlers::accept_invitation)
         .get("/staff", staff::dashboard)

@@ -477,9 +477,11 @@ pub fn status_counts(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .load(conn)
 }
 
-/// Deletes a subscriber and its history.
+/// Deletes a subscriber and its history, and forgets them in the newsletter mails of the
+/// outbox (queued and failed ones go, sent ones stay anonymous for the campaign counts).
 pub fn delete(conn: &mut DbConn, s: &Subscriber) -> QueryResult<()> {
-    drop_queued_newsletters(conn, &s.email)?;
+    use crate::mail::outbox::{ErasureScope, erase_recipient};
+    erase_recipient(conn, &s.email, ErasureScope::Newsletter)?;
     diesel::delete(sub_topics::table.filter(sub_topics::subscriber_id.eq(s.id))).execute(conn)?;
     diesel::delete(events::table.filter(events::subscriber_id.eq(s.id))).execute(conn)?;
     diesel::delete(subs::table.find(s.id)).execute(conn)?;

@@ -76,7 +76,7 @@ fn send_confirmation(
     );
     let mut mail = OutgoingMail::transactional(&s.email, &body.subject, body.text, body.html);
     mail.to_name = (!name.is_empty()).then(|| name.to_string());
-    mail.source = Some("newsletter:confirm".into());
+    mail.source = Some(crate::mail::outbox::NEWSLETTER_CONFIRM_SOURCE.into());
     mailer.enqueue(conn, &mail)?;
     Ok(())
 }
