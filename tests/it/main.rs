@@ -12,6 +12,7 @@ mod followup;
 mod mail;
 mod matching;
 mod newsletter;
+mod oauth_linking;
 mod seminar_scale;
 mod seminars;
 mod seminars_desk;
