@@ -16,4 +16,5 @@ mod oauth_linking;
 mod seminar_scale;
 mod seminars;
 mod seminars_desk;
+mod sessions;
 mod skeleton;
