@@ -30,6 +30,8 @@ pub enum Notice {
     ReminderToday,
     /// The survey after the seminar (with the link to it).
     Survey,
+    /// The address registered again: it is registered already (with a fresh personal link).
+    AlreadyRegistered,
 }
 
 /// The dedupe key of a registration's reminder is this prefix and its id: one reminder each.
@@ -77,6 +79,7 @@ impl Notifier {
                 Notice::Reminder => MailNotice::Reminder,
                 Notice::ReminderToday => MailNotice::ReminderToday,
                 Notice::Survey => MailNotice::Survey,
+                Notice::AlreadyRegistered => MailNotice::AlreadyRegistered,
             },
             name: reg.name.clone(),
             title: seminar.title.clone(),

@@ -1,6 +1,7 @@
 //! Test helpers: the running app, the test database and the SMTP listener.
 
 pub mod app;
+pub mod mailbox;
 pub mod oauth;
 pub mod smtp;
 

@@ -23,6 +23,8 @@ pub enum MailNotice {
     ReminderToday,
     /// The survey after the seminar.
     Survey,
+    /// A second registration with the same address: registered already, here is the link.
+    AlreadyRegistered,
 }
 
 /// What a registration mail says (values already formatted).
@@ -93,6 +95,10 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
             "seminars.mail_lead_reminder",
         ),
         MailNotice::Survey => ("seminars.mail_subject_survey", "seminars.mail_lead_survey"),
+        MailNotice::AlreadyRegistered => (
+            "registrations.mail_subject_already",
+            "registrations.mail_lead_already",
+        ),
     };
     let link_key = if m.notice == MailNotice::Survey {
         "seminars.mail_survey_link"
