@@ -13,6 +13,7 @@ mod mail;
 mod matching;
 mod newsletter;
 mod oauth_linking;
+mod privacy;
 mod seminar_scale;
 mod seminars;
 mod seminars_desk;
