@@ -8,6 +8,7 @@ mod accounts;
 mod bad_input;
 mod bench;
 mod demo;
+mod erasure;
 mod followup;
 mod mail;
 mod matching;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::support::{TestApp, spawn_app};
 
-async fn org(app: &TestApp, kind: &str, name: &str) -> i64 {
+pub(crate) async fn org(app: &TestApp, kind: &str, name: &str) -> i64 {
     let (kind, name) = (kind.to_string(), name.to_string());
     app.db(move |c| {
         diesel::insert_into(organizations::table)
@@ -41,13 +41,13 @@ async fn sign_in_member(app: &TestApp, email: &str, org: i64) {
 }
 
 /// An API token of a member of `org`.
-async fn member_token(app: &TestApp, email: &str, org: i64) -> String {
+pub(crate) async fn member_token(app: &TestApp, email: &str, org: i64) -> String {
     let (_, token) = app.api_token(email, Role::Member).await;
     join(app, email, org).await;
     token
 }
 
-async fn api(
+pub(crate) async fn api(
     app: &TestApp,
     method: &str,
     token: &str,
@@ -71,7 +71,7 @@ async fn api(
     )
 }
 
-fn need_body(org: i64, title: &str, description: &str) -> Value {
+pub(crate) fn need_body(org: i64, title: &str, description: &str) -> Value {
     json!({
         "organization_id": org,
         "title": title,
@@ -87,7 +87,7 @@ fn need_body(org: i64, title: &str, description: &str) -> Value {
     })
 }
 
-fn offering_body(org: i64, title: &str, per_device: i64, onsite: &[i32]) -> Value {
+pub(crate) fn offering_body(org: i64, title: &str, per_device: i64, onsite: &[i32]) -> Value {
     json!({
         "organization_id": org,
         "title": title,
@@ -103,7 +103,7 @@ fn offering_body(org: i64, title: &str, per_device: i64, onsite: &[i32]) -> Valu
     })
 }
 
-async fn staff_token(app: &TestApp) -> String {
+pub(crate) async fn staff_token(app: &TestApp) -> String {
     app.api_token("staff@example.jp", Role::Staff).await.1
 }
 
