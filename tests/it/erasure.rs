@@ -3,8 +3,7 @@
 //! of an introduction and receives mails (one of them failed); after deleting the account
 //! nothing of them remains in any table, and staff no longer see them on the outbox pages.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 
 use diesel::prelude::*;
 use secunity::accounts::Role;
@@ -18,25 +17,15 @@ use serde_json::Value;
 use crate::matching::{api, member_token, need_body, offering_body, org, staff_token};
 use crate::privacy::drained;
 use crate::seminars::{data, seminar};
-use crate::support::smtp::{SmtpServer, parsed};
+use crate::support::smtp::{parsed, switchable};
 use crate::support::{TestApp, spawn_app_with};
 
 const EMAIL: &str = "erase-me@example.jp";
 const NAME: &str = "消去 花子";
 const COMPANY: &str = "消去商事株式会社";
 
-/// An SMTP listener that accepts until `failing` is set, then answers 550.
-async fn switchable_smtp() -> (SmtpServer, Arc<AtomicBool>) {
-    let failing = Arc::new(AtomicBool::new(false));
-    let flag = failing.clone();
-    let smtp =
-        SmtpServer::start_with(Arc::new(move |_| if flag.load(Ordering::SeqCst) { 550 } else { 250 }))
-            .await;
-    (smtp, failing)
-}
-
 /// A page of the back office as a staff member (another browser than the person's).
-async fn as_staff(app: &TestApp, path: &str) -> String {
+pub async fn as_staff(app: &TestApp, path: &str) -> String {
     let token = app
         .db(|c| {
             let staff =
@@ -174,7 +163,7 @@ async fn traces(app: &TestApp, uid: i64) -> Vec<(&'static str, i64)> {
 
 #[tokio::test]
 async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox() {
-    let (smtp, failing) = switchable_smtp().await;
+    let (smtp, failing) = switchable().await;
     let app = spawn_app_with(&[], smtp).await;
     let me = app.sign_in(EMAIL, Role::Member).await;
 

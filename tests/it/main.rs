@@ -14,6 +14,7 @@ mod mail;
 mod matching;
 mod newsletter;
 mod oauth_linking;
+mod outbox_staff;
 mod privacy;
 mod seminar_scale;
 mod seminars;

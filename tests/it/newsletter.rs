@@ -64,7 +64,7 @@ fn unsubscribe_path(m: &Received) -> String {
 }
 
 /// Adds subscribers straight to the database: (email, status, topics).
-async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
+pub(crate) async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
     let links = Links::from_config(&app.state.config);
     app.db(move |c| {
         c.write_transaction(|c| {
@@ -95,7 +95,7 @@ async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
     .await;
 }
 
-async fn api(
+pub(crate) async fn api(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,
@@ -112,7 +112,7 @@ async fn api(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn create_and_send(
+pub(crate) async fn create_and_send(
     app: &TestApp,
     token: &str,
     subject: &str,

@@ -119,7 +119,7 @@ async fn the_trust_setting_accepts_a_missing_claim_but_never_an_explicit_false()
 
 #[tokio::test]
 async fn staff_are_never_linked_by_sign_in_and_link_unlink_from_their_account_page() {
-    let (app, provider) = oauth_app_with(&[("OAUTH_TRUST_EMAIL", "true")]).await;
+    let (app, _provider) = oauth_app_with(&[("OAUTH_TRUST_EMAIL", "true")]).await;
     create_user(&app, "hanako@example.jp", Role::Admin).await;
     // A verified address of an admin: refused with the way to link it.
     let res = sign_in_with_provider(&app).await;
