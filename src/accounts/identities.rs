@@ -135,7 +135,13 @@ pub fn sign_in(
         Some(u) => u,
         None => queries::create_user(conn, email, &claims.name, Role::Member)?,
     };
-    insert_link(conn, &user.to_current(), provider, &claims.subject, "sign-in")?;
+    insert_link(
+        conn,
+        &user.to_current(),
+        provider,
+        &claims.subject,
+        "sign-in",
+    )?;
     Ok(Ok(user))
 }
 

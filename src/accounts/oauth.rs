@@ -185,13 +185,15 @@ fn take_flow(conn: &mut DbConn, state: &str, browser: &str) -> QueryResult<Optio
         .first(conn)
         .optional()?;
     diesel::delete(oauth_flows::table.find(&hash)).execute(conn)?;
-    Ok(found.and_then(|(b, verifier, next, expires, link_user_id)| {
-        (b == browser && expires > time::now_utc()).then_some(Flow {
-            verifier,
-            next,
-            link_user_id,
-        })
-    }))
+    Ok(
+        found.and_then(|(b, verifier, next, expires, link_user_id)| {
+            (b == browser && expires > time::now_utc()).then_some(Flow {
+                verifier,
+                next,
+                link_user_id,
+            })
+        }),
+    )
 }
 
 fn field(info: &serde_json::Value, name: &str) -> Option<String> {

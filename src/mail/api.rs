@@ -36,10 +36,7 @@ pub fn read_as(
 }
 
 /// `GET /api/v1/outbox` (staff): counts by status and the latest failed messages (audited).
-pub async fn status(
-    staff: ApiStaff,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+pub async fn status(staff: ApiStaff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let actor = staff.0;
     let (counts, failed) = state
         .db

@@ -413,9 +413,8 @@ pub fn expire_pending(conn: &mut DbConn) -> QueryResult<usize> {
             .filter(subs::confirm_expires_at.lt(now_utc()))
             // A request still waiting for the address keeps its subscriber.
             .filter(diesel::dsl::not(diesel::dsl::exists(
-                crate::schema::newsletter_requests::table.filter(
-                    crate::schema::newsletter_requests::subscriber_id.eq(subs::id),
-                ),
+                crate::schema::newsletter_requests::table
+                    .filter(crate::schema::newsletter_requests::subscriber_id.eq(subs::id)),
             ))),
     )
     .execute(conn)?;

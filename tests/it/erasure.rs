@@ -28,8 +28,12 @@ const COMPANY: &str = "消去商事株式会社";
 pub async fn as_staff(app: &TestApp, path: &str) -> String {
     let token = app
         .db(|c| {
-            let staff =
-                secunity::accounts::queries::upsert_with_role(c, "desk@example.jp", None, Role::Staff)?;
+            let staff = secunity::accounts::queries::upsert_with_role(
+                c,
+                "desk@example.jp",
+                None,
+                Role::Staff,
+            )?;
             secunity::accounts::queries::create_session(c, staff.id)
         })
         .await;
@@ -104,8 +108,14 @@ async fn traces(app: &TestApp, uid: i64) -> Vec<(&'static str, i64)> {
                     .count()
                     .get_result(c)?,
             ),
-            ("newsletter_consent_events", events::table.count().get_result(c)?),
-            ("newsletter_requests", newsletter_requests::table.count().get_result(c)?),
+            (
+                "newsletter_consent_events",
+                events::table.count().get_result(c)?,
+            ),
+            (
+                "newsletter_requests",
+                newsletter_requests::table.count().get_result(c)?,
+            ),
             (
                 "matching_needs",
                 matching_needs::table
@@ -123,7 +133,11 @@ async fn traces(app: &TestApp, uid: i64) -> Vec<(&'static str, i64)> {
             (
                 "audit_log",
                 audit_log::table
-                    .filter(audit_log::actor_id.eq(uid).or(audit_log::detail.like(like(EMAIL))))
+                    .filter(
+                        audit_log::actor_id
+                            .eq(uid)
+                            .or(audit_log::detail.like(like(EMAIL))),
+                    )
                     .count()
                     .get_result(c)?,
             ),
@@ -203,7 +217,10 @@ async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox
         )
         .await;
     assert_eq!(res.status(), 200);
-    let mails = app.smtp.wait_for(2, std::time::Duration::from_secs(10)).await;
+    let mails = app
+        .smtp
+        .wait_for(2, std::time::Duration::from_secs(10))
+        .await;
     let confirm = mails
         .iter()
         .find_map(|m| {
@@ -212,7 +229,10 @@ async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox
             Some(text[at..].split_whitespace().next()?.to_string())
         })
         .expect("the newsletter confirmation");
-    assert_eq!(app.post_form_from(&confirm, &confirm, &[]).await.status(), 200);
+    assert_eq!(
+        app.post_form_from(&confirm, &confirm, &[]).await.status(),
+        200
+    );
 
     // A need on the board, and an introduction in which the person is the contact.
     let sme = org(&app, "sme", COMPANY).await;
@@ -268,16 +288,27 @@ async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox
     let data: Value = app.get("/account/data.json").await.json().await.unwrap();
     let mails = data["mails"].as_array().unwrap();
     assert!(mails.len() >= 3, "{mails:?}");
-    assert!(mails.iter().any(|m| m["status"] == "sent"
-        && m["subject"].as_str().unwrap().contains("参加申込を受け付けました")));
+    assert!(mails.iter().any(|m| {
+        m["status"] == "sent"
+            && m["subject"]
+                .as_str()
+                .unwrap()
+                .contains("参加申込を受け付けました")
+    }));
     assert!(mails.iter().any(|m| m["status"] == "failed"));
     assert!(mails.iter().all(|m| m.get("body_text").is_none()));
     assert!(!data["mails"].to_string().contains("/registrations/"));
-    assert_eq!(data["features"]["seminar_registrations"]["registrations"][0]["name"], NAME);
+    assert_eq!(
+        data["features"]["seminar_registrations"]["registrations"][0]["name"],
+        NAME
+    );
 
     // Before: the person is everywhere (the check sees them).
     let before = traces(&app, uid).await;
-    assert!(before.iter().filter(|(_, n)| *n > 0).count() >= 8, "{before:?}");
+    assert!(
+        before.iter().filter(|(_, n)| *n > 0).count() >= 8,
+        "{before:?}"
+    );
 
     let res = app
         .post_form_from("/account/delete", "/account/delete", &[("confirm", "1")])
@@ -291,7 +322,10 @@ async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox
         .db(move |c| {
             Ok::<_, diesel::result::Error>((
                 matching_needs::table.find(need_id).count().get_result(c)?,
-                r::table.filter(r::seminar_id.eq(id)).count().get_result(c)?,
+                r::table
+                    .filter(r::seminar_id.eq(id))
+                    .count()
+                    .get_result(c)?,
             ))
         })
         .await;

@@ -26,7 +26,10 @@ async fn oauth_app_with(extra: &[(&str, &str)]) -> (TestApp, TestProvider) {
 /// Follows a redirect to the provider, which answers at once; returns the callback path.
 async fn through_provider(app: &TestApp, to_provider: reqwest::Response) -> String {
     assert_eq!(to_provider.status(), 303);
-    let url = to_provider.headers()["location"].to_str().unwrap().to_string();
+    let url = to_provider.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let res = app.client.get(&url).send().await.unwrap();
     let callback = res.headers()["location"].to_str().unwrap().to_string();
     callback[app.base.len()..].to_string()
@@ -108,7 +111,9 @@ async fn an_unverified_or_unconfirmed_address_neither_takes_over_an_account_nor_
 async fn the_trust_setting_accepts_a_missing_claim_but_never_an_explicit_false() {
     let (app, provider) = oauth_app_with(&[("OAUTH_TRUST_EMAIL", "true")]).await;
     create_user(&app, "hanako@example.jp", Role::Member).await;
-    provider.set_userinfo(json!({"sub": "gbiz-9", "email": "hanako@example.jp", "email_verified": false}));
+    provider.set_userinfo(
+        json!({"sub": "gbiz-9", "email": "hanako@example.jp", "email_verified": false}),
+    );
     assert_eq!(sign_in_with_provider(&app).await.status(), 400);
     assert_eq!(identities_of(&app, "hanako@example.jp").await, 0);
 
@@ -133,7 +138,10 @@ async fn staff_are_never_linked_by_sign_in_and_link_unlink_from_their_account_pa
     // Signed in (by email link in real life), the admin links the identity from /account.
     app.sign_in("hanako@example.jp", Role::Admin).await;
     let (_, account) = app.get_text("/account").await;
-    assert!(account.contains("gBizIDのアカウントを連携する"), "{account}");
+    assert!(
+        account.contains("gBizIDのアカウントを連携する"),
+        "{account}"
+    );
     assert!(account.contains("連携している外部のアカウントはありません"));
     let token = app.csrf_token("/account").await;
     let start = app
@@ -205,7 +213,9 @@ async fn a_link_flow_links_only_to_the_user_who_started_it_and_only_a_free_ident
 
     // A link flow finished by another signed-in user (the session changed in between) links
     // nothing to either of them.
-    provider.set_userinfo(json!({"sub": "gbiz-taro", "email": "taro@example.jp", "email_verified": true}));
+    provider.set_userinfo(
+        json!({"sub": "gbiz-taro", "email": "taro@example.jp", "email_verified": true}),
+    );
     let token = app.csrf_token("/account").await;
     let start = app
         .post_form("/account/oauth/link", &[("csrf_token", &token)])

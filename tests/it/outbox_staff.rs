@@ -55,12 +55,19 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
     let id = create_and_send(&app, &token, "12月のお知らせ", "本文です。", &["events"]).await;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     while campaign(&app, &token, id).await["failed"] != 2 {
-        assert!(tokio::time::Instant::now() < deadline, "the campaign did not fail");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the campaign did not fail"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
     drained(&app).await;
     let c = campaign(&app, &token, id).await;
-    assert_eq!((c["failed"].as_i64(), c["sent"].as_i64()), (Some(2), Some(0)), "{c}");
+    assert_eq!(
+        (c["failed"].as_i64(), c["sent"].as_i64()),
+        (Some(2), Some(0)),
+        "{c}"
+    );
 
     // The API lists both with the server's reply, and the read is in the audit log.
     assert!(audit_entries(&app, "outbox.view_failed").await.is_empty());
@@ -74,7 +81,11 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
         .collect();
     recipients.sort_unstable();
     assert_eq!(recipients, ["a@example.jp", "b@example.jp"]);
-    assert!(failed.iter().all(|f| f["last_error"].as_str().unwrap().contains("550")));
+    assert!(
+        failed
+            .iter()
+            .all(|f| f["last_error"].as_str().unwrap().contains("550"))
+    );
     let reads = audit_entries(&app, "outbox.view_failed").await;
     assert_eq!(reads.len(), 1);
     assert!(reads[0].contains("\"via\":\"api\"") && reads[0].contains("\"rows\":2"));
@@ -102,13 +113,21 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
     assert_eq!(status, 200);
     assert_eq!(retried["status"], "queued");
     let res = app
-        .post_form_from("/staff/outbox", &format!("/staff/outbox/{}/retry", ids[1]), &[])
+        .post_form_from(
+            "/staff/outbox",
+            &format!("/staff/outbox/{}/retry", ids[1]),
+            &[],
+        )
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/staff/outbox?done=retried");
     drained(&app).await;
     let c = campaign(&app, &token, id).await;
-    assert_eq!((c["failed"].as_i64(), c["sent"].as_i64()), (Some(0), Some(2)), "{c}");
+    assert_eq!(
+        (c["failed"].as_i64(), c["sent"].as_i64()),
+        (Some(0), Some(2)),
+        "{c}"
+    );
     assert_eq!(app.smtp.accepted(), 2);
     assert_eq!(audit_entries(&app, "outbox.retry").await.len(), 2);
     // A sent message cannot be retried; the list is empty and says so.

@@ -8,8 +8,7 @@ use chrono::Duration as Span;
 use diesel::prelude::*;
 use secunity::newsletter::queries as q;
 use secunity::schema::{
-    newsletter_consent_events as events, newsletter_subscribers as subs, outbox,
-    registrations as r,
+    newsletter_consent_events as events, newsletter_subscribers as subs, outbox, registrations as r,
 };
 
 use crate::seminars::{data, form, personal_link, regs, seminar};
@@ -37,7 +36,10 @@ pub async fn drained(app: &TestApp) {
         if waiting == 0 {
             return;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the outbox did not drain");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the outbox did not drain"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -169,7 +171,10 @@ async fn confirm_link(app: &TestApp, to: &str, nth: usize) -> String {
         if let Some(link) = links.get(nth) {
             return link.clone();
         }
-        assert!(tokio::time::Instant::now() < deadline, "no confirmation mail");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no confirmation mail"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -199,12 +204,18 @@ async fn a_subscribe_post_changes_nothing_stored_for_a_known_address_until_it_co
     let on_pending = subscribe_as(&app, "pending@example.jp", "なりすまし", "alerts").await;
     let on_left = subscribe_as(&app, "left@example.jp", "なりすまし", "alerts").await;
     let on_unknown = subscribe_as(&app, "fresh@example.jp", "新規", "alerts").await;
-    assert_eq!(on_pending, on_unknown, "the same answer for known and unknown");
+    assert_eq!(
+        on_pending, on_unknown,
+        "the same answer for known and unknown"
+    );
     assert_eq!(on_left, on_unknown);
     assert_eq!(stored(&app, "pending@example.jp").await, pending_before);
     assert_eq!(stored(&app, "left@example.jp").await, left_before);
     assert_eq!(
-        app.db(|c| q::find_by_email(c, "left@example.jp")).await.unwrap().status,
+        app.db(|c| q::find_by_email(c, "left@example.jp"))
+            .await
+            .unwrap()
+            .status,
         "unsubscribed"
     );
 
@@ -215,7 +226,10 @@ async fn a_subscribe_post_changes_nothing_stored_for_a_known_address_until_it_co
         .db(|c| q::find_by_email(c, "pending@example.jp"))
         .await
         .unwrap();
-    assert_eq!((s.status.as_str(), s.name.as_str()), ("active", "本人 花子"));
+    assert_eq!(
+        (s.status.as_str(), s.name.as_str()),
+        ("active", "本人 花子")
+    );
     let topics = app.db(move |c| q::topics_of(c, s.id)).await;
     assert_eq!(topics, ["events"]);
 
@@ -232,13 +246,21 @@ async fn a_subscribe_post_changes_nothing_stored_for_a_known_address_until_it_co
         .db(|c| q::find_by_email(c, "left@example.jp"))
         .await
         .unwrap();
-    assert_eq!((s.status.as_str(), s.name.as_str()), ("active", "なりすまし"));
+    assert_eq!(
+        (s.status.as_str(), s.name.as_str()),
+        ("active", "なりすまし")
+    );
     let id = s.id;
     let (topics, history) = app
         .db(move |c| Ok::<_, diesel::result::Error>((q::topics_of(c, id)?, q::history(c, id)?)))
         .await;
     assert_eq!(topics, ["alerts"]);
-    let last: Vec<&str> = history.iter().rev().take(2).map(|e| e.event.as_str()).collect();
+    let last: Vec<&str> = history
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| e.event.as_str())
+        .collect();
     assert_eq!(last, ["confirmed", "subscribed"]);
     // Used once.
     assert_eq!(app.get(&request_link).await.status(), 404);

@@ -56,7 +56,11 @@ async fn a_new_sign_in_link_voids_the_older_unused_ones() {
     assert_eq!(res.status(), 410);
     assert_eq!(app.get("/account").await.status(), 303);
     let res = app
-        .post_form_from(&new, new.split('?').next().unwrap(), &[("next", "/account")])
+        .post_form_from(
+            &new,
+            new.split('?').next().unwrap(),
+            &[("next", "/account")],
+        )
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(app.get("/account").await.status(), 200);
@@ -139,7 +143,10 @@ async fn use_refreshes_the_idle_clock_without_a_write_on_every_request() {
     let before = now();
     assert_eq!(account_status(&app, &token).await, 200);
     let touched = sessions_of(&app, "busy@example.jp").await[0].unwrap();
-    assert!(touched >= before - chrono::Duration::seconds(1), "refreshed");
+    assert!(
+        touched >= before - chrono::Duration::seconds(1),
+        "refreshed"
+    );
     // Within the minute the row is not written again.
     for _ in 0..5 {
         assert_eq!(account_status(&app, &token).await, 200);
@@ -169,7 +176,12 @@ async fn deleting_an_account_says_what_it_erases_and_needs_a_recent_sign_in() {
         .post_form_from("/account/delete", "/account/delete", &[("confirm", "1")])
         .await;
     assert_eq!(res.status(), 403);
-    assert!(res.text().await.unwrap().contains("確認用のログインリンクを送る"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("確認用のログインリンクを送る")
+    );
     let left: i64 = app
         .db(move |c| users::table.find(id).count().get_result(c))
         .await;
@@ -191,7 +203,11 @@ async fn deleting_an_account_says_what_it_erases_and_needs_a_recent_sign_in() {
     app.smtp.wait_for(1, Duration::from_secs(10)).await;
     let link = nth_link(&app, "leaving@example.jp", 0);
     let res = app
-        .post_form_from(&link, link.split('?').next().unwrap(), &[("next", "/account/delete")])
+        .post_form_from(
+            &link,
+            link.split('?').next().unwrap(),
+            &[("next", "/account/delete")],
+        )
         .await;
     assert_eq!(res.headers()["location"], "/account/delete");
     let (_, page) = app.get_text("/account/delete").await;
@@ -205,7 +221,12 @@ async fn deleting_an_account_says_what_it_erases_and_needs_a_recent_sign_in() {
         .post_form_from("/account/delete", "/account/delete", &[("confirm", "1")])
         .await;
     assert_eq!(res.status(), 200);
-    assert!(res.text().await.unwrap().contains("アカウントを削除しました"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("アカウントを削除しました")
+    );
     let left: i64 = app
         .db(move |c| users::table.find(id).count().get_result(c))
         .await;

@@ -18,6 +18,12 @@ pub async fn switchable() -> (SmtpServer, std::sync::Arc<std::sync::atomic::Atom
     use std::sync::atomic::{AtomicBool, Ordering};
     let failing = Arc::new(AtomicBool::new(false));
     let flag = failing.clone();
-    let reply = Arc::new(move |_| if flag.load(Ordering::SeqCst) { 550 } else { 250 });
+    let reply = Arc::new(move |_| {
+        if flag.load(Ordering::SeqCst) {
+            550
+        } else {
+            250
+        }
+    });
     (SmtpServer::start_with(reply).await, failing)
 }
