@@ -344,3 +344,52 @@ async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox
         .unwrap();
     assert!(!api_outbox.contains(EMAIL), "{api_outbox}");
 }
+
+#[tokio::test]
+async fn removing_a_subscriber_forgets_them_in_the_newsletter_mails_only() {
+    let (smtp, failing) = switchable().await;
+    let app = spawn_app_with(&[], smtp).await;
+    let (_, token) = app.api_token("desk@example.jp", Role::Staff).await;
+    // A seminar registration whose confirmation went out, then a campaign that failed.
+    let id = seminar(&app, data("online", 0, 10)).await;
+    crate::seminars::personal_link(&app, id, EMAIL, "online").await;
+    crate::newsletter::seed(&app, vec![(EMAIL.into(), "active", vec!["events".into()])]).await;
+    failing.store(true, Ordering::SeqCst);
+    crate::newsletter::create_and_send(&app, &token, "お知らせ", "本文", &["events"]).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !as_staff(&app, "/staff/outbox").await.contains(EMAIL) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the campaign mail did not fail"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    drained(&app).await;
+
+    let sid: i64 = app
+        .db(|c| {
+            subs::table
+                .filter(subs::email.eq(EMAIL))
+                .select(subs::id)
+                .first(c)
+        })
+        .await;
+    let res = reqwest::Client::new()
+        .delete(app.url(&format!("/api/v1/subscribers/{sid}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert!(!as_staff(&app, "/staff/outbox").await.contains(EMAIL));
+    let left: Vec<(String, String)> = app
+        .db(|c| {
+            outbox::table
+                .filter(outbox::recipient.eq(EMAIL))
+                .select((outbox::kind, outbox::status))
+                .load(c)
+        })
+        .await;
+    // The registration's confirmation stays with the registration.
+    assert_eq!(left, [("transactional".to_string(), "sent".to_string())]);
+}

@@ -35,6 +35,15 @@ async fn through_provider(app: &TestApp, to_provider: reqwest::Response) -> Stri
     callback[app.base.len()..].to_string()
 }
 
+/// Starts linking from the account page of the signed-in user; returns the callback path.
+async fn link_flow(app: &TestApp) -> String {
+    let token = app.csrf_token("/account").await;
+    let start = app
+        .post_form("/account/oauth/link", &[("csrf_token", &token)])
+        .await;
+    through_provider(app, start).await
+}
+
 /// A sign-in through the provider: the callback's answer.
 async fn sign_in_with_provider(app: &TestApp) -> reqwest::Response {
     let start = app.get("/auth/oauth/start?next=/account").await;
@@ -143,11 +152,7 @@ async fn staff_are_never_linked_by_sign_in_and_link_unlink_from_their_account_pa
         "{account}"
     );
     assert!(account.contains("連携している外部のアカウントはありません"));
-    let token = app.csrf_token("/account").await;
-    let start = app
-        .post_form("/account/oauth/link", &[("csrf_token", &token)])
-        .await;
-    let callback = through_provider(&app, start).await;
+    let callback = link_flow(&app).await;
     let res = app.get(&callback).await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/account?done=linked");
@@ -200,11 +205,7 @@ async fn a_link_flow_links_only_to_the_user_who_started_it_and_only_a_free_ident
 
     // Staff member Taro tries to link the same identity to himself: refused.
     app.sign_in("taro@example.jp", Role::Staff).await;
-    let token = app.csrf_token("/account").await;
-    let start = app
-        .post_form("/account/oauth/link", &[("csrf_token", &token)])
-        .await;
-    let callback = through_provider(&app, start).await;
+    let callback = link_flow(&app).await;
     let res = app.get(&callback).await;
     assert_eq!(res.headers()["location"], "/account?done=link_taken");
     let (_, page) = app.get_text("/account?done=link_taken").await;
@@ -216,11 +217,7 @@ async fn a_link_flow_links_only_to_the_user_who_started_it_and_only_a_free_ident
     provider.set_userinfo(
         json!({"sub": "gbiz-taro", "email": "taro@example.jp", "email_verified": true}),
     );
-    let token = app.csrf_token("/account").await;
-    let start = app
-        .post_form("/account/oauth/link", &[("csrf_token", &token)])
-        .await;
-    let callback = through_provider(&app, start).await;
+    let callback = link_flow(&app).await;
     app.sign_in("jiro@example.jp", Role::Member).await;
     let res = app.get(&callback).await;
     assert_eq!(res.status(), 303);
@@ -232,11 +229,7 @@ async fn a_link_flow_links_only_to_the_user_who_started_it_and_only_a_free_ident
 
     // Finished after signing out (which renews the browser's binding): refused, nothing linked.
     app.sign_in("taro@example.jp", Role::Staff).await;
-    let token = app.csrf_token("/account").await;
-    let start = app
-        .post_form("/account/oauth/link", &[("csrf_token", &token)])
-        .await;
-    let callback = through_provider(&app, start).await;
+    let callback = link_flow(&app).await;
     app.post_form_from("/", "/auth/logout", &[]).await;
     assert_eq!(app.get(&callback).await.status(), 400);
     assert_eq!(identities_of(&app, "taro@example.jp").await, 0);

@@ -38,6 +38,11 @@ async fn campaign(app: &TestApp, token: &str, id: i64) -> Value {
     c
 }
 
+async fn retry(app: &TestApp, token: &str, id: i64) -> (u16, Value) {
+    let path = format!("/api/v1/outbox/{id}/retry");
+    api(app, token, reqwest::Method::POST, &path, None).await
+}
+
 #[tokio::test]
 async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaign() {
     let (smtp, failing) = switchable().await;
@@ -102,14 +107,7 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
     // The receiving server is fixed: one is retried through the API, one from the page.
     failing.store(false, Ordering::SeqCst);
     let ids: Vec<i64> = failed.iter().map(|f| f["id"].as_i64().unwrap()).collect();
-    let (status, retried) = api(
-        &app,
-        &token,
-        reqwest::Method::POST,
-        &format!("/api/v1/outbox/{}/retry", ids[0]),
-        None,
-    )
-    .await;
+    let (status, retried) = retry(&app, &token, ids[0]).await;
     assert_eq!(status, 200);
     assert_eq!(retried["status"], "queued");
     let res = app
@@ -131,14 +129,7 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
     assert_eq!(app.smtp.accepted(), 2);
     assert_eq!(audit_entries(&app, "outbox.retry").await.len(), 2);
     // A sent message cannot be retried; the list is empty and says so.
-    let (status, _) = api(
-        &app,
-        &token,
-        reqwest::Method::POST,
-        &format!("/api/v1/outbox/{}/retry", ids[0]),
-        None,
-    )
-    .await;
+    let (status, _) = retry(&app, &token, ids[0]).await;
     assert_eq!(status, 404);
     let (_, body) = api(&app, &token, reqwest::Method::GET, "/api/v1/outbox", None).await;
     assert_eq!(body["failed"], serde_json::json!([]));
