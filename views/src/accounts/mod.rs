@@ -263,7 +263,9 @@ pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
                 p { (ctx.t("account.delete_intro")) }
                 p { a.button.button-danger href="/account/delete" { (ctx.t("account.delete_start")) } }
             }
-            (sign_in_section(ctx, view))
+            @if view.oauth_provider.is_some() || !view.identities.is_empty() {
+                (sign_in_section(ctx, view))
+            }
         },
     )
 }
