@@ -2,21 +2,21 @@
 //!
 //! A handler returns `Err(AppError::...)`; `error_response` only sets the status (and
 //! `Retry-After`), and the error-page middleware in [`crate::web::errors`] turns it into an HTML
-//! page in the user's language or, under `/api`, into `{"error": {"code", "message"}}`.
+//! page in the user's language or, under `/api`, into `{"error": {"code", "message"}}`, with
+//! `"fields": [{"field", "message"}]` when particular fields were wrong (one message each).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 /// A message for the user: a catalog key plus placeholder values, rendered in the user's
-/// language when the response is written.
+/// language when the response is written. Only catalog text reaches the user: no library's
+/// error text is ever appended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// Catalog key, e.g. `error.invalid_body`.
     pub key: &'static str,
     /// Placeholder values.
     pub args: Vec<(&'static str, String)>,
-    /// Technical detail in plain text (e.g. which JSON field was wrong), shown after the message.
-    pub detail: Option<String>,
 }
 
 impl Message {
@@ -25,7 +25,6 @@ impl Message {
         Self {
             key,
             args: Vec::new(),
-            detail: None,
         }
     }
 
@@ -35,20 +34,50 @@ impl Message {
         self
     }
 
-    /// Adds a technical detail.
-    pub fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
-        self
-    }
-
-    /// The text in `lang`, with the detail appended.
+    /// The text in `lang`.
     pub fn render(&self, lang: views::Lang) -> String {
         let args: Vec<(&str, &str)> = self.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let text = lang.tf(self.key, &args);
-        match &self.detail {
-            Some(d) => format!("{text} ({d})"),
-            None => text,
+        lang.tf(self.key, &args)
+    }
+}
+
+impl From<crate::validate::Invalid> for Message {
+    fn from(e: crate::validate::Invalid) -> Self {
+        Self {
+            key: e.key,
+            args: e.args,
         }
+    }
+}
+
+/// What is wrong with one field of a form, a query or a JSON body (`field` as sent: `title`,
+/// `hosts[0]`, `questions[1].label`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name as the client sent it.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: Message,
+}
+
+impl FieldError {
+    /// The error of `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<Message>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The field and its message in `lang`, for a page or a summary: 「title」: この項目は必須です。
+    pub fn render(&self, lang: views::Lang) -> String {
+        lang.tf(
+            "input.field_message",
+            &[
+                ("field", &self.field),
+                ("message", &self.message.render(lang)),
+            ],
+        )
     }
 }
 
@@ -64,6 +93,13 @@ pub enum AppError {
     /// 422: the request was read but its values are not acceptable.
     #[error("invalid input: {0:?}")]
     Invalid(Message),
+    /// 400: particular fields could not be read (control characters, not UTF-8, repeated,
+    /// missing, of the wrong shape); one message per field.
+    #[error("unreadable fields: {0:?}")]
+    BadFields(Vec<FieldError>),
+    /// 422: particular fields were read but are not acceptable; one message per field.
+    #[error("invalid fields: {0:?}")]
+    InvalidFields(Vec<FieldError>),
     /// 401: sign-in (or a valid API token) is needed.
     #[error("unauthorized")]
     Unauthorized,
@@ -82,6 +118,9 @@ pub enum AppError {
     /// 413.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 415: a JSON body without the JSON content type.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     /// 429 with `Retry-After`.
     #[error("rate limited")]
     RateLimited {
@@ -102,13 +141,15 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
-            AppError::Invalid(_) => "invalid_input",
+            AppError::Invalid(_) | AppError::InvalidFields(_) => "invalid_input",
+            AppError::BadFields(_) => "bad_request",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf_rejected",
             AppError::Conflict(_) => "conflict",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
@@ -121,6 +162,8 @@ impl AppError {
             AppError::NotFound => ("error.not_found_title", Message::new("error.not_found")),
             AppError::BadRequest(m) => ("error.bad_request_title", m.clone()),
             AppError::Invalid(m) => ("error.validation_title", m.clone()),
+            AppError::BadFields(f) => ("error.bad_request_title", fields_summary(f)),
+            AppError::InvalidFields(f) => ("error.validation_title", fields_summary(f)),
             AppError::Unauthorized => (
                 "error.unauthorized_title",
                 Message::new("error.unauthorized"),
@@ -136,6 +179,10 @@ impl AppError {
                 "error.bad_request_title",
                 Message::new("error.payload_too_large"),
             ),
+            AppError::UnsupportedMediaType => (
+                "error.bad_request_title",
+                Message::new("input.json_content_type"),
+            ),
             AppError::RateLimited { retry_after } => (
                 "error.rate_limited_title",
                 Message::new("error.rate_limited").arg("seconds", retry_after.to_string()),
@@ -147,23 +194,64 @@ impl AppError {
         }
     }
 
-    /// A 400 with the generic "could not read" message and a technical detail.
-    pub fn unreadable(detail: impl Into<String>) -> Self {
-        AppError::BadRequest(Message::new("error.invalid_body").detail(detail))
+    /// The fields this error is about (empty for errors of the whole request).
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            AppError::BadFields(f) | AppError::InvalidFields(f) => f,
+            _ => &[],
+        }
     }
+
+    /// A 400: the body as a whole could not be read.
+    pub fn unreadable() -> Self {
+        AppError::BadRequest(Message::new("error.invalid_body"))
+    }
+
+    /// A 400 about one field.
+    pub fn bad_field(field: impl Into<String>, message: impl Into<Message>) -> Self {
+        AppError::BadFields(vec![FieldError::new(field, message)])
+    }
+
+    /// A 422 about one field.
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<Message>) -> Self {
+        AppError::InvalidFields(vec![FieldError::new(field, message)])
+    }
+
+    /// A 422 with every failed check of a form or body, one message per field.
+    pub fn invalid_fields<F: Into<String>>(
+        errors: impl IntoIterator<Item = (F, crate::validate::Invalid)>,
+    ) -> Self {
+        AppError::InvalidFields(
+            errors
+                .into_iter()
+                .map(|(f, e)| FieldError::new(f, e))
+                .collect(),
+        )
+    }
+}
+
+/// The headline of a field error: which fields to look at.
+fn fields_summary(fields: &[FieldError]) -> Message {
+    let names = fields
+        .iter()
+        .map(|f| f.field.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Message::new("input.check_fields").arg("fields", names)
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) | AppError::BadFields(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) | AppError::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -216,11 +304,8 @@ mod tests {
         let m = Message::new("error.rate_limited").arg("seconds", "30");
         assert!(m.render(views::Lang::Ja).contains("30秒"));
         assert!(m.render(views::Lang::En).contains("30 seconds"));
-        let d = Message::new("error.invalid_body").detail("missing field `title`");
-        assert!(
-            d.render(views::Lang::En)
-                .ends_with("(missing field `title`)")
-        );
+        let f = FieldError::new("title", Message::new("form.required_field"));
+        assert_eq!(f.render(views::Lang::Ja), "「title」: この項目は必須です。");
     }
 
     #[test]

@@ -31,13 +31,7 @@ use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpServer, web as aw};
 
 use crate::web::AppState;
-use crate::web::errors::extractor_error;
 use crate::web::router::Router;
-
-/// Largest urlencoded form body (the CSRF check buffers up to 8 MiB for uploads).
-const FORM_LIMIT: usize = 256 * 1024;
-/// Largest JSON body of the API.
-const JSON_LIMIT: usize = 1024 * 1024;
 
 /// Builds the application: middleware, routes and shared state.
 pub fn app(
@@ -54,23 +48,15 @@ pub fn app(
     let https = state.config.is_https();
     App::new()
         .app_data(aw::Data::new(state))
-        .app_data(
-            aw::FormConfig::default()
-                .limit(FORM_LIMIT)
-                .error_handler(|e, _| extractor_error(e)),
-        )
-        .app_data(
-            aw::JsonConfig::default()
-                .limit(JSON_LIMIT)
-                .error_handler(|e, _| extractor_error(e)),
-        )
-        .app_data(aw::QueryConfig::default().error_handler(|e, _| extractor_error(e)))
+        // Queries, forms and JSON bodies go through `web::input`; these are for the rest.
         .app_data(aw::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))
-        .app_data(aw::PayloadConfig::default().limit(8 * 1024 * 1024))
-        // Innermost first: CSRF sees the request after the session layer, errors are rendered
+        .app_data(aw::PayloadConfig::default().limit(web::input::UPLOAD_LIMIT))
+        // Innermost first: CSRF sees the request after the session layer, which sees it after
+        // the path check (`web::input`); errors are rendered
         // before compression and headers are added to everything, error pages included.
         .wrap(from_fn(web::csrf::protect))
         .wrap(from_fn(accounts::sessions::load))
+        .wrap(from_fn(web::input::check_path))
         .wrap(web::errors::error_pages())
         .wrap(from_fn(web::logging::log_requests))
         .wrap(Compress::default())

@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{Form, Query};
 use crate::web::lang::safe_next;
 use crate::{time, tokens, validate};
 
@@ -41,7 +42,7 @@ fn login_view(state: &AppState, next: &str) -> LoginView {
 pub async fn login_page(
     page: Page,
     state: web::Data<AppState>,
-    query: web::Query<NextQuery>,
+    query: Query<NextQuery>,
 ) -> HttpResponse {
     let next = safe_next(query.next.as_deref());
     html(views::accounts::login(&page, &login_view(&state, next)))
@@ -61,7 +62,7 @@ pub async fn request_link(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<EmailForm>,
+    form: Form<EmailForm>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check_ip(&req, "login")?;
     let next = safe_next(form.next.as_deref()).to_string();
@@ -113,7 +114,7 @@ pub async fn confirm_link(
     page: Page,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    query: web::Query<NextQuery>,
+    query: Query<NextQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let check = token.clone();
@@ -149,7 +150,7 @@ pub async fn use_link(
     page: Page,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    form: web::Form<NextForm>,
+    form: Form<NextForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     if !tokens::looks_valid(&token) {
@@ -263,7 +264,7 @@ pub async fn account(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<FlashQuery>,
+    query: Query<FlashQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut view = account_view(&state, &page, &user).await?;
     let provider = view.oauth_provider.clone().unwrap_or_default();
@@ -294,7 +295,7 @@ pub async fn save_profile(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    form: web::Form<ProfileForm>,
+    form: Form<ProfileForm>,
 ) -> Result<HttpResponse, AppError> {
     let name = match validate::line(&form.name, true, 100) {
         Ok(n) => n,
@@ -327,7 +328,7 @@ pub async fn create_token(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    form: web::Form<TokenForm>,
+    form: Form<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
     let name = validate::line(&form.name, true, 100)
         .map_err(|i| AppError::Invalid(crate::error::Message::new(i.key)))?;
@@ -482,7 +483,7 @@ pub async fn delete_account(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    form: web::Form<DeleteForm>,
+    form: Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     if !signed_in_recently(&req) {
         let view = delete_view(&req, &state, &page, &user).await?;

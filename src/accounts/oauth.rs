@@ -24,6 +24,7 @@ use crate::schema::oauth_flows;
 use crate::web::AppState;
 use crate::web::csrf::CsrfSeed;
 use crate::web::ctx::{Page, html_status};
+use crate::web::input::Query;
 use crate::web::lang::safe_next;
 use crate::{time, tokens};
 
@@ -137,7 +138,7 @@ async fn begin(
 pub async fn start(
     req: HttpRequest,
     state: web::Data<AppState>,
-    query: web::Query<StartQuery>,
+    query: Query<StartQuery>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref()).to_string();
     begin(&req, &state, next, None).await
@@ -209,7 +210,7 @@ pub async fn callback(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
-    query: web::Query<CallbackQuery>,
+    query: Query<CallbackQuery>,
 ) -> Result<HttpResponse, AppError> {
     let Some(settings) = state.config.oauth.clone() else {
         return Err(AppError::NotFound);

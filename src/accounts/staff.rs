@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::mail::{OutgoingMail, outbox};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{Form, Query};
 use crate::{reference, time, validate};
 
 fn redirect(to: String) -> HttpResponse {
@@ -81,7 +82,7 @@ pub async fn users(
     page: Page,
     state: web::Data<AppState>,
     staff: StaffUser,
-    query: web::Query<SearchQuery>,
+    query: Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.q.clone().unwrap_or_default();
     let search = q.clone();
@@ -141,7 +142,7 @@ pub async fn change_role(
     state: web::Data<AppState>,
     admin: AdminUser,
     id: web::Path<i64>,
-    form: web::Form<RoleForm>,
+    form: Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let role = Role::parse(form.role.trim())
@@ -272,7 +273,7 @@ pub async fn organizations(
     page: Page,
     state: web::Data<AppState>,
     _staff: StaffUser,
-    query: web::Query<SearchQuery>,
+    query: Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let view = organizations_view(&state, &page, query.q.clone().unwrap_or_default()).await?;
     Ok(html(v::organizations(&page, &view)))
@@ -356,9 +357,7 @@ impl OrganizationForm {
             "employee_band",
             in_options(&options.bands, &self.employee_band),
         );
-        let website = check("website", validate::line(&self.website, false, 300));
-        let website_is_url =
-            website.is_empty() || website.starts_with("https://") || website.starts_with("http://");
+        let website = check("website", validate::web_url(&self.website, 300));
         let action = if self.security_action.trim().is_empty() {
             "none".to_string()
         } else {
@@ -372,9 +371,6 @@ impl OrganizationForm {
             "otasuketai_service",
             validate::line(&self.otasuketai_service, false, 200),
         );
-        if !website_is_url {
-            errors.add("website", page.t("org.invalid_url"));
-        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -399,7 +395,7 @@ pub async fn create_organization(
     page: Page,
     state: web::Data<AppState>,
     staff: StaffUser,
-    form: web::Form<OrganizationForm>,
+    form: Form<OrganizationForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut view = organizations_view(&state, &page, String::new()).await?;
     let org = match form.parse(&page, &view) {
@@ -511,7 +507,7 @@ pub async fn organization(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<i64>,
-    query: web::Query<SearchQuery>,
+    query: Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut view = organization_view(&state, &page, &staff, id.into_inner()).await?;
     view.flash = match query.done.as_deref() {
@@ -534,7 +530,7 @@ pub async fn invite(
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<i64>,
-    form: web::Form<InviteForm>,
+    form: Form<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let email = match validate::email(&form.email) {
@@ -589,7 +585,7 @@ pub async fn outbox_page(
     page: Page,
     state: web::Data<AppState>,
     staff: StaffUser,
-    query: web::Query<SearchQuery>,
+    query: Query<SearchQuery>,
 ) -> Result<HttpResponse, AppError> {
     let actor = staff.0.clone();
     let (counts, failed) = state
@@ -636,7 +632,7 @@ pub async fn audit_log(
     page: Page,
     state: web::Data<AppState>,
     _staff: StaffUser,
-    filter: web::Query<audit::AuditFilter>,
+    filter: Query<audit::AuditFilter>,
 ) -> Result<HttpResponse, AppError> {
     let f = filter.into_inner();
     let query = f.clone();

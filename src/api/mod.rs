@@ -14,7 +14,15 @@ fn error_schema() -> Value {
         "required": ["error"],
         "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
             "code": {"type": "string", "example": "invalid_input"},
-            "message": {"type": "string", "description": "In the caller's language (Accept-Language)."}
+            "message": {"type": "string", "description": "In the caller's language (Accept-Language); names the wrong fields, if any."},
+            "fields": {
+                "type": "array",
+                "description": "When particular fields were wrong (400 unreadable, 422 not acceptable): one entry per field, in the order of the body.",
+                "items": {"type": "object", "required": ["field", "message"], "properties": {
+                    "field": {"type": "string", "example": "ends_at", "description": "As sent: `title`, `hosts[0]`, `questions[1].label`, or a query parameter."},
+                    "message": {"type": "string", "example": "この項目は必須です。"}
+                }}
+            }
         }}}
     })
 }
@@ -24,11 +32,14 @@ pub fn error_responses(codes: &[u16]) -> Value {
     let mut out = Map::new();
     for code in codes {
         let description = match code {
-            400 => "The body could not be read.",
+            400 => {
+                "The body or a query parameter could not be read (not UTF-8, a control character, a repeated field, a value of the wrong JSON type)."
+            }
             401 => "No valid Bearer token.",
             403 => "The token's user may not do this.",
             404 => "No such record.",
             409 => "Conflicts with the current state.",
+            415 => "The body is not JSON (Content-Type: application/json).",
             422 => "A value is not acceptable.",
             429 => "Too many requests; see Retry-After.",
             _ => "Error.",

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::forms::{self, Pairs, Rejected};
+use super::forms::{self, Rejected};
 use super::handlers::{can_manage, org_kind};
 use super::introductions::{self, MailCtx};
 use super::queries::{self, Introduction, Need, Offering, Submit};
@@ -16,6 +16,7 @@ use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::time::rfc3339;
 use crate::web::AppState;
+use crate::web::input::{JsonBody, JsonInput, JsonKind};
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -23,17 +24,43 @@ fn lang(user: &CurrentUser) -> views::Lang {
     views::Lang::from_code(&user.lang).unwrap_or_default()
 }
 
-fn rejected(user: &CurrentUser, r: Rejected) -> AppError {
-    match r {
-        Rejected::Incident => AppError::Invalid(Message::new("matching.incident.api")),
-        Rejected::Fields(errs) => {
-            let detail = errs
-                .iter()
-                .map(|(f, e)| format!("{f}: {}", e.message(lang(user))))
-                .collect::<Vec<_>>()
-                .join("; ");
-            AppError::Invalid(Message::new("matching.api.invalid").detail(detail))
-        }
+/// Who posts, as the body says (`organization_id` for staff, `submit` for members).
+struct Poster {
+    organization_id: Option<i64>,
+    submit: bool,
+}
+
+/// Reads a post's body: its fields by `schema` with their JSON types, the poster's fields,
+/// then the form checks; every wrong field has its own message.
+fn read_post<T>(
+    body: JsonBody,
+    schema: &[(&str, JsonKind)],
+    parse: fn(&crate::web::input::Fields) -> std::result::Result<T, Rejected>,
+) -> Result<(T, Poster)> {
+    let mut j: JsonInput = body.input()?;
+    let fields = j.to_fields(schema);
+    let organization_id = j.integer("organization_id").and_then(|v| v.parse().ok());
+    let submit = j.boolean("submit").unwrap_or(false);
+    let parsed = parse(&fields);
+    let more = match &parsed {
+        Err(Rejected::Fields(errs)) => errs
+            .iter()
+            .map(|(f, e)| crate::error::FieldError::new(*f, e.clone()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    j.finish(more)?;
+    match parsed {
+        Ok(input) => Ok((
+            input,
+            Poster {
+                organization_id,
+                submit,
+            },
+        )),
+        Err(Rejected::Incident) => Err(AppError::Invalid(Message::new("matching.incident.api"))),
+        // Reported by `finish` above.
+        Err(Rejected::Fields(_)) => Err(AppError::Invalid(Message::new("matching.api.invalid"))),
     }
 }
 
@@ -88,24 +115,28 @@ pub fn offering_json(o: &Offering, vendor: &str) -> Value {
 
 /// Who posts: a member's own organization of the right kind, or for staff the
 /// `organization_id` of the body (published at once).
-fn poster(c: &mut DbConn, user: &CurrentUser, body: &Value, kind: &str) -> Result<(i64, Submit)> {
+fn poster(c: &mut DbConn, user: &CurrentUser, body: &Poster, kind: &str) -> Result<(i64, Submit)> {
+    let organization_required = || {
+        AppError::invalid_field(
+            "organization_id",
+            Message::new("matching.api.organization_required"),
+        )
+    };
     if user.is_staff() {
-        let org = body
-            .get("organization_id")
-            .and_then(Value::as_i64)
-            .ok_or_else(|| AppError::Invalid(Message::new("matching.api.organization_required")))?;
+        let org = body.organization_id.ok_or_else(organization_required)?;
         let found = crate::accounts::queries::find_organization(c, org)
-            .map_err(|_| AppError::Invalid(Message::new("matching.api.organization_required")))?;
+            .map_err(|_| organization_required())?;
         if found.kind != kind {
-            return Err(AppError::Invalid(Message::new(
-                "matching.api.organization_kind",
-            )));
+            return Err(AppError::invalid_field(
+                "organization_id",
+                Message::new("matching.api.organization_kind"),
+            ));
         }
         return Ok((org, Submit::Publish));
     }
     match org_kind(c, user)? {
         Some((org, k)) if k == kind => {
-            let submit = if body.get("submit").and_then(Value::as_bool) == Some(true) {
+            let submit = if body.submit {
                 Submit::Review
             } else {
                 Submit::Draft
@@ -116,19 +147,13 @@ fn poster(c: &mut DbConn, user: &CurrentUser, body: &Value, kind: &str) -> Resul
     }
 }
 
-fn pairs(body: &Value) -> Result<Pairs> {
-    Pairs::from_json(body).ok_or_else(|| AppError::unreadable("a JSON object is expected"))
-}
-
 /// `POST /api/v1/needs`.
 pub async fn create_need(
     user: ApiUser,
     state: web::Data<AppState>,
-    body: web::Json<Value>,
+    body: JsonBody,
 ) -> Result<HttpResponse> {
-    let body = body.into_inner();
-    let p = pairs(&body)?;
-    let input = forms::parse_need(&p).map_err(|r| rejected(&user, r))?;
+    let (input, body) = read_post(body, forms::NEED_JSON, forms::parse_need)?;
     let user = user.0;
     let out = state
         .db
@@ -148,11 +173,9 @@ pub async fn create_need(
 pub async fn create_offering(
     user: ApiUser,
     state: web::Data<AppState>,
-    body: web::Json<Value>,
+    body: JsonBody,
 ) -> Result<HttpResponse> {
-    let body = body.into_inner();
-    let p = pairs(&body)?;
-    let input = forms::parse_offering(&p).map_err(|r| rejected(&user, r))?;
+    let (input, body) = read_post(body, forms::OFFERING_JSON, forms::parse_offering)?;
     let user = user.0;
     let out = state
         .db
@@ -321,10 +344,10 @@ pub struct IntroductionBody {
 pub async fn request_introduction(
     user: ApiUser,
     state: web::Data<AppState>,
-    body: web::Json<IntroductionBody>,
+    body: JsonBody,
 ) -> Result<HttpResponse> {
     let m = MailCtx::of(&state);
-    let b = body.into_inner();
+    let b: IntroductionBody = body.parse()?;
     let user = user.0;
     let out = state
         .db
@@ -379,10 +402,11 @@ pub async fn decline_introduction(
     user: ApiUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<DeclineBody>,
+    body: JsonBody,
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
-    let why = introductions::reason(&body.reason, lang(&user))?;
+    let body: DeclineBody = body.parse()?;
+    let why = introductions::reason(&body.reason)?;
     let m = MailCtx::of(&state);
     change_introduction(&state, user.0, id, move |c, u| {
         introductions::decline(c, &m, u, id, &why)
@@ -402,10 +426,10 @@ pub async fn introduction_stage(
     user: ApiUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<StageBody>,
+    body: JsonBody,
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
-    let stage = body.into_inner().stage;
+    let stage = body.parse::<StageBody>()?.stage;
     change_introduction(&state, user.0, id, move |c, u| {
         introductions::progress(c, u, id, &stage)
     })

@@ -1,81 +1,58 @@
-//! Input of the board: form posts and JSON bodies both become a list of (name, value) pairs,
-//! which parse into validated [`NeedInput`] and [`OfferingInput`] with every field's error.
-
-use chrono::NaiveDateTime;
-use serde_json::Value;
+//! Input of the board: form posts and JSON bodies (typed by [`NEED_JSON`] and
+//! [`OFFERING_JSON`]) both become [`Fields`], which parse into validated [`NeedInput`] and
+//! [`OfferingInput`] with every field's error.
 
 use super::taxonomy::{
     self, CAPACITIES, CATEGORIES, EMPLOYEE_BANDS, LANGUAGES, OTASUKETAI_TYPES, PRICE_MODELS,
     SECTORS, URGENCIES,
 };
 use crate::validate::{self, Invalid};
+use crate::web::input::{Fields, JsonKind};
+use chrono::NaiveDateTime;
 
-/// Submitted fields: a name may occur several times (checkboxes).
-#[derive(Debug, Clone, Default)]
-pub struct Pairs(pub Vec<(String, String)>);
-
-impl Pairs {
-    /// Parses an urlencoded body.
-    pub fn from_urlencoded(body: &[u8]) -> Option<Self> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-            .ok()
-            .map(Pairs)
-    }
-
-    /// Flattens a JSON object: arrays become repeated names, `true` becomes "1".
-    pub fn from_json(v: &Value) -> Option<Self> {
-        let obj = v.as_object()?;
-        let mut out = Vec::new();
-        fn scalar(v: &Value) -> Option<String> {
-            match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Bool(true) => Some("1".into()),
-                Value::Bool(false) | Value::Null => None,
-                _ => Some("\u{0}invalid".into()),
-            }
-        }
-        for (k, v) in obj {
-            match v {
-                Value::Array(items) => {
-                    for item in items {
-                        if let Some(s) = scalar(item) {
-                            out.push((k.clone(), s));
-                        }
-                    }
-                }
-                other => {
-                    if let Some(s) = scalar(other) {
-                        out.push((k.clone(), s));
-                    }
-                }
-            }
-        }
-        Some(Pairs(out))
-    }
-
-    /// The first value of a name ("" when absent).
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// Every non-empty value of a name.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, v)| k == name && !v.trim().is_empty())
-            .map(|(_, v)| v.trim().to_string())
-            .collect()
-    }
-
-    /// Whether a checkbox is ticked.
-    pub fn flag(&self, name: &str) -> bool {
-        matches!(self.get(name).trim(), "1" | "true" | "on" | "yes")
-    }
+/// The fields of a post that are checkbox groups (a name sent once per ticked box); every other
+/// field may be sent once.
+pub fn is_list_field(name: &str) -> bool {
+    matches!(
+        name,
+        "categories" | "onsite_prefectures" | "target_bands" | "sectors" | "languages"
+    )
 }
+
+/// The JSON types of a need's fields in the API.
+pub const NEED_JSON: &[(&str, JsonKind)] = &[
+    ("title", JsonKind::Text),
+    ("description", JsonKind::Text),
+    ("categories", JsonKind::Texts),
+    ("prefecture", JsonKind::Integer),
+    ("onsite_needed", JsonKind::Boolean),
+    ("employee_band", JsonKind::Text),
+    ("device_count", JsonKind::Integer),
+    ("budget_band", JsonKind::Text),
+    ("wants_subsidy", JsonKind::Boolean),
+    ("urgency", JsonKind::Text),
+    ("sector", JsonKind::Text),
+    ("show_name", JsonKind::Boolean),
+];
+
+/// The JSON types of an offering's fields in the API.
+pub const OFFERING_JSON: &[(&str, JsonKind)] = &[
+    ("title", JsonKind::Text),
+    ("description", JsonKind::Text),
+    ("categories", JsonKind::Texts),
+    ("onsite_prefectures", JsonKind::Integers),
+    ("remote_ok", JsonKind::Boolean),
+    ("price_model", JsonKind::Text),
+    ("price_amount", JsonKind::Integer),
+    ("target_bands", JsonKind::Texts),
+    ("sectors", JsonKind::Texts),
+    ("otasuketai_type", JsonKind::Text),
+    ("otasuketai_valid_until", JsonKind::Text),
+    ("subsidy_fiscal_year", JsonKind::Integer),
+    ("certifications", JsonKind::Text),
+    ("languages", JsonKind::Texts),
+    ("capacity", JsonKind::Text),
+];
 
 /// Field errors: (field, failed check).
 pub type FieldErrors = Vec<(&'static str, Invalid)>;
@@ -194,7 +171,7 @@ pub struct NeedInput {
 }
 
 /// Parses a need; every field's error at once, or the incident notice.
-pub fn parse_need(p: &Pairs) -> Result<NeedInput, Rejected> {
+pub fn parse_need(p: &Fields) -> Result<NeedInput, Rejected> {
     let mut c = Collect { errors: Vec::new() };
     let n = NeedInput {
         title: c.take("title", validate::line(p.get("title"), true, 100)),
@@ -296,7 +273,7 @@ fn date(v: &str) -> Result<Option<NaiveDateTime>, Invalid> {
 }
 
 /// Parses an offering; every field's error at once.
-pub fn parse_offering(p: &Pairs) -> Result<OfferingInput, Rejected> {
+pub fn parse_offering(p: &Fields) -> Result<OfferingInput, Rejected> {
     let mut c = Collect { errors: Vec::new() };
     let price_model = c.take("price_model", one(p.get("price_model"), PRICE_MODELS));
     let price_amount = c.take(
@@ -397,8 +374,8 @@ pub fn parse_offering(p: &Pairs) -> Result<OfferingInput, Rejected> {
 mod tests {
     use super::*;
 
-    fn pairs(v: &[(&str, &str)]) -> Pairs {
-        Pairs(
+    fn pairs(v: &[(&str, &str)]) -> Fields {
+        Fields(
             v.iter()
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
@@ -449,17 +426,5 @@ mod tests {
             ])),
             Err(Rejected::Incident)
         ));
-    }
-
-    #[test]
-    fn json_flattens_into_pairs() {
-        let p = Pairs::from_json(
-            &serde_json::json!({"categories": ["B1", "B2"], "remote_ok": true, "prefecture": 40}),
-        )
-        .unwrap();
-        assert_eq!(p.all("categories"), vec!["B1", "B2"]);
-        assert!(p.flag("remote_ok"));
-        assert_eq!(p.get("prefecture"), "40");
-        assert!(Pairs::from_json(&serde_json::json!([1])).is_none());
     }
 }

@@ -8,7 +8,7 @@ use views::matching::{
     BoardView, MineView, MyIntroduction, MyPost, NeedFormView, OfferingFormView, Values,
 };
 
-use super::forms::{self, Pairs, Rejected};
+use super::forms::{self, Rejected};
 use super::labels;
 use super::posts;
 use super::queries::{self, BoardFilter, Submit};
@@ -18,6 +18,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{self, Fields, Form, Query};
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -56,7 +57,7 @@ pub async fn board(
     page: Page,
     user: MaybeUser,
     state: web::Data<AppState>,
-    query: web::Query<BoardFilter>,
+    query: Query<BoardFilter>,
 ) -> Result<HttpResponse> {
     let f = query.into_inner();
     let lang = page.lang;
@@ -319,11 +320,15 @@ async fn save(
     page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    pairs: Fields,
     kind: Kind,
     id: Option<i64>,
 ) -> Result<HttpResponse> {
-    let pairs = Pairs::from_urlencoded(&body).ok_or_else(|| AppError::unreadable("form"))?;
+    pairs.single_values(forms::is_list_field)?;
+    let submit = match input::action(pairs.get("action"), &["submit", "draft"])? {
+        "draft" => Submit::Draft,
+        _ => Submit::Review,
+    };
     let org = match id {
         None => Some(poster_org(&state, &user, kind).await?),
         Some(id) => {
@@ -340,11 +345,6 @@ async fn save(
             }
             None
         }
-    };
-    let submit = if pairs.get("action") == "draft" {
-        Submit::Draft
-    } else {
-        Submit::Review
     };
     let action = match id {
         Some(id) => format!("/board/{}/{id}", kind.path()),
@@ -419,9 +419,17 @@ pub async fn create(
     user: CurrentUser,
     state: web::Data<AppState>,
     kind: web::Path<Kind>,
-    body: web::Bytes,
+    form: Form<Fields>,
 ) -> Result<HttpResponse> {
-    save(page, user, state, body, kind.into_inner(), None).await
+    save(
+        page,
+        user,
+        state,
+        form.into_inner(),
+        kind.into_inner(),
+        None,
+    )
+    .await
 }
 
 /// `POST /board/{needs|offerings}/{id}`: changes to a post of the user's organization.
@@ -430,10 +438,10 @@ pub async fn update(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<(Kind, i64)>,
-    body: web::Bytes,
+    form: Form<Fields>,
 ) -> Result<HttpResponse> {
     let (kind, id) = path.into_inner();
-    save(page, user, state, body, kind, Some(id)).await
+    save(page, user, state, form.into_inner(), kind, Some(id)).await
 }
 
 /// `GET /board/{needs|offerings}/{id}/edit`.
@@ -557,7 +565,7 @@ pub async fn show(
     user: MaybeUser,
     state: web::Data<AppState>,
     path: web::Path<(Kind, i64)>,
-    done: web::Query<Done>,
+    done: Query<Done>,
 ) -> Result<HttpResponse> {
     let (kind, id) = path.into_inner();
     let lang = page.lang;
@@ -579,7 +587,7 @@ pub async fn mine(
     page: Page,
     user: CurrentUser,
     state: web::Data<AppState>,
-    done: web::Query<Done>,
+    done: Query<Done>,
 ) -> Result<HttpResponse> {
     let Some(org) = user.organization_id else {
         return Err(AppError::Forbidden);

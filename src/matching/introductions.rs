@@ -5,7 +5,6 @@
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 
-use super::forms::Pairs;
 use super::queries::{self, Introduction, Need, Offering};
 use super::scoring;
 use super::taxonomy::PROGRESS_STAGES;
@@ -14,6 +13,7 @@ use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::mail::{Mailer, OutgoingMail};
 use crate::web::AppState;
+use crate::web::input::{Fields, Form};
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -299,23 +299,27 @@ fn to_mine(done: &str) -> HttpResponse {
         .finish()
 }
 
-fn form(body: &[u8]) -> Result<Pairs> {
-    Pairs::from_urlencoded(body).ok_or_else(|| AppError::unreadable("form"))
+/// The fields of a form of one-value fields.
+fn form(form: Form<Fields>) -> Result<Fields> {
+    let fields = form.into_inner();
+    fields.single_values(|_| false)?;
+    Ok(fields)
 }
 
-fn id_field(p: &Pairs, name: &str) -> Result<i64> {
-    p.get(name).trim().parse().map_err(|_| {
-        AppError::Invalid(Message::new("form.invalid_choice").detail(name.to_string()))
-    })
+fn id_field(p: &Fields, name: &str) -> Result<i64> {
+    p.get(name)
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid_field(name, crate::validate::invalid_choice()))
 }
 
 /// `POST /board/introductions` (`need_id`, `offering_id`).
 pub async fn request_page(
     user: CurrentUser,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: Form<Fields>,
 ) -> Result<HttpResponse> {
-    let p = form(&body)?;
+    let p = form(body)?;
     let (need, offering) = (id_field(&p, "need_id")?, id_field(&p, "offering_id")?);
     let m = MailCtx::of(&state);
     state
@@ -338,22 +342,19 @@ pub async fn accept_page(
 }
 
 /// A decline reason: required, one line, at most 200 characters.
-pub fn reason(value: &str, lang: views::Lang) -> Result<String> {
-    crate::validate::line(value, true, 200).map_err(|e| {
-        AppError::Invalid(Message::new("matching.intro.reason_invalid").detail(e.message(lang)))
-    })
+pub fn reason(value: &str) -> Result<String> {
+    crate::validate::line(value, true, 200).map_err(|e| AppError::invalid_field("reason", e))
 }
 
 /// `POST /board/introductions/{id}/decline` (`reason`).
 pub async fn decline_page(
-    page: crate::web::ctx::Page,
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Bytes,
+    body: Form<Fields>,
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
-    let why = reason(form(&body)?.get("reason"), page.lang)?;
+    let why = reason(form(body)?.get("reason"))?;
     let m = MailCtx::of(&state);
     state
         .db
@@ -367,10 +368,10 @@ pub async fn stage_page(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Bytes,
+    body: Form<Fields>,
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
-    let stage = form(&body)?.get("stage").to_string();
+    let stage = form(body)?.get("stage").to_string();
     state
         .db
         .run(move |c| progress(c, &user, id, &stage))

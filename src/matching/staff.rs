@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 use views::matching::{ReviewItem, StaffBoardView};
 
-use super::forms::Pairs;
 use super::introductions::MailCtx;
 use super::labels;
 use super::queries;
@@ -14,6 +13,7 @@ use crate::accounts::{StaffUser, audit};
 use crate::error::{AppError, Message};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
+use crate::web::input::{Fields, Form, Query};
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -28,7 +28,7 @@ pub async fn index(
     page: Page,
     _staff: StaffUser,
     state: web::Data<AppState>,
-    done: web::Query<super::handlers::Done>,
+    done: Query<super::handlers::Done>,
 ) -> Result<HttpResponse> {
     let lang = page.lang;
     let flash = done
@@ -193,16 +193,16 @@ pub async fn approve(
 
 /// `POST /staff/board/{kind}/{id}/reject` (`reason`).
 pub async fn reject(
-    page: Page,
     staff: StaffUser,
     state: web::Data<AppState>,
     path: web::Path<(String, i64)>,
-    body: web::Bytes,
+    form: Form<Fields>,
 ) -> Result<HttpResponse> {
     let (kind, id) = path.into_inner();
     let kind = kind_of(&kind)?;
-    let p = Pairs::from_urlencoded(&body).ok_or_else(|| AppError::unreadable("form"))?;
-    let reason = super::introductions::reason(p.get("reason"), page.lang)?;
+    let p = form.into_inner();
+    p.single_values(|_| false)?;
+    let reason = super::introductions::reason(p.get("reason"))?;
     let m = MailCtx::of(&state);
     state
         .db
@@ -213,23 +213,22 @@ pub async fn reject(
 
 /// `POST /staff/board/needs/{id}/overrides` (`offering_id`, `action` pin/remove/clear, `note`).
 pub async fn override_suggestion(
-    page: Page,
     staff: StaffUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Bytes,
+    form: Form<Fields>,
 ) -> Result<HttpResponse> {
     let need_id = path.into_inner();
-    let p = Pairs::from_urlencoded(&body).ok_or_else(|| AppError::unreadable("form"))?;
+    let p = form.into_inner();
+    p.single_values(|_| false)?;
     let offering_id: i64 = p
         .get("offering_id")
         .parse()
-        .map_err(|_| AppError::Invalid(Message::new("form.invalid_choice")))?;
+        .map_err(|_| AppError::invalid_field("offering_id", crate::validate::invalid_choice()))?;
     let action = crate::validate::one_of(p.get("action"), &["pin", "remove", "clear"])
-        .map_err(|e| AppError::Invalid(Message::new(e.key)))?;
-    let note = crate::validate::line(p.get("note"), action != "clear", 200).map_err(|e| {
-        AppError::Invalid(Message::new("matching.staff.note_invalid").detail(e.message(page.lang)))
-    })?;
+        .map_err(|_| crate::web::input::unknown_action())?;
+    let note = crate::validate::line(p.get("note"), action != "clear", 200)
+        .map_err(|e| AppError::invalid_field("note", e))?;
     state
         .db
         .run(move |c| {

@@ -11,25 +11,33 @@ use super::links::Links;
 use super::queries::{self as q, SubscriberFilter};
 use super::subscribe::{self, Import, ImportResult};
 use crate::accounts::{ApiStaff, audit};
-use crate::error::{AppError, Message};
+use crate::error::{AppError, FieldError, Message};
 use crate::validate::{self, Invalid};
 use crate::web::AppState;
+use crate::web::input::JsonBody;
+use crate::web::input::Query;
 
-/// The first invalid field as a 422 (the field named in the detail).
-fn invalid(field: &str, e: Invalid) -> AppError {
-    let mut m = Message::new(e.key).detail(field.to_string());
-    m.args = e.args;
-    AppError::Invalid(m)
-}
+/// The checks of a body's fields, each failure kept with its field.
+#[derive(Default)]
+struct Checks(Vec<FieldError>);
 
-/// Reads a JSON body after the caller was authorized (a `web::Json` extractor could answer
-/// 400 before the token check answers 401/403).
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(body).map_err(|e| AppError::unreadable(e.to_string()))
-}
+impl Checks {
+    /// Keeps the value or records the error of `field`.
+    fn check<T: Default>(&mut self, field: &str, r: Result<T, Invalid>) -> T {
+        r.unwrap_or_else(|e| {
+            self.0.push(FieldError::new(field, e));
+            T::default()
+        })
+    }
 
-fn check<T>(field: &str, r: Result<T, Invalid>) -> Result<T, AppError> {
-    r.map_err(|e| invalid(field, e))
+    /// A 422 with one message per wrong field, or nothing.
+    fn done(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::InvalidFields(self.0))
+        }
+    }
 }
 
 async fn topic_codes(state: &AppState) -> Result<Vec<String>, AppError> {
@@ -61,21 +69,23 @@ pub struct NewSubscriberBody {
 pub async fn create_subscriber(
     staff: ApiStaff,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
-    let b: NewSubscriberBody = parse_json(&body)?;
+    let b: NewSubscriberBody = body.parse()?;
     let known = topic_codes(&state).await?;
+    let mut c = Checks::default();
     let row = Import {
-        email: check("email", validate::email(&b.email))?,
-        name: check("name", validate::line(&b.name, false, 100))?,
-        company: check("company", validate::line(&b.company, false, 200))?,
-        topics: check("topics", forms::check_topics(&b.topics, &known))?,
+        email: c.check("email", validate::email(&b.email)),
+        name: c.check("name", validate::line(&b.name, false, 100)),
+        company: c.check("company", validate::line(&b.company, false, 200)),
+        topics: c.check("topics", forms::check_topics(&b.topics, &known)),
         confirmed: b.confirmed,
     };
-    let source = check(
+    let source = c.check(
         "consent_source",
         validate::line(&b.consent_source, true, 200),
-    )?;
+    );
+    c.done()?;
     let (mailer, links, base) = (
         state.mailer.clone(),
         Links::from_config(&state.config),
@@ -127,17 +137,19 @@ pub struct SubscriberQuery {
 pub async fn list_subscribers(
     staff: ApiStaff,
     state: web::Data<AppState>,
-    query: web::Query<SubscriberQuery>,
+    query: Query<SubscriberQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
+    let mut c = Checks::default();
     if let Some(s) = &query.status {
-        check("status", validate::one_of(s, q::STATUSES))?;
+        c.check("status", validate::one_of(s, q::STATUSES).map(|_| ()));
     }
     let filter = SubscriberFilter {
-        q: check("q", validate::line(&query.q, false, 200))?,
+        q: c.check("q", validate::line(&query.q, false, 200)),
         status: query.status,
         topic: query.topic.filter(|t| !t.is_empty()),
     };
+    c.done()?;
     let actor = staff.0.clone();
     let list = state
         .db
@@ -231,17 +243,20 @@ pub struct NewTopicBody {
 pub async fn create_topic(
     staff: ApiStaff,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
-    let b: NewTopicBody = parse_json(&body)?;
+    let b: NewTopicBody = body.parse()?;
+    let mut c = Checks::default();
     if !check_topic_code(&b.code) {
-        return Err(AppError::Invalid(
-            Message::new("newsletter.staff.invalid_code").detail("code"),
+        c.0.push(FieldError::new(
+            "code",
+            Message::new("newsletter.staff.invalid_code"),
         ));
     }
     let code = b.code.trim().to_string();
-    let ja = check("label_ja", validate::line(&b.label_ja, true, 100))?;
-    let en = check("label_en", validate::line(&b.label_en, true, 100))?;
+    let ja = c.check("label_ja", validate::line(&b.label_ja, true, 100));
+    let en = c.check("label_en", validate::line(&b.label_en, true, 100));
+    c.done()?;
     let actor = staff.0.clone();
     let c2 = code.clone();
     let added = state
@@ -284,16 +299,18 @@ pub struct NewCampaignBody {
 pub async fn create_campaign(
     staff: ApiStaff,
     state: web::Data<AppState>,
-    body: web::Bytes,
+    body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
-    let b: NewCampaignBody = parse_json(&body)?;
+    let b: NewCampaignBody = body.parse()?;
     let known = topic_codes(&state).await?;
-    let subject = check("subject", validate::line(&b.subject, true, 200))?;
-    let markdown = check(
+    let mut c = Checks::default();
+    let subject = c.check("subject", validate::line(&b.subject, true, 200));
+    let markdown = c.check(
         "body_markdown",
         validate::text(&b.body_markdown, true, 100_000),
-    )?;
-    let topics = check("topics", forms::check_topics(&b.topics, &known))?;
+    );
+    let topics = c.check("topics", forms::check_topics(&b.topics, &known));
+    c.done()?;
     let actor = staff.0.clone();
     let id = state
         .db
@@ -384,19 +401,20 @@ pub async fn send_campaign(
     staff: ApiStaff,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Bytes,
+    body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let b: SendBody = if body.iter().all(u8::is_ascii_whitespace) {
+    let b: SendBody = if body.is_blank() {
         SendBody::default()
     } else {
-        parse_json(&body)?
+        body.parse()?
     };
     let at = match b.scheduled_at.as_deref() {
         None => None,
         Some(t) => Some(crate::time::parse_rfc3339(t).ok_or_else(|| {
-            AppError::Invalid(
-                Message::new("newsletter.staff.invalid_datetime").detail("scheduled_at"),
+            AppError::invalid_field(
+                "scheduled_at",
+                Message::new("newsletter.staff.invalid_datetime"),
             )
         })?),
     };
@@ -445,9 +463,9 @@ async fn transition(
         return Err(AppError::NotFound);
     };
     if !changed {
-        return Err(AppError::Conflict(
-            Message::new("newsletter.staff.not_editable").detail(c.status),
-        ));
+        return Err(AppError::Conflict(Message::new(
+            "newsletter.staff.not_editable",
+        )));
     }
     Ok(HttpResponse::Ok().json(json!({ "id": id, "status": c.status })))
 }
@@ -489,8 +507,8 @@ pub async fn post_bounce(
     let mut returned = bounces::Returned::default();
     returned.add(&body);
     if returned.other > 0 {
-        return Err(AppError::Invalid(Message::new("error.invalid_body").detail(
-            "neither a failed recipient in a message/delivery-status part nor an unsubscribe request",
+        return Err(AppError::Invalid(Message::new(
+            "newsletter.staff.bounce_unrecognized",
         )));
     }
     let actor = staff.0.clone();

@@ -1,5 +1,5 @@
-//! Input of the newsletter's forms, parsed into validated values. Forms arrive as a list of
-//! pairs because topics are checkboxes (one name, several values).
+//! Input of the newsletter's forms, parsed into validated values. Forms arrive as [`Fields`]
+//! because topics are checkboxes (one name, several values).
 
 use views::Lang;
 use views::forms::FormErrors;
@@ -8,31 +8,12 @@ use views::newsletter::SubscribeValues;
 use super::subscribe::Request;
 use crate::validate::{self, Invalid};
 
-/// The fields of a urlencoded form.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Fields(pub Vec<(String, String)>);
+pub use crate::web::input::Fields;
 
-impl Fields {
-    /// The first value of a field ("" when absent).
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// Every value of a field, non-empty, in order, without repeats.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for (k, v) in &self.0 {
-            let v = v.trim();
-            if k == name && !v.is_empty() && !out.iter().any(|o| o == v) {
-                out.push(v.to_string());
-            }
-        }
-        out
-    }
+/// The fields of the newsletter's forms that are checkbox groups; every other field may be sent
+/// once.
+pub fn is_list_field(name: &str) -> bool {
+    name == "topics"
 }
 
 /// Collects field errors in the page's language.

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::reference;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{self, Form};
 
 /// Options of the subscribe form and the codes they allow.
 pub struct Options {
@@ -93,8 +94,9 @@ pub async fn subscribe(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<Fields>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     state.limits.check_ip(&req, "newsletter_subscribe")?;
     let lang = page.lang;
     let options = state.db.run(move |c| Options::load(c, lang)).await?;
@@ -224,11 +226,15 @@ pub async fn update_preferences(
     page: Page,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    form: web::Form<Fields>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     let token = token.into_inner();
     let lang = page.lang;
-    let action = form.get("action").to_string();
+    let action = input::action(
+        form.get("action"),
+        &["save", "pause", "resume", "unsubscribe"],
+    )?;
     let chosen = form.all("topics");
     let t = token.clone();
     let result = state
@@ -241,7 +247,7 @@ pub async fn update_preferences(
                 let topics = Options::load(c, lang)?.topics;
                 let known: Vec<String> = topics.iter().map(|(c, _)| c.clone()).collect();
                 let mut errors = forms::Errors::new(lang);
-                let saved = match action.as_str() {
+                let saved = match action {
                     "save" if matches!(s.status.as_str(), q::ACTIVE | q::PAUSED) => {
                         let valid = errors.check("topics", forms::check_topics(&chosen, &known));
                         if chosen.is_empty() {

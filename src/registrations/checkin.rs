@@ -37,6 +37,7 @@ use crate::error::{AppError, Message};
 use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
+use crate::web::input::Query;
 
 /// Bytes of the MAC kept in the code (128 bits).
 const CODE_BYTES: usize = 16;
@@ -148,7 +149,7 @@ pub async fn page(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<(i64, String)>,
-    query: web::Query<CheckinQuery>,
+    query: Query<CheckinQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (reg_id, code) = path.into_inner();
     check_code(&state, reg_id, &code)?;

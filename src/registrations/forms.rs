@@ -48,6 +48,14 @@ impl FormRules {
     }
 }
 
+/// The fields of the registration form that may repeat: the answers to a question with
+/// several choices (`q_0`, `q_1`, ...; a single-choice answer sent twice is refused by
+/// [`parse`]). Every other field may be sent once.
+pub fn is_list_field(name: &str) -> bool {
+    name.strip_prefix("q_")
+        .is_some_and(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn first<'a>(values: &'a [(String, String)], name: &str) -> &'a str {
     values
         .iter()

@@ -16,6 +16,7 @@ use crate::seminars::model::Mode;
 use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{Fields, Form};
 
 /// `POST /seminars/{id}/registrations`: validates, then registers through the group commit
 /// (serialized per seminar, many registrations per transaction under a burst). A new
@@ -29,11 +30,12 @@ pub async fn register(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    form: web::Form<Vec<(String, String)>>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check_ip(&req, "register")?;
     let id = path.into_inner();
-    let values = form.into_inner();
+    form.single_values(forms::is_list_field)?;
+    let values = form.into_inner().0;
     let lang = page.lang;
     let submitted = values.clone();
     // Reading the form's rules and checking the values needs no lock and runs in parallel;
@@ -221,7 +223,7 @@ pub async fn cancel(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<CancelForm>,
+    form: Form<CancelForm>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check_ip(&req, REGISTRANT_BUCKET)?;
     let token = path.into_inner();
@@ -275,7 +277,7 @@ pub async fn change_mode(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<ModeForm>,
+    form: Form<ModeForm>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check_ip(&req, REGISTRANT_BUCKET)?;
     let token = path.into_inner();
@@ -325,7 +327,7 @@ pub async fn attend(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<AttendForm>,
+    form: Form<AttendForm>,
 ) -> Result<HttpResponse, AppError> {
     state.limits.check_ip(&req, REGISTRANT_BUCKET)?;
     let token = path.into_inner();

@@ -26,6 +26,7 @@ use crate::reference;
 use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{Fields, Form};
 
 /// The page and the rules of a seminar's manual entry, with the form's values and errors.
 async fn load(
@@ -109,12 +110,14 @@ pub async fn create(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    form: web::Form<Vec<(String, String)>>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let lang = page.lang;
+    form.single_values(forms::is_list_field)?;
     let values: Vec<(String, String)> = form
         .into_inner()
+        .0
         .into_iter()
         .filter(|(k, _)| k != "csrf_token")
         .collect();

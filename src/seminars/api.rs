@@ -1,17 +1,18 @@
 //! The seminar part of the JSON API (`/api/v1/seminars...`) and its OpenAPI fragment.
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::forms::{FieldErrors, SeminarForm};
+use super::forms::{SeminarForm, Window};
 use super::model::{Seminar, SeminarData, name_list, status};
 use super::queries::{self, Filter, Seats};
 use crate::accounts::{ApiStaff, audit};
-use crate::error::{AppError, Message};
+use crate::error::{AppError, FieldError, Message};
 use crate::registrations::export::positions;
 use crate::registrations::queries as reg_queries;
 use crate::time::rfc3339;
 use crate::web::AppState;
+use crate::web::input::{JsonBody, JsonInput};
 
 fn seats_json(s: &Seats) -> Value {
     json!({
@@ -109,56 +110,17 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(v))
 }
 
-fn scalar(body: &Map<String, Value>, key: &str, into: &mut String) -> Result<(), AppError> {
-    match body.get(key) {
-        None => Ok(()),
-        Some(Value::Null) => {
-            into.clear();
-            Ok(())
-        }
-        Some(Value::String(s)) => {
-            *into = s.clone();
-            Ok(())
-        }
-        Some(Value::Number(n)) => {
-            *into = n.to_string();
-            Ok(())
-        }
-        Some(_) => Err(AppError::Invalid(
-            Message::new("seminars.err_api_type").detail(key.to_string()),
-        )),
-    }
-}
-
-fn names(body: &Map<String, Value>, key: &str, into: &mut String) -> Result<(), AppError> {
-    match body.get(key) {
-        None => Ok(()),
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-            *into = items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.replace(['\r', '\n'], "\u{1}"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            Ok(())
-        }
-        Some(_) => Err(AppError::Invalid(
-            Message::new("seminars.err_api_type").detail(key.to_string()),
-        )),
-    }
-}
-
-/// Applies a JSON body over a form (all fields on create, given fields on update).
-fn apply(form: &mut SeminarForm, body: &Value) -> Result<Option<bool>, AppError> {
-    let Some(body) = body.as_object() else {
-        return Err(AppError::unreadable("a JSON object is expected"));
-    };
+/// Applies a JSON body over a form (all fields on create, given fields on update), each field
+/// with its JSON type: strings, integers for the prefecture and capacities, arrays of strings
+/// for the names, an array for the questions, a boolean for `published`. Returns the body
+/// (which holds the type errors found so far, for [`validate`]) and `published`.
+fn apply(form: &mut SeminarForm, body: JsonBody) -> Result<(JsonInput, Option<bool>), AppError> {
+    let mut j = body.input()?;
     for (key, field) in [
         ("title", &mut form.title),
         ("summary", &mut form.summary),
         ("body_markdown", &mut form.body_md),
         ("industry", &mut form.industry),
-        ("prefecture", &mut form.prefecture),
         ("format", &mut form.format),
         ("venue", &mut form.venue),
         ("address", &mut form.address),
@@ -167,76 +129,97 @@ fn apply(form: &mut SeminarForm, body: &Value) -> Result<Option<bool>, AppError>
         ("ends_at", &mut form.ends_at),
         ("registration_opens_at", &mut form.registration_opens_at),
         ("registration_closes_at", &mut form.registration_closes_at),
-        ("capacity_onsite", &mut form.capacity_onsite),
-        ("capacity_online", &mut form.capacity_online),
         ("fee", &mut form.fee),
     ] {
-        scalar(body, key, field)?;
-    }
-    names(body, "hosts", &mut form.hosts)?;
-    names(body, "cohosts", &mut form.cohosts)?;
-    names(body, "speakers", &mut form.speakers)?;
-    match body.get("reminder_time") {
-        None => {}
-        // null: no reminder.
-        Some(Value::Null) => form.reminder_time = super::forms::NO_REMINDER.into(),
-        Some(Value::String(t)) => form.reminder_time = t.clone(),
-        Some(_) => {
-            return Err(AppError::Invalid(
-                Message::new("seminars.err_api_type").detail("reminder_time"),
-            ));
+        if let Some(v) = j.text(key) {
+            *field = v;
         }
     }
-    if let Some(q) = body.get("questions") {
+    for (key, field) in [
+        ("prefecture", &mut form.prefecture),
+        ("capacity_onsite", &mut form.capacity_onsite),
+        ("capacity_online", &mut form.capacity_online),
+    ] {
+        if let Some(v) = j.integer(key) {
+            *field = v;
+        }
+    }
+    for (key, field) in [
+        ("hosts", &mut form.hosts),
+        ("cohosts", &mut form.cohosts),
+        ("speakers", &mut form.speakers),
+    ] {
+        if let Some(names) = j.texts(key) {
+            // One name per line in the form: a line break inside a name cannot split it.
+            *field = names
+                .iter()
+                .map(|s| s.replace(['\r', '\n'], "\u{1}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+    }
+    match j.raw("reminder_time") {
+        // null: no reminder.
+        Some(Value::Null) => form.reminder_time = super::forms::NO_REMINDER.into(),
+        Some(_) => {
+            if let Some(t) = j.text("reminder_time") {
+                form.reminder_time = t;
+            }
+        }
+        None => {}
+    }
+    if let Some(q) = j.raw("questions") {
         form.questions = if q.is_null() {
             String::new()
         } else {
             q.to_string()
         };
     }
-    match body.get("published") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(AppError::Invalid(
-            Message::new("seminars.err_api_type").detail("published"),
-        )),
-    }
+    let published = j.boolean("published");
+    Ok((j, published))
 }
 
-fn invalid(errors: FieldErrors) -> AppError {
-    let fields = errors
-        .iter()
-        .map(|(f, _)| *f)
-        .collect::<Vec<_>>()
-        .join(", ");
-    match errors.into_iter().next() {
-        Some((_, first)) => AppError::Invalid(Message {
-            key: first.key,
-            args: first.args,
-            detail: Some(fields),
-        }),
-        None => AppError::Invalid(Message::new("seminars.err_api_type")),
-    }
-}
-
-async fn validate(state: &AppState, form: &SeminarForm) -> Result<SeminarData, AppError> {
+/// The form's checks after the body's type errors: a 422 with one message per field.
+async fn validate(
+    state: &AppState,
+    form: &SeminarForm,
+    body: JsonInput,
+    keep_start: Option<chrono::NaiveDateTime>,
+) -> Result<SeminarData, AppError> {
     let industries = state.db.run(queries::industry_codes).await?;
-    form.validate(crate::time::parse_rfc3339, &industries)
-        .map_err(invalid)
+    let window = Window::around(crate::time::now_utc(), keep_start);
+    let checked = form.validate(crate::time::parse_rfc3339, &industries, &window);
+    let errors: Vec<FieldError> = match &checked {
+        Ok(_) => Vec::new(),
+        Err(list) => list
+            .iter()
+            .map(|(f, e)| FieldError::new(api_name(f), e.clone()))
+            .collect(),
+    };
+    body.finish(errors)?;
+    checked.map_err(|_| AppError::Invalid(Message::new("seminars.err_api_type")))
+}
+
+/// The API's name of a form field.
+fn api_name(field: &str) -> &str {
+    match field {
+        "body_md" => "body_markdown",
+        other => other,
+    }
 }
 
 /// `POST /api/v1/seminars` (staff): 201 with the seminar.
 pub async fn create(
     user: ApiStaff,
     state: web::Data<AppState>,
-    body: web::Json<Value>,
+    body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
     let mut form = SeminarForm {
         reminder_time: super::model::DEFAULT_REMINDER_TIME.into(),
         ..SeminarForm::default()
     };
-    let published = apply(&mut form, &body)?;
-    let data = validate(&state, &form).await?;
+    let (body, published) = apply(&mut form, body)?;
+    let data = validate(&state, &form, body, None).await?;
     let actor = user.0.clone();
     let base = base(&state);
     let v = state
@@ -267,7 +250,7 @@ pub async fn update(
     user: ApiStaff,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<Value>,
+    body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let existing = state.db.run(move |c| queries::find(c, id)).await?;
@@ -277,8 +260,8 @@ pub async fn update(
     form.ends_at = rfc3339(d.ends_at);
     form.registration_closes_at = rfc3339(d.registration_closes_at);
     form.registration_opens_at = d.registration_opens_at.map(rfc3339).unwrap_or_default();
-    let published = apply(&mut form, &body)?;
-    let data = validate(&state, &form).await?;
+    let (body, published) = apply(&mut form, body)?;
+    let data = validate(&state, &form, body, Some(d.starts_at)).await?;
     let actor = user.0.clone();
     let base = base(&state);
     let v = state

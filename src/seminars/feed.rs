@@ -7,9 +7,10 @@ use serde::Deserialize;
 use super::ical::{self, Event};
 use super::model::{Seminar, status};
 use super::queries::{self, Filter};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::web::AppState;
 use crate::web::ctx::Page;
+use crate::web::input::Query;
 
 /// The host part of UIDs, from the base URL.
 fn uid_host(base_url: &str) -> &str {
@@ -68,12 +69,14 @@ pub struct FeedQuery {
 pub async fn all(
     page: Page,
     state: web::Data<AppState>,
-    q: web::Query<FeedQuery>,
+    q: Query<FeedQuery>,
 ) -> Result<HttpResponse, AppError> {
     let filter = Filter {
         industry: q.industry.clone().filter(|s| !s.is_empty()),
         prefecture: match q.prefecture.as_deref().filter(|s| !s.is_empty()) {
-            Some(p) => Some(p.parse().map_err(|_| AppError::unreadable("prefecture"))?),
+            Some(p) => Some(p.parse().map_err(|_| {
+                AppError::bad_field("prefecture", Message::new("input.invalid_value"))
+            })?),
             None => None,
         },
         ..Filter::default()

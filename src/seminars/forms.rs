@@ -1,6 +1,6 @@
 //! Seminar input (staff form and API) and its validation into [`SeminarData`].
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, Duration, NaiveDateTime};
 use serde::Deserialize;
 
 use super::model::{Format, Question, QuestionKind, SeminarData};
@@ -103,12 +103,68 @@ fn capacity(value: &str) -> Result<i32, Invalid> {
     }
 }
 
-fn url(value: &str) -> Result<String, Invalid> {
-    let value = validate::line(value, false, 500)?;
-    if value.is_empty() || value.starts_with("https://") || value.starts_with("http://") {
-        Ok(value)
-    } else {
-        Err(invalid("seminars.err_url"))
+/// The times a seminar can mean: a programme is planned a few years ahead and past seminars
+/// are entered as records for a while, a seminar lasts days rather than years, and
+/// registration opens months rather than decades before it.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    /// The earliest start.
+    pub earliest_start: NaiveDateTime,
+    /// The latest start.
+    pub latest_start: NaiveDateTime,
+    /// A stored start that stays as it is (editing an old record), allowed outside the window.
+    pub kept_start: Option<NaiveDateTime>,
+}
+
+/// How far back a start may be: past seminars entered as records.
+pub const YEARS_BACK: i64 = 2;
+/// How far ahead a start may be.
+pub const YEARS_AHEAD: i64 = 5;
+/// The longest seminar (a multi-day exercise included).
+pub const MAX_DAYS: i64 = 7;
+/// How long before the start registration may open or close.
+pub const REGISTRATION_DAYS: i64 = 365;
+
+impl Window {
+    /// The window around `now` (UTC); `kept_start` is the stored start of the seminar being
+    /// changed, if any.
+    pub fn around(now: NaiveDateTime, kept_start: Option<NaiveDateTime>) -> Self {
+        let date = now.date();
+        let years = |n: i64| {
+            date.with_year(date.year() + n as i32)
+                // 29 February in a year without it.
+                .or_else(|| (date - Duration::days(1)).with_year(date.year() + n as i32))
+                .unwrap_or(date)
+                .and_time(chrono::NaiveTime::MIN)
+        };
+        Self {
+            earliest_start: years(-YEARS_BACK),
+            latest_start: years(YEARS_AHEAD) + Duration::days(1),
+            kept_start,
+        }
+    }
+
+    fn start(&self, start: NaiveDateTime) -> Result<(), Invalid> {
+        if self.kept_start == Some(start)
+            || (self.earliest_start..self.latest_start).contains(&start)
+        {
+            return Ok(());
+        }
+        let day = |t: NaiveDateTime| t.format("%Y-%m-%d").to_string();
+        Err(Invalid {
+            key: "seminars.err_start_window",
+            args: vec![
+                ("from", day(self.earliest_start)),
+                ("to", day(self.latest_start - Duration::days(1))),
+            ],
+        })
+    }
+}
+
+fn days_arg(key: &'static str, days: i64) -> Invalid {
+    Invalid {
+        key,
+        args: vec![("days", days.to_string())],
     }
 }
 
@@ -160,11 +216,13 @@ pub fn questions(value: &str) -> Result<Vec<Question>, Invalid> {
 
 impl SeminarForm {
     /// Checks every field; `parse_time` reads the time fields (Tokyo datetime-local from the
-    /// form, RFC 3339 from the API); `industries` are the known industry codes.
+    /// form, RFC 3339 from the API); `industries` are the known industry codes; the times must
+    /// fall in `window` and within [`MAX_DAYS`] and [`REGISTRATION_DAYS`] of each other.
     pub fn validate(
         &self,
         parse_time: fn(&str) -> Option<NaiveDateTime>,
         industries: &[String],
+        window: &Window,
     ) -> Result<SeminarData, FieldErrors> {
         let mut errors: FieldErrors = Vec::new();
         let mut check = |field: &'static str, r: Result<String, Invalid>| match r {
@@ -189,7 +247,7 @@ impl SeminarForm {
         );
         let venue = check("venue", validate::line(&self.venue, false, LINE_MAX));
         let address = check("address", validate::line(&self.address, false, LINE_MAX));
-        let online_url = check("online_url", url(&self.online_url));
+        let online_url = check("online_url", validate::web_url(&self.online_url, 500));
         let fee = check("fee", validate::line(&self.fee, false, 100));
         let format = check(
             "format",
@@ -243,10 +301,31 @@ impl SeminarForm {
         let ends_at = time("ends_at", &self.ends_at, true);
         let opens_at = time("registration_opens_at", &self.registration_opens_at, false);
         let closes_at = time("registration_closes_at", &self.registration_closes_at, true);
-        if let (Some(s), Some(e)) = (starts_at, ends_at)
-            && e <= s
+        if let Some(s) = starts_at
+            && let Err(e) = window.start(s)
         {
-            errors.push(("ends_at", invalid("seminars.err_end_before_start")));
+            errors.push(("starts_at", e));
+        }
+        if let (Some(s), Some(e)) = (starts_at, ends_at) {
+            if e <= s {
+                errors.push(("ends_at", invalid("seminars.err_end_before_start")));
+            } else if e - s > Duration::days(MAX_DAYS) {
+                errors.push(("ends_at", days_arg("seminars.err_too_long", MAX_DAYS)));
+            }
+        }
+        let earliest_registration = |s: NaiveDateTime| s - Duration::days(REGISTRATION_DAYS);
+        for (field, at) in [
+            ("registration_opens_at", opens_at),
+            ("registration_closes_at", closes_at),
+        ] {
+            if let (Some(s), Some(at)) = (starts_at, at)
+                && at < earliest_registration(s)
+            {
+                errors.push((
+                    field,
+                    days_arg("seminars.err_registration_too_early", REGISTRATION_DAYS),
+                ));
+            }
         }
         if let (Some(s), Some(c)) = (starts_at, closes_at)
             && c > s
@@ -368,11 +447,33 @@ mod tests {
         }
     }
 
+    fn window() -> Window {
+        Window::around(at("2026-12-01T09:00"), None)
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        crate::time::parse_local_input(s).unwrap()
+    }
+
+    fn check(f: &SeminarForm) -> Result<SeminarData, FieldErrors> {
+        f.validate(
+            crate::time::parse_local_input,
+            &["manufacturing".into()],
+            &window(),
+        )
+    }
+
+    fn keys(f: &SeminarForm) -> Vec<(&'static str, &'static str)> {
+        check(f)
+            .unwrap_err()
+            .iter()
+            .map(|(f, e)| (*f, e.key))
+            .collect()
+    }
+
     #[test]
     fn a_good_form_validates() {
-        let d = form()
-            .validate(crate::time::parse_local_input, &["manufacturing".into()])
-            .unwrap();
+        let d = check(&form()).unwrap();
         assert_eq!(d.hosts, r#"["九州大学","九州経済産業局"]"#);
         assert_eq!(d.fee, "無料");
         assert_eq!(d.reminder_time.as_deref(), Some("10:00"));
@@ -393,9 +494,7 @@ mod tests {
         }
         let mut f = form();
         f.reminder_time = "7pm".into();
-        let errors = f
-            .validate(crate::time::parse_local_input, &["manufacturing".into()])
-            .unwrap_err();
+        let errors = check(&f).unwrap_err();
         assert_eq!(errors[0].0, "reminder_time");
         assert_eq!(reminder_value(None), "none");
     }
@@ -406,13 +505,89 @@ mod tests {
         f.registration_closes_at = "2026-12-11T10:00".into();
         f.capacity_onsite = "-1".into();
         f.format = "party".into();
-        let errors = f
-            .validate(crate::time::parse_local_input, &["manufacturing".into()])
-            .unwrap_err();
+        let errors = check(&f).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
         assert!(fields.contains(&"registration_closes_at"));
         assert!(fields.contains(&"capacity_onsite"));
         assert!(fields.contains(&"format"));
+    }
+
+    #[test]
+    fn times_stay_within_what_a_seminar_can_mean() {
+        let mut f = form();
+        f.starts_at = "1900-01-01T13:00".into();
+        f.ends_at = "1900-01-01T17:00".into();
+        f.registration_closes_at = "1899-12-31T17:00".into();
+        assert_eq!(keys(&f), [("starts_at", "seminars.err_start_window")]);
+        let e = &check(&f).unwrap_err()[0].1;
+        assert_eq!(
+            e.args,
+            [
+                ("from", "2024-12-01".to_string()),
+                ("to", "2031-12-01".to_string())
+            ]
+        );
+        f.starts_at = "9999-12-31T13:00".into();
+        f.ends_at = "9999-12-31T17:00".into();
+        f.registration_closes_at = "9999-12-30T17:00".into();
+        assert_eq!(keys(&f), [("starts_at", "seminars.err_start_window")]);
+        // A 973-year seminar, a registration opening in year 0.
+        let mut f = form();
+        f.ends_at = "2999-12-10T17:00".into();
+        f.registration_opens_at = "0000-01-01T00:00".into();
+        assert_eq!(
+            keys(&f),
+            [
+                ("ends_at", "seminars.err_too_long"),
+                (
+                    "registration_opens_at",
+                    "seminars.err_registration_too_early"
+                ),
+            ]
+        );
+        let mut f = form();
+        f.registration_closes_at = "2025-12-01T17:00".into();
+        assert_eq!(
+            keys(&f),
+            [(
+                "registration_closes_at",
+                "seminars.err_registration_too_early"
+            )]
+        );
+        // The edges are in: two years back (a record), five ahead, a week long.
+        let mut f = form();
+        f.starts_at = "2024-12-01T10:00".into();
+        f.ends_at = "2024-12-08T10:00".into();
+        f.registration_closes_at = "2024-11-30T17:00".into();
+        assert!(check(&f).is_ok());
+        f.starts_at = "2031-12-01T23:00".into();
+        f.ends_at = "2031-12-02T01:00".into();
+        f.registration_closes_at = "2031-11-30T17:00".into();
+        assert!(check(&f).is_ok());
+        // An old record keeps its start when edited.
+        let mut f = form();
+        f.starts_at = "2020-06-01T13:00".into();
+        f.ends_at = "2020-06-01T17:00".into();
+        f.registration_closes_at = "2020-05-31T17:00".into();
+        assert!(check(&f).is_err());
+        let kept = Window::around(at("2026-12-01T09:00"), Some(at("2020-06-01T13:00")));
+        assert!(
+            f.validate(
+                crate::time::parse_local_input,
+                &["manufacturing".into()],
+                &kept
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn join_urls_are_absolute_web_addresses() {
+        for bad in ["http://", "http://exa mple.jp/", "webex.example.jp/j/1"] {
+            let mut f = form();
+            f.online_url = bad.into();
+            assert_eq!(keys(&f), [("online_url", "form.invalid_url")], "{bad}");
+        }
     }
 
     #[test]

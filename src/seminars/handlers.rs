@@ -10,10 +10,11 @@ use views::seminars::public::{
 
 use super::model::{Seminar, name_list, render_markdown, status};
 use super::queries::{self, Filter};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::reference;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
+use crate::web::input::Query;
 
 /// Query of the list.
 #[derive(Debug, Default, Deserialize)]
@@ -40,7 +41,7 @@ fn parse_page(q: &ListQuery) -> Result<u32, AppError> {
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=10_000).contains(n))
-            .ok_or_else(|| AppError::unreadable("page".to_string())),
+            .ok_or_else(|| bad_value("page")),
     }
 }
 
@@ -74,8 +75,13 @@ fn nonempty(v: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A 400 naming a filter whose value cannot be read.
+fn bad_value(field: &str) -> AppError {
+    AppError::bad_field(field, Message::new("input.invalid_value"))
+}
+
 fn parse_filter(q: &ListQuery) -> Result<Filter, AppError> {
-    let bad = |f: &str| AppError::unreadable(f.to_string());
+    let bad = bad_value;
     let prefecture = match nonempty(&q.prefecture) {
         Some(p) => Some(
             p.parse::<i32>()
@@ -123,7 +129,7 @@ fn parse_filter(q: &ListQuery) -> Result<Filter, AppError> {
 pub async fn list(
     page: Page,
     state: web::Data<AppState>,
-    q: web::Query<ListQuery>,
+    q: Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let filter = parse_filter(&q)?;
     let number = parse_page(&q)?;

@@ -46,6 +46,8 @@ pub enum Skip {
     NoStart,
     /// No `DTEND`/`DURATION`, or one that cannot be read.
     NoEnd,
+    /// A `DURATION` that cannot be read or reaches beyond any calendar (`P99999999999999W`).
+    Duration,
 }
 
 /// One `VEVENT`, its text unescaped and its times in UTC.
@@ -146,7 +148,12 @@ fn times(e: &IcalEvent) -> Result<(NaiveDateTime, NaiveDateTime), Skip> {
     let starts_at = instant(start).map_err(|s| if s == Skip::NoEnd { Skip::NoStart } else { s })?;
     let ends_at = match (property(e, "DTEND"), property(e, "DURATION")) {
         (Some(end), _) => instant(end)?,
-        (None, Some(d)) => starts_at + d.value.as_deref().and_then(duration).ok_or(Skip::NoEnd)?,
+        (None, Some(d)) => d
+            .value
+            .as_deref()
+            .and_then(duration)
+            .and_then(|d| starts_at.checked_add_signed(d))
+            .ok_or(Skip::Duration)?,
         (None, None) => return Err(Skip::NoEnd),
     };
     Ok((starts_at, ends_at))
@@ -186,7 +193,9 @@ fn instant(p: &Property) -> Result<NaiveDateTime, Skip> {
         .ok_or(Skip::NoEnd)
 }
 
-/// A positive `DURATION` (`PT2H`, `PT1H30M`, `P1D`, `P1DT2H`, `P1W`).
+/// A positive `DURATION` (`PT2H`, `PT1H30M`, `P1D`, `P1DT2H`, `P1W`); `None` also when a
+/// number or the sum is beyond what a time span can hold (every step is checked: a file is
+/// input like any other).
 fn duration(value: &str) -> Option<Duration> {
     let rest = value.trim().strip_prefix('+').unwrap_or(value.trim());
     let rest = rest.strip_prefix('P')?;
@@ -200,14 +209,15 @@ fn duration(value: &str) -> Option<Duration> {
             unit => {
                 let n: i64 = number.parse().ok()?;
                 number.clear();
-                total += match (unit, in_time) {
-                    ('W', false) => Duration::weeks(n),
-                    ('D', false) => Duration::days(n),
-                    ('H', true) => Duration::hours(n),
-                    ('M', true) => Duration::minutes(n),
-                    ('S', true) => Duration::seconds(n),
-                    _ => return None,
-                };
+                let part = match (unit, in_time) {
+                    ('W', false) => Duration::try_weeks(n),
+                    ('D', false) => Duration::try_days(n),
+                    ('H', true) => Duration::try_hours(n),
+                    ('M', true) => Duration::try_minutes(n),
+                    ('S', true) => Duration::try_seconds(n),
+                    _ => None,
+                }?;
+                total = total.checked_add(&part)?;
             }
         }
     }
@@ -311,5 +321,24 @@ END:VCALENDAR\r\n";
         assert_eq!(duration("-PT1H"), None);
         assert_eq!(duration("P2H"), None);
         assert_eq!(duration("PT"), None);
+        // Beyond any time span: no panic, no event.
+        assert_eq!(duration("P99999999999999W"), None);
+        assert_eq!(duration("P9223372036854775807D"), None);
+        assert_eq!(duration("PT99999999999999999999S"), None);
+        assert_eq!(
+            duration(&format!("P{}W{}D", i64::MAX / 604_800, i64::MAX / 86_400)),
+            None
+        );
+    }
+
+    #[test]
+    fn an_endless_duration_skips_the_event_with_its_reason() {
+        let file = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20261210T040000Z\r\n\
+DURATION:P99999999999999W\r\nSUMMARY:x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:y\r\n\
+DTSTART:20261210T040000Z\r\nDURATION:P15250284W\r\nSUMMARY:y\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let events = read(file.as_bytes()).unwrap();
+        assert_eq!(events[0].times, Err(Skip::Duration));
+        // A span that fits in a duration but not after the start.
+        assert_eq!(events[1].times, Err(Skip::Duration));
     }
 }

@@ -28,7 +28,7 @@ use views::Lang;
 use views::forms::FormErrors;
 use views::seminars::import::{Created, ImportResult, ImportView, Skipped};
 
-use super::forms::SeminarForm;
+use super::forms::{SeminarForm, Window};
 use super::ical_read::{self, CalendarEvent, Skip};
 use super::model::SeminarData;
 use super::queries;
@@ -37,6 +37,7 @@ use crate::error::{AppError, Message};
 use crate::reference;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input;
 
 /// The largest file accepted.
 pub const MAX_BYTES: usize = 1024 * 1024;
@@ -71,28 +72,31 @@ impl Upload {
     }
 }
 
+/// Reads the parts: the file, and the default fields as text under the rules of every input
+/// (UTF-8, no control characters, each field once).
 async fn read_upload(mut parts: Multipart) -> Result<Upload, AppError> {
-    let unreadable = |e: &dyn std::fmt::Display| AppError::unreadable(e.to_string());
     let mut upload = Upload::default();
     while let Some(part) = parts.next().await {
-        let mut part = part.map_err(|e| unreadable(&e))?;
+        let mut part = part.map_err(|_| AppError::unreadable())?;
         let name = part.name().unwrap_or_default().to_string();
         if name == "file" {
             match part.bytes(MAX_BYTES).await {
                 Ok(Ok(bytes)) if !bytes.is_empty() => upload.file = Some(bytes),
                 Ok(Ok(_)) => {}
-                Ok(Err(e)) => return Err(unreadable(&e)),
+                Ok(Err(_)) => return Err(AppError::unreadable()),
                 Err(_) => upload.too_big = true,
             }
         } else if DEFAULT_FIELDS.contains(&name.as_str()) {
             let bytes = match part.bytes(1024).await {
                 Ok(Ok(bytes)) => bytes,
-                Ok(Err(e)) => return Err(unreadable(&e)),
-                Err(e) => return Err(unreadable(&e)),
+                Ok(Err(_)) => return Err(AppError::unreadable()),
+                Err(_) => return Err(AppError::PayloadTooLarge),
             };
-            upload
-                .values
-                .push((name, String::from_utf8_lossy(&bytes).into_owned()));
+            let value = input::text_part(&name, &bytes)?;
+            if upload.values.iter().any(|(k, _)| *k == name) {
+                return Err(AppError::bad_field(name, Message::new("input.repeated")));
+            }
+            upload.values.push((name, value));
         } else {
             // csrf_token (checked by the middleware) and anything else: read past it.
             let _ = part.bytes(64 * 1024).await;
@@ -145,7 +149,7 @@ fn seminar_form(
 }
 
 /// Errors of the defaults alone: a sample event with good values is checked with them.
-fn default_errors(u: &Upload, industries: &[String], lang: Lang) -> FormErrors {
+fn default_errors(u: &Upload, industries: &[String], window: &Window, lang: Lang) -> FormErrors {
     let sample = CalendarEvent {
         uid: None,
         summary: "sample".into(),
@@ -157,7 +161,7 @@ fn default_errors(u: &Upload, industries: &[String], lang: Lang) -> FormErrors {
     let start = crate::time::now_utc() + Duration::days(30);
     let form = seminar_form(&sample, start, start + Duration::hours(1), u);
     let mut errors = FormErrors::new();
-    if let Err(list) = form.validate(crate::time::parse_local_input, industries) {
+    if let Err(list) = form.validate(crate::time::parse_local_input, industries, window) {
         for (field, e) in list {
             if DEFAULT_FIELDS.contains(&field) {
                 errors.add(field, e.message(lang));
@@ -177,6 +181,7 @@ fn field_label(field: &str) -> &'static str {
         "online_url" => "seminars.field_online_url",
         "starts_at" => "seminars.field_starts_at",
         "ends_at" => "seminars.field_ends_at",
+        "registration_opens_at" => "seminars.field_opens_at",
         "registration_closes_at" => "seminars.field_closes_at",
         _ => "seminars.import.event",
     }
@@ -189,6 +194,7 @@ fn skip_reason(skip: &Skip, lang: Lang) -> String {
         Skip::TimeZone(tz) => lang.tf("seminars.import.skip_time_zone", &[("tz", tz)]),
         Skip::NoStart => lang.t("seminars.import.skip_no_start").to_string(),
         Skip::NoEnd => lang.t("seminars.import.skip_no_end").to_string(),
+        Skip::Duration => lang.t("seminars.import.skip_duration").to_string(),
     }
 }
 
@@ -212,7 +218,13 @@ fn untitled(e: &CalendarEvent, lang: Lang) -> String {
     }
 }
 
-fn judge(e: &CalendarEvent, u: &Upload, industries: &[String], lang: Lang) -> Outcome {
+fn judge(
+    e: &CalendarEvent,
+    u: &Upload,
+    industries: &[String],
+    window: &Window,
+    lang: Lang,
+) -> Outcome {
     let skipped = |when: Option<String>, reason: String| {
         Outcome::Skip(Skipped {
             title: untitled(e, lang),
@@ -226,7 +238,11 @@ fn judge(e: &CalendarEvent, u: &Upload, industries: &[String], lang: Lang) -> Ou
         Err(skip) => return skipped(None, skip_reason(skip, lang)),
     };
     let when = Some(crate::time::format_span(start, end, lang));
-    match seminar_form(e, start, end, u).validate(crate::time::parse_local_input, industries) {
+    match seminar_form(e, start, end, u).validate(
+        crate::time::parse_local_input,
+        industries,
+        window,
+    ) {
         Ok(data) => Outcome::Store(Box::new(Candidate {
             uid: e.uid.clone(),
             data,
@@ -381,7 +397,8 @@ pub async fn import(
     let upload = read_upload(parts).await?;
     let mut v = view(&state, &page, upload.values.clone()).await?;
     let industries = state.db.run(queries::industry_codes).await?;
-    let mut errors = default_errors(&upload, &industries, lang);
+    let window = Window::around(crate::time::now_utc(), None);
+    let mut errors = default_errors(&upload, &industries, &window, lang);
     let mut code = StatusCode::UNPROCESSABLE_ENTITY;
     let events = match (&upload.file, upload.too_big) {
         (_, true) => {
@@ -413,7 +430,7 @@ pub async fn import(
     };
     let outcomes: Vec<Outcome> = events
         .iter()
-        .map(|e| judge(e, &upload, &industries, lang))
+        .map(|e| judge(e, &upload, &industries, &window, lang))
         .collect();
     let actor = user.0.clone();
     let result = state

@@ -10,11 +10,11 @@ use serde_json::json;
 use views::forms::FormErrors;
 use views::seminars::staff::{RegRow, RegistrationsView, SeminarFormView, StaffRow};
 
-use super::forms::{FieldErrors, SeminarForm};
+use super::forms::{FieldErrors, SeminarForm, Window};
 use super::model::SeminarData;
 use super::queries;
 use crate::accounts::{StaffUser, audit};
-use crate::error::{AppError, Message};
+use crate::error::AppError;
 use crate::reference;
 use crate::registrations::checkin::check_in_by_staff;
 use crate::registrations::export::{answer_text, positions};
@@ -22,6 +22,7 @@ use crate::registrations::mail::Notifier;
 use crate::registrations::queries as reg_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{Form, Query};
 
 fn see_other(to: String) -> HttpResponse {
     HttpResponse::SeeOther()
@@ -249,12 +250,15 @@ pub async fn new(
     Ok(html(markup))
 }
 
+/// Checks the form; `kept_start` is the stored start of the seminar being edited.
 async fn validated(
     state: &AppState,
     form: &SeminarForm,
+    kept_start: Option<chrono::NaiveDateTime>,
 ) -> Result<Result<SeminarData, FieldErrors>, AppError> {
     let industries = state.db.run(queries::industry_codes).await?;
-    Ok(form.validate(crate::time::parse_local_input, &industries))
+    let window = Window::around(crate::time::now_utc(), kept_start);
+    Ok(form.validate(crate::time::parse_local_input, &industries, &window))
 }
 
 /// `POST /staff/seminars/new`: stores a draft.
@@ -262,10 +266,10 @@ pub async fn create(
     user: StaffUser,
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<SeminarForm>,
+    form: Form<SeminarForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let data = match validated(&state, &form).await? {
+    let data = match validated(&state, &form, None).await? {
         Ok(d) => d,
         Err(errors) => {
             let markup = form_page(
@@ -329,12 +333,12 @@ pub async fn update(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    form: web::Form<SeminarForm>,
+    form: Form<SeminarForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let form = form.into_inner();
-    state.db.run(move |c| queries::find(c, id)).await?;
-    let data = match validated(&state, &form).await? {
+    let stored = state.db.run(move |c| queries::find(c, id)).await?;
+    let data = match validated(&state, &form, Some(stored.starts_at)).await? {
         Ok(d) => d,
         Err(errors) => {
             let markup = form_page(
@@ -470,7 +474,7 @@ pub async fn registrations(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    query: web::Query<RegQuery>,
+    query: Query<RegQuery>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let lang = page.lang;
@@ -649,17 +653,12 @@ pub async fn message(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    form: web::Form<MessageForm>,
+    form: Form<MessageForm>,
 ) -> Result<HttpResponse, AppError> {
     use crate::validate;
     let id = path.into_inner();
-    let invalid = |field: &str, e: validate::Invalid| {
-        AppError::Invalid(Message {
-            key: e.key,
-            args: e.args,
-            detail: Some(page.t(field_key(field)).to_string()),
-        })
-    };
+    let invalid =
+        |field: &str, e: validate::Invalid| AppError::invalid_field(page.t(field_key(field)), e);
     let audience = validate::one_of(&form.audience, &["confirmed", "waitlisted"])
         .map_err(|e| invalid("audience", e))?;
     let subject = validate::line(&form.subject, true, 150).map_err(|e| invalid("subject", e))?;

@@ -5,6 +5,11 @@
 //! every POST, PUT, PATCH and DELETE before any handler runs, so a new route cannot forget it.
 //! Exempt are the JSON API (Bearer tokens, no cookies) and the RFC 8058 one-click unsubscribe.
 //! Signing in and out rotates the seed (see [`rotate`]).
+//!
+//! A request without the seed cookie cannot carry a matching token, so it is refused before a
+//! byte of its body is read. Otherwise the token comes from the `X-CSRF-Token` header or the
+//! body, which is read only for the two form encodings and only up to their limits: an
+//! urlencoded form up to [`FORM_LIMIT`], a multipart upload up to [`UPLOAD_LIMIT`].
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
@@ -12,21 +17,18 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::Next;
-use actix_web::web::{Bytes, BytesMut};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use futures_util::StreamExt;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
+use super::input::{FORM_LIMIT, UPLOAD_LIMIT, read_limited};
 use crate::error::AppError;
 
 /// Name of the form field (and of the `X-CSRF-Token` header alternative).
 pub const FIELD: &str = "csrf_token";
-/// The largest body the check will buffer (CSV uploads included).
-const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// The seed of this request (from the cookie, or newly made), in request extensions.
 #[derive(Debug, Clone)]
@@ -105,21 +107,44 @@ fn is_exempt(path: &str) -> bool {
         || path.starts_with("/newsletter/unsubscribe/")
 }
 
+/// The two body encodings a form can carry its token in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormEncoding {
+    Urlencoded,
+    Multipart,
+}
+
+impl FormEncoding {
+    fn of(content_type: &str) -> Option<Self> {
+        let media_type = content_type.to_ascii_lowercase();
+        if media_type.starts_with("application/x-www-form-urlencoded") {
+            Some(Self::Urlencoded)
+        } else if media_type.starts_with("multipart/form-data") {
+            Some(Self::Multipart)
+        } else {
+            None
+        }
+    }
+
+    /// The most the check reads of such a body.
+    fn limit(self) -> usize {
+        match self {
+            Self::Urlencoded => FORM_LIMIT,
+            Self::Multipart => UPLOAD_LIMIT,
+        }
+    }
+}
+
 /// Finds `csrf_token` in a urlencoded or multipart body (`content_type` as sent: a multipart
-/// boundary is case-sensitive).
+/// boundary is case-sensitive). Only the token is looked for; the strict reading of the other
+/// fields is the extractors' (`web::input`).
 fn token_in_body(content_type: &str, body: &[u8]) -> Option<String> {
-    let media_type = content_type.to_ascii_lowercase();
-    if media_type.starts_with("application/x-www-form-urlencoded") {
-        return serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
-            .ok()?
-            .into_iter()
+    match FormEncoding::of(content_type)? {
+        FormEncoding::Urlencoded => url::form_urlencoded::parse(body)
             .find(|(k, _)| k == FIELD)
-            .map(|(_, v)| v);
+            .map(|(_, v)| v.into_owned()),
+        FormEncoding::Multipart => token_in_multipart(content_type, body),
     }
-    if media_type.starts_with("multipart/form-data") {
-        return token_in_multipart(content_type, body);
-    }
-    None
 }
 
 /// Reads the `csrf_token` part of a multipart body. Written here rather than with a multipart
@@ -175,21 +200,26 @@ pub async fn protect(
     req.extensions_mut().insert(CsrfSeed(seed.clone()));
 
     if is_state_changing(req.method()) && !is_exempt(req.path()) {
+        // A fresh seed means the browser sent no cookie: no token can match it, so the body
+        // is not even read.
+        if fresh {
+            return Ok(req.error_response(AppError::Csrf).map_into_right_body());
+        }
         let header_token = req
             .headers()
             .get("X-CSRF-Token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let submitted = match header_token {
-            Some(t) => Some(t),
-            None => {
-                let content_type = req
-                    .headers()
-                    .get(CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
-                let body = match read_body(&mut req).await {
+        let content_type = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let submitted = match (header_token, FormEncoding::of(&content_type)) {
+            (Some(t), _) => Some(t),
+            (None, Some(encoding)) => {
+                let body = match read_limited(req.take_payload(), encoding.limit()).await {
                     Ok(body) => body,
                     Err(e) => {
                         return Ok(req.error_response(e).map_into_right_body());
@@ -199,10 +229,10 @@ pub async fn protect(
                 req.set_payload(Payload::from(body));
                 found
             }
+            // Any other body cannot carry the token: not read.
+            (None, None) => None,
         };
-        // A fresh seed means the browser sent no cookie: no token can match it.
-        let valid =
-            !fresh && submitted.is_some_and(|t| token_matches(&state.config.secret_key, &seed, &t));
+        let valid = submitted.is_some_and(|t| token_matches(&state.config.secret_key, &seed, &t));
         if !valid {
             return Ok(req.error_response(AppError::Csrf).map_into_right_body());
         }
@@ -213,19 +243,6 @@ pub async fn protect(
         let _ = res.response_mut().add_cookie(&seed_cookie(seed, https));
     }
     Ok(res.map_into_left_body())
-}
-
-async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
-    let mut payload = req.take_payload();
-    let mut body = BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::unreadable(e.to_string()))?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(AppError::PayloadTooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use actix_web::{HttpRequest, HttpResponse};
 use serde_json::json;
 
-use crate::error::{AppError, Message};
+use crate::error::{AppError, FieldError, Message};
 
 /// The middleware that writes error bodies.
 pub fn error_pages<B: MessageBody + 'static>() -> ErrorHandlers<B> {
@@ -35,16 +35,17 @@ fn render<B: MessageBody + 'static>(
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
-    let (title_key, message) = match res
+    let app_error = res
         .response()
         .error()
-        .and_then(|e| e.as_error::<AppError>())
-    {
+        .and_then(|e| e.as_error::<AppError>());
+    let (title_key, message) = match app_error {
         Some(app_error) => app_error.user_message(),
         None => generic_message(status),
     };
+    let fields = app_error.map(|e| e.fields().to_vec()).unwrap_or_default();
     let (req, old) = res.into_parts();
-    let mut new = error_body(&req, status, title_key, &message);
+    let mut new = error_body(&req, status, title_key, &message, &fields);
     for name in [header::RETRY_AFTER, header::ALLOW, header::SET_COOKIE] {
         for value in old.headers().get_all(&name) {
             new.headers_mut().append(name.clone(), value.clone());
@@ -67,6 +68,10 @@ fn generic_message(status: StatusCode) -> (&'static str, Message) {
             "error.bad_request_title",
             Message::new("error.payload_too_large"),
         ),
+        415 => (
+            "error.bad_request_title",
+            Message::new("input.json_content_type"),
+        ),
         401 => (
             "error.unauthorized_title",
             Message::new("error.unauthorized"),
@@ -82,22 +87,34 @@ fn generic_message(status: StatusCode) -> (&'static str, Message) {
     }
 }
 
-/// The body of an error response for this request: JSON under `/api`, a page elsewhere.
+/// The body of an error response for this request: JSON under `/api`
+/// (`{"error": {"code", "message", "fields": [{"field", "message"}]}}`, `fields` only when
+/// particular fields were wrong), a page elsewhere (with a line per field).
 pub fn error_body(
     req: &HttpRequest,
     status: StatusCode,
     title_key: &'static str,
     message: &Message,
+    fields: &[FieldError],
 ) -> HttpResponse<BoxBody> {
     let ctx = super::ctx::page_ctx(req);
     let text = message.render(ctx.lang);
     if is_api(req.path()) {
         let code = code_for(status);
+        let mut error = json!({ "code": code, "message": text });
+        if !fields.is_empty() {
+            error["fields"] = fields
+                .iter()
+                .map(|f| json!({ "field": f.field, "message": f.message.render(ctx.lang) }))
+                .collect();
+        }
         return HttpResponse::build(status)
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .json(json!({ "error": { "code": code, "message": text } }));
+            .json(json!({ "error": error }));
     }
-    let markup = views::pages::error::error(&ctx, status.as_u16(), ctx.t(title_key), &text);
+    let details: Vec<String> = fields.iter().map(|f| f.render(ctx.lang)).collect();
+    let markup =
+        views::pages::error::error(&ctx, status.as_u16(), ctx.t(title_key), &text, &details);
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .content_type(header::ContentType::html())
@@ -113,20 +130,13 @@ fn code_for(status: StatusCode) -> &'static str {
         405 => "method_not_allowed",
         409 => "conflict",
         413 => "payload_too_large",
+        415 => "unsupported_media_type",
         422 => "invalid_input",
         429 => "rate_limited",
         503 => "unavailable",
         s if s >= 500 => "internal",
         _ => "bad_request",
     }
-}
-
-/// Error handler for the JSON, form, query and path extractors: a 400 with what was wrong.
-pub fn extractor_error(err: impl ResponseError) -> actix_web::Error {
-    if err.status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-        return AppError::PayloadTooLarge.into();
-    }
-    AppError::unreadable(err.to_string()).into()
 }
 
 /// The default service: anything no route matched is a 404.

@@ -1,6 +1,7 @@
 //! The language of a request: the `lang` cookie, else `Accept-Language`, else Japanese; and
 //! the switch in the header that sets the cookie.
 
+use crate::web::input::Query;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::header::{ACCEPT_LANGUAGE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -50,7 +51,7 @@ pub fn safe_next(next: Option<&str>) -> &str {
 pub async fn switch(
     req: HttpRequest,
     code: web::Path<String>,
-    query: web::Query<SwitchQuery>,
+    query: Query<SwitchQuery>,
 ) -> HttpResponse {
     let Some(lang) = Lang::from_code(&code) else {
         return HttpResponse::SeeOther()

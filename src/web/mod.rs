@@ -1,5 +1,5 @@
 //! What every HTTP request passes through: shared state, the page context, language, CSRF,
-//! security headers, request logging, error pages, embedded assets and the few pages that
+//! the strict reading of every input, security headers, request logging, error pages, embedded assets and the few pages that
 //! belong to no feature.
 
 pub mod assets;
@@ -7,6 +7,7 @@ pub mod csrf;
 pub mod ctx;
 pub mod errors;
 pub mod headers;
+pub mod input;
 pub mod lang;
 pub mod logging;
 pub mod pages;

@@ -480,7 +480,7 @@ async fn the_survey_is_answered_once_through_the_link_and_staff_see_the_results(
         vec![
             ("satisfaction", "5"),
             ("usefulness", "3"),
-            ("topics", "名前\u{0}byte"),
+            ("topics", "名前\u{202e}byte"),
         ],
     ];
     let corpus = crate::bad_input::corpus();

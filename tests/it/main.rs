@@ -10,6 +10,7 @@ mod bench;
 mod demo;
 mod erasure;
 mod followup;
+mod inputs;
 mod mail;
 mod matching;
 mod newsletter;

@@ -64,7 +64,7 @@ fn unsubscribe_path(m: &Received) -> String {
 }
 
 /// Adds subscribers straight to the database: (email, status, topics).
-pub(crate) async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
+pub async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>) {
     let links = Links::from_config(&app.state.config);
     app.db(move |c| {
         c.write_transaction(|c| {
@@ -95,7 +95,7 @@ pub(crate) async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<Str
     .await;
 }
 
-pub(crate) async fn api(
+pub async fn api(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,
@@ -112,7 +112,7 @@ pub(crate) async fn api(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-pub(crate) async fn create_and_send(
+pub async fn create_and_send(
     app: &TestApp,
     token: &str,
     subject: &str,
@@ -616,7 +616,11 @@ async fn bad_input_is_refused_and_stores_nothing() {
                 ],
             )
             .await;
-        assert_eq!(res.status(), 422, "{name:?}");
+        assert_eq!(
+            res.status(),
+            crate::bad_input::refused_with(name),
+            "{name:?}"
+        );
     }
     for (field, value) in [
         ("prefecture", "99"),

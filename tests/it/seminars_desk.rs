@@ -290,7 +290,7 @@ fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn import(app: &TestApp, defaults: &[(&str, &str)], file: &[u8]) -> (u16, String) {
+pub async fn import(app: &TestApp, defaults: &[(&str, &str)], file: &[u8]) -> (u16, String) {
     let token = app.csrf_token("/staff/seminars/import").await;
     let mut fields = vec![("csrf_token", token.as_str())];
     fields.extend_from_slice(defaults);
@@ -312,7 +312,7 @@ async fn post_import(app: &TestApp, fields: &[(&str, &str)], file: &[u8]) -> (u1
     (status, res.text().await.unwrap())
 }
 
-const DEFAULTS: [(&str, &str); 5] = [
+pub const DEFAULTS: [(&str, &str); 5] = [
     ("industry", "manufacturing"),
     ("prefecture", "40"),
     ("format", "hybrid"),

@@ -16,6 +16,7 @@ use crate::newsletter::labels;
 use crate::newsletter::links::Links;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{self, Form, Query};
 
 /// `GET /staff/newsletter/campaigns/new`.
 pub async fn new_campaign(
@@ -35,11 +36,15 @@ pub async fn new_campaign(
     )))
 }
 
+/// The buttons of the compose form; saving is what a form without a button value does.
+const COMPOSE_ACTIONS: &[&str] = &["save", "preview", "insert_upcoming"];
+
 /// `POST /staff/newsletter/preview`: the rendered HTML and text of a Markdown body, for the
 /// live preview (CSRF token in `X-CSRF-Token`).
-pub async fn live_preview(_staff: StaffUser, form: web::Form<Fields>) -> HttpResponse {
+pub async fn live_preview(_staff: StaffUser, form: Form<Fields>) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     let (html_part, text_part) = preview(form.get("body_markdown"));
-    HttpResponse::Ok().json(json!({ "html": html_part, "text": text_part }))
+    Ok(HttpResponse::Ok().json(json!({ "html": html_part, "text": text_part })))
 }
 
 fn preview(markdown: &str) -> (String, String) {
@@ -84,13 +89,15 @@ pub async fn create_campaign(
     staff: StaffUser,
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<Fields>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     let lang = page.lang;
     let topics = state.db.run(move |c| topic_options(c, lang)).await?;
     let known = codes(&topics);
+    let action = input::action(form.get("action"), COMPOSE_ACTIONS)?;
     let mut view = compose_from(&form, "/staff/newsletter/campaigns".into(), topics);
-    if form.get("action") == "insert_upcoming" {
+    if action == "insert_upcoming" {
         view.body_markdown = with_upcoming(&state, lang, &view.body_markdown).await?;
         view.preview = Some(preview(&view.body_markdown));
         return Ok(html(sv::compose(&page, &view)));
@@ -103,7 +110,7 @@ pub async fn create_campaign(
         &known,
         &mut e,
     );
-    if !e.is_empty() || form.get("action") == "preview" {
+    if !e.is_empty() || action == "preview" {
         view.preview = Some(preview(&view.body_markdown));
         let status = if e.is_empty() {
             StatusCode::OK
@@ -223,7 +230,7 @@ pub async fn campaign(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    query: web::Query<DoneQuery>,
+    query: Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (mut view, _, _) = campaign_view(&page, &state, id.into_inner()).await?;
     view.notice = done_notice(&query.done);
@@ -236,8 +243,9 @@ pub async fn update_campaign(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<Fields>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     let id = id.into_inner();
     let (mut view, c, options) = campaign_view(&page, &state, id).await?;
     if c.status != campaigns::DRAFT {
@@ -245,9 +253,10 @@ pub async fn update_campaign(
             "newsletter.staff.not_editable",
         )));
     }
+    let action = input::action(form.get("action"), COMPOSE_ACTIONS)?;
     let known = codes(&options);
     let mut editor = compose_from(&form, format!("/staff/newsletter/campaigns/{id}"), options);
-    if form.get("action") == "insert_upcoming" {
+    if action == "insert_upcoming" {
         editor.body_markdown = with_upcoming(&state, page.lang, &editor.body_markdown).await?;
         view.preview = preview(&editor.body_markdown);
         view.editor = Some(editor);
@@ -261,7 +270,7 @@ pub async fn update_campaign(
         &known,
         &mut e,
     );
-    if !e.is_empty() || form.get("action") == "preview" {
+    if !e.is_empty() || action == "preview" {
         let status = if e.is_empty() {
             StatusCode::OK
         } else {
@@ -347,8 +356,9 @@ pub async fn send(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<Fields>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     let id = id.into_inner();
     let at_text = form.get("scheduled_at").trim().to_string();
     let at = if at_text.is_empty() {

@@ -17,6 +17,7 @@ use crate::newsletter::queries::{self as q, SubscriberFilter};
 use crate::newsletter::{csvio, subscribe};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
+use crate::web::input::{Form, Query};
 
 /// Query of the subscriber list.
 #[derive(Debug, Default, Deserialize)]
@@ -36,7 +37,7 @@ pub async fn subscribers(
     staff: StaffUser,
     page: Page,
     state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
+    query: Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let lang = page.lang;
@@ -308,8 +309,9 @@ pub async fn import(
     staff: StaffUser,
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<Fields>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     let lang = page.lang;
     let topics = state.db.run(move |c| topic_options(c, lang)).await?;
     let known = codes(&topics);
@@ -401,8 +403,9 @@ pub async fn add_topic(
     staff: StaffUser,
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<Fields>,
+    form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
+    form.single_values(forms::is_list_field)?;
     let values = (
         form.get("code").trim().to_string(),
         form.get("label_ja").to_string(),

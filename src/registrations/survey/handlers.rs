@@ -20,6 +20,7 @@ use crate::seminars::model::Seminar;
 use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html_status};
+use crate::web::input::Form;
 
 /// The registration, its seminar and its survey, by the personal link's token (404 when the
 /// token is unknown).
@@ -98,7 +99,7 @@ pub async fn answer(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    form: web::Form<SurveyForm>,
+    form: Form<SurveyForm>,
 ) -> Result<HttpResponse, AppError> {
     state
         .limits

@@ -1,5 +1,7 @@
 //! A small OAuth2 authorization server on loopback for the sign-in tests: authorization code
 //! with PKCE (S256), one-time codes, a userinfo endpoint.
+// Another system, not the service: it reads its requests with actix's own extractors.
+#![allow(clippy::disallowed_types)]
 
 use std::collections::HashMap;
 use std::net::TcpListener;

@@ -4,8 +4,9 @@ use maud::{Markup, html};
 
 use crate::layout::{PageCtx, page};
 
-/// An error page: `title` and `message` are already in the page's language.
-pub fn error(ctx: &PageCtx, status: u16, title: &str, message: &str) -> Markup {
+/// An error page: `title`, `message` and `details` (one line per wrong field, may be empty)
+/// are already in the page's language.
+pub fn error(ctx: &PageCtx, status: u16, title: &str, message: &str, details: &[String]) -> Markup {
     let status_text = status.to_string();
     page(
         ctx,
@@ -15,6 +16,11 @@ pub fn error(ctx: &PageCtx, status: u16, title: &str, message: &str) -> Markup {
                 p.error-code { (ctx.tf("error.status_line", &[("status", &status_text)])) }
                 h1 { (title) }
                 p { (message) }
+                @if !details.is_empty() {
+                    ul.error-details {
+                        @for d in details { li { (d) } }
+                    }
+                }
                 ul.error-actions {
                     li { a.button href="/" { (ctx.t("error.back_home")) } }
                     li { a href="/seminars" { (ctx.t("error.see_seminars")) } }
