@@ -404,6 +404,29 @@ mod tests {
     }
 
     #[test]
+    fn idle_limits_and_email_trust_have_safe_defaults() {
+        let c = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(c.session_idle_minutes_staff, 120);
+        assert_eq!(c.session_idle_minutes_member, 7 * 24 * 60);
+        let oauth = [
+            ("OAUTH_CLIENT_ID", "id"),
+            ("OAUTH_CLIENT_SECRET", "s"),
+            ("OAUTH_AUTH_URL", "https://p.example.jp/a"),
+            ("OAUTH_TOKEN_URL", "https://p.example.jp/t"),
+            ("OAUTH_USERINFO_URL", "https://p.example.jp/u"),
+        ];
+        let trust = |value: Option<&str>| {
+            let mut pairs = oauth.to_vec();
+            pairs.extend(value.map(|v| ("OAUTH_TRUST_EMAIL", v)));
+            Config::from_sources(None, &env(&pairs)).map(|c| c.oauth.unwrap().trust_email)
+        };
+        assert!(!trust(None).unwrap());
+        assert!(trust(Some("true")).unwrap());
+        assert!(!trust(Some("false")).unwrap());
+        assert!(trust(Some("yes please")).is_err());
+    }
+
+    #[test]
     fn secret_is_generated_once() {
         let dir = std::env::temp_dir().join(format!("secunity-secret-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
