@@ -215,21 +215,24 @@ pub async fn callback(
     let Some(settings) = state.config.oauth.clone() else {
         return Err(AppError::NotFound);
     };
+    let flow = match query.state.clone().filter(|s| s.len() <= 200) {
+        Some(returned_state) => {
+            let browser = browser_hash(&req);
+            state
+                .db
+                .run(move |c| take_flow(c, &returned_state, &browser))
+                .await?
+        }
+        None => None,
+    };
     if query.error.is_some() {
+        // Linking was cancelled at the provider: back to the account page, still signed in.
+        if flow.as_ref().is_some_and(|f| f.link_user_id.is_some()) {
+            return Ok(redirect_to("/account?done=link_failed"));
+        }
         return Ok(failure(&page, &state, "login.oauth_denied"));
     }
-    let (Some(code), Some(returned_state)) = (query.code.clone(), query.state.clone()) else {
-        return Ok(failure(&page, &state, "login.oauth_failed"));
-    };
-    if returned_state.len() > 200 || code.len() > 2000 {
-        return Ok(failure(&page, &state, "login.oauth_failed"));
-    }
-    let browser = browser_hash(&req);
-    let flow = state
-        .db
-        .run(move |c| take_flow(c, &returned_state, &browser))
-        .await?;
-    let Some(flow) = flow else {
+    let (Some(code), Some(flow)) = (query.code.clone().filter(|c| c.len() <= 2000), flow) else {
         return Ok(failure(&page, &state, "login.oauth_failed"));
     };
     let info = match userinfo(&settings, &state.config.base_url, code, flow.verifier).await? {

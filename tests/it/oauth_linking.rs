@@ -235,6 +235,27 @@ async fn a_link_flow_links_only_to_the_user_who_started_it_and_only_a_free_ident
     assert_eq!(identities_of(&app, "taro@example.jp").await, 0);
     assert_eq!(app.get("/staff").await.status(), 303);
 
+    // Cancelled at the provider: back to the account page, nothing linked.
+    app.sign_in("taro@example.jp", Role::Staff).await;
+    let token = app.csrf_token("/account").await;
+    let start = app
+        .post_form("/account/oauth/link", &[("csrf_token", &token)])
+        .await;
+    let to_provider = start.headers()["location"].to_str().unwrap().to_string();
+    let state = to_provider
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("state="))
+        .unwrap()
+        .to_string();
+    let res = app
+        .get(&format!(
+            "/auth/oauth/callback?error=access_denied&state={state}"
+        ))
+        .await;
+    assert_eq!(res.headers()["location"], "/account?done=link_failed");
+    assert_eq!(identities_of(&app, "taro@example.jp").await, 0);
+    app.post_form_from("/", "/auth/logout", &[]).await;
+
     // Linking needs a signed-in user (and its CSRF token).
     let token = app.csrf_token("/login").await;
     let res = app
