@@ -18,6 +18,8 @@ pub mod reference;
 pub mod registrations;
 pub mod schema;
 pub mod seminars;
+#[cfg(feature = "test-seams")]
+pub mod test_seams;
 pub mod time;
 pub mod tokens;
 pub mod validate;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 /// One message the listener accepted.
 #[derive(Debug, Clone)]
@@ -52,6 +52,8 @@ pub struct SmtpServer {
     accepted: Arc<AtomicUsize>,
     keep: bool,
     notify: Arc<Notify>,
+    hold_from: Arc<watch::Sender<usize>>,
+    held: Arc<AtomicUsize>,
 }
 
 impl SmtpServer {
@@ -86,6 +88,8 @@ impl SmtpServer {
             accepted: Arc::default(),
             keep,
             notify: Arc::new(Notify::new()),
+            hold_from: Arc::new(watch::channel(usize::MAX).0),
+            held: Arc::default(),
         };
         let s = server.clone();
         tokio::spawn(async move {
@@ -124,6 +128,64 @@ impl SmtpServer {
     /// How many DATA attempts were answered (accepted or not).
     pub fn attempts(&self) -> usize {
         self.attempts.load(Ordering::SeqCst)
+    }
+
+    /// From DATA attempt number `n` on (counting every attempt from 0), the listener takes the
+    /// message (it counts as accepted and received) but holds its reply until
+    /// [`release`](Self::release): a server that stalls after the data, with its client waiting
+    /// in the middle of a delivery.
+    pub fn hold_from(&self, n: usize) {
+        self.hold_from.send_replace(n);
+    }
+
+    /// Holds the reply to every DATA from now on (see [`hold_from`](Self::hold_from)).
+    pub fn hold(&self) {
+        self.hold_from(self.attempts());
+    }
+
+    /// Answers the held replies, and every later one at once.
+    pub fn release(&self) {
+        self.hold_from.send_replace(usize::MAX);
+    }
+
+    /// How many replies are held right now.
+    pub fn held(&self) -> usize {
+        self.held.load(Ordering::SeqCst)
+    }
+
+    /// Waits until at least `n` replies are held (panics after `timeout`).
+    pub async fn wait_held(&self, n: usize, timeout: Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.notify.notified();
+            if self.held() >= n {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                assert!(
+                    self.held() >= n,
+                    "expected {n} held deliveries, the SMTP listener holds {}",
+                    self.held()
+                );
+                return;
+            }
+        }
+    }
+
+    /// Waits while the reply to attempt `attempt` is held.
+    async fn wait_while_held(&self, attempt: usize) {
+        let mut threshold = self.hold_from.subscribe();
+        if attempt < *threshold.borrow_and_update() {
+            return;
+        }
+        self.held.fetch_add(1, Ordering::SeqCst);
+        self.notify.notify_waiters();
+        while attempt >= *threshold.borrow_and_update() {
+            if threshold.changed().await.is_err() {
+                break;
+            }
+        }
+        self.held.fetch_sub(1, Ordering::SeqCst);
     }
 
     /// Waits until at least `n` messages were accepted (panics after `timeout`).
@@ -211,6 +273,7 @@ impl SmtpServer {
                 }
                 if code == 250 {
                     self.notify.notify_waiters();
+                    self.wait_while_held(attempt).await;
                     write.write_all(b"250 2.0.0 accepted\r\n").await?;
                 } else if code < 500 {
                     write

@@ -196,6 +196,8 @@ impl Sender {
         claim_ahead: bool,
     ) -> (anyhow::Result<()>, Option<Vec<OutboxRow>>) {
         let chunk = (self.settings.concurrency * 16).max(16);
+        #[cfg(feature = "test-seams")]
+        let chunk = crate::test_seams::send_window(chunk);
         let window = &Semaphore::new(chunk);
         let pending: &Mutex<Vec<(i64, Outcome)>> = &Mutex::new(Vec::new());
         let wake = &Notify::new();

@@ -36,6 +36,10 @@ pub fn serialized<T>(
     c: &mut DbConn,
     f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
+    #[cfg(feature = "test-seams")]
+    if crate::test_seams::seat_lock_disabled() {
+        return f(c);
+    }
     c.write_transaction(f)
 }
 
@@ -146,7 +150,11 @@ fn place(
     seminar: &Seminar,
     mode: Mode,
 ) -> QueryResult<(&'static str, Option<i64>)> {
+    #[cfg(feature = "test-seams")]
+    crate::test_seams::pause_before_seat_check();
     let taken = count(c, seminar.id, mode, status::CONFIRMED)?;
+    #[cfg(feature = "test-seams")]
+    crate::test_seams::pause_between_seat_check_and_write();
     if taken < i64::from(seminar.capacity(mode)) {
         Ok((status::CONFIRMED, None))
     } else {
@@ -337,6 +345,8 @@ pub fn fill_seats(
         return Ok(promoted);
     }
     while count(c, seminar.id, mode, status::CONFIRMED)? < i64::from(seminar.capacity(mode)) {
+        #[cfg(feature = "test-seams")]
+        crate::test_seams::pause_between_seat_check_and_write();
         let next: Option<Registration> = r::table
             .filter(r::seminar_id.eq(seminar.id))
             .filter(r::mode.eq(mode.as_str()))

@@ -429,6 +429,29 @@ async fn staff_manage_organizations_and_invitations_with_an_audit_trail() {
     assert!(audit.contains("organization.invite"));
 }
 
+/// Every audit entry as stored, every column.
+async fn audit_rows(app: &crate::support::TestApp) -> serde_json::Value {
+    let entries = app
+        .db(|c| {
+            secunity::accounts::audit::list(
+                c,
+                &secunity::accounts::audit::AuditFilter::default(),
+                100,
+            )
+        })
+        .await;
+    serde_json::to_value(entries).unwrap()
+}
+
+/// Runs a statement and returns the database's error, if any, as text.
+async fn refusal<F>(app: &crate::support::TestApp, statement: F) -> Option<String>
+where
+    F: FnOnce(&mut secunity::db::DbConn) -> diesel::QueryResult<usize> + Send + 'static,
+{
+    app.db(move |c| Ok::<_, diesel::result::Error>(statement(c).err().map(|e| e.to_string())))
+        .await
+}
+
 #[tokio::test]
 async fn the_audit_log_cannot_be_edited() {
     let app = spawn_app().await;
@@ -439,27 +462,59 @@ async fn the_audit_log_cannot_be_edited() {
             Some(&staff),
             "test.action",
             "test",
-            None,
-            serde_json::json!({}),
+            Some("42".into()),
+            serde_json::json!({"seminar_id": 7}),
         )
     })
     .await;
-    let update = app
-        .state
-        .db
-        .run(|c| {
-            diesel::update(audit_log::table)
-                .set(audit_log::action.eq("changed"))
-                .execute(c)
-        })
-        .await;
-    assert!(update.is_err());
-    let delete = app
-        .state
-        .db
-        .run(|c| diesel::delete(audit_log::table).execute(c))
-        .await;
-    assert!(delete.is_err());
+    let before = audit_rows(&app).await;
+    assert_eq!(before.as_array().map(Vec::len), Some(1));
+    let edits: Vec<(&str, Option<String>)> = vec![
+        (
+            "change the action",
+            refusal(&app, |c| {
+                diesel::update(audit_log::table)
+                    .set(audit_log::action.eq("changed"))
+                    .execute(c)
+            })
+            .await,
+        ),
+        (
+            "change the detail along with the actor's removal",
+            refusal(&app, |c| {
+                diesel::update(audit_log::table)
+                    .set((
+                        audit_log::actor_id.eq(None::<i64>),
+                        audit_log::detail.eq("{}"),
+                    ))
+                    .execute(c)
+            })
+            .await,
+        ),
+        (
+            "delete the row",
+            refusal(&app, |c| diesel::delete(audit_log::table).execute(c)).await,
+        ),
+    ];
+    for (edit, error) in edits {
+        let error = error.unwrap_or_else(|| panic!("{edit}: the database allowed it"));
+        assert!(
+            error.contains("the audit log is append-only"),
+            "{edit}: refused by the trigger, not by something else: {error}"
+        );
+    }
+    assert_eq!(audit_rows(&app).await, before, "the row is unchanged");
+    // The one change the trigger lets through: a deleted account's id goes, the fact stays.
+    let erased = refusal(&app, |c| {
+        diesel::update(audit_log::table)
+            .set(audit_log::actor_id.eq(None::<i64>))
+            .execute(c)
+    })
+    .await;
+    assert_eq!(erased, None);
+    let mut expected = before.clone();
+    expected[0]["actor_id"] = serde_json::Value::Null;
+    assert_eq!(audit_rows(&app).await, expected);
 }
 
 #[tokio::test]

@@ -10,23 +10,8 @@ use secunity::schema::{
 };
 use serde_json::{Value, json};
 
+use crate::support::corpus::{corpus, strings};
 use crate::support::{TestApp, spawn_app};
-
-/// The corpus, by category.
-pub fn corpus() -> serde_json::Value {
-    let text = std::fs::read_to_string("../shared/testdata/bad-inputs.json")
-        .expect("../shared/testdata/bad-inputs.json beside the repository");
-    serde_json::from_str(&text).unwrap()
-}
-
-/// The strings of some categories.
-pub fn strings(corpus: &serde_json::Value, categories: &[&str]) -> Vec<String> {
-    categories
-        .iter()
-        .flat_map(|c| corpus[*c].as_array().cloned().unwrap_or_default())
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
 
 /// The status a refused value of a one-line field gets: 400 when the request cannot be read
 /// at all (a control character other than CR, LF and TAB, refused wherever it comes), 422 when

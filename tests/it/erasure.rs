@@ -15,7 +15,6 @@ use secunity::schema::{
 use serde_json::Value;
 
 use crate::matching::{api, member_token, need_body, offering_body, org, staff_token};
-use crate::privacy::drained;
 use crate::seminars::{data, seminar};
 use crate::support::smtp::{parsed, switchable};
 use crate::support::{TestApp, spawn_app_with};
@@ -275,13 +274,13 @@ async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox
     .await;
 
     // A mail that fails for good, which staff see with the address.
-    drained(&app).await;
+    app.wait_outbox_drained().await;
     failing.store(true, Ordering::SeqCst);
     let res = app
         .post_form_from("/login", "/auth/email", &[("email", EMAIL)])
         .await;
     assert_eq!(res.status(), 303);
-    drained(&app).await;
+    app.wait_outbox_drained().await;
     assert!(as_staff(&app, "/staff/outbox").await.contains(EMAIL));
 
     // "My data" lists the mails sent to the person (what and when, no bodies).
@@ -364,7 +363,7 @@ async fn removing_a_subscriber_forgets_them_in_the_newsletter_mails_only() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    drained(&app).await;
+    app.wait_outbox_drained().await;
 
     let sid: i64 = app
         .db(|c| {

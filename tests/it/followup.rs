@@ -3,8 +3,6 @@
 //! survey after the seminar (one mail per attendee, answered once through the personal link,
 //! results and CSV for staff, personal data).
 
-use std::time::Duration;
-
 use chrono::{Duration as Days, NaiveDateTime};
 use diesel::prelude::*;
 use secunity::accounts::Role;
@@ -62,10 +60,10 @@ fn text(m: &Received) -> String {
     parsed(m).body_text(0).unwrap().to_string()
 }
 
-/// Every message received so far, once the sender has had time to deliver everything queued.
+/// Every message received, once the sender has delivered everything queued; there must be
+/// `expected`.
 async fn all_mail(app: &TestApp, expected: usize) -> Vec<Received> {
-    app.smtp.wait_for(expected, Duration::from_secs(10)).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.wait_outbox_drained().await;
     let got = app.smtp.messages();
     assert_eq!(
         got.len(),
@@ -483,8 +481,8 @@ async fn the_survey_is_answered_once_through_the_link_and_staff_see_the_results(
             ("topics", "名前\u{202e}byte"),
         ],
     ];
-    let corpus = crate::bad_input::corpus();
-    let numbers = crate::bad_input::strings(&corpus, &["numbers", "sql_metacharacters"]);
+    let corpus = crate::support::corpus::corpus();
+    let numbers = crate::support::corpus::strings(&corpus, &["numbers", "sql_metacharacters"]);
     for n in &numbers {
         bad.push(vec![("satisfaction", n), ("usefulness", "3")]);
     }

@@ -1,15 +1,17 @@
 //! The outbound mail pipeline against a real SMTP listener.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::prelude::*;
+use secunity::accounts::Role;
 use secunity::mail::outbox::{self, FAILED, SENT};
 use secunity::mail::{MailKind, OutgoingMail};
 use secunity::schema::outbox as ob;
 
-use crate::support::smtp::{SmtpServer, parsed};
+use crate::support::process;
+use crate::support::smtp::{SmtpServer, check_redelivery, parsed};
 use crate::support::{TestApp, spawn_app, spawn_app_with};
 
 fn mail(to: &str, n: usize) -> OutgoingMail {
@@ -60,15 +62,10 @@ async fn a_rolled_back_enqueue_sends_nothing_and_a_committed_one_sends() {
         .await;
     assert!(result.is_err());
     enqueue_all(&app, vec![mail("committed@example.jp", 2)]).await;
-    let got = app.smtp.wait_for(1, Duration::from_secs(30)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let got_after = app.smtp.messages();
+    app.wait_outbox_drained().await;
+    let got = app.smtp.messages();
     assert_eq!(got.len(), 1);
-    assert_eq!(got_after.len(), 1);
-    assert_eq!(
-        got_after[0].rcpt_to,
-        vec!["committed@example.jp".to_string()]
-    );
+    assert_eq!(got[0].rcpt_to, vec!["committed@example.jp".to_string()]);
     assert_eq!(statuses(&app).await.len(), 1);
 }
 
@@ -81,10 +78,8 @@ async fn temporary_failures_are_retried_until_each_message_is_accepted_once() {
         .map(|i| mail(&format!("sme{i}@example.jp"), i))
         .collect();
     enqueue_all(&app, mails).await;
-    let got = app.smtp.wait_for(40, Duration::from_secs(30)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let got = app.smtp.messages().len().max(got.len());
-    assert_eq!(got, 40, "each message exactly once");
+    app.wait_outbox_drained().await;
+    assert_eq!(app.smtp.messages().len(), 40, "each message exactly once");
     assert!(app.smtp.attempts() > 40, "some attempts were refused");
     let recipients: HashSet<String> = app
         .smtp
@@ -118,78 +113,93 @@ async fn a_permanent_failure_stops_after_one_try_and_shows_the_reply() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.wait_outbox_drained().await;
     assert_eq!(app.smtp.attempts(), 1);
     let counts = app.db(|c| outbox::counts(c, None)).await;
     assert_eq!((counts.failed, counts.sent), (1, 0));
+}
+
+/// Settings of the `secunity worker` processes of the crash tests: one SMTP connection, so that
+/// a held reply stops the worker; a short lease, so that the next one takes over soon.
+const CRASH_WORKER: [(&str, &str); 3] = [
+    ("MAIL_CONCURRENCY", "1"),
+    ("MAIL_LEASE_SECONDS", "2"),
+    ("MAIL_RATE", "100000"),
+];
+
+/// Queues `total` mails and starts a `secunity worker` process; the SMTP listener takes message
+/// number `hold_at` and holds its reply, so the worker is in the middle of a delivery, with its
+/// lease held and messages delivered that it has not recorded yet, when it is killed
+/// (SIGKILL). Extra `settings` go to the killed worker.
+async fn kill_a_worker_mid_delivery(
+    app: &TestApp,
+    prefix: &str,
+    total: usize,
+    hold_at: usize,
+    settings: &[(&str, &str)],
+) {
+    let mails: Vec<_> = (0..total)
+        .map(|i| mail(&format!("{prefix}{i}@example.jp"), i))
+        .collect();
+    enqueue_all(app, mails).await;
+    app.smtp.hold_from(hold_at);
+    let mut env = CRASH_WORKER.to_vec();
+    env.extend_from_slice(settings);
+    let mut first = process::worker(app, &env);
+    app.smtp.wait_held(1, Duration::from_secs(60)).await;
+    first.kill();
+    app.smtp.release();
+    assert!(
+        app.smtp.messages().len() < total,
+        "killed in the middle of the work"
+    );
+}
+
+/// Lets a second worker process finish what the killed one left (its leases expire first).
+async fn finish_with_a_second_worker(app: &TestApp) {
+    let mut second = process::worker(app, &CRASH_WORKER);
+    app.wait_outbox_drained().await;
+    second.kill();
 }
 
 #[tokio::test]
 async fn a_killed_worker_loses_nothing_and_duplicates_keep_their_message_id() {
     let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
     let total = 120;
-    let mails: Vec<_> = (0..total)
-        .map(|i| mail(&format!("member{i}@example.jp"), i))
-        .collect();
-    enqueue_all(&app, mails).await;
-
-    let worker = |app: &TestApp| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_secunity"))
-            .arg("worker")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &app.state.config.database_url)
-            .env("SECUNITY_DATA_DIR", app.dir.path())
-            .env("SMTP_URL", app.smtp.url())
-            .env("MAIL_RATE", "40")
-            .env("MAIL_CONCURRENCY", "1")
-            .env("MAIL_LEASE_SECONDS", "2")
-            .env("MAIL_POLL_MS", "50")
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .expect("start secunity worker")
-    };
-    let mut first = worker(&app);
-    // Kill it (SIGKILL: no cleanup) once part of its work has arrived.
-    app.smtp.wait_for(15, Duration::from_secs(30)).await;
-    first.kill().unwrap();
-    first.wait().unwrap();
-    let before_restart = app.smtp.messages().len();
-    assert!(before_restart < total, "killed in the middle");
-
-    let mut second = worker(&app);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let unique: HashSet<String> = app
-            .smtp
-            .messages()
-            .iter()
-            .map(|m| m.rcpt_to[0].clone())
-            .collect();
-        if unique.len() == total {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {} of {total} arrived",
-            unique.len()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    second.kill().unwrap();
-    second.wait().unwrap();
-
-    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
-    for m in app.smtp.messages() {
-        ids.entry(m.rcpt_to[0].clone())
-            .or_default()
-            .insert(m.raw_header("Message-ID").unwrap());
-    }
-    assert_eq!(ids.len(), total);
+    kill_a_worker_mid_delivery(&app, "member", total, 15, &[]).await;
+    finish_with_a_second_worker(&app).await;
+    let extra = check_redelivery(&app.smtp.messages(), total).unwrap();
     assert!(
-        ids.values().all(|set| set.len() == 1),
-        "a duplicate carries the same Message-ID as the first copy"
+        extra >= 1,
+        "the message whose reply was held (at least) arrived twice"
     );
+}
+
+#[tokio::test]
+async fn control_a_redelivery_with_a_new_message_id_is_caught() {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let total = 120;
+    kill_a_worker_mid_delivery(&app, "member", total, 15, &[]).await;
+    // What a sender that made a new Message-ID at every attempt would send: the rows the dead
+    // worker had claimed get fresh ones before the second worker sends them again.
+    let mailer = app.state.mailer.clone();
+    app.db(move |c| {
+        let claimed: Vec<i64> = ob::table
+            .filter(ob::status.eq(outbox::SENDING))
+            .select(ob::id)
+            .load(c)?;
+        for id in claimed {
+            diesel::update(ob::table.find(id))
+                .set(ob::message_id.eq(mailer.new_message_id()))
+                .execute(c)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await;
+    finish_with_a_second_worker(&app).await;
+    let caught = check_redelivery(&app.smtp.messages(), total)
+        .expect_err("the check must see the new Message-IDs");
+    assert!(caught.contains("another Message-ID"), "{caught}");
 }
 
 #[tokio::test]
@@ -286,64 +296,36 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     }
 }
 
+/// With `MAIL_CONCURRENCY` 1 a chunk, the window of sent but unrecorded messages, is 16.
+const CHUNK: usize = 16;
+
+/// Kills a worker in the middle of a large batch (a rate that never limits keeps the batches
+/// large, so its window is full), lets a second one finish, and returns how many messages
+/// arrived twice.
+async fn duplicates_after_a_crash(settings: &[(&str, &str)]) -> usize {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let total = 400;
+    kill_a_worker_mid_delivery(&app, "window", total, 150, settings).await;
+    finish_with_a_second_worker(&app).await;
+    check_redelivery(&app.smtp.messages(), total).unwrap()
+}
+
 #[tokio::test]
 async fn a_killed_worker_re_sends_at_most_one_chunk() {
-    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
-    let total = 1500;
-    let mails: Vec<_> = (0..total)
-        .map(|i| mail(&format!("window{i}@example.jp"), i))
-        .collect();
-    enqueue_all(&app, mails).await;
-    // MAIL_CONCURRENCY 1: a chunk (the window of sent but unrecorded messages) is 16. A rate
-    // that never limits keeps the batches large, so the window is full when the worker dies
-    // (a window ten times larger makes this test fail with about 40 duplicates).
-    let chunk = 16;
-    let worker = |app: &TestApp| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_secunity"))
-            .arg("worker")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", &app.state.config.database_url)
-            .env("SECUNITY_DATA_DIR", app.dir.path())
-            .env("SMTP_URL", app.smtp.url())
-            .env("MAIL_RATE", "100000")
-            .env("MAIL_CONCURRENCY", "1")
-            .env("MAIL_LEASE_SECONDS", "1")
-            .env("MAIL_POLL_MS", "20")
-            .env("RUST_LOG", "warn")
-            .spawn()
-            .expect("start secunity worker")
-    };
-    let mut first = worker(&app);
-    app.smtp.wait_for(200, Duration::from_secs(30)).await;
-    first.kill().unwrap();
-    first.wait().unwrap();
-
-    let mut second = worker(&app);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let unique: HashSet<String> = app
-            .smtp
-            .messages()
-            .iter()
-            .map(|m| m.rcpt_to[0].clone())
-            .collect();
-        if unique.len() == total {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {} of {total} arrived",
-            unique.len()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    second.kill().unwrap();
-    second.wait().unwrap();
-    let duplicates = app.smtp.messages().len() - total;
+    let duplicates = duplicates_after_a_crash(&[]).await;
     assert!(
-        duplicates <= chunk,
-        "{duplicates} messages were sent twice; at most one chunk ({chunk}) may be"
+        (1..=CHUNK).contains(&duplicates),
+        "{duplicates} messages were sent twice; at most one chunk ({CHUNK}) may be"
+    );
+}
+
+#[tokio::test]
+async fn control_a_window_ten_times_larger_re_sends_more_than_a_chunk() {
+    let window = (10 * CHUNK).to_string();
+    let duplicates = duplicates_after_a_crash(&[("SECUNITY_TEST_SEND_WINDOW", &window)]).await;
+    assert!(
+        duplicates > CHUNK,
+        "the control must re-send more than a chunk, it re-sent {duplicates}"
     );
 }
 
@@ -410,4 +392,155 @@ async fn the_content_of_old_sent_mail_is_emptied_and_its_row_still_dedupes() {
     // The emptied row still stands for its purpose: the same mail is not queued again.
     enqueue_all(&app, vec![keyed("old@example.jp", 1)]).await;
     assert_eq!(statuses(&app).await.len(), 3);
+}
+
+/// Queues one mail, holds the SMTP listener's reply to it and waits until the sender is stuck
+/// in the middle of that delivery; returns the mail's outbox row.
+async fn stall_a_delivery(app: &TestApp) -> i64 {
+    app.smtp.hold();
+    enqueue_all(app, vec![mail("stalled@example.jp", 1)]).await;
+    app.smtp.wait_held(1, Duration::from_secs(60)).await;
+    let (row, status): (i64, String) = app
+        .db(|c| {
+            ob::table
+                .filter(ob::recipient.eq("stalled@example.jp"))
+                .select((ob::id, ob::status))
+                .first(c)
+        })
+        .await;
+    assert_eq!(
+        status,
+        outbox::SENDING,
+        "the claim was committed before the delivery began"
+    );
+    row
+}
+
+/// Whether another connection can take, within a second, what a sender would hold if it kept a
+/// transaction open while talking SMTP: on SQLite the write lock, on PostgreSQL the row of the
+/// stalled mail and the rate bucket. Other writers come and go, so it tries a few times; a lock
+/// held through the stalled delivery is never free.
+async fn locks_free_during_the_delivery(app: &TestApp, row: i64) -> bool {
+    let url = app.state.config.database_url.clone();
+    tokio::task::spawn_blocking(move || {
+        use diesel::connection::SimpleConnection;
+        let mut c = secunity::db::connect_one(&url).expect("a connection of its own");
+        let probe = match c.backend() {
+            secunity::db::Backend::Sqlite => {
+                c.batch_execute("PRAGMA busy_timeout = 0").unwrap();
+                "BEGIN IMMEDIATE".to_string()
+            }
+            secunity::db::Backend::Postgres => format!(
+                "BEGIN; SELECT id FROM outbox WHERE id = {row} FOR UPDATE NOWAIT; \
+                 SELECT id FROM mail_throttle FOR UPDATE NOWAIT"
+            ),
+        };
+        for _ in 0..50 {
+            let free = c.batch_execute(&probe).is_ok();
+            let _ = c.batch_execute("ROLLBACK");
+            if free {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn no_smtp_call_happens_inside_a_database_transaction() {
+    use crate::seminars::{data, form, seminar};
+    let app = spawn_app().await;
+    let id = seminar(&app, data("online", 0, 10)).await;
+    let row = stall_a_delivery(&app).await;
+    assert!(
+        locks_free_during_the_delivery(&app, row).await,
+        "the sender holds a database lock while it waits for the SMTP server"
+    );
+    // Writers go on while the SMTP server stalls: a registration and a staff write commit. (A
+    // sender holding a write transaction through the delivery would keep them waiting until
+    // the listener lets go, which it does only after them: the timeout fails the test.)
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let writes = async {
+        let registered = app
+            .post_form_from(
+                &format!("/seminars/{id}"),
+                &format!("/seminars/{id}/registrations"),
+                &form("during-the-stall@example.jp", "online"),
+            )
+            .await;
+        let created = app
+            .post_form_from(
+                "/staff/seminars/new",
+                "/staff/seminars/new",
+                &[
+                    ("title", "大分 宇宙産業 セキュリティセミナー"),
+                    ("industry", "space"),
+                    ("prefecture", "44"),
+                    ("format", "online"),
+                    ("starts_at", "2030-11-10T13:00"),
+                    ("ends_at", "2030-11-10T15:00"),
+                    ("registration_closes_at", "2030-11-09T17:00"),
+                    ("capacity_online", "100"),
+                ],
+            )
+            .await;
+        (registered.status(), created.status())
+    };
+    let (registered, created) = tokio::time::timeout(Duration::from_secs(60), writes)
+        .await
+        .expect("writes commit while a delivery is stalled");
+    assert!(registered.is_redirection(), "{registered}");
+    assert!(created.is_redirection(), "{created}");
+    let stored: (i64, i64) = app
+        .db(|c| {
+            use secunity::schema::{registrations, seminars};
+            Ok::<_, diesel::result::Error>((
+                registrations::table.count().get_result(c)?,
+                seminars::table.count().get_result(c)?,
+            ))
+        })
+        .await;
+    assert_eq!(stored, (1, 2));
+    app.smtp.release();
+    app.wait_outbox_drained().await;
+    let mut to: Vec<String> = app
+        .smtp
+        .messages()
+        .iter()
+        .map(|m| m.rcpt_to[0].clone())
+        .collect();
+    to.sort();
+    assert_eq!(to, ["during-the-stall@example.jp", "stalled@example.jp"]);
+}
+
+#[tokio::test]
+async fn control_a_transaction_held_through_a_stalled_delivery_is_caught() {
+    let app = spawn_app().await;
+    let row = stall_a_delivery(&app).await;
+    // What a sender that talked SMTP inside its transaction would hold: the write lock (SQLite)
+    // or the lock on its row (PostgreSQL), until the delivery ends.
+    let (locked_tx, locked) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let db = app.state.db.clone();
+    let holder = std::thread::spawn(move || {
+        let mut c = db.get().expect("a connection");
+        c.write_transaction(|c| {
+            diesel::update(ob::table.find(row))
+                .set(ob::attempts.eq(ob::attempts))
+                .execute(c)?;
+            let _ = locked_tx.send(());
+            let _ = released.recv();
+            Ok::<_, diesel::result::Error>(())
+        })
+        .expect("the holder's transaction");
+    });
+    locked.recv().expect("the lock is taken");
+    let free = locks_free_during_the_delivery(&app, row).await;
+    release.send(()).unwrap();
+    holder.join().unwrap();
+    app.smtp.release();
+    assert!(!free, "the probe must see a lock held through the delivery");
 }

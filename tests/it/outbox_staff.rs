@@ -10,7 +10,6 @@ use secunity::schema::{audit_log, outbox};
 use serde_json::Value;
 
 use crate::newsletter::{api, create_and_send, seed};
-use crate::privacy::drained;
 use crate::support::smtp::switchable;
 use crate::support::{TestApp, spawn_app_with};
 
@@ -66,7 +65,7 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    drained(&app).await;
+    app.wait_outbox_drained().await;
     let c = campaign(&app, &token, id).await;
     assert_eq!(
         (c["failed"].as_i64(), c["sent"].as_i64()),
@@ -119,7 +118,7 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/staff/outbox?done=retried");
-    drained(&app).await;
+    app.wait_outbox_drained().await;
     let c = campaign(&app, &token, id).await;
     assert_eq!(
         (c["failed"].as_i64(), c["sent"].as_i64()),

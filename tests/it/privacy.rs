@@ -8,7 +8,7 @@ use chrono::Duration as Span;
 use diesel::prelude::*;
 use secunity::newsletter::queries as q;
 use secunity::schema::{
-    newsletter_consent_events as events, newsletter_subscribers as subs, outbox, registrations as r,
+    newsletter_consent_events as events, newsletter_subscribers as subs, registrations as r,
 };
 
 use crate::seminars::{data, form, personal_link, regs, seminar};
@@ -18,30 +18,6 @@ use crate::support::{TestApp, spawn_app};
 
 fn now() -> chrono::NaiveDateTime {
     secunity::time::now_utc()
-}
-
-/// Waits until the outbox has nothing queued or being sent (every mail was accepted or gave
-/// up), so that what the SMTP listener holds is final.
-pub async fn drained(app: &TestApp) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let waiting: i64 = app
-            .db(|c| {
-                outbox::table
-                    .filter(outbox::status.eq_any(["queued", "sending"]))
-                    .count()
-                    .get_result(c)
-            })
-            .await;
-        if waiting == 0 {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the outbox did not drain"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 async fn post_registration(app: &TestApp, id: i64, email: &str) -> (u16, String, String) {
@@ -116,7 +92,7 @@ async fn the_registration_form_answers_a_registered_address_exactly_as_a_new_one
 
     // Again within ten minutes (a double click): the same answer and no further mail.
     assert_eq!(post_registration(&app, id, "known@example.jp").await, known);
-    drained(&app).await;
+    app.wait_outbox_drained().await;
     assert_eq!(registration_links(&app, "known@example.jp").len(), 2);
     assert_eq!(app.get(&fresh).await.status(), 200);
 }

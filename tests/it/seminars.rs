@@ -236,8 +236,7 @@ async fn ten_registrations_with_one_address_store_one_and_send_one_mail() {
     // The same answer for the new registration and the nine repeats.
     assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
     assert_eq!(regs(&app, id).await.len(), 1);
-    app.smtp.wait_for(1, Duration::from_secs(10)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.wait_outbox_drained().await;
     assert_eq!(app.smtp.messages().len(), 1);
 }
 
@@ -332,9 +331,9 @@ async fn a_cancellation_promotes_the_first_waitlisted_person_once() {
         ("cancelled", "confirmed", "waitlisted")
     );
     // 3 registration mails + 1 cancellation + 1 promotion.
-    let got = app.smtp.wait_for(5, Duration::from_secs(10)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.smtp.messages().len(), 5);
+    app.wait_outbox_drained().await;
+    let got = app.smtp.messages();
+    assert_eq!(got.len(), 5);
     let promoted: Vec<_> = got
         .iter()
         .filter(|m| parsed(m).subject().unwrap().contains("参加が確定しました"))
@@ -814,19 +813,17 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
     assert!(csv.contains("'=cmd@example.jp"));
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\")\""));
     assert!(csv.lines().next().unwrap().contains("ご質問"));
-    let res = app
-        .post_form_from(
-            &format!("/staff/seminars/{id}"),
-            &format!("/staff/seminars/{id}/cancel"),
-            &[],
-        )
-        .await;
+    let res = call_off(&app, id).await;
     assert_eq!(res.status().as_u16(), 303);
-    let got = app.smtp.wait_for(2, Duration::from_secs(10)).await;
-    assert!(
-        got.iter()
-            .any(|m| parsed(m).subject().unwrap().contains("中止"))
-    );
+    app.wait_outbox_drained().await;
+    let called_off: Vec<Vec<String>> = app
+        .smtp
+        .messages()
+        .iter()
+        .filter(|m| parsed(m).subject().unwrap().contains("中止"))
+        .map(|m| m.rcpt_to.clone())
+        .collect();
+    assert_eq!(called_off, vec![vec!["=cmd@example.jp".to_string()]]);
     let actions: Vec<String> = app
         .db(|c| audit_log::table.select(audit_log::action).load(c))
         .await;
@@ -849,6 +846,94 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
         )
         .await;
     assert_eq!(res.status().as_u16(), 409);
+}
+
+/// Staff call a seminar off from its page (the client is signed in as staff).
+async fn call_off(app: &TestApp, id: i64) -> reqwest::Response {
+    let page = format!("/staff/seminars/{id}");
+    app.post_form_from(&page, &format!("{page}/cancel"), &[])
+        .await
+}
+
+#[tokio::test]
+async fn calling_off_a_seminar_tells_every_active_registrant_once_with_the_calendar_entry() {
+    use crate::seminar_scale::person;
+    let app = spawn_app().await;
+    let id = seminar(&app, data("hybrid", 1, 1)).await;
+    let notifier = secunity::registrations::mail::Notifier::of(&app.state);
+    app.db(move |c| {
+        for (email, mode) in [
+            ("onsite@example.jp", Mode::Onsite),
+            ("online@example.jp", Mode::Online),
+            ("waiting@example.jp", Mode::Onsite),
+            ("gone@example.jp", Mode::Online),
+        ] {
+            rq::register(c, &notifier, id, &person(email, mode), now())?;
+        }
+        // Waiting online, then cancelled: no longer a registrant to tell.
+        let gone = rq::find_by_email(c, id, "gone@example.jp")?.expect("registered");
+        rq::cancel(c, &notifier, gone.id, now())?;
+        Ok::<_, secunity::error::AppError>(())
+    })
+    .await;
+    let statuses: Vec<(String, String)> = regs(&app, id)
+        .await
+        .into_iter()
+        .map(|r| (r.email, r.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("onsite@example.jp", "confirmed"),
+            ("online@example.jp", "confirmed"),
+            ("waiting@example.jp", "waitlisted"),
+            ("gone@example.jp", "cancelled"),
+        ]
+        .map(|(e, s)| (e.to_string(), s.to_string()))
+    );
+    app.wait_outbox_drained().await;
+    let before = app.smtp.messages().len();
+
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let res = call_off(&app, id).await;
+    assert_eq!(res.status().as_u16(), 303);
+    app.wait_outbox_drained().await;
+    let called_off: Vec<_> = app.smtp.messages().split_off(before);
+    let mut told: Vec<String> = called_off.iter().map(|m| m.rcpt_to[0].clone()).collect();
+    told.sort();
+    assert_eq!(
+        told,
+        [
+            "online@example.jp",
+            "onsite@example.jp",
+            "waiting@example.jp"
+        ],
+        "every confirmed and waitlisted registrant once, nobody who had cancelled"
+    );
+    for m in &called_off {
+        let msg = parsed(m);
+        assert!(
+            msg.subject().unwrap().contains("中止"),
+            "{:?}",
+            msg.subject()
+        );
+        let ics = msg
+            .attachments()
+            .find(|a| a.attachment_name().is_some_and(|n| n.ends_with(".ics")))
+            .expect("the calendar entry is attached");
+        let ics = String::from_utf8(ics.contents().to_vec()).unwrap();
+        assert!(
+            ics.contains(&format!("UID:seminar-{id}@127.0.0.1")),
+            "{ics}"
+        );
+        assert!(ics.contains("STATUS:CANCELLED"), "{ics}");
+        assert!(ics.contains("SEQUENCE:1"), "the sequence went up: {ics}");
+    }
+    // Calling it off again tells nobody again.
+    let res = call_off(&app, id).await;
+    assert!(res.status().is_redirection() || res.status().is_client_error());
+    app.wait_outbox_drained().await;
+    assert_eq!(app.smtp.messages().len(), before + 3);
 }
 
 #[tokio::test]
@@ -1040,9 +1125,9 @@ async fn staff_message_goes_to_the_chosen_audience_only() {
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
-    let got = app.smtp.wait_for(3, Duration::from_secs(10)).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.smtp.messages().len(), 3);
+    app.wait_outbox_drained().await;
+    let got = app.smtp.messages();
+    assert_eq!(got.len(), 3);
     let msg = got
         .iter()
         .find(|m| parsed(m).subject().unwrap().contains("会場のご案内"))

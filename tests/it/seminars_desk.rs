@@ -249,7 +249,7 @@ async fn staff_enter_registrations_by_hand_without_overbooking() {
     assert_eq!(list.len(), 3);
     assert_eq!(list.iter().filter(|r| r.status == "confirmed").count(), 1);
 
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.wait_outbox_drained().await;
     assert_eq!(app.smtp.messages().len(), 1, "only the one asked for");
     let added = audit_actions(&app)
         .await

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use diesel::Connection;
 use diesel::RunQueryDsl;
@@ -300,6 +301,74 @@ impl TestApp {
             .send()
             .await
             .expect("POST")
+    }
+}
+
+/// How long the outbox may take to drain before a test fails: generous, it bounds only a hang.
+const OUTBOX_DRAIN_TIMEOUT: Duration = Duration::from_secs(90);
+
+#[allow(dead_code)]
+impl TestApp {
+    /// Waits until the mail sender has nothing left to do: no outbox row is queued or being sent
+    /// (fails the test after a generous timeout). Every mail is queued in the transaction of
+    /// the change that causes it, and the SMTP listener records a message before the sender
+    /// can mark it sent, so from here on the listener holds every mail the test caused and
+    /// nothing more is on its way: count them, instead of sleeping and hoping.
+    pub async fn wait_outbox_drained(&self) {
+        self.wait_outbox(|pending| pending.queued + pending.sending == 0)
+            .await;
+    }
+
+    /// Like [`wait_outbox_drained`](Self::wait_outbox_drained), but mails held for later (a
+    /// paused campaign's) may stay queued: waits until nothing is being sent and nothing is due
+    /// within the hour.
+    pub async fn wait_outbox_idle(&self) {
+        self.wait_outbox(|pending| pending.due_soon + pending.sending == 0)
+            .await;
+    }
+
+    async fn wait_outbox(&self, done: impl Fn(&OutboxPending) -> bool) {
+        let deadline = tokio::time::Instant::now() + OUTBOX_DRAIN_TIMEOUT;
+        loop {
+            let pending = self.db(OutboxPending::read).await;
+            if done(&pending) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the outbox did not drain: {pending:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// What the outbox still has to send.
+#[derive(Debug)]
+struct OutboxPending {
+    queued: i64,
+    due_soon: i64,
+    sending: i64,
+}
+
+impl OutboxPending {
+    fn read(c: &mut secunity::db::DbConn) -> diesel::QueryResult<Self> {
+        use diesel::prelude::*;
+        use secunity::mail::outbox::{QUEUED, SENDING};
+        use secunity::schema::outbox as ob;
+        let soon = secunity::time::now_utc() + chrono::Duration::hours(1);
+        let queued = ob::table.filter(ob::status.eq(QUEUED));
+        Ok(Self {
+            queued: queued.count().get_result(c)?,
+            due_soon: queued
+                .filter(ob::next_attempt_at.lt(soon))
+                .count()
+                .get_result(c)?,
+            sending: ob::table
+                .filter(ob::status.eq(SENDING))
+                .count()
+                .get_result(c)?,
+        })
     }
 }
 
