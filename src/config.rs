@@ -47,7 +47,17 @@ const KNOWN_KEYS: &[&str] = &[
     "RATE_LIMIT_PER_MINUTE",
     "MATCHING_INTRODUCTIONS_PER_WEEK",
     "SECUNITY_TRUSTED_PROXIES",
+    "OAUTH_TRUST_EMAIL",
+    "SESSION_IDLE_MINUTES_STAFF",
+    "SESSION_IDLE_MINUTES_MEMBER",
 ];
+
+/// A staff session ends after two hours without a request: the back office reaches everyone's
+/// personal data, and a forgotten browser on a shared office PC should not stay signed in.
+pub const DEFAULT_IDLE_MINUTES_STAFF: u32 = 120;
+/// A member's session ends after seven days without a request (the session itself lasts at
+/// most 14 days): members come back weekly to the board without signing in each time.
+pub const DEFAULT_IDLE_MINUTES_MEMBER: u32 = 7 * 24 * 60;
 
 /// One configured OAuth2 provider (for example gBizID).
 #[derive(Debug, Clone)]
@@ -72,6 +82,10 @@ pub struct OAuthSettings {
     pub email_field: String,
     /// Userinfo field that holds the display name.
     pub name_field: String,
+    /// `OAUTH_TRUST_EMAIL`: the provider verifies every address it asserts (by contract, as
+    /// gBizID does), so an address without an `email_verified` claim counts as verified. An
+    /// explicit `email_verified: false` is never trusted.
+    pub trust_email: bool,
 }
 
 /// Optional DKIM signing of outbound mail.
@@ -129,6 +143,10 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` names the client (empty: the peer address is
     /// the client).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Minutes without a request after which a staff or admin session ends.
+    pub session_idle_minutes_staff: u32,
+    /// Minutes without a request after which a member's session ends.
+    pub session_idle_minutes_member: u32,
 }
 
 impl Config {
@@ -186,6 +204,15 @@ impl Config {
                     .parse()
                     .with_context(|| format!("{key} must be a whole number, not {v:?}")),
                 None => Ok(default),
+            }
+        };
+
+        let flag = |key: &str| -> anyhow::Result<bool> {
+            match raw.get(key).map(|v| v.trim().to_ascii_lowercase()) {
+                None => Ok(false),
+                Some(v) if v == "true" || v == "1" => Ok(true),
+                Some(v) if v == "false" || v == "0" => Ok(false),
+                Some(v) => bail!("{key} must be true or false, not {v:?}"),
             }
         };
 
@@ -248,6 +275,7 @@ impl Config {
                     subject_field: get("OAUTH_SUBJECT_FIELD").unwrap_or_else(|| "sub".into()),
                     email_field: get("OAUTH_EMAIL_FIELD").unwrap_or_else(|| "email".into()),
                     name_field: get("OAUTH_NAME_FIELD").unwrap_or_else(|| "name".into()),
+                    trust_email: flag("OAUTH_TRUST_EMAIL")?,
                 })
             }
         };
@@ -280,6 +308,16 @@ impl Config {
                 &get("SECUNITY_TRUSTED_PROXIES").unwrap_or_default(),
             )
             .map_err(|e| anyhow::anyhow!("SECUNITY_TRUSTED_PROXIES: {e}"))?,
+            session_idle_minutes_staff: number(
+                "SESSION_IDLE_MINUTES_STAFF",
+                DEFAULT_IDLE_MINUTES_STAFF,
+            )?
+            .max(1),
+            session_idle_minutes_member: number(
+                "SESSION_IDLE_MINUTES_MEMBER",
+                DEFAULT_IDLE_MINUTES_MEMBER,
+            )?
+            .max(1),
         })
     }
 
@@ -381,6 +419,29 @@ mod tests {
         );
         assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
         assert!(parse_trusted_proxies("proxy.example.jp").is_err());
+    }
+
+    #[test]
+    fn idle_limits_and_email_trust_have_safe_defaults() {
+        let c = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(c.session_idle_minutes_staff, 120);
+        assert_eq!(c.session_idle_minutes_member, 7 * 24 * 60);
+        let oauth = [
+            ("OAUTH_CLIENT_ID", "id"),
+            ("OAUTH_CLIENT_SECRET", "s"),
+            ("OAUTH_AUTH_URL", "https://p.example.jp/a"),
+            ("OAUTH_TOKEN_URL", "https://p.example.jp/t"),
+            ("OAUTH_USERINFO_URL", "https://p.example.jp/u"),
+        ];
+        let trust = |value: Option<&str>| {
+            let mut pairs = oauth.to_vec();
+            pairs.extend(value.map(|v| ("OAUTH_TRUST_EMAIL", v)));
+            Config::from_sources(None, &env(&pairs)).map(|c| c.oauth.unwrap().trust_email)
+        };
+        assert!(!trust(None).unwrap());
+        assert!(trust(Some("true")).unwrap());
+        assert!(!trust(Some("false")).unwrap());
+        assert!(trust(Some("yes please")).is_err());
     }
 
     #[test]

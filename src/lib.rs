@@ -106,11 +106,13 @@ pub fn privacy_export(
     }))
 }
 
-/// Erases or anonymises what every feature holds about an email address (account deletion).
+/// Erases or anonymises what every feature holds about an email address (account deletion),
+/// and then every mail to it in the outbox, in the caller's transaction.
 pub fn privacy_erase(conn: &mut db::DbConn, email: &str) -> diesel::QueryResult<()> {
     registrations::privacy::erase_person(conn, email)?;
     newsletter::privacy::erase_person(conn, email)?;
     matching::privacy::erase_person(conn, email)?;
+    mail::outbox::erase_recipient(conn, email, mail::outbox::ErasureScope::All)?;
     Ok(())
 }
 

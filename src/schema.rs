@@ -132,6 +132,7 @@ diesel::table! {
         user_id -> BigInt,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        last_seen_at -> Nullable<Timestamp>,
     }
 }
 
@@ -166,6 +167,7 @@ diesel::table! {
         next_path -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        link_user_id -> Nullable<BigInt>,
     }
 }
 
@@ -321,6 +323,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Subscription requests for known addresses, applied only once the address confirms.
+    newsletter_requests (id) {
+        id -> BigInt,
+        subscriber_id -> BigInt,
+        token_hash -> Text,
+        name -> Text,
+        company -> Text,
+        prefecture -> Nullable<Integer>,
+        industry -> Nullable<Text>,
+        lang -> Text,
+        topics -> Text,
+        source -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// The topics each subscriber wants.
     newsletter_subscriber_topics (subscriber_id, topic_code) {
         subscriber_id -> BigInt,
@@ -462,6 +482,7 @@ diesel::joinable!(registrations -> seminars (seminar_id));
 diesel::joinable!(seminar_surveys -> registrations (registration_id));
 diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
 diesel::joinable!(newsletter_consent_events -> newsletter_subscribers (subscriber_id));
+diesel::joinable!(newsletter_requests -> newsletter_subscribers (subscriber_id));
 diesel::joinable!(matching_needs -> organizations (organization_id));
 diesel::joinable!(matching_offerings -> organizations (organization_id));
 diesel::joinable!(matching_introductions -> matching_needs (need_id));
@@ -489,6 +510,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     seminar_surveys,
     newsletter_topics,
     newsletter_subscribers,
+    newsletter_requests,
     newsletter_subscriber_topics,
     newsletter_consent_events,
     newsletter_campaigns,

@@ -1,14 +1,14 @@
-//! Sign-in by email link, sign-out, the account page (profile, API tokens, my data, deletion)
-//! and invitations.
+//! Sign-in by email link, sign-out, the account page (profile, API tokens, linked identities,
+//! my data) and invitations; deleting the account is in [`super::deletion`].
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
-use views::accounts::{AccountView, LoginView, TokenRow};
+use views::accounts::{AccountView, IdentityRow, LoginView, TokenRow};
 
-use super::{CurrentUser, audit, privacy, queries, sessions};
+use super::{CurrentUser, audit, identities, privacy, queries, sessions};
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::web::AppState;
@@ -208,7 +208,7 @@ async fn account_view(
     user: &CurrentUser,
 ) -> Result<AccountView, AppError> {
     let (id, org) = (user.id, user.organization_id);
-    let (tokens, organization) = state
+    let (tokens, organization, linked) = state
         .db
         .run(move |c| {
             let tokens = queries::list_api_tokens(c, id)?;
@@ -216,7 +216,8 @@ async fn account_view(
                 Some(o) => Some(queries::find_organization(c, o)?.name),
                 None => None,
             };
-            Ok::<_, diesel::result::Error>((tokens, organization))
+            let linked = identities::list(c, id)?;
+            Ok::<_, diesel::result::Error>((tokens, organization, linked))
         })
         .await?;
     let lang = page.lang;
@@ -238,6 +239,15 @@ async fn account_view(
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
+        identities: linked
+            .into_iter()
+            .map(|i| IdentityRow {
+                id: i.id,
+                provider: i.provider,
+                linked: time::format_datetime(i.created_at, lang),
+            })
+            .collect(),
+        oauth_provider: state.config.oauth.as_ref().map(|o| o.provider_name.clone()),
         ..AccountView::default()
     })
 }
@@ -256,9 +266,18 @@ pub async fn account(
     query: Query<FlashQuery>,
 ) -> Result<HttpResponse, AppError> {
     let mut view = account_view(&state, &page, &user).await?;
+    let provider = view.oauth_provider.clone().unwrap_or_default();
+    let with_provider = |key| page.tf(key, &[("provider", &provider)]);
     view.flash = match query.done.as_deref() {
         Some("saved") => Some(page.t("account.saved").to_string()),
         Some("revoked") => Some(page.t("account.token_revoked_flash").to_string()),
+        Some("linked") => Some(with_provider("account.linked_flash")),
+        Some("unlinked") => Some(page.t("account.unlinked_flash").to_string()),
+        _ => None,
+    };
+    view.alert = match query.done.as_deref() {
+        Some("link_failed") => Some(with_provider("account.link_failed")),
+        Some("link_taken") => Some(with_provider("account.link_taken")),
         _ => None,
     };
     Ok(html(views::accounts::account(&page, &view)))
@@ -384,39 +403,6 @@ pub async fn my_data(
         ))
         .insert_header(("Cache-Control", "no-store"))
         .json(data))
-}
-
-/// The deletion form.
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    confirm: Option<String>,
-}
-
-/// `POST /account/delete`: deletes the account and erases or anonymises the person's data.
-pub async fn delete_account(
-    req: HttpRequest,
-    page: Page,
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    form: Form<DeleteForm>,
-) -> Result<HttpResponse, AppError> {
-    if form.confirm.as_deref() != Some("1") {
-        let mut view = account_view(&state, &page, &user).await?;
-        view.errors
-            .add("confirm", page.t("account.delete_unconfirmed"));
-        return Ok(html_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            views::accounts::account(&page, &view),
-        ));
-    }
-    let u = user.clone();
-    state
-        .db
-        .run(move |c| c.write_transaction(|c| privacy::erase(c, &u)))
-        .await?;
-    let mut response = html(views::accounts::deleted(&page));
-    sessions::end(&req, &state, &mut response).await?;
-    Ok(response)
 }
 
 /// `GET /invitations/{token}`.

@@ -7,8 +7,10 @@
 pub mod api;
 pub mod audit;
 pub mod cli;
+pub mod deletion;
 pub mod extract;
 pub mod handlers;
+pub mod identities;
 pub mod oauth;
 pub mod privacy;
 pub mod queries;
@@ -36,7 +38,10 @@ pub fn routes(r: &mut Router) {
         .post("/account/tokens", handlers::create_token)
         .post("/account/tokens/{id}/revoke", handlers::revoke_token)
         .get("/account/data.json", handlers::my_data)
-        .post("/account/delete", handlers::delete_account)
+        .get("/account/delete", deletion::page)
+        .post("/account/delete", deletion::delete)
+        .post("/account/oauth/link", oauth::link_start)
+        .post("/account/oauth/{id}/unlink", oauth::unlink)
         .get("/invitations/{token}", handlers::invitation)
         .post("/invitations/{token}", handlers::accept_invitation)
         .get("/staff", staff::dashboard)

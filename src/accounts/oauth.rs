@@ -1,7 +1,8 @@
 //! Sign-in through one configurable OAuth2 provider (e.g. gBizID): authorization code with
 //! PKCE, a `state` bound to the browser (its CSRF seed), the `oauth2` crate for the protocol.
-//! First sign-in links the identity to the user with the same verified address, or creates a
-//! member. Every failure lands on the login page with a clear message.
+//! Who an identity signs in, and when it may be linked, is decided in [`super::identities`];
+//! a signed-in user links their identity from `/account` through the same flow. Every failure
+//! lands on the login page (or the account page, for linking) with a clear message.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
@@ -15,11 +16,11 @@ use oauth2::{
 };
 use serde::Deserialize;
 
-use super::{Role, queries, sessions};
+use super::{CurrentUser, identities, sessions};
 use crate::config::OAuthSettings;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::schema::{oauth_flows, oauth_identities};
+use crate::schema::oauth_flows;
 use crate::web::AppState;
 use crate::web::csrf::CsrfSeed;
 use crate::web::ctx::{Page, html_status};
@@ -87,11 +88,13 @@ pub struct StartQuery {
     next: Option<String>,
 }
 
-/// `GET /auth/oauth/start`: redirects to the provider.
-pub async fn start(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    query: Query<StartQuery>,
+/// Stores a new authorization flow bound to this browser (and, for linking, to the signed-in
+/// user) and answers the redirect to the provider.
+async fn begin(
+    req: &HttpRequest,
+    state: &AppState,
+    next: String,
+    link_user_id: Option<i64>,
 ) -> Result<HttpResponse, AppError> {
     let settings = state.config.oauth.clone().ok_or(AppError::NotFound)?;
     let client = client(&settings, &state.config.base_url)?;
@@ -104,8 +107,7 @@ pub async fn start(
     }
     let (url, csrf) = request.url();
     let state_hash = tokens::hash_for("oauth-state", csrf.secret());
-    let browser = browser_hash(&req);
-    let next = safe_next(query.next.as_deref()).to_string();
+    let browser = browser_hash(req);
     let verifier = verifier.secret().clone();
     state
         .db
@@ -121,6 +123,7 @@ pub async fn start(
                     oauth_flows::next_path.eq(next),
                     oauth_flows::created_at.eq(at),
                     oauth_flows::expires_at.eq(at + Duration::minutes(FLOW_MINUTES)),
+                    oauth_flows::link_user_id.eq(link_user_id),
                 ))
                 .execute(c)
         })
@@ -131,6 +134,26 @@ pub async fn start(
         .finish())
 }
 
+/// `GET /auth/oauth/start`: redirects to the provider to sign in.
+pub async fn start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: Query<StartQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.next.as_deref()).to_string();
+    begin(&req, &state, next, None).await
+}
+
+/// `POST /account/oauth/link`: the signed-in user links their identity at the provider to
+/// their account (the only way staff and admins get one: sign-in never links them).
+pub async fn link_start(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    begin(&req, &state, "/account".into(), Some(user.id)).await
+}
+
 /// Query of the callback.
 #[derive(Deserialize)]
 pub struct CallbackQuery {
@@ -139,34 +162,39 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
+/// A started authorization, taken back at the callback.
+struct Flow {
+    verifier: String,
+    next: String,
+    /// The signed-in user who asked to link an identity, for a link flow.
+    link_user_id: Option<i64>,
+}
+
 /// Takes the flow of `state` once, if it belongs to this browser and has not expired.
-fn take_flow(
-    conn: &mut DbConn,
-    state: &str,
-    browser: &str,
-) -> QueryResult<Option<(String, String)>> {
+fn take_flow(conn: &mut DbConn, state: &str, browser: &str) -> QueryResult<Option<Flow>> {
     let hash = tokens::hash_for("oauth-state", state);
-    let found: Option<(String, String, String, chrono::NaiveDateTime)> = oauth_flows::table
+    type Row = (String, String, String, chrono::NaiveDateTime, Option<i64>);
+    let found: Option<Row> = oauth_flows::table
         .find(&hash)
         .select((
             oauth_flows::browser_hash,
             oauth_flows::pkce_verifier,
             oauth_flows::next_path,
             oauth_flows::expires_at,
+            oauth_flows::link_user_id,
         ))
         .first(conn)
         .optional()?;
     diesel::delete(oauth_flows::table.find(&hash)).execute(conn)?;
-    Ok(found.and_then(|(b, verifier, next, expires)| {
-        (b == browser && expires > time::now_utc()).then_some((verifier, next))
-    }))
-}
-
-/// What the provider says about the person.
-struct Identity {
-    subject: String,
-    email: String,
-    name: String,
+    Ok(
+        found.and_then(|(b, verifier, next, expires, link_user_id)| {
+            (b == browser && expires > time::now_utc()).then_some(Flow {
+                verifier,
+                next,
+                link_user_id,
+            })
+        }),
+    )
 }
 
 fn field(info: &serde_json::Value, name: &str) -> Option<String> {
@@ -187,24 +215,76 @@ pub async fn callback(
     let Some(settings) = state.config.oauth.clone() else {
         return Err(AppError::NotFound);
     };
+    let flow = match query.state.clone().filter(|s| s.len() <= 200) {
+        Some(returned_state) => {
+            let browser = browser_hash(&req);
+            state
+                .db
+                .run(move |c| take_flow(c, &returned_state, &browser))
+                .await?
+        }
+        None => None,
+    };
     if query.error.is_some() {
+        // Linking was cancelled at the provider: back to the account page, still signed in.
+        if flow.as_ref().is_some_and(|f| f.link_user_id.is_some()) {
+            return Ok(redirect_to("/account?done=link_failed"));
+        }
         return Ok(failure(&page, &state, "login.oauth_denied"));
     }
-    let (Some(code), Some(returned_state)) = (query.code.clone(), query.state.clone()) else {
+    let (Some(code), Some(flow)) = (query.code.clone().filter(|c| c.len() <= 2000), flow) else {
         return Ok(failure(&page, &state, "login.oauth_failed"));
     };
-    if returned_state.len() > 200 || code.len() > 2000 {
+    let info = match userinfo(&settings, &state.config.base_url, code, flow.verifier).await? {
+        Some(info) => info,
+        None => return Ok(failure(&page, &state, "login.oauth_failed")),
+    };
+    let Some(subject) = field(&info, &settings.subject_field) else {
         return Ok(failure(&page, &state, "login.oauth_failed"));
+    };
+    let provider = settings.provider_name.clone();
+    if let Some(owner) = flow.link_user_id {
+        return finish_link(&req, &state, owner, provider, subject).await;
     }
-    let browser = browser_hash(&req);
-    let flow = state
-        .db
-        .run(move |c| take_flow(c, &returned_state, &browser))
-        .await?;
-    let Some((verifier, next)) = flow else {
-        return Ok(failure(&page, &state, "login.oauth_failed"));
+    let email = field(&info, &settings.email_field).and_then(|e| crate::validate::email(&e).ok());
+    let claims = identities::Claims {
+        name: field(&info, &settings.name_field)
+            .and_then(|n| crate::validate::line(&n, true, 100).ok())
+            .or_else(|| {
+                email
+                    .as_deref()
+                    .and_then(|e| e.split('@').next())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default(),
+        verified: identities::email_verified(&info, settings.trust_email),
+        email,
+        subject,
     };
-    let client = client(&settings, &state.config.base_url)?;
+    let user = state
+        .db
+        .run(move |c| c.write_transaction(|c| identities::sign_in(c, &provider, &claims)))
+        .await?;
+    let user = match user {
+        Ok(user) => user,
+        Err(refusal) => return Ok(failure(&page, &state, refusal.message_key())),
+    };
+    let mut response = HttpResponse::SeeOther()
+        .insert_header((LOCATION, flow.next))
+        .finish();
+    sessions::start(&req, &state, user.id, &mut response).await?;
+    Ok(response)
+}
+
+/// Exchanges the code (with the PKCE verifier) and reads the userinfo; `None` when the
+/// provider refused either step (logged without personal data).
+async fn userinfo(
+    settings: &OAuthSettings,
+    base_url: &str,
+    code: String,
+    verifier: String,
+) -> Result<Option<serde_json::Value>, AppError> {
+    let client = client(settings, base_url)?;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(15))
@@ -219,84 +299,66 @@ pub async fn callback(
         Ok(t) => t,
         Err(e) => {
             tracing::warn!(error = %e, "OAuth token exchange failed");
-            return Ok(failure(&page, &state, "login.oauth_failed"));
+            return Ok(None);
         }
     };
-    let info: serde_json::Value = match http
+    match http
         .get(&settings.userinfo_url)
         .bearer_auth(token.access_token().secret())
         .send()
         .await
         .and_then(|r| r.error_for_status())
     {
-        Ok(r) => match r.json().await {
-            Ok(v) => v,
-            Err(_) => return Ok(failure(&page, &state, "login.oauth_failed")),
-        },
+        Ok(r) => Ok(r.json().await.ok()),
         Err(e) => {
             tracing::warn!(error = %e, "OAuth userinfo failed");
-            return Ok(failure(&page, &state, "login.oauth_failed"));
+            Ok(None)
         }
-    };
-    let unverified = info.get("email_verified") == Some(&serde_json::Value::Bool(false));
-    let identity = match (
-        field(&info, &settings.subject_field),
-        field(&info, &settings.email_field).and_then(|e| crate::validate::email(&e).ok()),
-    ) {
-        (Some(subject), Some(email)) if !unverified => Identity {
-            subject,
-            name: field(&info, &settings.name_field)
-                .and_then(|n| crate::validate::line(&n, true, 100).ok())
-                .unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string()),
-            email,
-        },
-        _ => return Ok(failure(&page, &state, "login.oauth_no_email")),
-    };
-    let provider = settings.provider_name.clone();
-    let user = state
-        .db
-        .run(move |c| c.write_transaction(|c| link_or_create(c, &provider, &identity)))
-        .await?;
-    let Some(user) = user else {
-        return Ok(failure(&page, &state, "login.oauth_failed"));
-    };
-    let mut response = HttpResponse::SeeOther()
-        .insert_header((LOCATION, next))
-        .finish();
-    sessions::start(&req, &state, user.id, &mut response).await?;
-    Ok(response)
+    }
 }
 
-/// The user of an identity: already linked, or the user with the same verified address
-/// (linked now), or a new member. `None` for a deactivated user.
-fn link_or_create(
-    conn: &mut DbConn,
-    provider: &str,
-    identity: &Identity,
-) -> QueryResult<Option<queries::User>> {
-    let linked: Option<i64> = oauth_identities::table
-        .filter(oauth_identities::provider.eq(provider))
-        .filter(oauth_identities::subject.eq(&identity.subject))
-        .select(oauth_identities::user_id)
-        .first(conn)
-        .optional()?;
-    let user = match linked {
-        Some(id) => queries::find_user(conn, id)?,
-        None => {
-            let user = match queries::find_user_by_email(conn, &identity.email)? {
-                Some(u) => u,
-                None => queries::create_user(conn, &identity.email, &identity.name, Role::Member)?,
-            };
-            diesel::insert_into(oauth_identities::table)
-                .values((
-                    oauth_identities::user_id.eq(user.id),
-                    oauth_identities::provider.eq(provider),
-                    oauth_identities::subject.eq(&identity.subject),
-                    oauth_identities::created_at.eq(time::now_utc()),
-                ))
-                .execute(conn)?;
-            user
-        }
+/// The end of a link flow started from `/account`: only the user who started it, still signed
+/// in in this browser, gets the identity.
+async fn finish_link(
+    req: &HttpRequest,
+    state: &AppState,
+    owner: i64,
+    provider: String,
+    subject: String,
+) -> Result<HttpResponse, AppError> {
+    let signed_in = req.extensions().get::<CurrentUser>().cloned();
+    let Some(user) = signed_in.filter(|u| u.id == owner) else {
+        return Ok(redirect_to("/account?done=link_failed"));
     };
-    Ok(user.active.then_some(user))
+    let linked = state
+        .db
+        .run(move |c| c.write_transaction(|c| identities::link_to(c, &user, &provider, &subject)))
+        .await?;
+    Ok(redirect_to(match linked {
+        identities::Linked::Done | identities::Linked::Already => "/account?done=linked",
+        identities::Linked::OtherAccount => "/account?done=link_taken",
+    }))
+}
+
+fn redirect_to(path: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, path.to_string()))
+        .finish()
+}
+
+/// `POST /account/oauth/{id}/unlink`: the user unlinks one of their identities.
+pub async fn unlink(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let done = state
+        .db
+        .run(move |c| c.write_transaction(|c| identities::unlink(c, &user, id)))
+        .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect_to("/account?done=unlinked"))
 }

@@ -1,6 +1,7 @@
-//! "My data": everything the service holds about a person, and the deletion of an account
-//! (registrations and subscriptions removed or anonymised by their features; the audit log
-//! keeps the fact, not the person).
+//! "My data": everything the service holds about a person (the mails sent to them included,
+//! without their bodies), and the deletion of an account (registrations and subscriptions
+//! removed or anonymised by their features, the outbox forgets them; the audit log keeps the
+//! fact, not the person).
 
 use diesel::prelude::*;
 use serde_json::{Value, json};
@@ -26,8 +27,48 @@ pub fn export(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<Value> {
         "organization": organization,
         "sign_in_providers": identities.iter().map(|(p, at)| json!({"provider": p, "linked_at": at})).collect::<Vec<_>>(),
         "api_tokens": tokens,
+        "mails": crate::mail::outbox::mails_to(conn, &row.email)?.into_iter().map(|m| json!({
+            "subject": m.subject,
+            "kind": m.kind,
+            "status": m.status,
+            "queued_at": crate::time::rfc3339(m.created_at),
+            "sent_at": m.sent_at.map(crate::time::rfc3339),
+        })).collect::<Vec<_>>(),
         "features": crate::privacy_export(conn, &row.email)?,
     }))
+}
+
+/// What deleting an account will erase, counted for the confirmation page.
+#[derive(Debug, Clone, Default)]
+pub struct ErasureSummary {
+    /// Seminar registrations.
+    pub registrations: i64,
+    /// Whether there is a newsletter subscription.
+    pub subscribed: bool,
+    /// Needs and offerings written on the board.
+    pub board_posts: i64,
+    /// Mails in the outbox.
+    pub mails: i64,
+    /// API tokens.
+    pub api_tokens: i64,
+    /// Linked sign-in providers.
+    pub identities: i64,
+}
+
+/// Counts what [`erase`] would reach, from the same export as "My data" (so the page never
+/// promises less than what is erased).
+pub fn erasure_summary(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<ErasureSummary> {
+    let data = export(conn, user)?;
+    let len = |v: &Value| v.as_array().map_or(0, |a| a.len() as i64);
+    let features = &data["features"];
+    Ok(ErasureSummary {
+        registrations: len(&features["seminar_registrations"]["registrations"]),
+        subscribed: !features["newsletter"].is_null(),
+        board_posts: len(&features["matching"]["needs"]) + len(&features["matching"]["offerings"]),
+        mails: len(&data["mails"]),
+        api_tokens: len(&data["api_tokens"]),
+        identities: len(&data["sign_in_providers"]),
+    })
 }
 
 /// Deletes the account: the features erase what they hold for the address, the account's

@@ -125,6 +125,7 @@ pub fn create_session(conn: &mut DbConn, user_id: i64) -> QueryResult<String> {
             sessions::user_id.eq(user_id),
             sessions::created_at.eq(at),
             sessions::expires_at.eq(at + Duration::days(SESSION_DAYS)),
+            sessions::last_seen_at.eq(at),
         ))
         .execute(conn)?;
     diesel::update(users::table.find(user_id))
@@ -133,16 +134,86 @@ pub fn create_session(conn: &mut DbConn, user_id: i64) -> QueryResult<String> {
     Ok(token)
 }
 
-/// The active user of a session cookie value, if the session is valid.
-pub fn find_session_user(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
-    sessions::table
+/// How long a session may go unused before it ends, by role.
+#[derive(Debug, Clone, Copy)]
+pub struct IdleLimits {
+    /// Staff and admins.
+    pub staff: Duration,
+    /// Members.
+    pub member: Duration,
+}
+
+impl IdleLimits {
+    /// From `SESSION_IDLE_MINUTES_STAFF` and `SESSION_IDLE_MINUTES_MEMBER`.
+    pub fn of(config: &crate::config::Config) -> Self {
+        Self {
+            staff: Duration::minutes(i64::from(config.session_idle_minutes_staff)),
+            member: Duration::minutes(i64::from(config.session_idle_minutes_member)),
+        }
+    }
+
+    fn for_role(self, role: Role) -> Duration {
+        if role.is_staff() {
+            self.staff
+        } else {
+            self.member
+        }
+    }
+}
+
+/// The idle clock of a session is written at most this often, so that a busy user does not
+/// cost a write per request; the idle limit is therefore exact to within this much.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
+
+/// A valid session's user and when the session began (the sign-in).
+#[derive(Debug, Clone)]
+pub struct ActiveSession {
+    /// The signed-in user.
+    pub user: User,
+    /// When the user signed in (for actions that ask for a recent sign-in).
+    pub signed_in_at: NaiveDateTime,
+}
+
+/// The active user of a session cookie value, if the session is valid: not expired, and not
+/// idle for longer than the user's role allows (such a session is deleted). Refreshes the idle
+/// clock when it is older than [`SESSION_TOUCH_SECONDS`].
+pub fn resume_session(
+    conn: &mut DbConn,
+    token: &str,
+    idle: IdleLimits,
+) -> QueryResult<Option<ActiveSession>> {
+    let at = now();
+    let hash = tokens::hash_for("session", token);
+    let found: Option<(User, NaiveDateTime, Option<NaiveDateTime>)> = sessions::table
         .inner_join(users::table)
-        .filter(sessions::token_hash.eq(tokens::hash_for("session", token)))
-        .filter(sessions::expires_at.gt(now()))
+        .filter(sessions::token_hash.eq(&hash))
+        .filter(sessions::expires_at.gt(at))
         .filter(users::active.eq(true))
-        .select(User::as_select())
+        .select((
+            User::as_select(),
+            sessions::created_at,
+            sessions::last_seen_at,
+        ))
         .first(conn)
-        .optional()
+        .optional()?;
+    let Some((user, created_at, last_seen)) = found else {
+        return Ok(None);
+    };
+    let last_seen = last_seen.unwrap_or(created_at);
+    let role = Role::parse(&user.role).unwrap_or(Role::Member);
+    if at - last_seen > idle.for_role(role) {
+        diesel::delete(sessions::table.find(&hash)).execute(conn)?;
+        return Ok(None);
+    }
+    if at - last_seen > Duration::seconds(SESSION_TOUCH_SECONDS) {
+        diesel::update(sessions::table.find(&hash))
+            .set(sessions::last_seen_at.eq(at))
+            .execute(conn)?;
+    }
+    Ok(Some(ActiveSession {
+        user,
+        signed_in_at: created_at,
+    }))
 }
 
 /// Ends a session.
@@ -161,9 +232,19 @@ pub fn delete_sessions_of(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
 }
 
 /// Creates a one-time sign-in link token for an address (known or not) valid for `minutes`.
+/// Older unused links of the address stop working: only the newest mail signs in, so a link
+/// left in an old mail (or a forwarded one) is worth nothing once a new one was asked for.
 pub fn create_login_token(conn: &mut DbConn, email: &str, minutes: i64) -> QueryResult<String> {
     let token = tokens::new_token();
     let at = now();
+    diesel::update(
+        login_tokens::table
+            .filter(login_tokens::email.eq(normalize_email(email)))
+            .filter(login_tokens::used_at.is_null())
+            .filter(login_tokens::expires_at.gt(at)),
+    )
+    .set(login_tokens::expires_at.eq(at))
+    .execute(conn)?;
     diesel::insert_into(login_tokens::table)
         .values((
             login_tokens::token_hash.eq(tokens::hash_for("login", &token)),

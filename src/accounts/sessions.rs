@@ -1,6 +1,8 @@
 //! Server-side sessions: the cookie holds a random token, the database its hash and the user.
 //! The session id is renewed at sign-in and destroyed at sign-out; the cookie is HttpOnly,
 //! SameSite=Lax, and `Secure` with the `__Host-` prefix whenever the base URL is https.
+//! A session ends after 14 days, or earlier when unused for longer than its role allows
+//! (`SESSION_IDLE_MINUTES_STAFF`, `SESSION_IDLE_MINUTES_MEMBER`).
 
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
@@ -34,6 +36,11 @@ fn session_cookie(value: String, https: bool, max_age: Duration) -> Cookie<'stat
 #[derive(Debug, Clone)]
 pub struct BearerUser(pub crate::accounts::CurrentUser);
 
+/// When the session of the request began (the sign-in), for actions that ask for a recent
+/// sign-in (deleting the account).
+#[derive(Debug, Clone, Copy)]
+pub struct SignedInAt(pub chrono::NaiveDateTime);
+
 /// The middleware: puts the signed-in user (and the header badge) into request extensions,
 /// and the user of a valid API token. Requests without a session cookie or a bearer token touch
 /// no database.
@@ -61,12 +68,15 @@ pub async fn load(
             .map(|c| c.value().to_string())
             && crate::tokens::looks_valid(&token)
         {
-            let user = state
+            let idle = queries::IdleLimits::of(&state.config);
+            let session = state
                 .db
-                .run(move |c| queries::find_session_user(c, &token))
+                .run(move |c| queries::resume_session(c, &token, idle))
                 .await?;
-            if let Some(user) = user {
-                let current = user.to_current();
+            if let Some(session) = session {
+                let current = session.user.to_current();
+                req.extensions_mut()
+                    .insert(SignedInAt(session.signed_in_at));
                 req.extensions_mut().insert(CurrentBadge(UserBadge {
                     name: current.name.clone(),
                     is_staff: current.is_staff(),

@@ -590,20 +590,7 @@ pub async fn outbox_page(
     let actor = staff.0.clone();
     let (counts, failed) = state
         .db
-        .run(move |c| {
-            let failed = outbox::list_failed(c, 200)?;
-            if !failed.is_empty() {
-                audit::record(
-                    c,
-                    Some(&actor),
-                    "outbox.view_failed",
-                    "outbox",
-                    None,
-                    json!({ "rows": failed.len() }),
-                )?;
-            }
-            Ok::<_, diesel::result::Error>((outbox::counts(c, None)?, failed))
-        })
+        .run(move |c| crate::mail::api::read_as(c, &actor, 200, "page"))
         .await?;
     let lang = page.lang;
     let view = v::OutboxView {

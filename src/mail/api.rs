@@ -1,23 +1,46 @@
 //! The staff view of the outbox in the JSON API: counts by status, failed messages, retry.
 
 use actix_web::{HttpResponse, web};
+use diesel::QueryResult;
 use serde_json::{Value, json};
 
 use super::outbox;
 use crate::accounts::{ApiStaff, CurrentUser, audit};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::web::AppState;
 
-/// `GET /api/v1/outbox` (staff): counts by status and the latest failed messages.
-pub async fn status(
-    _staff: ApiStaff,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
+/// Counts by status and the latest `limit` failed messages as a staff member reads them: the
+/// failed ones name their recipients, so the read and its audit entry (`outbox.view_failed`,
+/// with `via`: `page` or `api`) run in one transaction. Shared by the API and the page.
+pub fn read_as(
+    conn: &mut DbConn,
+    actor: &CurrentUser,
+    limit: i64,
+    via: &str,
+) -> QueryResult<(outbox::StatusCounts, Vec<outbox::FailedMessage>)> {
+    conn.write_transaction(|c| {
+        let failed = outbox::list_failed(c, limit)?;
+        if !failed.is_empty() {
+            audit::record(
+                c,
+                Some(actor),
+                "outbox.view_failed",
+                "outbox",
+                None,
+                json!({ "rows": failed.len(), "via": via }),
+            )?;
+        }
+        Ok((outbox::counts(c, None)?, failed))
+    })
+}
+
+/// `GET /api/v1/outbox` (staff): counts by status and the latest failed messages (audited).
+pub async fn status(staff: ApiStaff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let actor = staff.0;
     let (counts, failed) = state
         .db
-        .run(|c| {
-            Ok::<_, diesel::result::Error>((outbox::counts(c, None)?, outbox::list_failed(c, 100)?))
-        })
+        .run(move |c| read_as(c, &actor, 100, "api"))
         .await?;
     Ok(HttpResponse::Ok().json(json!({ "counts": counts, "failed": failed })))
 }

@@ -421,3 +421,97 @@ pub fn scrub_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize
     ))
     .execute(conn)
 }
+
+/// Which of a person's mails an erasure reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErasureScope {
+    /// Every mail to the address (the person's account is deleted).
+    All,
+    /// Newsletter issues and newsletter confirmations only (a subscriber is removed; the mails
+    /// of their seminar registrations stay with those registrations).
+    Newsletter,
+}
+
+/// Source of the newsletter's confirmation mails (see `newsletter::subscribe`).
+pub const NEWSLETTER_CONFIRM_SOURCE: &str = "newsletter:confirm";
+
+/// Forgets the person in the mails sent or to be sent to `email`. Call it in the transaction
+/// of the erasure. Queued mails are deleted (they will not go to a person who asked to be
+/// forgotten) and so are failed ones (there is nothing left to retry, and staff no longer see
+/// the address on `/staff/outbox`). Sent mails, and mails a sender holds at this moment, stay
+/// as anonymous rows so that campaign and seminar counts keep adding up: the address becomes
+/// a placeholder at an `.invalid` domain, and the name, bodies, headers (with their personal
+/// links), attachments and server replies are emptied. Returns how many rows were touched.
+pub fn erase_recipient(conn: &mut DbConn, email: &str, scope: ErasureScope) -> QueryResult<usize> {
+    let email = email.trim().to_lowercase();
+    let mine = || {
+        let rows = outbox::table
+            .filter(outbox::recipient.eq(email.clone()))
+            .into_boxed();
+        match scope {
+            ErasureScope::All => rows,
+            ErasureScope::Newsletter => rows.filter(
+                outbox::kind
+                    .eq(super::MailKind::Newsletter.as_str())
+                    .or(outbox::source.eq(NEWSLETTER_CONFIRM_SOURCE)),
+            ),
+        }
+    };
+    let dropped: Vec<i64> = mine()
+        .filter(outbox::status.eq_any([QUEUED, FAILED]))
+        .select(outbox::id)
+        .load(conn)?;
+    let mut n = 0;
+    for ids in dropped.chunks(500) {
+        n += diesel::delete(outbox::table.filter(outbox::id.eq_any(ids))).execute(conn)?;
+    }
+    let kept: Vec<i64> = mine().select(outbox::id).load(conn)?;
+    for id in kept {
+        n += diesel::update(outbox::table.find(id))
+            .set((
+                outbox::recipient.eq(format!("erased-{id}{ERASED_DOMAIN}")),
+                outbox::recipient_name.eq(None::<String>),
+                outbox::body_text.eq(""),
+                outbox::body_html.eq(""),
+                outbox::headers.eq("[]"),
+                outbox::attachments.eq("[]"),
+                outbox::last_error.eq(None::<String>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(n)
+}
+
+/// The domain of the placeholder address of an erased recipient (RFC 2606: never delivered).
+pub const ERASED_DOMAIN: &str = "@erased.invalid";
+
+/// A mail as the person it went to sees it in "My data": what and when, never the body (it
+/// holds personal links that still work).
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct MailToPerson {
+    /// Subject.
+    pub subject: String,
+    /// `transactional` or `newsletter`.
+    pub kind: String,
+    /// `queued`, `sending`, `sent` or `failed`.
+    pub status: String,
+    /// When it was queued.
+    pub created_at: NaiveDateTime,
+    /// When the server accepted it.
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// The mails to an address, oldest first.
+pub fn mails_to(conn: &mut DbConn, email: &str) -> QueryResult<Vec<MailToPerson>> {
+    outbox::table
+        .filter(outbox::recipient.eq(email.trim().to_lowercase()))
+        .order(outbox::id)
+        .select((
+            outbox::subject,
+            outbox::kind,
+            outbox::status,
+            outbox::created_at,
+            outbox::sent_at,
+        ))
+        .load(conn)
+}

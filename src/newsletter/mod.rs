@@ -18,6 +18,7 @@ pub mod links;
 pub mod markdown;
 pub mod privacy;
 pub mod queries;
+pub mod requests;
 pub mod staff;
 pub mod subscribe;
 pub mod upcoming;

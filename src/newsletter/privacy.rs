@@ -30,6 +30,16 @@ pub fn export_person(conn: &mut DbConn, email: &str) -> QueryResult<Value> {
         "consented_at": s.consented_at.map(crate::time::rfc3339),
         "confirmed_at": s.confirmed_at.map(crate::time::rfc3339),
         "history": history,
+        "waiting_requests": super::requests::of_subscriber(conn, s.id)?.into_iter().map(|r| json!({
+            "name": r.name,
+            "company": r.company,
+            "prefecture": r.prefecture,
+            "industry": r.industry,
+            "topics": r.topic_codes(),
+            "source": r.source,
+            "requested_at": crate::time::rfc3339(r.created_at),
+            "expires_at": crate::time::rfc3339(r.expires_at),
+        })).collect::<Vec<_>>(),
     }))
 }
 

@@ -402,15 +402,23 @@ pub fn end_subscription(
     Ok(true)
 }
 
-/// Deletes unconfirmed subscriptions whose link has expired (and that never were active).
+/// Deletes unconfirmed subscriptions whose link has expired (and that never were active),
+/// and the expired requests of known addresses.
 pub fn expire_pending(conn: &mut DbConn) -> QueryResult<usize> {
-    diesel::delete(
+    let requests = super::requests::expire(conn)?;
+    let subscribers = diesel::delete(
         subs::table
             .filter(subs::status.eq(PENDING))
             .filter(subs::confirmed_at.is_null())
-            .filter(subs::confirm_expires_at.lt(now_utc())),
+            .filter(subs::confirm_expires_at.lt(now_utc()))
+            // A request still waiting for the address keeps its subscriber.
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                crate::schema::newsletter_requests::table
+                    .filter(crate::schema::newsletter_requests::subscriber_id.eq(subs::id)),
+            ))),
     )
-    .execute(conn)
+    .execute(conn)?;
+    Ok(requests + subscribers)
 }
 
 /// Filters of the staff list.
@@ -477,9 +485,12 @@ pub fn status_counts(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
         .load(conn)
 }
 
-/// Deletes a subscriber and its history.
+/// Deletes a subscriber and its history, and forgets them in the newsletter mails of the
+/// outbox (queued and failed ones go, sent ones stay anonymous for the campaign counts).
 pub fn delete(conn: &mut DbConn, s: &Subscriber) -> QueryResult<()> {
-    drop_queued_newsletters(conn, &s.email)?;
+    use crate::mail::outbox::{ErasureScope, erase_recipient};
+    erase_recipient(conn, &s.email, ErasureScope::Newsletter)?;
+    super::requests::delete_of(conn, s.id)?;
     diesel::delete(sub_topics::table.filter(sub_topics::subscriber_id.eq(s.id))).execute(conn)?;
     diesel::delete(events::table.filter(events::subscriber_id.eq(s.id))).execute(conn)?;
     diesel::delete(subs::table.find(s.id)).execute(conn)?;

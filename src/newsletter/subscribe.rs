@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::links::{self, CONFIRM_PURPOSE, Links};
 use super::queries::{self as q, NewSubscriber, Subscriber};
+use super::requests;
 use crate::db::DbConn;
 use crate::mail::{Mailer, OutgoingMail};
 use crate::time::now_utc;
@@ -58,6 +59,30 @@ fn resolve_topics(conn: &mut DbConn, topics: &[String]) -> QueryResult<Vec<Strin
     }
 }
 
+/// Queues the confirmation mail with the link of `token`.
+fn mail_confirmation(
+    conn: &mut DbConn,
+    mailer: &Mailer,
+    base_url: &str,
+    email: &str,
+    name: &str,
+    lang: views::Lang,
+    token: &str,
+) -> QueryResult<()> {
+    let body = views::newsletter::mail::confirmation(
+        lang,
+        name,
+        &links::confirm_url(base_url, token),
+        q::CONFIRM_DAYS,
+    );
+    let mut mail = OutgoingMail::transactional(email, &body.subject, body.text, body.html);
+    mail.to_name = (!name.is_empty()).then(|| name.to_string());
+    mail.source = Some(crate::mail::outbox::NEWSLETTER_CONFIRM_SOURCE.into());
+    mailer.enqueue(conn, &mail)?;
+    Ok(())
+}
+
+/// Gives a pending subscriber a new confirmation token and mails its link.
 fn send_confirmation(
     conn: &mut DbConn,
     mailer: &Mailer,
@@ -68,17 +93,7 @@ fn send_confirmation(
     let token = tokens::new_token();
     q::set_confirmation(conn, s.id, &tokens::hash_for(CONFIRM_PURPOSE, &token))?;
     let lang = views::Lang::from_code(&s.lang).unwrap_or_default();
-    let body = views::newsletter::mail::confirmation(
-        lang,
-        name,
-        &links::confirm_url(base_url, &token),
-        q::CONFIRM_DAYS,
-    );
-    let mut mail = OutgoingMail::transactional(&s.email, &body.subject, body.text, body.html);
-    mail.to_name = (!name.is_empty()).then(|| name.to_string());
-    mail.source = Some("newsletter:confirm".into());
-    mailer.enqueue(conn, &mail)?;
-    Ok(())
+    mail_confirmation(conn, mailer, base_url, &s.email, name, lang, &token)
 }
 
 /// Double opt-in: records the request and queues a confirmation mail, unless one went out
@@ -134,23 +149,32 @@ fn subscribe_in(
         if !matches!(s.status.as_str(), q::PENDING | q::UNSUBSCRIBED) {
             return Ok(Outcome::NothingSent);
         }
-        let recent = s
-            .confirm_sent_at
-            .is_some_and(|at| now_utc() - at < Duration::minutes(q::RESEND_WINDOW_MINUTES));
+        let last = s.confirm_sent_at.max(requests::latest_at(conn, s.id)?);
+        let recent =
+            last.is_some_and(|at| now_utc() - at < Duration::minutes(q::RESEND_WINDOW_MINUTES));
         if recent {
             return Ok(Outcome::NothingSent);
         }
-        q::update_details(conn, s.id, &new)?;
-        q::set_status(conn, s.id, q::PENDING)?;
-        q::set_topics(conn, s.id, &topics)?;
-        q::record_event(
+        // A known address: nothing stored changes until the address confirms (see
+        // `requests`); the submitted details wait with their own confirmation link.
+        let token = tokens::new_token();
+        requests::insert(
             conn,
-            s.id,
-            "subscribed",
-            &req.source,
-            json!({ "topics": topics }),
+            &requests::NewRequest {
+                subscriber_id: s.id,
+                token_hash: &tokens::hash_for(CONFIRM_PURPOSE, &token),
+                name: &req.name,
+                company: &req.company,
+                prefecture: req.prefecture,
+                industry: req.industry.as_deref(),
+                lang: req.lang.code(),
+                topics: &topics,
+                source: &req.source,
+            },
         )?;
-        send_confirmation(conn, mailer, base_url, &s, &req.name)?;
+        mail_confirmation(
+            conn, mailer, base_url, &s.email, &req.name, req.lang, &token,
+        )?;
         Ok(Outcome::ConfirmationSent)
     }
 }
@@ -192,12 +216,17 @@ pub fn subscribe_pending(
 }
 
 /// Confirms the subscription of a confirmation token: `Some(subscriber)` when it was valid.
+/// The token is a new subscriber's own, or a waiting request's for a known address, whose
+/// details, topics and consent are applied now, when the address has proved itself.
 pub fn confirm(conn: &mut DbConn, links: &Links, token: &str) -> QueryResult<Option<Subscriber>> {
     if !tokens::looks_valid(token) {
         return Ok(None);
     }
     let hash = tokens::hash_for(CONFIRM_PURPOSE, token);
     conn.write_transaction(|conn| {
+        if let Some(request) = requests::find_valid(conn, &hash)? {
+            return apply_request(conn, links, &request);
+        }
         let Some(s) = q::find_by_confirm_hash(conn, &hash)? else {
             return Ok(None);
         };
@@ -207,8 +236,53 @@ pub fn confirm(conn: &mut DbConn, links: &Links, token: &str) -> QueryResult<Opt
         }
         q::activate(conn, s.id, &links.pref_hash(&s.pref_nonce))?;
         q::record_event(conn, s.id, "confirmed", "web", json!({}))?;
+        requests::delete_of(conn, s.id)?;
         q::find(conn, s.id)
     })
+}
+
+/// Applies a confirmed request to its subscriber: the details as submitted, the topics, the
+/// consent (with its source) and the confirmation; the other waiting requests go.
+fn apply_request(
+    conn: &mut DbConn,
+    links: &Links,
+    request: &requests::StoredRequest,
+) -> QueryResult<Option<Subscriber>> {
+    let Some(s) = q::find(conn, request.subscriber_id)? else {
+        return Ok(None);
+    };
+    if s.status == q::SUPPRESSED {
+        return Ok(None);
+    }
+    let topics = request.topic_codes();
+    q::update_details(
+        conn,
+        s.id,
+        &q::NewSubscriber {
+            email: &s.email,
+            name: &request.name,
+            company: &request.company,
+            prefecture: request.prefecture,
+            industry: request.industry.as_deref(),
+            status: q::ACTIVE,
+            lang: &request.lang,
+            pref_nonce: &s.pref_nonce,
+            pref_token_hash: s.pref_token_hash.as_deref(),
+            consent_source: &request.source,
+        },
+    )?;
+    q::set_topics(conn, s.id, &topics)?;
+    q::record_event(
+        conn,
+        s.id,
+        "subscribed",
+        &request.source,
+        json!({ "topics": topics, "requested_at": crate::time::rfc3339(request.created_at) }),
+    )?;
+    q::activate(conn, s.id, &links.pref_hash(&s.pref_nonce))?;
+    q::record_event(conn, s.id, "confirmed", "web", json!({}))?;
+    requests::delete_of(conn, s.id)?;
+    q::find(conn, s.id)
 }
 
 /// Whether a confirmation token is currently usable (for the GET page).
@@ -216,7 +290,11 @@ pub fn confirmable(conn: &mut DbConn, token: &str) -> QueryResult<bool> {
     if !tokens::looks_valid(token) {
         return Ok(false);
     }
-    let s = q::find_by_confirm_hash(conn, &tokens::hash_for(CONFIRM_PURPOSE, token))?;
+    let hash = tokens::hash_for(CONFIRM_PURPOSE, token);
+    if requests::find_valid(conn, &hash)?.is_some() {
+        return Ok(true);
+    }
+    let s = q::find_by_confirm_hash(conn, &hash)?;
     Ok(s.is_some_and(|s| {
         s.status == q::PENDING && s.confirm_expires_at.is_some_and(|at| at >= now_utc())
     }))

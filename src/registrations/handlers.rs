@@ -10,7 +10,7 @@ use views::seminars::public::RegistrationPage;
 use super::forms::{self, FormRules};
 use super::mail::Notifier;
 use super::model::{Registration, status};
-use super::queries::{self, Registered};
+use super::queries;
 use crate::error::{AppError, Message};
 use crate::seminars::model::Mode;
 use crate::seminars::queries as seminar_queries;
@@ -19,8 +19,12 @@ use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Fields, Form};
 
 /// `POST /seminars/{id}/registrations`: validates, then registers through the group commit
-/// (serialized per seminar, many registrations per transaction under a burst); a new
-/// registration goes to its personal page, an existing one is reported.
+/// (serialized per seminar, many registrations per transaction under a burst). A new
+/// registration and one for an address that is registered already get the same answer, a
+/// redirect to the "check your mail" page: registering is personal data, and the answer must
+/// not tell a stranger who typed someone's address whether that person is registered. The
+/// person learns the rest from the mail (the confirmation, or "registered already" with a
+/// fresh personal link).
 pub async fn register(
     req: HttpRequest,
     page: Page,
@@ -44,12 +48,17 @@ pub async fn register(
             Ok::<_, AppError>(forms::parse(&submitted, &rules, lang))
         })
         .await?;
-    let outcome = match parsed {
+    match parsed {
         Ok(who) => {
+            // Per address and seminar, for new and known addresses alike.
+            state
+                .limits
+                .check_address(&format!("{id}:{}", who.email), "register")?;
+            // New or existing, the answer is the same (the mail differs).
             state
                 .registrations
                 .register(id, who, crate::time::now_utc())
-                .await?
+                .await?;
         }
         Err(errors) => {
             let kept: Vec<(String, String)> = values
@@ -60,24 +69,29 @@ pub async fn register(
                 crate::seminars::handlers::show_page(&state, &page, id, kept, errors).await?;
             return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
         }
-    };
-    Ok(match outcome {
-        Registered::New(_, token) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/registrations/{token}")))
-            .finish(),
-        Registered::Existing(reg) => {
-            let title = state
-                .db
-                .run(move |c| seminar_queries::find(c, reg.seminar_id))
-                .await?
-                .title;
-            html(views::seminars::public::already_registered(
-                &page,
-                &title,
-                &format!("/seminars/{id}"),
-            ))
-        }
-    })
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((LOCATION, format!("/seminars/{id}/registrations/sent")))
+        .finish())
+}
+
+/// `GET /seminars/{id}/registrations/sent`: "the mail is on its way", the same page after a
+/// new registration and after one for an address that was registered already.
+pub async fn sent(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let seminar = state
+        .db
+        .run(move |c| seminar_queries::find_public(c, id))
+        .await?;
+    Ok(html(views::seminars::public::registration_sent(
+        &page,
+        &seminar.title,
+        &format!("/seminars/{id}"),
+    )))
 }
 
 /// The rate-limit bucket of the registrant's own actions (cancel, change mode, attend, survey).

@@ -35,6 +35,8 @@ pub enum Notice {
     Survey,
     /// The time, place or join URL changed (see [`Notifier::send_changed`]).
     Changed,
+    /// The address registered again: it is registered already (with a fresh personal link).
+    AlreadyRegistered,
 }
 
 impl Notice {
@@ -49,6 +51,8 @@ impl Notice {
             | Notice::ReminderToday
             | Notice::Changed => Some(Method::Request),
             Notice::Cancelled | Notice::SeminarCancelled => had_seat.then_some(Method::Cancel),
+            // A repeated registration carries the entry again only when it holds a seat.
+            Notice::AlreadyRegistered => had_seat.then_some(Method::Request),
             Notice::Waitlisted | Notice::Survey => None,
         }
     }
@@ -175,6 +179,7 @@ impl Notifier {
                 Notice::ReminderToday => MailNotice::ReminderToday,
                 Notice::Survey => MailNotice::Survey,
                 Notice::Changed => MailNotice::Changed,
+                Notice::AlreadyRegistered => MailNotice::AlreadyRegistered,
             },
             name: reg.name.clone(),
             title: seminar.title.clone(),

@@ -18,10 +18,11 @@ pub mod survey;
 
 use crate::web::router::Router;
 
-/// The routes of the registrant's own page and survey (the form's POST is with the seminar
-/// routes), of the QR check-in and of the staff's manual entry.
+/// The routes of the page after registering, the registrant's own page and survey (the form's
+/// POST is with the seminar routes), of the QR check-in and of the staff's manual entry.
 pub fn routes(r: &mut Router) {
-    r.get("/registrations/{token}", handlers::page)
+    r.get("/seminars/{id:\\d+}/registrations/sent", handlers::sent)
+        .get("/registrations/{token}", handlers::page)
         .post("/registrations/{token}/cancel", handlers::cancel)
         .post("/registrations/{token}/mode", handlers::change_mode)
         .post("/registrations/{token}/attend", handlers::attend)

@@ -203,6 +203,9 @@ pub fn register_locked(
     if let Some(reg) = &existing
         && reg.status != status::CANCELLED
     {
+        if who.intake.sends_mail() {
+            remind_existing(c, notifier, &seminar, reg, now)?;
+        }
         return Ok(Registered::Existing(reg.clone()));
     }
     let (state, seq) = place(c, &seminar, who.mode)?;
@@ -293,6 +296,44 @@ pub fn register_locked(
         )?;
     }
     Ok(Registered::New(reg, token))
+}
+
+/// No "you are registered already" mail within this many minutes of the registration's last
+/// change (its first mail, or the previous reminder of its link, is still on its way).
+pub const ALREADY_MAIL_MINUTES: i64 = 10;
+
+/// Someone registered again with the address of an existing registration: the public answer
+/// is the same as for a new registration (it must not tell a stranger who is registered), and
+/// the address gets a mail that says it is registered already, with a fresh personal link.
+///
+/// Why a fresh link: the old one is stored only hashed, so it cannot be sent again, and the
+/// person who registers a second time has most likely lost the first mail; a mail that only
+/// said "look for our earlier mail" would leave them stuck. The new link replaces the old one
+/// (the mail says so), as a promotion from the waitlist does. Only the address's owner reads
+/// it, so a stranger who types the address learns nothing and gains nothing; at most one such
+/// mail goes per registration every [`ALREADY_MAIL_MINUTES`] (and the form's rate limits hold),
+/// so a double click or a flood changes nothing more.
+fn remind_existing(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar: &Seminar,
+    reg: &Registration,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if now - reg.updated_at < chrono::Duration::minutes(ALREADY_MAIL_MINUTES) {
+        return Ok(());
+    }
+    let token = tokens::new_token();
+    let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
+    diesel::update(r::table.find(reg.id))
+        .set((r::token_hash.eq(&hash), r::updated_at.eq(now)))
+        .execute(c)?;
+    let reg = Registration {
+        token_hash: hash,
+        updated_at: now,
+        ..reg.clone()
+    };
+    notifier.send(c, seminar, &reg, Some(&token), Notice::AlreadyRegistered)
 }
 
 /// Gives free seats of `mode` to the waitlist, first come first served, each told by mail

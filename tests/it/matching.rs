@@ -42,13 +42,13 @@ async fn sign_in_member(app: &TestApp, email: &str, org: i64) {
 }
 
 /// An API token of a member of `org`.
-async fn member_token(app: &TestApp, email: &str, org: i64) -> String {
+pub async fn member_token(app: &TestApp, email: &str, org: i64) -> String {
     let (_, token) = app.api_token(email, Role::Member).await;
     join(app, email, org).await;
     token
 }
 
-async fn api(
+pub async fn api(
     app: &TestApp,
     method: &str,
     token: &str,
@@ -88,7 +88,7 @@ pub fn need_body(org: i64, title: &str, description: &str) -> Value {
     })
 }
 
-fn offering_body(org: i64, title: &str, per_device: i64, onsite: &[i32]) -> Value {
+pub fn offering_body(org: i64, title: &str, per_device: i64, onsite: &[i32]) -> Value {
     json!({
         "organization_id": org,
         "title": title,
@@ -104,7 +104,7 @@ fn offering_body(org: i64, title: &str, per_device: i64, onsite: &[i32]) -> Valu
     })
 }
 
-async fn staff_token(app: &TestApp) -> String {
+pub async fn staff_token(app: &TestApp) -> String {
     app.api_token("staff@example.jp", Role::Staff).await.1
 }
 

@@ -97,7 +97,7 @@ pub async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>)
     .await;
 }
 
-async fn api(
+pub async fn api(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,
@@ -114,7 +114,7 @@ async fn api(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-async fn create_and_send(
+pub async fn create_and_send(
     app: &TestApp,
     token: &str,
     subject: &str,

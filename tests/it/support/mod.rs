@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod corpus;
+pub mod mailbox;
 pub mod oauth;
 pub mod process;
 pub mod smtp;

@@ -13,17 +13,32 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-#[derive(Default)]
 struct Inner {
     codes: HashMap<String, String>,
     used: Vec<String>,
     tokens: Vec<String>,
+    /// What the userinfo endpoint answers.
+    userinfo: serde_json::Value,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Self {
+            codes: HashMap::new(),
+            used: Vec::new(),
+            tokens: Vec::new(),
+            userinfo: serde_json::json!({
+                "sub": "gbiz-0001", "email": "Hanako@Example.JP", "email_verified": true, "name": "九州 花子"
+            }),
+        }
+    }
 }
 
 /// The running provider.
 pub struct TestProvider {
     /// `http://127.0.0.1:port`.
     pub base: String,
+    inner: web::Data<Arc<Mutex<Inner>>>,
     _handle: actix_web::dev::ServerHandle,
 }
 
@@ -89,9 +104,8 @@ async fn userinfo(data: web::Data<Arc<Mutex<Inner>>>, req: HttpRequest) -> HttpR
     if !ok {
         return HttpResponse::Unauthorized().finish();
     }
-    HttpResponse::Ok().json(serde_json::json!({
-        "sub": "gbiz-0001", "email": "Hanako@Example.JP", "email_verified": true, "name": "九州 花子"
-    }))
+    let info = data.lock().unwrap().userinfo.clone();
+    HttpResponse::Ok().json(info)
 }
 
 impl TestProvider {
@@ -100,9 +114,10 @@ impl TestProvider {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let inner = web::Data::new(Arc::new(Mutex::new(Inner::default())));
+        let shared = inner.clone();
         let server = HttpServer::new(move || {
             App::new()
-                .app_data(inner.clone())
+                .app_data(shared.clone())
                 .route("/authorize", web::get().to(authorize))
                 .route("/token", web::post().to(token))
                 .route("/userinfo", web::get().to(userinfo))
@@ -115,8 +130,16 @@ impl TestProvider {
         tokio::spawn(server);
         Self {
             base,
+            inner,
             _handle: handle,
         }
+    }
+
+    /// Sets what the userinfo endpoint answers from now on (the default is a verified
+    /// `Hanako@Example.JP` with subject `gbiz-0001`).
+    #[allow(dead_code)]
+    pub fn set_userinfo(&self, info: serde_json::Value) {
+        self.inner.lock().unwrap().userinfo = info;
     }
 
     /// The `OAUTH_*` settings that point the service at this provider.

@@ -51,3 +51,21 @@ pub fn check_redelivery(messages: &[Received], total: usize) -> Result<usize, St
     }
     Ok(messages.len() - total)
 }
+
+/// A listener that accepts while the switch is off and answers `550` (a permanent failure)
+/// while it is on; the switch starts off.
+#[allow(dead_code)]
+pub async fn switchable() -> (SmtpServer, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let failing = Arc::new(AtomicBool::new(false));
+    let flag = failing.clone();
+    let reply = Arc::new(move |_| {
+        if flag.load(Ordering::SeqCst) {
+            550
+        } else {
+            250
+        }
+    });
+    (SmtpServer::start_with(reply).await, failing)
+}

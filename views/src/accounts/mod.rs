@@ -139,6 +139,58 @@ pub struct AccountView {
     pub errors: FormErrors,
     /// A confirmation shown at the top, translated.
     pub flash: Option<String>,
+    /// A problem shown at the top (a failed link to the provider), translated.
+    pub alert: Option<String>,
+    /// Identities at the OAuth2 provider linked to the account.
+    pub identities: Vec<IdentityRow>,
+    /// Name of the configured OAuth2 provider, if any (offers linking).
+    pub oauth_provider: Option<String>,
+}
+
+/// One linked identity in the account page.
+#[derive(Debug, Clone)]
+pub struct IdentityRow {
+    /// Id (for unlinking).
+    pub id: i64,
+    /// Provider name.
+    pub provider: String,
+    /// When it was linked, formatted.
+    pub linked: String,
+}
+
+fn sign_in_section(ctx: &PageCtx, view: &AccountView) -> Markup {
+    let linked = |provider: &str| view.identities.iter().any(|i| i.provider == provider);
+    html! {
+        section aria-labelledby="signin-title" {
+            h2 #signin-title { (ctx.t("account.sign_in")) }
+            p { (ctx.t("account.sign_in_intro")) }
+            @if view.identities.is_empty() {
+                (crate::components::empty_state(ctx.t("account.no_identities")))
+            } @else {
+                div.table-wrap { table {
+                    thead { tr {
+                        th { (ctx.t("account.identity_provider")) } th { (ctx.t("account.identity_linked")) }
+                        th { span.visually-hidden { (ctx.t("account.token_actions")) } }
+                    } }
+                    tbody { @for i in &view.identities { tr {
+                        td { (i.provider) } td { (i.linked) }
+                        td {
+                            form.inline-form method="post" action={ "/account/oauth/" (i.id) "/unlink" } {
+                                (ctx.csrf_field())
+                                button.button.button-secondary type="submit" { (ctx.tf("account.unlink", &[("provider", &i.provider)])) }
+                            }
+                        }
+                    } } }
+                } }
+            }
+            @if let Some(provider) = view.oauth_provider.as_deref().filter(|p| !linked(p)) {
+                form method="post" action="/account/oauth/link" {
+                    (ctx.csrf_field())
+                    button.button type="submit" { (ctx.tf("account.link", &[("provider", provider)])) }
+                }
+            }
+        }
+    }
 }
 
 /// `/account`.
@@ -149,6 +201,7 @@ pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
         html! {
             h1 { (ctx.t("account.title")) }
             @if let Some(f) = &view.flash { (notice(Tone::Success, f)) }
+            @if let Some(a) = &view.alert { (notice(Tone::Error, a)) }
             section aria-labelledby="profile-title" {
                 h2 #profile-title { (ctx.t("account.profile")) }
                 dl.summary {
@@ -208,18 +261,67 @@ pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
                 p { a.button.button-secondary href="/account/data.json" download { (ctx.t("account.download")) } }
                 h3 { (ctx.t("account.delete")) }
                 p { (ctx.t("account.delete_intro")) }
-                form method="post" action="/account/delete" {
-                    (ctx.csrf_field())
-                    div.field {
-                        label.choice for="f-confirm" {
-                            input #f-confirm type="checkbox" name="confirm" value="1" required;
-                            span { (ctx.t("account.delete_confirm")) }
+                p { a.button.button-danger href="/account/delete" { (ctx.t("account.delete_start")) } }
+            }
+            @if view.oauth_provider.is_some() || !view.identities.is_empty() {
+                (sign_in_section(ctx, view))
+            }
+        },
+    )
+}
+
+/// The confirmation page of deleting an account.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteView {
+    /// The account's address (where a new sign-in link goes).
+    pub email: String,
+    /// What will be erased, one translated line each.
+    pub erased: Vec<String>,
+    /// Whether the person signed in recently enough to delete now.
+    pub recent: bool,
+    /// How recent a sign-in must be, in minutes.
+    pub minutes: i64,
+    /// Errors of the form.
+    pub errors: FormErrors,
+}
+
+/// `/account/delete`: exactly what will be erased, then the final button after a recent
+/// sign-in, or the way to sign in again.
+pub fn delete_confirm(ctx: &PageCtx, view: &DeleteView) -> Markup {
+    page(
+        ctx,
+        ctx.t("account.delete"),
+        html! {
+            div.form {
+                h1 { (ctx.t("account.delete")) }
+                (error_summary(ctx, &view.errors))
+                p { (ctx.t("account.erase_intro")) }
+                ul { @for line in &view.erased { li { (line) } } }
+                p { (ctx.t("account.erase_kept")) }
+                @if view.recent {
+                    form method="post" action="/account/delete" novalidate {
+                        (ctx.csrf_field())
+                        div.field {
+                            label.choice for="f-confirm" {
+                                input #f-confirm type="checkbox" name="confirm" value="1" required;
+                                span { (ctx.t("account.delete_confirm")) }
+                            }
+                            @if let Some(e) = view.errors.get("confirm") { p.field-error { (e) } }
+                        }
+                        button.button.button-danger type="submit" data-confirm=(ctx.t("account.delete_really")) {
+                            (ctx.t("account.delete_button"))
                         }
                     }
-                    button.button.button-danger type="submit" data-confirm=(ctx.t("account.delete_really")) {
-                        (ctx.t("account.delete_button"))
+                } @else {
+                    (notice(Tone::Warning, &ctx.tf("account.reauth", &[("minutes", &view.minutes.to_string())])))
+                    form method="post" action="/auth/email" {
+                        (ctx.csrf_field())
+                        input type="hidden" name="email" value=(view.email);
+                        input type="hidden" name="next" value="/account/delete";
+                        button.button type="submit" { (ctx.t("account.reauth_button")) }
                     }
                 }
+                p { a href="/account" { (ctx.t("account.delete_cancel")) } }
             }
         },
     )

@@ -25,6 +25,8 @@ pub enum MailNotice {
     Survey,
     /// The time, place or join URL changed.
     Changed,
+    /// A second registration with the same address: registered already, here is the link.
+    AlreadyRegistered,
 }
 
 /// One change the [`MailNotice::Changed`] mail lists (values already formatted).
@@ -111,6 +113,10 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
         MailNotice::Changed => (
             "seminars.mail_subject_changed",
             "seminars.mail_lead_changed",
+        ),
+        MailNotice::AlreadyRegistered => (
+            "registrations.mail_subject_already",
+            "registrations.mail_lead_already",
         ),
     };
     let link_key = if m.notice == MailNotice::Survey {

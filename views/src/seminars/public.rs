@@ -295,15 +295,27 @@ fn question(ctx: &PageCtx, q: &QuestionView, form: &RegistrationForm) -> Markup 
     }
 }
 
-/// "You are registered already" after a second registration with the same address.
-pub fn already_registered(ctx: &PageCtx, title: &str, seminar_href: &str) -> Markup {
+/// After the registration form: the mail is on its way (the same page whether the address was
+/// new or registered already, so that it tells nobody else which).
+pub fn registration_sent(ctx: &PageCtx, title: &str, seminar_href: &str) -> Markup {
     page(
         ctx,
-        ctx.t("seminars.already_title"),
+        ctx.t("registrations.sent_title"),
         html! {
-            h1 { (ctx.t("seminars.already_title")) }
-            (notice(Tone::Info, ctx.t("seminars.already_text")))
-            p { a href=(seminar_href) { (title) } }
+            div.form {
+                h1 { (ctx.t("registrations.sent_title")) }
+                (notice(Tone::Success, &ctx.tf("registrations.sent_lead", &[("title", title)])))
+                p { (ctx.t("registrations.sent_where")) }
+                h2 { (ctx.t("registrations.sent_missing_title")) }
+                ul {
+                    li { (ctx.t("registrations.sent_missing_spam")) }
+                    li { (ctx.t("registrations.sent_missing_address")) }
+                    li { (ctx.t("registrations.sent_missing_again")) }
+                }
+                h2 { (ctx.t("registrations.sent_change_title")) }
+                p { (ctx.t("registrations.sent_change")) }
+                p { a href=(seminar_href) { (ctx.tf("registrations.sent_back", &[("title", title)])) } }
+            }
         },
     )
 }
