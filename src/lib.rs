@@ -10,6 +10,7 @@ pub mod bench;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod era;
 pub mod error;
 pub mod mail;
 pub mod matching;
@@ -17,6 +18,7 @@ pub mod newsletter;
 pub mod private_fs;
 pub mod reference;
 pub mod registrations;
+pub mod reports;
 pub mod schema;
 pub mod seminars;
 #[cfg(feature = "test-seams")]
