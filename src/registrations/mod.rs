@@ -3,6 +3,7 @@
 //! export and personal data.
 
 pub mod bench;
+pub mod certificates;
 pub mod checkin;
 pub mod export;
 pub mod forms;

@@ -1,0 +1,4 @@
+//! Attendance certificates (受講証明書): the serial that identifies and verifies each one and the
+//! PDF that carries it.
+
+pub mod serial;
