@@ -27,6 +27,7 @@ pub mod time;
 pub mod tokens;
 pub mod validate;
 pub mod web;
+pub mod xlsx;
 
 use std::net::TcpListener;
 

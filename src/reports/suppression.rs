@@ -105,6 +105,16 @@ impl Shown {
     }
 }
 
+/// A figure in a workbook: a number, or the withheld mark.
+impl From<Shown> for crate::xlsx::Cell {
+    fn from(shown: Shown) -> Self {
+        match shown {
+            Shown::Value(v) => crate::xlsx::Cell::Integer(i64::try_from(v).unwrap_or(i64::MAX)),
+            Shown::Withheld => crate::xlsx::Cell::Withheld,
+        }
+    }
+}
+
 /// The publication version of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Publication {
