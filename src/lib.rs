@@ -15,6 +15,7 @@ pub mod error;
 pub mod mail;
 pub mod matching;
 pub mod newsletter;
+pub mod pdf;
 pub mod private_fs;
 pub mod reference;
 pub mod registrations;
