@@ -3,6 +3,7 @@
 //! export and personal data.
 
 pub mod allocation;
+pub mod attendance;
 pub mod bench;
 pub mod checkin;
 pub mod export;
