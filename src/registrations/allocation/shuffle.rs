@@ -211,32 +211,33 @@ mod tests {
 
     #[test]
     fn rejection_discards_the_draws_above_the_last_whole_zone() {
-        // n = 3: r = 2^64 mod 3 = 1, so only x = 2^64 − 1 is rejected. Find a seed whose
-        // check is visible: index_below consumes one draw unless the draw is u64::MAX, which
-        // does not happen in practice; assert the consumption and value instead.
-        let seed = Seed::from_bytes([7; 32]);
-        let mut a = DrawStream::new(&seed);
-        let mut b = DrawStream::new(&seed);
-        let x = b.next_draw();
-        assert_eq!(a.index_below(3), x % 3);
-        assert_eq!(
-            a.next_draw(),
-            b.next_draw(),
-            "one draw consumed per accepted index"
-        );
-        // n = 2^63 + 1: r = 2^63 − 1, limit = 2^63; about half the draws are rejected.
+        // n = 2^63 + 1: r = 2^63 − 1, so the draws above 2^63 are rejected (about half).
+        // Take the first fixed seed whose first draw is rejected: the index must come from
+        // the next acceptable draw, not from the first one.
         let n = (1u64 << 63) + 1;
-        let mut c = DrawStream::new(&seed);
-        let mut d = DrawStream::new(&seed);
-        let index = c.index_below(n);
-        let expected = loop {
-            let x = d.next_draw();
-            if x <= 1u64 << 63 {
-                break x % n;
+        let limit = 1u64 << 63;
+        let seed = (0u8..=255)
+            .map(|k| Seed::from_bytes([k; 32]))
+            .find(|seed| DrawStream::new(seed).next_draw() > limit)
+            .expect("some seed starts with a rejected draw");
+        let mut reference = DrawStream::new(&seed);
+        let rejected = reference.next_draw();
+        let accepted = loop {
+            let x = reference.next_draw();
+            if x <= limit {
+                break x;
             }
         };
-        assert_eq!(index, expected);
-        assert_eq!(c.next_draw(), d.next_draw());
+        let mut stream = DrawStream::new(&seed);
+        assert_eq!(stream.index_below(n), accepted % n);
+        assert_ne!(accepted % n, rejected % n);
+        // And nothing beyond the accepted draw was consumed.
+        assert_eq!(stream.next_draw(), reference.next_draw());
+        // With n = 3 (r = 1) only 2^64 − 1 is rejected: one draw per index in practice.
+        let mut a = DrawStream::new(&seed);
+        let mut b = DrawStream::new(&seed);
+        assert_eq!(a.index_below(3), b.next_draw() % 3);
+        assert_eq!(a.next_draw(), b.next_draw());
     }
 
     #[test]
