@@ -250,47 +250,38 @@ mod tests {
 
     #[test]
     fn timestamps_of_each_tool_and_locale() {
-        let us = DateOrder::MonthFirst;
-        assert_eq!(
-            parse_timestamp("03/08/2023 01:02:03 PM", us),
-            at(2023, 3, 8, 13, 2, 3)
-        );
-        assert_eq!(
-            parse_timestamp("03/08/2023 12:05 AM", us),
-            at(2023, 3, 8, 0, 5, 0)
-        );
-        assert_eq!(
-            parse_timestamp("7/22/26, 7:02:11 PM", us),
-            at(2026, 7, 22, 19, 2, 11)
-        );
-        assert_eq!(
-            parse_timestamp("2020/12/8 8:35", us),
-            at(2020, 12, 8, 8, 35, 0)
-        );
-        assert_eq!(
-            parse_timestamp("=\"2021-06-14 17:00:00\"", us),
-            at(2021, 6, 14, 17, 0, 0)
-        );
-        assert_eq!(
-            parse_timestamp("2023-03-08T13:00:00.125", us),
-            at(2023, 3, 8, 13, 0, 0)
-        );
-        assert_eq!(
-            parse_timestamp("2023/03/08 午後 1:02:03", us),
-            at(2023, 3, 8, 13, 2, 3)
-        );
-        assert_eq!(
-            parse_timestamp("2023年3月8日 13:02", us),
-            at(2023, 3, 8, 13, 2, 0)
-        );
-        assert_eq!(
-            parse_timestamp("22/07/2026, 19:32:11", DateOrder::DayFirst),
-            at(2026, 7, 22, 19, 32, 11)
-        );
-        assert_eq!(
-            parse_timestamp("8.3.2023 13:02:00", DateOrder::DayFirst),
-            at(2023, 3, 8, 13, 2, 0)
-        );
+        use DateOrder::{DayFirst, MonthFirst};
+        let cases = [
+            ("03/08/2023 01:02:03 PM", MonthFirst, (2023, 3, 8, 13, 2, 3)),
+            ("03/08/2023 12:05 AM", MonthFirst, (2023, 3, 8, 0, 5, 0)),
+            ("7/22/26, 7:02:11 PM", MonthFirst, (2026, 7, 22, 19, 2, 11)),
+            ("2020/12/8 8:35", MonthFirst, (2020, 12, 8, 8, 35, 0)),
+            (
+                "=\"2021-06-14 17:00:00\"",
+                MonthFirst,
+                (2021, 6, 14, 17, 0, 0),
+            ),
+            (
+                "2023-03-08T13:00:00.125",
+                MonthFirst,
+                (2023, 3, 8, 13, 0, 0),
+            ),
+            (
+                "2023/03/08 午後 1:02:03",
+                MonthFirst,
+                (2023, 3, 8, 13, 2, 3),
+            ),
+            ("2023年3月8日 13:02", MonthFirst, (2023, 3, 8, 13, 2, 0)),
+            ("22/07/2026, 19:32:11", DayFirst, (2026, 7, 22, 19, 32, 11)),
+            ("8.3.2023 13:02:00", DayFirst, (2023, 3, 8, 13, 2, 0)),
+        ];
+        for (cell, order, (y, mo, d, h, mi, s)) in cases {
+            assert_eq!(
+                parse_timestamp(cell, order),
+                at(y, mo, d, h, mi, s),
+                "{cell:?}"
+            );
+        }
     }
 
     #[test]
