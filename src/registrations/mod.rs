@@ -2,6 +2,8 @@
 //! the registrant's own page, check-in, reminders, the survey after the seminar, the staff
 //! export and personal data.
 
+pub mod allocation;
+pub mod attendance;
 pub mod bench;
 pub mod certificates;
 pub mod checkin;
