@@ -58,24 +58,32 @@ enum Mark {
     Line {
         from: (f32, f32),
         to: (f32, f32),
-        width: f32,
-        color: Color,
+        pen: Pen,
     },
     Frame {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        width: f32,
-        color: Color,
+        area: Area,
+        pen: Pen,
     },
     Fill {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
+        area: Area,
         color: Color,
     },
+}
+
+/// How a line is stroked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pen {
+    width: f32,
+    color: Color,
+}
+
+/// A rectangle by its top-left corner, width and height.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Area {
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
 }
 
 /// One A4 page being laid out.
@@ -151,26 +159,24 @@ impl Page {
         self.marks.push(Mark::Line {
             from,
             to,
-            width,
-            color,
+            pen: Pen { width, color },
         });
     }
 
     /// The outline of a rectangle whose top-left corner is at (`x`, `y`).
     pub fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, width: f32, color: Color) {
         self.marks.push(Mark::Frame {
-            x,
-            y,
-            w,
-            h,
-            width,
-            color,
+            area: Area { x, y, w, h },
+            pen: Pen { width, color },
         });
     }
 
     /// A filled rectangle.
     pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, color: Color) {
-        self.marks.push(Mark::Fill { x, y, w, h, color });
+        self.marks.push(Mark::Fill {
+            area: Area { x, y, w, h },
+            color,
+        });
     }
 
     /// A QR code of `data` (error correction M), `size` points square including the quiet
@@ -380,6 +386,11 @@ fn pdf_date(utc: NaiveDateTime) -> Date {
         .utc_offset_minute(0)
 }
 
+fn stroke_with(content: &mut Content, pen: Pen) -> &mut Content {
+    let Color(r, g, b) = pen.color;
+    content.set_stroke_rgb(r, g, b).set_line_width(pen.width)
+}
+
 /// The content stream of a page.
 fn draw(page: &Page, usage: &mut font::Usage) -> Vec<u8> {
     let height = A4.1;
@@ -402,37 +413,23 @@ fn draw(page: &Page, usage: &mut font::Usage) -> Vec<u8> {
                     .show(Str(&cids))
                     .end_text();
             }
-            Mark::Line {
-                from,
-                to,
-                width,
-                color,
-            } => {
-                content
-                    .set_stroke_rgb(color.0, color.1, color.2)
-                    .set_line_width(*width)
+            Mark::Line { from, to, pen } => {
+                stroke_with(&mut content, *pen)
                     .move_to(from.0, height - from.1)
                     .line_to(to.0, height - to.1)
                     .stroke();
             }
-            Mark::Frame {
-                x,
-                y,
-                w,
-                h,
-                width,
-                color,
-            } => {
-                content
-                    .set_stroke_rgb(color.0, color.1, color.2)
-                    .set_line_width(*width)
-                    .rect(*x, height - y - h, *w, *h)
+            Mark::Frame { area, pen } => {
+                let Area { x, y, w, h } = *area;
+                stroke_with(&mut content, *pen)
+                    .rect(x, height - y - h, w, h)
                     .stroke();
             }
-            Mark::Fill { x, y, w, h, color } => {
+            Mark::Fill { area, color } => {
+                let Area { x, y, w, h } = *area;
                 content
                     .set_fill_rgb(color.0, color.1, color.2)
-                    .rect(*x, height - y - h, *w, *h)
+                    .rect(x, height - y - h, w, h)
                     .fill_nonzero();
             }
         }
