@@ -10,13 +10,16 @@ pub mod bench;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod era;
 pub mod error;
 pub mod mail;
 pub mod matching;
 pub mod newsletter;
+pub mod pdf;
 pub mod private_fs;
 pub mod reference;
 pub mod registrations;
+pub mod reports;
 pub mod schema;
 pub mod seminars;
 #[cfg(feature = "test-seams")]
@@ -25,6 +28,7 @@ pub mod time;
 pub mod tokens;
 pub mod validate;
 pub mod web;
+pub mod xlsx;
 
 use std::net::TcpListener;
 

@@ -5,6 +5,7 @@
 pub mod allocation;
 pub mod attendance;
 pub mod bench;
+pub mod certificates;
 pub mod checkin;
 pub mod export;
 pub mod forms;

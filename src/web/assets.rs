@@ -7,9 +7,11 @@ use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 
-/// The files under `assets/`, compiled into the binary.
+/// The files under `assets/`, compiled into the binary; the fonts are for documents
+/// (`src/pdf/`), which embed them on their own, and are not served.
 #[derive(rust_embed::Embed)]
 #[folder = "assets/"]
+#[exclude = "fonts/*"]
 struct Embedded;
 
 /// The version segment of asset URLs: a hash over every embedded file, so any change to any
@@ -108,5 +110,11 @@ mod tests {
             assert!(Embedded::get(name).is_some(), "{name} is not embedded");
         }
         assert_eq!(AssetIndex::build().version.len(), 12);
+    }
+
+    #[test]
+    fn the_document_font_is_not_a_web_asset() {
+        assert!(Embedded::get("fonts/BIZUDPGothic-Regular.ttf").is_none());
+        assert!(Embedded::iter().all(|name| !name.starts_with("fonts/")));
     }
 }

@@ -1,0 +1,5 @@
+//! Attendance certificates (受講証明書): the serial that identifies and verifies each one and the
+//! PDF that carries it.
+
+pub mod pdf;
+pub mod serial;
