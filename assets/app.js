@@ -10,9 +10,15 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
-  // Focus the first field with an error so keyboard and screen-reader users land on it.
+  // After a failed submit, the error summary has the focus (its autofocus works without this
+  // file); a form without a summary gets its first field with an error focused instead.
+  const summary = document.getElementById("error-summary");
   const invalid = document.querySelector("[aria-invalid='true']");
-  if (invalid) {
+  if (summary) {
+    if (document.activeElement !== summary) {
+      summary.focus();
+    }
+  } else if (invalid) {
     invalid.focus();
   }
 });

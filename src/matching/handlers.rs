@@ -118,6 +118,7 @@ pub async fn board(
                 sectors: labels::options(labels::SECTORS, lang),
                 cards,
                 post_links,
+                show_codes: user.as_ref().is_some_and(|u| u.is_staff()),
             })
         })
         .await?;

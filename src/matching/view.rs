@@ -52,6 +52,17 @@ impl Refs {
         split_list(list).iter().map(|c| self.category(c)).collect()
     }
 
+    /// The categories of a post as (code, label), for the chips of its card.
+    fn category_chips(&self, list: &str) -> Vec<(String, String)> {
+        split_list(list)
+            .into_iter()
+            .map(|c| {
+                let label = self.category(&c);
+                (c, label)
+            })
+            .collect()
+    }
+
     /// 「福岡県・医療・従業員6〜20人・端末監視 EDR/EPPとバックアップ・復旧を検討」, with the
     /// SME's name first when it chose to show it.
     pub fn need_headline(&self, n: &Need, org_name: Option<&str>) -> String {
@@ -82,13 +93,12 @@ impl Refs {
 
     /// A card of the board for a need.
     pub fn need_card(&self, n: &Need, org_name: Option<&str>) -> Card {
-        let mut tags = split_list(&n.categories);
-        tags.push(labels::label(labels::URGENCIES, &n.urgency, self.lang));
         Card {
             href: format!("/board/needs/{}", n.id),
             headline: self.need_headline(n, org_name),
             title: n.title.clone(),
-            tags,
+            categories: self.category_chips(&n.categories),
+            tags: vec![labels::label(labels::URGENCIES, &n.urgency, self.lang)],
         }
     }
 
@@ -118,13 +128,12 @@ impl Refs {
 
     /// A card of the board for an offering.
     pub fn offering_card(&self, o: &Offering, vendor: &str) -> Card {
-        let mut tags = split_list(&o.categories);
-        tags.push(self.price(o));
         Card {
             href: format!("/board/offerings/{}", o.id),
             headline: vendor.to_string(),
             title: o.title.clone(),
-            tags,
+            categories: self.category_chips(&o.categories),
+            tags: vec![self.price(o)],
         }
     }
 

@@ -257,6 +257,7 @@ pub async fn show_page(
                 speakers: name_list(&s.speakers),
                 seats: super::seats_text(&s, &seats, lang),
                 closed: closed_reason(&s, now, lang),
+                cancelled: s.status == status::CANCELLED,
             };
             let form = registration_form(&s, prefectures, industries, bands, lang);
             Ok::<_, AppError>((detail, form))

@@ -62,7 +62,12 @@ pub async fn list(
                     status: s.status.clone(),
                     status_label: super::status_label(&s.status, lang).to_string(),
                     seats: super::seats_text(&s, &seats, lang),
-                    turnout: turnout(&seats),
+                    // Nobody can have attended a seminar that has not started.
+                    turnout: if s.starts_at <= now {
+                        turnout(&seats)
+                    } else {
+                        "—".into()
+                    },
                 });
             }
             Ok::<_, AppError>((rows, overview))
@@ -159,7 +164,7 @@ fn turnout(seats: &std::collections::HashMap<&'static str, super::queries::Seats
         .values()
         .fold((0, 0), |(p, c), s| (p + s.checked_in, c + s.confirmed));
     if confirmed == 0 {
-        return "–".into();
+        return "—".into();
     }
     format!("{present} / {confirmed} ({}%)", present * 100 / confirmed)
 }

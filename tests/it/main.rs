@@ -19,6 +19,7 @@ mod matching;
 mod newsletter;
 mod oauth_linking;
 mod outbox_staff;
+mod pages;
 mod privacy;
 mod protocols;
 mod seat_lock;

@@ -71,3 +71,19 @@ pub fn breadcrumbs(label: &str, trail: &[(&str, &str)]) -> Markup {
         }
     }
 }
+
+/// A sentence of the catalog with one link in it: `template` holds `{link}` where the link
+/// goes (the words around it stay in the catalog, in each language's order).
+pub fn with_link(template: &str, href: &str, text: &str) -> Markup {
+    match template.split_once("{link}") {
+        Some((before, after)) => html! { (before) a href=(href) { (text) } (after) },
+        None => html! { (template) },
+    }
+}
+
+/// A table that may be wider than the screen: it scrolls sideways on its own instead of
+/// widening the page, and as a named, focusable region keyboard users can scroll it too
+/// (axe `scrollable-region-focusable`).
+pub fn table_region(label: &str, table: Markup) -> Markup {
+    html! { div.table-wrap role="region" aria-label=(label) tabindex="0" { (table) } }
+}

@@ -45,6 +45,8 @@ pub struct Field<'a> {
     pub label: &'a str,
     /// Help text under the label.
     pub hint: Option<&'a str>,
+    /// A link in the help text, `(href, text)`: the hint holds `{link}` where it goes.
+    pub hint_link: Option<(&'a str, &'a str)>,
     /// Whether the field is required.
     pub required: bool,
     /// The errors of the form.
@@ -58,6 +60,7 @@ impl<'a> Field<'a> {
             name,
             label,
             hint: None,
+            hint_link: None,
             required: false,
             errors,
         }
@@ -73,6 +76,25 @@ impl<'a> Field<'a> {
     pub fn hint(mut self, hint: &'a str) -> Self {
         self.hint = Some(hint);
         self
+    }
+
+    /// Puts a link where the hint says `{link}`.
+    pub fn hint_link(mut self, href: &'a str, text: &'a str) -> Self {
+        self.hint_link = Some((href, text));
+        self
+    }
+
+    fn hint_markup(&self) -> Markup {
+        html! {
+            @if let Some(hint) = self.hint {
+                span.hint id={ (self.id()) "-hint" } {
+                    @match self.hint_link {
+                        Some((href, text)) => (crate::components::with_link(hint, href, text)),
+                        None => (hint),
+                    }
+                }
+            }
+        }
     }
 
     fn id(&self) -> String {
@@ -100,7 +122,7 @@ impl<'a> Field<'a> {
                 (self.label)
                 @if self.required { span.required { (ctx.t("form.required")) } }
             }
-            @if let Some(hint) = self.hint { span.hint id={ (self.id()) "-hint" } { (hint) } }
+            (self.hint_markup())
         }
     }
 
@@ -139,12 +161,32 @@ pub fn textarea(ctx: &PageCtx, f: Field, value: &str, rows: u32) -> Markup {
 
 /// A drop-down; `options` are (value, label); an empty first option asks to choose.
 pub fn select(ctx: &PageCtx, f: Field, options: &[(String, String)], selected: &str) -> Markup {
+    select_with_blank(ctx, f, ctx.t("form.choose"), options, selected)
+}
+
+/// A drop-down of a search filter: its empty first option means no filter, 「すべて」.
+pub fn filter_select(
+    ctx: &PageCtx,
+    f: Field,
+    options: &[(String, String)],
+    selected: &str,
+) -> Markup {
+    select_with_blank(ctx, f, ctx.t("form.all"), options, selected)
+}
+
+fn select_with_blank(
+    ctx: &PageCtx,
+    f: Field,
+    blank: &str,
+    options: &[(String, String)],
+    selected: &str,
+) -> Markup {
     html! {
         div.field {
             (f.label_markup(ctx))
             select id=(f.id()) name=(f.name) required[f.required]
                 aria-invalid=[f.error().map(|_| "true")] aria-describedby=[f.described_by()] {
-                option value="" { (ctx.t("form.choose")) }
+                option value="" { (blank) }
                 @for (value, label) in options {
                     option value=(value) selected[value == selected] { (label) }
                 }
@@ -182,16 +224,28 @@ fn choices(
                 (f.label)
                 @if f.required { span.required { (ctx.t("form.required")) } }
             }
-            @if let Some(hint) = f.hint { span.hint id={ (f.id()) "-hint" } { (hint) } }
+            (f.hint_markup())
             @for (i, (value, label)) in options.iter().enumerate() {
-                label.choice for={ (f.id()) "-" (i) } {
-                    input type=(kind) id={ (f.id()) "-" (i) } name=(f.name) value=(value)
-                        checked[selected.iter().any(|s| s == value)];
+                @let id = choice_id(&f, i);
+                label.choice for=(id) {
+                    input type=(kind) id=(id) name=(f.name) value=(value)
+                        checked[selected.iter().any(|s| s == value)]
+                        aria-invalid=[(i == 0 && f.error().is_some()).then_some("true")];
                     span { (label) }
                 }
             }
             (f.error_markup())
         }
+    }
+}
+
+/// The id of the `i`-th choice of a group: the first one carries the field's own id, so that
+/// the error summary's link (`#f-{name}`) lands on the group's first choice.
+fn choice_id(f: &Field, i: usize) -> String {
+    if i == 0 {
+        f.id()
+    } else {
+        format!("{}-{i}", f.id())
     }
 }
 
@@ -207,24 +261,114 @@ pub fn checkbox(ctx: &PageCtx, f: Field, checked: bool) -> Markup {
                     @if f.required { span.required { (ctx.t("form.required")) } }
                 }
             }
-            @if let Some(hint) = f.hint { span.hint id={ (f.id()) "-hint" } { (hint) } }
+            (f.hint_markup())
             (f.error_markup())
         }
     }
 }
 
-/// The box at the top of a form that lists every error with a link to its field.
-pub fn error_summary(ctx: &PageCtx, errors: &FormErrors) -> Markup {
+/// The title of a form's page: 「エラー: 」 in front when the form came back with errors, so
+/// that the first thing a screen reader (and the browser tab) says is that it failed.
+pub fn page_title(ctx: &PageCtx, title: &str, errors: &FormErrors) -> String {
+    if errors.is_empty() {
+        title.to_string()
+    } else {
+        format!("{}{title}", ctx.t("form.error_title_prefix"))
+    }
+}
+
+/// The box at the top of a form that lists every error with the name of its field and a link
+/// to it; `fields` are the form's fields (a field missing there is listed with its message
+/// alone).
+///
+/// The box takes the focus when the page loads (`autofocus`, no script needed), so that a
+/// phone shows it, not the top of a long page, after a failed submit.
+pub fn error_summary(ctx: &PageCtx, errors: &FormErrors, fields: &[Field]) -> Markup {
+    let label_of = |name: &str| fields.iter().find(|f| f.name == name).map(|f| f.label);
     html! {
         @if !errors.is_empty() {
-            div.notice.notice-error role="alert" aria-labelledby="error-summary-title" {
+            div #error-summary .notice.notice-error.error-summary role="alert" tabindex="-1" autofocus
+                aria-labelledby="error-summary-title" {
                 p #error-summary-title { strong { (ctx.t("form.error_summary")) } }
                 ul {
                     @for (field, message) in &errors.0 {
-                        li { a href={ "#f-" (field) } { (message) } }
+                        li {
+                            a href={ "#f-" (field) } {
+                                @match label_of(field) {
+                                    Some(label) => (ctx.tf("form.error_item", &[("label", label), ("message", message)])),
+                                    None => (message),
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    fn ctx() -> PageCtx {
+        PageCtx {
+            lang: Lang::Ja,
+            path: "/".into(),
+            asset_version: "v".into(),
+            csrf_token: "t".into(),
+            user: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_names_each_field_and_links_to_an_element_that_exists() {
+        let ctx = ctx();
+        let mut e = FormErrors::new();
+        e.add("name", "この項目は必須です。");
+        e.add("mode", "この項目は必須です。");
+        let modes = vec![
+            ("onsite".to_string(), "会場".to_string()),
+            ("online".to_string(), "オンライン".to_string()),
+        ];
+        let (name, mode) = (
+            Field::new("name", "お名前", &e),
+            Field::new("mode", "参加方法", &e),
+        );
+        let page = html! {
+            (error_summary(&ctx, &e, &[name, mode]))
+            (input(&ctx, name, "text", ""))
+            (radios(&ctx, mode, &modes, ""))
+        }
+        .into_string();
+        assert!(
+            page.contains(r##"<a href="#f-name">お名前：この項目は必須です。</a>"##),
+            "{page}"
+        );
+        assert!(
+            page.contains(r##"<a href="#f-mode">参加方法：この項目は必須です。</a>"##),
+            "{page}"
+        );
+        // Both targets exist: the text input and the first radio button of the group.
+        assert!(page.contains(r#"type="text" id="f-name""#), "{page}");
+        assert!(
+            page.contains(r#"type="radio" id="f-mode" name="mode" value="onsite""#),
+            "{page}"
+        );
+        assert!(page.contains(r#"id="f-mode-1""#), "{page}");
+        assert!(
+            page.contains(r#"id="error-summary""#) && page.contains("autofocus"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn a_form_with_errors_says_so_first_in_its_title() {
+        let ctx = ctx();
+        let mut e = FormErrors::new();
+        assert_eq!(page_title(&ctx, "お申し込み", &e), "お申し込み");
+        e.add("name", "この項目は必須です。");
+        assert_eq!(page_title(&ctx, "お申し込み", &e), "エラー: お申し込み");
     }
 }

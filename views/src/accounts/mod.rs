@@ -5,8 +5,8 @@ pub mod staff;
 
 use maud::{Markup, html};
 
-use crate::components::{Tone, notice};
-use crate::forms::{Field, FormErrors, error_summary, input};
+use crate::components::{Tone, notice, table_region};
+use crate::forms::{Field, FormErrors, checkbox, error_summary, input, page_title};
 use crate::layout::{PageCtx, page};
 
 /// The sign-in page.
@@ -26,20 +26,22 @@ pub struct LoginView {
 
 /// `/login`.
 pub fn login(ctx: &PageCtx, view: &LoginView) -> Markup {
+    let email = Field::new("email", ctx.t("login.email"), &view.errors)
+        .required()
+        .hint(ctx.t("login.email_hint"));
     page(
         ctx,
-        ctx.t("login.title"),
+        &page_title(ctx, ctx.t("login.title"), &view.errors),
         html! {
             div.form {
                 h1 { (ctx.t("login.title")) }
                 @if let Some(m) = &view.message { (notice(Tone::Error, m)) }
-                (error_summary(ctx, &view.errors))
+                (error_summary(ctx, &view.errors, &[email]))
                 p { (ctx.t("login.intro")) }
                 form method="post" action="/auth/email" novalidate {
                     (ctx.csrf_field())
                     input type="hidden" name="next" value=(view.next);
-                    (input(ctx, Field::new("email", ctx.t("login.email"), &view.errors).required()
-                        .hint(ctx.t("login.email_hint")), "email", &view.email))
+                    (input(ctx, email, "email", &view.email))
                     button.button type="submit" { (ctx.t("login.send_link")) }
                 }
                 @if let Some(name) = &view.oauth_name {
@@ -167,7 +169,7 @@ fn sign_in_section(ctx: &PageCtx, view: &AccountView) -> Markup {
             @if view.identities.is_empty() {
                 (crate::components::empty_state(ctx.t("account.no_identities")))
             } @else {
-                div.table-wrap { table {
+                (table_region(ctx.t("account.sign_in"), html! { table {
                     thead { tr {
                         th { (ctx.t("account.identity_provider")) } th { (ctx.t("account.identity_linked")) }
                         th { span.visually-hidden { (ctx.t("account.token_actions")) } }
@@ -181,7 +183,7 @@ fn sign_in_section(ctx: &PageCtx, view: &AccountView) -> Markup {
                             }
                         }
                     } } }
-                } }
+                } }))
             }
             @if let Some(provider) = view.oauth_provider.as_deref().filter(|p| !linked(p)) {
                 form method="post" action="/account/oauth/link" {
@@ -195,9 +197,10 @@ fn sign_in_section(ctx: &PageCtx, view: &AccountView) -> Markup {
 
 /// `/account`.
 pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
+    let name = Field::new("name", ctx.t("account.name"), &view.errors).required();
     page(
         ctx,
-        ctx.t("account.title"),
+        &page_title(ctx, ctx.t("account.title"), &view.errors),
         html! {
             h1 { (ctx.t("account.title")) }
             @if let Some(f) = &view.flash { (notice(Tone::Success, f)) }
@@ -212,8 +215,8 @@ pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
                 }
                 form.form method="post" action="/account/profile" novalidate {
                     (ctx.csrf_field())
-                    (error_summary(ctx, &view.errors))
-                    (input(ctx, Field::new("name", ctx.t("account.name"), &view.errors).required(), "text", &view.name))
+                    (error_summary(ctx, &view.errors, &[name]))
+                    (input(ctx, name, "text", &view.name))
                     button.button type="submit" { (ctx.t("form.save")) }
                 }
             }
@@ -227,7 +230,7 @@ pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
                 @if view.tokens.is_empty() {
                     (crate::components::empty_state(ctx.t("account.no_tokens")))
                 } @else {
-                    div.table-wrap { table {
+                    (table_region(ctx.t("account.tokens"), html! { table {
                         thead { tr {
                             th { (ctx.t("account.token_name")) } th { (ctx.t("account.token_created")) }
                             th { (ctx.t("account.token_last_used")) } th { span.visually-hidden { (ctx.t("account.token_actions")) } }
@@ -244,7 +247,7 @@ pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
                                 }
                             }
                         } } }
-                    } }
+                    } }))
                 }
                 form.filters method="post" action="/account/tokens" {
                     (ctx.csrf_field())
@@ -288,26 +291,21 @@ pub struct DeleteView {
 /// `/account/delete`: exactly what will be erased, then the final button after a recent
 /// sign-in, or the way to sign in again.
 pub fn delete_confirm(ctx: &PageCtx, view: &DeleteView) -> Markup {
+    let confirm = Field::new("confirm", ctx.t("account.delete_confirm"), &view.errors).required();
     page(
         ctx,
-        ctx.t("account.delete"),
+        &page_title(ctx, ctx.t("account.delete"), &view.errors),
         html! {
             div.form {
                 h1 { (ctx.t("account.delete")) }
-                (error_summary(ctx, &view.errors))
+                (error_summary(ctx, &view.errors, &[confirm]))
                 p { (ctx.t("account.erase_intro")) }
                 ul { @for line in &view.erased { li { (line) } } }
                 p { (ctx.t("account.erase_kept")) }
                 @if view.recent {
                     form method="post" action="/account/delete" novalidate {
                         (ctx.csrf_field())
-                        div.field {
-                            label.choice for="f-confirm" {
-                                input #f-confirm type="checkbox" name="confirm" value="1" required;
-                                span { (ctx.t("account.delete_confirm")) }
-                            }
-                            @if let Some(e) = view.errors.get("confirm") { p.field-error { (e) } }
-                        }
+                        (checkbox(ctx, confirm, false))
                         button.button.button-danger type="submit" data-confirm=(ctx.t("account.delete_really")) {
                             (ctx.t("account.delete_button"))
                         }

@@ -2,8 +2,8 @@
 
 use maud::{Markup, html};
 
-use crate::components::{Tone, empty_state, notice};
-use crate::forms::{Field, FormErrors, error_summary, input, select};
+use crate::components::{Tone, empty_state, notice, table_region};
+use crate::forms::{Field, FormErrors, error_summary, input, page_title, select};
 use crate::layout::PageCtx;
 use crate::staff::staff_page;
 
@@ -117,7 +117,7 @@ pub fn users(ctx: &PageCtx, view: &UsersView) -> Markup {
             @if view.rows.is_empty() {
                 (empty_state(ctx.t("staff.users.none")))
             } @else {
-                div.table-wrap { table {
+                (table_region(ctx.t("staff.users.title"), html! { table {
                     thead { tr {
                         th { (ctx.t("staff.users.name")) } th { (ctx.t("staff.users.email")) }
                         th { (ctx.t("staff.users.organization")) } th { (ctx.t("staff.users.role")) }
@@ -152,7 +152,7 @@ pub fn users(ctx: &PageCtx, view: &UsersView) -> Markup {
                             }
                         }
                     } } }
-                } }
+                } }))
             }
         },
     )
@@ -214,9 +214,18 @@ pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
         ("two_star".to_string(), ctx.t("org.sa_two").to_string()),
     ];
     let e = &view.errors;
+    let name = Field::new("name", ctx.t("org.name"), e).required();
+    let kind = Field::new("kind", ctx.t("org.kind"), e).required();
+    let prefecture = Field::new("prefecture", ctx.t("org.prefecture"), e);
+    let industry = Field::new("industry", ctx.t("org.industry"), e);
+    let employee_band = Field::new("employee_band", ctx.t("org.employees"), e);
+    let website = Field::new("website", ctx.t("org.website"), e);
+    let security_action = Field::new("security_action", ctx.t("org.security_action"), e);
+    let otasuketai_service = Field::new("otasuketai_service", ctx.t("org.otasuketai"), e)
+        .hint(ctx.t("org.otasuketai_hint"));
     staff_page(
         ctx,
-        ctx.t("staff.orgs.title"),
+        &page_title(ctx, ctx.t("staff.orgs.title"), e),
         "/staff/organizations",
         html! {
             h1 { (ctx.t("staff.orgs.title")) }
@@ -230,7 +239,7 @@ pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
             @if view.rows.is_empty() {
                 (empty_state(ctx.t("staff.orgs.none")))
             } @else {
-                div.table-wrap { table {
+                (table_region(ctx.t("staff.orgs.title"), html! { table {
                     thead { tr {
                         th { (ctx.t("org.name")) } th { (ctx.t("org.kind")) }
                         th { (ctx.t("org.prefecture")) } th { (ctx.t("staff.orgs.members")) }
@@ -239,20 +248,20 @@ pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
                         td { a href={ "/staff/organizations/" (o.id) } { (o.name) } }
                         td { (o.kind) } td { (o.prefecture) } td { (o.members) }
                     } } }
-                } }
+                } }))
             }
             h2 #new { (ctx.t("staff.orgs.new")) }
             form.form method="post" action="/staff/organizations" novalidate {
                 (ctx.csrf_field())
-                (error_summary(ctx, e))
-                (input(ctx, Field::new("name", ctx.t("org.name"), e).required(), "text", view.value("name")))
-                (select(ctx, Field::new("kind", ctx.t("org.kind"), e).required(), &kinds, view.value("kind")))
-                (select(ctx, Field::new("prefecture", ctx.t("org.prefecture"), e), &view.prefectures, view.value("prefecture")))
-                (select(ctx, Field::new("industry", ctx.t("org.industry"), e), &view.industries, view.value("industry")))
-                (select(ctx, Field::new("employee_band", ctx.t("org.employees"), e), &view.bands, view.value("employee_band")))
-                (input(ctx, Field::new("website", ctx.t("org.website"), e), "url", view.value("website")))
-                (select(ctx, Field::new("security_action", ctx.t("org.security_action"), e), &actions, view.value("security_action")))
-                (input(ctx, Field::new("otasuketai_service", ctx.t("org.otasuketai"), e).hint(ctx.t("org.otasuketai_hint")), "text", view.value("otasuketai_service")))
+                (error_summary(ctx, e, &[name, kind, prefecture, industry, employee_band, website, security_action, otasuketai_service]))
+                (input(ctx, name, "text", view.value("name")))
+                (select(ctx, kind, &kinds, view.value("kind")))
+                (select(ctx, prefecture, &view.prefectures, view.value("prefecture")))
+                (select(ctx, industry, &view.industries, view.value("industry")))
+                (select(ctx, employee_band, &view.bands, view.value("employee_band")))
+                (input(ctx, website, "url", view.value("website")))
+                (select(ctx, security_action, &actions, view.value("security_action")))
+                (input(ctx, otasuketai_service, "text", view.value("otasuketai_service")))
                 div.field { label.choice for="f-it" {
                     input #f-it type="checkbox" name="it_support_provider" value="1" checked[view.value("it_support_provider") == "1"];
                     span { (ctx.t("org.it_support")) }
@@ -286,9 +295,10 @@ pub struct OrganizationView {
 
 /// `/staff/organizations/{id}`.
 pub fn organization(ctx: &PageCtx, view: &OrganizationView) -> Markup {
+    let email = Field::new("email", ctx.t("staff.orgs.invite_email"), &view.errors).required();
     staff_page(
         ctx,
-        &view.name,
+        &page_title(ctx, &view.name, &view.errors),
         "/staff/organizations",
         html! {
             h1 { (view.name) }
@@ -303,8 +313,8 @@ pub fn organization(ctx: &PageCtx, view: &OrganizationView) -> Markup {
             }
             form.form method="post" action={ "/staff/organizations/" (view.id) "/invitations" } novalidate {
                 (ctx.csrf_field())
-                (error_summary(ctx, &view.errors))
-                (input(ctx, Field::new("email", ctx.t("staff.orgs.invite_email"), &view.errors).required(), "email", &view.invite_email))
+                (error_summary(ctx, &view.errors, &[email]))
+                (input(ctx, email, "email", &view.invite_email))
                 button.button type="submit" { (ctx.t("staff.orgs.invite")) }
             }
         },
@@ -353,7 +363,7 @@ pub fn outbox(ctx: &PageCtx, view: &OutboxView) -> Markup {
             @if view.failed.is_empty() {
                 (empty_state(ctx.t("staff.outbox.no_failed")))
             } @else {
-                div.table-wrap { table {
+                (table_region(ctx.t("staff.outbox.failed"), html! { table {
                     thead { tr {
                         th { (ctx.t("staff.outbox.recipient")) } th { (ctx.t("staff.outbox.subject")) }
                         th { (ctx.t("staff.outbox.attempts")) } th { (ctx.t("staff.outbox.error")) }
@@ -367,7 +377,7 @@ pub fn outbox(ctx: &PageCtx, view: &OutboxView) -> Markup {
                             button.button.button-secondary type="submit" { (ctx.t("staff.outbox.retry")) }
                         } }
                     } } }
-                } }
+                } }))
             }
         },
     )
@@ -422,7 +432,7 @@ pub fn audit(ctx: &PageCtx, view: &AuditView) -> Markup {
             @if view.rows.is_empty() {
                 (empty_state(ctx.t("staff.audit.none")))
             } @else {
-                div.table-wrap { table {
+                (table_region(ctx.t("staff.audit.title"), html! { table {
                     thead { tr {
                         th { (ctx.t("staff.audit.at")) } th { (ctx.t("staff.audit.actor")) }
                         th { (ctx.t("staff.audit.action")) } th { (ctx.t("staff.audit.target")) }
@@ -432,7 +442,7 @@ pub fn audit(ctx: &PageCtx, view: &AuditView) -> Markup {
                         td { (r.at) } td { (r.actor) } td { code { (r.action) } } td { (r.target) }
                         td { code { (r.detail) } }
                     } } }
-                } }
+                } }))
             }
         },
     )

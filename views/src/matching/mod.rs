@@ -5,7 +5,7 @@ pub mod mail;
 
 use maud::{Markup, html};
 
-use crate::components::{Tone, empty_state, notice};
+use crate::components::{Tone, empty_state, notice, table_region};
 use crate::forms::{self, Field, FormErrors};
 use crate::layout::{PageCtx, page};
 use crate::staff::staff_page;
@@ -106,28 +106,46 @@ fn submit_buttons(ctx: &PageCtx) -> Markup {
 pub fn need_form(ctx: &PageCtx, v: &NeedFormView) -> Markup {
     let e = &v.errors;
     let val = &v.values;
+    let title = Field::new("title", ctx.t("matching.field.title"), e)
+        .required()
+        .hint(ctx.t("matching.field.need_title_hint"));
+    let description = Field::new("description", ctx.t("matching.field.description"), e)
+        .required()
+        .hint(ctx.t("matching.field.no_personal_data"));
+    let categories = Field::new("categories", ctx.t("matching.field.categories"), e).required();
+    let prefecture = Field::new("prefecture", ctx.t("matching.field.prefecture"), e).required();
+    let onsite_needed = Field::new("onsite_needed", ctx.t("matching.field.onsite_needed"), e);
+    let employee_band =
+        Field::new("employee_band", ctx.t("matching.field.employee_band"), e).required();
+    let device_count = Field::new("device_count", ctx.t("matching.field.device_count"), e);
+    let budget_band = Field::new("budget_band", ctx.t("matching.field.budget_band"), e);
+    let wants_subsidy = Field::new("wants_subsidy", ctx.t("matching.field.wants_subsidy"), e);
+    let urgency = Field::new("urgency", ctx.t("matching.field.urgency"), e);
+    let sector = Field::new("sector", ctx.t("matching.field.sector"), e);
+    let show_name = Field::new("show_name", ctx.t("matching.field.show_name"), e)
+        .hint(ctx.t("matching.field.show_name_hint"));
     page(
         ctx,
-        &v.heading,
+        &forms::page_title(ctx, &v.heading, e),
         html! {
             h1 { (v.heading) }
             @if v.incident { (incident_notice(ctx)) }
-            (forms::error_summary(ctx, e))
+            (forms::error_summary(ctx, e, &[title, description, categories, prefecture, onsite_needed, employee_band, device_count, budget_band, wants_subsidy, urgency, sector, show_name]))
             p { (ctx.t("matching.form.need_intro")) }
             form method="post" action=(v.action) novalidate {
                 (ctx.csrf_field())
-                (forms::input(ctx, Field::new("title", ctx.t("matching.field.title"), e).required().hint(ctx.t("matching.field.need_title_hint")), "text", val.get("title")))
-                (forms::textarea(ctx, Field::new("description", ctx.t("matching.field.description"), e).required().hint(ctx.t("matching.field.no_personal_data")), val.get("description"), 6))
-                (forms::checkboxes(ctx, Field::new("categories", ctx.t("matching.field.categories"), e).required(), &v.categories, &val.all("categories")))
-                (forms::select(ctx, Field::new("prefecture", ctx.t("matching.field.prefecture"), e).required(), &v.prefectures, val.get("prefecture")))
-                (forms::checkbox(ctx, Field::new("onsite_needed", ctx.t("matching.field.onsite_needed"), e), val.flag("onsite_needed")))
-                (forms::select(ctx, Field::new("employee_band", ctx.t("matching.field.employee_band"), e).required(), &v.bands, val.get("employee_band")))
-                (forms::input(ctx, Field::new("device_count", ctx.t("matching.field.device_count"), e), "number", val.get("device_count")))
-                (forms::radios(ctx, Field::new("budget_band", ctx.t("matching.field.budget_band"), e), &v.budgets, val.get("budget_band")))
-                (forms::checkbox(ctx, Field::new("wants_subsidy", ctx.t("matching.field.wants_subsidy"), e), val.flag("wants_subsidy")))
-                (forms::radios(ctx, Field::new("urgency", ctx.t("matching.field.urgency"), e), &v.urgencies, val.get("urgency")))
-                (forms::select(ctx, Field::new("sector", ctx.t("matching.field.sector"), e), &v.sectors, val.get("sector")))
-                (forms::checkbox(ctx, Field::new("show_name", ctx.t("matching.field.show_name"), e).hint(ctx.t("matching.field.show_name_hint")), val.flag("show_name")))
+                (forms::input(ctx, title, "text", val.get("title")))
+                (forms::textarea(ctx, description, val.get("description"), 6))
+                (forms::checkboxes(ctx, categories, &v.categories, &val.all("categories")))
+                (forms::select(ctx, prefecture, &v.prefectures, val.get("prefecture")))
+                (forms::checkbox(ctx, onsite_needed, val.flag("onsite_needed")))
+                (forms::select(ctx, employee_band, &v.bands, val.get("employee_band")))
+                (forms::input(ctx, device_count, "number", val.get("device_count")))
+                (forms::radios(ctx, budget_band, &v.budgets, val.get("budget_band")))
+                (forms::checkbox(ctx, wants_subsidy, val.flag("wants_subsidy")))
+                (forms::radios(ctx, urgency, &v.urgencies, val.get("urgency")))
+                (forms::select(ctx, sector, &v.sectors, val.get("sector")))
+                (forms::checkbox(ctx, show_name, val.flag("show_name")))
                 (submit_buttons(ctx))
             }
         },
@@ -167,29 +185,63 @@ pub struct OfferingFormView {
 pub fn offering_form(ctx: &PageCtx, v: &OfferingFormView) -> Markup {
     let e = &v.errors;
     let val = &v.values;
+    let title = Field::new("title", ctx.t("matching.field.title"), e).required();
+    let description = Field::new("description", ctx.t("matching.field.description"), e).required();
+    let categories =
+        Field::new("categories", ctx.t("matching.field.categories_covered"), e).required();
+    let onsite_prefectures = Field::new(
+        "onsite_prefectures",
+        ctx.t("matching.field.onsite_prefectures"),
+        e,
+    );
+    let remote_ok = Field::new("remote_ok", ctx.t("matching.field.remote_ok"), e);
+    let price_model = Field::new("price_model", ctx.t("matching.field.price_model"), e).required();
+    let price_amount = Field::new("price_amount", ctx.t("matching.field.price_amount"), e)
+        .hint(ctx.t("matching.field.price_amount_hint"));
+    let target_bands = Field::new("target_bands", ctx.t("matching.field.target_bands"), e);
+    let sectors = Field::new("sectors", ctx.t("matching.field.sectors"), e);
+    let otasuketai_type = Field::new(
+        "otasuketai_type",
+        ctx.t("matching.field.otasuketai_type"),
+        e,
+    );
+    let otasuketai_valid_until = Field::new(
+        "otasuketai_valid_until",
+        ctx.t("matching.field.otasuketai_valid_until"),
+        e,
+    );
+    let subsidy_fiscal_year = Field::new(
+        "subsidy_fiscal_year",
+        ctx.t("matching.field.subsidy_fiscal_year"),
+        e,
+    )
+    .hint(ctx.t("matching.field.subsidy_hint"));
+    let certifications = Field::new("certifications", ctx.t("matching.field.certifications"), e);
+    let languages = Field::new("languages", ctx.t("matching.field.languages"), e);
+    let capacity = Field::new("capacity", ctx.t("matching.field.capacity"), e);
     page(
         ctx,
-        &v.heading,
+        &forms::page_title(ctx, &v.heading, e),
         html! {
             h1 { (v.heading) }
-            (forms::error_summary(ctx, e))
+            (forms::error_summary(ctx, e, &[title, description, categories, onsite_prefectures, remote_ok, price_model, price_amount, target_bands, sectors, otasuketai_type, otasuketai_valid_until, subsidy_fiscal_year, certifications, languages, capacity]))
             form method="post" action=(v.action) novalidate {
                 (ctx.csrf_field())
-                (forms::input(ctx, Field::new("title", ctx.t("matching.field.title"), e).required(), "text", val.get("title")))
-                (forms::textarea(ctx, Field::new("description", ctx.t("matching.field.description"), e).required(), val.get("description"), 6))
-                (forms::checkboxes(ctx, Field::new("categories", ctx.t("matching.field.categories_covered"), e).required().hint(ctx.t("matching.field.e1_hint")), &v.categories, &val.all("categories")))
-                (forms::checkboxes(ctx, Field::new("onsite_prefectures", ctx.t("matching.field.onsite_prefectures"), e), &v.prefectures, &val.all("onsite_prefectures")))
-                (forms::checkbox(ctx, Field::new("remote_ok", ctx.t("matching.field.remote_ok"), e), val.flag("remote_ok")))
-                (forms::select(ctx, Field::new("price_model", ctx.t("matching.field.price_model"), e).required(), &v.price_models, val.get("price_model")))
-                (forms::input(ctx, Field::new("price_amount", ctx.t("matching.field.price_amount"), e).hint(ctx.t("matching.field.price_amount_hint")), "number", val.get("price_amount")))
-                (forms::checkboxes(ctx, Field::new("target_bands", ctx.t("matching.field.target_bands"), e), &v.bands, &val.all("target_bands")))
-                (forms::checkboxes(ctx, Field::new("sectors", ctx.t("matching.field.sectors"), e), &v.sectors, &val.all("sectors")))
-                (forms::select(ctx, Field::new("otasuketai_type", ctx.t("matching.field.otasuketai_type"), e), &v.otasuketai, val.get("otasuketai_type")))
-                (forms::input(ctx, Field::new("otasuketai_valid_until", ctx.t("matching.field.otasuketai_valid_until"), e), "date", val.get("otasuketai_valid_until")))
-                (forms::input(ctx, Field::new("subsidy_fiscal_year", ctx.t("matching.field.subsidy_fiscal_year"), e).hint(ctx.t("matching.field.subsidy_hint")), "number", val.get("subsidy_fiscal_year")))
-                (forms::input(ctx, Field::new("certifications", ctx.t("matching.field.certifications"), e), "text", val.get("certifications")))
-                (forms::checkboxes(ctx, Field::new("languages", ctx.t("matching.field.languages"), e), &v.languages, &val.all("languages")))
-                (forms::radios(ctx, Field::new("capacity", ctx.t("matching.field.capacity"), e), &v.capacities, val.get("capacity")))
+                (forms::input(ctx, title, "text", val.get("title")))
+                (forms::textarea(ctx, description, val.get("description"), 6))
+                (forms::checkboxes(ctx, categories.hint(ctx.t("matching.field.e1_hint")), &v.categories, &val.all("categories")))
+                (forms::checkboxes(ctx, onsite_prefectures, &v.prefectures, &val.all("onsite_prefectures")))
+                (forms::checkbox(ctx, remote_ok, val.flag("remote_ok")))
+                (forms::select(ctx, price_model, &v.price_models, val.get("price_model")))
+                (forms::input(ctx, price_amount, "number", val.get("price_amount")))
+                (forms::checkboxes(ctx, target_bands, &v.bands, &val.all("target_bands")))
+                (forms::checkboxes(ctx, sectors, &v.sectors, &val.all("sectors")))
+                (forms::select(ctx, otasuketai_type, &v.otasuketai, val.get("otasuketai_type")))
+                (forms::input(ctx, otasuketai_valid_until, "date", val.get("otasuketai_valid_until")))
+                (forms::input(ctx, subsidy_fiscal_year, "number", val.get("subsidy_fiscal_year")))
+                (forms::input(ctx, certifications, "text", val.get("certifications")))
+                (forms::checkboxes(ctx, languages, &v.languages, &val.all("languages")))
+                (forms::radios(ctx, capacity, &v.capacities, val.get("capacity")))
                 (submit_buttons(ctx))
             }
         },
@@ -205,7 +257,9 @@ pub struct Card {
     pub headline: String,
     /// Title.
     pub title: String,
-    /// Small tags (categories, urgency, price).
+    /// Service categories: (code, label).
+    pub categories: Vec<(String, String)>,
+    /// Other small tags (urgency, price).
     pub tags: Vec<String>,
 }
 
@@ -232,6 +286,9 @@ pub struct BoardView {
     pub cards: Vec<Card>,
     /// Links to post (shown to members of the right kind).
     pub post_links: Vec<(String, String)>,
+    /// Whether the category codes are shown beside their labels (to staff, who work with
+    /// the codes of the taxonomy).
+    pub show_codes: bool,
 }
 
 /// `/board`.
@@ -255,9 +312,9 @@ pub fn board(ctx: &PageCtx, v: &BoardView) -> Markup {
             form.search-form method="get" action="/board" role="search" {
                 input type="hidden" name="kind" value=(v.kind);
                 (forms::input(ctx, Field::new("q", ctx.t("matching.board.search"), &none).hint(ctx.t("matching.board.search_hint")), "search", &v.q))
-                (forms::select(ctx, Field::new("category", ctx.t("matching.field.categories"), &none), &v.categories, &v.category))
-                (forms::select(ctx, Field::new("prefecture", ctx.t("matching.field.prefecture"), &none), &v.prefectures, &v.prefecture))
-                (forms::select(ctx, Field::new("sector", ctx.t("matching.field.sector"), &none), &v.sectors, &v.sector))
+                (forms::filter_select(ctx, Field::new("category", ctx.t("matching.field.categories"), &none), &v.categories, &v.category))
+                (forms::filter_select(ctx, Field::new("prefecture", ctx.t("matching.field.prefecture"), &none), &v.prefectures, &v.prefecture))
+                (forms::filter_select(ctx, Field::new("sector", ctx.t("matching.field.sector"), &none), &v.sectors, &v.sector))
                 button.button type="submit" { (ctx.t("form.search")) }
             }
             @if v.cards.is_empty() {
@@ -268,7 +325,15 @@ pub fn board(ctx: &PageCtx, v: &BoardView) -> Markup {
                         li.card {
                             p.card-eyebrow { (c.headline) }
                             h2 { a href=(c.href) { (c.title) } }
-                            p.tags { @for t in &c.tags { span.tag { (t) } " " } }
+                            ul.tags {
+                                @for (code, label) in &c.categories {
+                                    li.tag.tag-category {
+                                        @if v.show_codes { span.tag-code { (code) } " " }
+                                        (label)
+                                    }
+                                }
+                                @for t in &c.tags { li.tag { (t) } }
+                            }
                         }
                     }
                 }
@@ -522,7 +587,7 @@ pub fn mine(ctx: &PageCtx, v: &MineView) -> Markup {
             h1 { (ctx.t("matching.mine.title")) }
             h2 { (ctx.t("matching.mine.posts")) }
             @if v.posts.is_empty() { (empty_state(ctx.t("matching.mine.no_posts"))) }
-            table.table {
+            (table_region(ctx.t("matching.mine.posts"), html! { table.table {
                 thead { tr { th { (ctx.t("matching.field.title")) } th { (ctx.t("matching.mine.kind")) } th { (ctx.t("matching.post.status")) } th { (ctx.t("matching.mine.until")) } } }
                 tbody {
                     @for p in &v.posts {
@@ -533,7 +598,7 @@ pub fn mine(ctx: &PageCtx, v: &MineView) -> Markup {
                         }
                     }
                 }
-            }
+            } }))
             h2 { (ctx.t("matching.mine.introductions")) }
             @if v.introductions.is_empty() { (empty_state(ctx.t("matching.mine.no_introductions"))) }
             @for i in &v.introductions {
@@ -628,9 +693,9 @@ pub fn staff_board(ctx: &PageCtx, v: &StaffBoardView) -> Markup {
             }
             h2 { (ctx.t("matching.staff.kpis")) }
             @if let Some(c) = &v.chart { figure.chart { (c) } }
-            table.table {
+            (table_region(ctx.t("matching.staff.kpis"), html! { table.table {
                 tbody { @for (what, status, n) in &v.kpis { tr { td { (what) } td { (status) } td { (n) } } } }
-            }
+            } }))
         },
     )
 }

@@ -50,25 +50,32 @@ pub struct SubscribeView {
 pub fn subscribe_page(ctx: &PageCtx, v: &SubscribeView) -> Markup {
     let e = &v.errors;
     let s = &v.values;
+    let email = Field::new("email", ctx.t("newsletter.email"), e).required();
+    let name = Field::new("name", ctx.t("newsletter.name"), e).required();
+    let company = Field::new("company", ctx.t("newsletter.company"), e);
+    let prefecture = Field::new("prefecture", ctx.t("newsletter.prefecture"), e);
+    let industry = Field::new("industry", ctx.t("newsletter.industry"), e);
+    let topics = Field::new("topics", ctx.t("newsletter.topics"), e).required();
+    let consent = Field::new("consent", ctx.t("newsletter.consent"), e).required();
     page(
         ctx,
-        ctx.t("newsletter.title"),
+        &forms::page_title(ctx, ctx.t("newsletter.title"), e),
         html! {
             h1 { (ctx.t("newsletter.title")) }
             p.lead { (ctx.t("newsletter.lead")) }
             p { a href="/newsletter/archive" { (ctx.t("newsletter.archive_link")) } }
             @if let Some(block) = &v.upcoming { (block) }
-            (forms::error_summary(ctx, e))
+            (forms::error_summary(ctx, e, &[email, name, company, prefecture, industry, topics, consent]))
             form.form method="post" action="/newsletter/subscribe" novalidate {
                 (ctx.csrf_field())
-                (forms::input(ctx, Field::new("email", ctx.t("newsletter.email"), e).required(), "email", &s.email))
-                (forms::input(ctx, Field::new("name", ctx.t("newsletter.name"), e).required(), "text", &s.name))
-                (forms::input(ctx, Field::new("company", ctx.t("newsletter.company"), e), "text", &s.company))
-                (forms::select(ctx, Field::new("prefecture", ctx.t("newsletter.prefecture"), e), &v.prefectures, &s.prefecture))
-                (forms::select(ctx, Field::new("industry", ctx.t("newsletter.industry"), e), &v.industries, &s.industry))
-                (forms::checkboxes(ctx, Field::new("topics", ctx.t("newsletter.topics"), e).required(), &v.topics, &s.topics))
+                (forms::input(ctx, email, "email", &s.email))
+                (forms::input(ctx, name, "text", &s.name))
+                (forms::input(ctx, company, "text", &s.company))
+                (forms::select(ctx, prefecture, &v.prefectures, &s.prefecture))
+                (forms::select(ctx, industry, &v.industries, &s.industry))
+                (forms::checkboxes(ctx, topics, &v.topics, &s.topics))
                 p { a href="/privacy" target="_blank" { (ctx.t("newsletter.privacy_link")) } }
-                (forms::checkbox(ctx, Field::new("consent", ctx.t("newsletter.consent"), e).required(), s.consent))
+                (forms::checkbox(ctx, consent, s.consent))
                 p.hint { (ctx.t("newsletter.double_opt_in_hint")) }
                 button.button type="submit" { (ctx.t("newsletter.subscribe")) }
             }
@@ -179,13 +186,14 @@ pub struct PreferencesView {
 
 /// `GET /newsletter/preferences/{token}`.
 pub fn preferences_page(ctx: &PageCtx, v: &PreferencesView) -> Markup {
+    let topics = Field::new("topics", ctx.t("newsletter.topics"), &v.errors).required();
     page(
         ctx,
-        ctx.t("newsletter.preferences_title"),
+        &forms::page_title(ctx, ctx.t("newsletter.preferences_title"), &v.errors),
         html! {
             h1 { (ctx.t("newsletter.preferences_title")) }
             @if let Some(key) = v.saved { (notice(Tone::Success, ctx.t(key))) }
-            (forms::error_summary(ctx, &v.errors))
+            (forms::error_summary(ctx, &v.errors, &[topics]))
             dl.summary {
                 dt { (ctx.t("newsletter.email")) } dd { (v.email) }
                 dt { (ctx.t("newsletter.status")) } dd { (v.status_label) }
@@ -196,7 +204,7 @@ pub fn preferences_page(ctx: &PageCtx, v: &PreferencesView) -> Markup {
             } @else {
                 form.form method="post" action=(v.action) {
                     (ctx.csrf_field())
-                    (forms::checkboxes(ctx, Field::new("topics", ctx.t("newsletter.topics"), &v.errors).required(), &v.topics, &v.chosen))
+                    (forms::checkboxes(ctx, topics, &v.topics, &v.chosen))
                     div.button-row {
                         button.button type="submit" name="action" value="save" { (ctx.t("newsletter.save_topics")) }
                         @if v.paused {

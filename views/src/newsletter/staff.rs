@@ -2,24 +2,25 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use crate::components::{Tone, empty_state, notice};
+use crate::components::{Tone, empty_state, notice, table_region};
 use crate::forms::{self, Field, FormErrors};
 use crate::layout::PageCtx;
 use crate::staff::staff_page;
 
 const SECTION: &str = "/staff/newsletter";
 
-fn table(headers: &[&str], rows: &[Vec<Markup>]) -> Markup {
-    html! {
-        div.table-wrap {
+fn table(label: &str, headers: &[&str], rows: &[Vec<Markup>]) -> Markup {
+    table_region(
+        label,
+        html! {
             table {
                 thead { tr { @for h in headers { th scope="col" { (h) } } } }
                 tbody {
                     @for row in rows { tr { @for cell in row { td { (cell) } } } }
                 }
             }
-        }
-    }
+        },
+    )
 }
 
 fn post_button(ctx: &PageCtx, action: &str, label: &str, class: &str) -> Markup {
@@ -82,7 +83,7 @@ pub fn dashboard(ctx: &PageCtx, counts: &[(String, i64)], campaigns: &[CampaignR
             dl.summary { @for (label, n) in counts { dt { (label) } dd { (n) } } }
             h2 { (ctx.t("newsletter.staff.campaigns")) }
             @if rows.is_empty() { (empty_state(ctx.t("newsletter.staff.no_campaigns"))) }
-            @else { (table(&[ctx.t("newsletter.staff.subject"), ctx.t("newsletter.status"), ctx.t("newsletter.topics"), ctx.t("newsletter.staff.when")], &rows)) }
+            @else { (table(ctx.t("newsletter.staff.campaigns"), &[ctx.t("newsletter.staff.subject"), ctx.t("newsletter.status"), ctx.t("newsletter.topics"), ctx.t("newsletter.staff.when")], &rows)) }
         },
     )
 }
@@ -148,12 +149,12 @@ pub fn subscribers(
             @if let Some(key) = notice_key { (notice(Tone::Success, ctx.t(key))) }
             form.form.search-form method="get" action="/staff/newsletter/subscribers" {
                 (forms::input(ctx, Field::new("q", ctx.t("form.search"), &none), "search", &search.q))
-                (forms::select(ctx, Field::new("status", ctx.t("newsletter.status"), &none), statuses, &search.status))
-                (forms::select(ctx, Field::new("topic", ctx.t("newsletter.topics"), &none), topics, &search.topic))
+                (forms::filter_select(ctx, Field::new("status", ctx.t("newsletter.status"), &none), statuses, &search.status))
+                (forms::filter_select(ctx, Field::new("topic", ctx.t("newsletter.topics"), &none), topics, &search.topic))
                 button.button type="submit" { (ctx.t("form.search")) }
             }
             @if rows.is_empty() { (empty_state(ctx.t("newsletter.staff.no_subscribers"))) }
-            @else { (table(&[ctx.t("newsletter.email"), ctx.t("newsletter.name"), ctx.t("newsletter.company"), ctx.t("newsletter.status"), ctx.t("newsletter.topics")], &rows)) }
+            @else { (table(title, &[ctx.t("newsletter.email"), ctx.t("newsletter.name"), ctx.t("newsletter.company"), ctx.t("newsletter.status"), ctx.t("newsletter.topics")], &rows)) }
         },
     )
 }
@@ -190,7 +191,7 @@ pub fn subscriber(ctx: &PageCtx, d: &SubscriberDetail) -> Markup {
                 (post_button(ctx, &format!("/staff/newsletter/subscribers/{}/unsubscribe", d.id), ctx.t("newsletter.unsubscribe"), "button button-danger"))
             }
             h2 { (ctx.t("newsletter.staff.history")) }
-            (table(&[ctx.t("newsletter.staff.when"), ctx.t("newsletter.staff.event"), ctx.t("newsletter.staff.source")], &rows))
+            (table(ctx.t("newsletter.staff.history"), &[ctx.t("newsletter.staff.when"), ctx.t("newsletter.staff.event"), ctx.t("newsletter.staff.source")], &rows))
         },
     )
 }
@@ -218,16 +219,25 @@ pub struct ImportView {
 pub fn import(ctx: &PageCtx, v: &ImportView) -> Markup {
     let title = ctx.t("newsletter.staff.import");
     let e = &v.errors;
+    let csv = Field::new("csv", "CSV", e).required();
+    let consent_source = Field::new(
+        "consent_source",
+        ctx.t("newsletter.staff.consent_source"),
+        e,
+    )
+    .required()
+    .hint(ctx.t("newsletter.staff.consent_source_hint"));
+    let topics = Field::new("topics", ctx.t("newsletter.topics"), e);
     staff_page(
         ctx,
-        title,
+        &forms::page_title(ctx, title, e),
         SECTION,
         html! {
             h1 { (title) }
             @if let Some(n) = v.imported {
                 (notice(Tone::Success, &ctx.tf("newsletter.staff.imported", &[("count", &n.to_string())])))
             }
-            (forms::error_summary(ctx, e))
+            (forms::error_summary(ctx, e, &[csv, consent_source, topics]))
             @if !v.row_errors.is_empty() {
                 div.notice.notice-error role="alert" {
                     p { strong { (ctx.t("newsletter.staff.import_rejected")) } }
@@ -237,9 +247,9 @@ pub fn import(ctx: &PageCtx, v: &ImportView) -> Markup {
             p { (ctx.t("newsletter.staff.import_help")) }
             form.form method="post" action="/staff/newsletter/import" {
                 (ctx.csrf_field())
-                (forms::textarea(ctx, Field::new("csv", "CSV", e).required(), &v.csv, 12))
-                (forms::input(ctx, Field::new("consent_source", ctx.t("newsletter.staff.consent_source"), e).required().hint(ctx.t("newsletter.staff.consent_source_hint")), "text", &v.consent_source))
-                (forms::checkboxes(ctx, Field::new("topics", ctx.t("newsletter.topics"), e), &v.topics, &v.chosen))
+                (forms::textarea(ctx, csv, &v.csv, 12))
+                (forms::input(ctx, consent_source, "text", &v.consent_source))
+                (forms::checkboxes(ctx, topics, &v.topics, &v.chosen))
                 button.button type="submit" { (ctx.t("newsletter.staff.import")) }
             }
         },
@@ -254,24 +264,29 @@ pub fn topics(
     errors: &FormErrors,
 ) -> Markup {
     let title = ctx.t("newsletter.staff.topics");
+    let code = Field::new("code", ctx.t("newsletter.staff.code"), errors)
+        .required()
+        .hint(ctx.t("newsletter.staff.code_hint"));
+    let label_ja = Field::new("label_ja", ctx.t("newsletter.staff.label_ja"), errors).required();
+    let label_en = Field::new("label_en", ctx.t("newsletter.staff.label_en"), errors).required();
     let rows: Vec<Vec<Markup>> = list
         .iter()
         .map(|(c, ja, en)| vec![html! { code { (c) } }, html! { (ja) }, html! { (en) }])
         .collect();
     staff_page(
         ctx,
-        title,
+        &forms::page_title(ctx, title, errors),
         SECTION,
         html! {
             h1 { (title) }
-            (table(&[ctx.t("newsletter.staff.code"), ctx.t("newsletter.staff.label_ja"), ctx.t("newsletter.staff.label_en")], &rows))
+            (table(title, &[ctx.t("newsletter.staff.code"), ctx.t("newsletter.staff.label_ja"), ctx.t("newsletter.staff.label_en")], &rows))
             h2 { (ctx.t("newsletter.staff.add_topic")) }
-            (forms::error_summary(ctx, errors))
+            (forms::error_summary(ctx, errors, &[code, label_ja, label_en]))
             form.form method="post" action="/staff/newsletter/topics" {
                 (ctx.csrf_field())
-                (forms::input(ctx, Field::new("code", ctx.t("newsletter.staff.code"), errors).required().hint(ctx.t("newsletter.staff.code_hint")), "text", &values.0))
-                (forms::input(ctx, Field::new("label_ja", ctx.t("newsletter.staff.label_ja"), errors).required(), "text", &values.1))
-                (forms::input(ctx, Field::new("label_en", ctx.t("newsletter.staff.label_en"), errors).required(), "text", &values.2))
+                (forms::input(ctx, code, "text", &values.0))
+                (forms::input(ctx, label_ja, "text", &values.1))
+                (forms::input(ctx, label_en, "text", &values.2))
                 button.button type="submit" { (ctx.t("newsletter.staff.add_topic")) }
             }
         },
@@ -303,7 +318,7 @@ pub fn compose(ctx: &PageCtx, v: &ComposeView) -> Markup {
     let e = &v.errors;
     staff_page(
         ctx,
-        title,
+        &forms::page_title(ctx, title, e),
         SECTION,
         html! {
             h1 { (title) }
@@ -325,13 +340,19 @@ fn preview_boxes(ctx: &PageCtx, html_part: &str, text_part: &str) -> Markup {
 }
 
 fn compose_form(ctx: &PageCtx, v: &ComposeView, e: &FormErrors) -> Markup {
+    let subject = Field::new("subject", ctx.t("newsletter.staff.subject"), e).required();
+    let body_markdown = Field::new("body_markdown", ctx.t("newsletter.staff.body"), e)
+        .required()
+        .hint(ctx.t("newsletter.staff.body_hint"));
+    let topics = Field::new("topics", ctx.t("newsletter.topics"), e)
+        .hint(ctx.t("newsletter.staff.topics_hint"));
     html! {
-        (forms::error_summary(ctx, e))
+        (forms::error_summary(ctx, e, &[subject, body_markdown, topics]))
         form.form method="post" action=(v.action) {
             (ctx.csrf_field())
-            (forms::input(ctx, Field::new("subject", ctx.t("newsletter.staff.subject"), e).required(), "text", &v.subject))
-            (forms::textarea(ctx, Field::new("body_markdown", ctx.t("newsletter.staff.body"), e).required().hint(ctx.t("newsletter.staff.body_hint")), &v.body_markdown, 16))
-            (forms::checkboxes(ctx, Field::new("topics", ctx.t("newsletter.topics"), e).hint(ctx.t("newsletter.staff.topics_hint")), &v.topics, &v.chosen))
+            (forms::input(ctx, subject, "text", &v.subject))
+            (forms::textarea(ctx, body_markdown, &v.body_markdown, 16))
+            (forms::checkboxes(ctx, topics, &v.topics, &v.chosen))
             script src=(ctx.asset("newsletter.js")) defer {}
             div.button-row {
                 button.button.button-secondary type="submit" name="action" value="preview" { (ctx.t("newsletter.staff.preview")) }
@@ -366,9 +387,20 @@ pub fn campaign(ctx: &PageCtx, v: &CampaignView) -> Markup {
     let title = ctx.t("newsletter.staff.campaign");
     let base = format!("/staff/newsletter/campaigns/{}", v.id);
     let s = v.status.as_str();
+    // One of the page's two forms came back: the schedule or the editor.
+    let errors = match &v.editor {
+        Some(editor) if !editor.errors.is_empty() => &editor.errors,
+        _ => &v.errors,
+    };
+    let scheduled_at = Field::new(
+        "scheduled_at",
+        ctx.t("newsletter.staff.scheduled_at"),
+        &v.errors,
+    )
+    .required();
     staff_page(
         ctx,
-        title,
+        &forms::page_title(ctx, title, errors),
         SECTION,
         html! {
             h1 { (title) }
@@ -391,10 +423,10 @@ pub fn campaign(ctx: &PageCtx, v: &CampaignView) -> Markup {
             }
             @if s == "draft" {
                 h2 { (ctx.t("newsletter.staff.schedule")) }
-                (forms::error_summary(ctx, &v.errors))
+                (forms::error_summary(ctx, &v.errors, &[scheduled_at]))
                 form.form method="post" action={ (base) "/send" } {
                     (ctx.csrf_field())
-                    (forms::input(ctx, Field::new("scheduled_at", ctx.t("newsletter.staff.scheduled_at"), &v.errors).required(), "datetime-local", ""))
+                    (forms::input(ctx, scheduled_at, "datetime-local", ""))
                     button.button type="submit" { (ctx.t("newsletter.staff.schedule")) }
                 }
             }

@@ -2,7 +2,12 @@
 
 use maud::{Markup, html};
 
+use crate::components::with_link;
 use crate::layout::{PageCtx, page};
+
+/// The IPA 情報セキュリティ安心相談窓口 by phone: as written, and as a `tel:` link a phone can
+/// call with one tap.
+const IPA_PHONE: (&str, &str) = ("03-5978-7509", "tel:+81-3-5978-7509");
 
 /// One upcoming seminar as the home page lists it (values already formatted).
 #[derive(Debug, Clone)]
@@ -73,7 +78,7 @@ pub fn home(ctx: &PageCtx, view: &HomeView) -> Markup {
             }
             section.callout aria-labelledby="incident-title" {
                 h2 #incident-title { (ctx.t("home.incident_title")) }
-                p { (ctx.t("home.incident_text")) }
+                p { (with_link(ctx.t("home.incident_text"), IPA_PHONE.1, IPA_PHONE.0)) }
             }
         },
     )

@@ -4,11 +4,11 @@
 use maud::{Markup, html};
 
 use crate::components::{Tone, notice};
-use crate::forms::{Field, checkbox, error_summary, select};
+use crate::forms::{Field, checkbox, error_summary, page_title, select};
 use crate::layout::PageCtx;
 use crate::staff::staff_page;
 
-use super::public::{Options, RegistrationForm, registrant_fields};
+use super::public::{Options, RegistrantFields, RegistrationForm};
 
 /// The manual entry page.
 #[derive(Debug, Clone, Default)]
@@ -38,9 +38,16 @@ pub fn page(ctx: &PageCtx, v: &AddView) -> Markup {
     let title = ctx.t("seminars.add.title");
     let form = &v.form;
     let e = &form.errors;
+    let fields = RegistrantFields::new(ctx, form);
+    let consent = Field::new("consent", ctx.t("seminars.add.field_consent"), e).required();
+    let send_mail = Field::new("send_mail", ctx.t("seminars.add.field_send_mail"), e)
+        .hint(ctx.t("seminars.add.send_mail_hint"));
+    let mail_lang = Field::new("mail_lang", ctx.t("seminars.add.field_mail_lang"), e).required();
+    let mut summary = fields.list();
+    summary.extend([consent, send_mail, mail_lang]);
     staff_page(
         ctx,
-        title,
+        &page_title(ctx, title, e),
         "/staff/seminars",
         html! {
             h1 { (title) }
@@ -51,13 +58,13 @@ pub fn page(ctx: &PageCtx, v: &AddView) -> Markup {
                 (notice(Tone::Info, why))
             } @else {
                 p { (ctx.t("seminars.add.lead")) }
-                (error_summary(ctx, e))
+                (error_summary(ctx, e, &summary))
                 form method="post" action=(v.action) novalidate {
                     (ctx.csrf_field())
-                    (registrant_fields(ctx, form))
-                    (checkbox(ctx, Field::new("consent", ctx.t("seminars.add.field_consent"), e).required(), form.value("consent") == "1"))
-                    (checkbox(ctx, Field::new("send_mail", ctx.t("seminars.add.field_send_mail"), e).hint(ctx.t("seminars.add.send_mail_hint")), form.value("send_mail") == "1"))
-                    (select(ctx, Field::new("mail_lang", ctx.t("seminars.add.field_mail_lang"), e).required(), &v.langs, form.value("mail_lang")))
+                    (fields.render(ctx))
+                    (checkbox(ctx, consent, form.value("consent") == "1"))
+                    (checkbox(ctx, send_mail, form.value("send_mail") == "1"))
+                    (select(ctx, mail_lang, &v.langs, form.value("mail_lang")))
                     button.button type="submit" { (ctx.t("seminars.add.button")) }
                 }
             }

@@ -3,8 +3,8 @@
 
 use maud::{Markup, html};
 
-use crate::components::{Tone, empty_state, notice};
-use crate::forms::{Field, FormErrors, error_summary, input, select};
+use crate::components::{Tone, empty_state, notice, table_region};
+use crate::forms::{Field, FormErrors, error_summary, input, page_title, select};
 use crate::layout::PageCtx;
 use crate::staff::staff_page;
 
@@ -84,7 +84,7 @@ fn result(ctx: &PageCtx, r: &ImportResult) -> Markup {
                 (empty_state(ctx.t("seminars.import.none_created")))
             } @else {
                 p { (ctx.t("seminars.import.created_hint")) }
-                table.data-table.import-created {
+                (table_region(ctx.t("seminars.import.created_title"), html! { table.data-table.import-created {
                     thead { tr {
                         th { (ctx.t("seminars.field_title")) }
                         th { (ctx.t("seminars.when")) }
@@ -94,11 +94,11 @@ fn result(ctx: &PageCtx, r: &ImportResult) -> Markup {
                             tr { td { a href=(c.href) { (c.title) } } td { (c.when) } }
                         }
                     }
-                }
+                } }))
             }
             @if !r.skipped.is_empty() {
                 h3 { (ctx.t("seminars.import.skipped_title")) }
-                table.data-table.import-skipped {
+                (table_region(ctx.t("seminars.import.skipped_title"), html! { table.data-table.import-skipped {
                     thead { tr {
                         th { (ctx.t("seminars.field_title")) }
                         th { (ctx.t("seminars.when")) }
@@ -118,7 +118,7 @@ fn result(ctx: &PageCtx, r: &ImportResult) -> Markup {
                             }
                         }
                     }
-                }
+                } }))
             }
         }
     }
@@ -128,26 +128,53 @@ fn result(ctx: &PageCtx, r: &ImportResult) -> Markup {
 pub fn page(ctx: &PageCtx, v: &ImportView) -> Markup {
     let title = ctx.t("seminars.import.title");
     let e = &v.errors;
+    let file_hint = ctx.tf(
+        "seminars.import.file_hint",
+        &[("mb", &v.max_mb.to_string())],
+    );
+    let file = Field::new("file", ctx.t("seminars.import.field_file"), e)
+        .required()
+        .hint(&file_hint);
+    let industry = Field::new("industry", ctx.t("seminars.field_industry"), e).required();
+    let prefecture = Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required();
+    let format = Field::new("format", ctx.t("seminars.field_format"), e).required();
+    let capacity_onsite = Field::new(
+        "capacity_onsite",
+        ctx.t("seminars.field_capacity_onsite"),
+        e,
+    );
+    let capacity_online = Field::new(
+        "capacity_online",
+        ctx.t("seminars.field_capacity_online"),
+        e,
+    );
+    let fields = [
+        file,
+        industry,
+        prefecture,
+        format,
+        capacity_onsite,
+        capacity_online,
+    ];
     staff_page(
         ctx,
-        title,
+        &page_title(ctx, title, e),
         "/staff/seminars",
         html! {
             h1 { (title) }
             @if let Some(r) = &v.result { (result(ctx, r)) }
             p { (ctx.t("seminars.import.lead")) }
-            (error_summary(ctx, e))
+            (error_summary(ctx, e, &fields))
             form method="post" action="/staff/seminars/import" enctype="multipart/form-data" novalidate {
                 (ctx.csrf_field())
-                (input(ctx, Field::new("file", ctx.t("seminars.import.field_file"), e).required()
-                    .hint(&ctx.tf("seminars.import.file_hint", &[("mb", &v.max_mb.to_string())])), "file", ""))
+                (input(ctx, file, "file", ""))
                 fieldset {
                     legend { (ctx.t("seminars.import.defaults")) }
-                    (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), e).required(), &v.industries, v.v("industry")))
-                    (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required(), &v.prefectures, v.v("prefecture")))
-                    (select(ctx, Field::new("format", ctx.t("seminars.field_format"), e).required(), &v.formats, v.v("format")))
-                    (input(ctx, Field::new("capacity_onsite", ctx.t("seminars.field_capacity_onsite"), e), "number", v.v("capacity_onsite")))
-                    (input(ctx, Field::new("capacity_online", ctx.t("seminars.field_capacity_online"), e), "number", v.v("capacity_online")))
+                    (select(ctx, industry, &v.industries, v.v("industry")))
+                    (select(ctx, prefecture, &v.prefectures, v.v("prefecture")))
+                    (select(ctx, format, &v.formats, v.v("format")))
+                    (input(ctx, capacity_onsite, "number", v.v("capacity_onsite")))
+                    (input(ctx, capacity_online, "number", v.v("capacity_online")))
                 }
                 button.button type="submit" { (ctx.t("seminars.import.button")) }
             }

@@ -5,7 +5,8 @@ use maud::{Markup, PreEscaped, html};
 
 use crate::components::{Tone, breadcrumbs, empty_state, notice, pager};
 use crate::forms::{
-    Field, FormErrors, checkbox, checkboxes, error_summary, input, radios, select, textarea,
+    Field, FormErrors, checkbox, checkboxes, error_summary, filter_select, input, page_title,
+    radios, select, textarea,
 };
 use crate::layout::{PageCtx, page};
 
@@ -77,9 +78,9 @@ pub fn list(ctx: &PageCtx, v: &ListView) -> Markup {
             h1 { (title) }
             form.filters method="get" action="/seminars" role="search" {
                 @if v.archive { input type="hidden" name="archive" value="1"; }
-                (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), &none), &v.industries, &v.industry))
-                (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), &none), &v.prefectures, &v.prefecture))
-                (select(ctx, Field::new("format", ctx.t("seminars.field_format"), &none), &v.formats, &v.format))
+                (filter_select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), &none), &v.industries, &v.industry))
+                (filter_select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), &none), &v.prefectures, &v.prefecture))
+                (filter_select(ctx, Field::new("format", ctx.t("seminars.field_format"), &none), &v.formats, &v.format))
                 (input(ctx, Field::new("month", ctx.t("seminars.field_month"), &none), "month", &v.month))
                 button.button type="submit" { (ctx.t("form.search")) }
             }
@@ -99,7 +100,7 @@ pub fn list(ctx: &PageCtx, v: &ListView) -> Markup {
                     @for s in &v.items {
                         li.card {
                             h2 { a href=(s.href) { (s.title) } }
-                            @if let Some(n) = &s.note { p.tag { strong { (n) } } }
+                            @if let Some(n) = &s.note { p.seminar-note { strong { (n) } } }
                             p.meta { (s.when) }
                             p.meta { (s.place) " ・ " (s.industry) }
                             @if !s.summary.is_empty() { p { (s.summary) } }
@@ -148,6 +149,8 @@ pub struct SeminarDetail {
     pub seats: String,
     /// Why registration is not possible, when it is not.
     pub closed: Option<String>,
+    /// Called off: the page says so first and offers no seats, calendar entry or form.
+    pub cancelled: bool,
 }
 
 /// One extra question of the form.
@@ -222,12 +225,27 @@ fn names(ctx: &PageCtx, key: &'static str, list: &[String]) -> Markup {
 /// `GET /seminars/{id}` (and the form re-rendered with its errors).
 pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup {
     let e = &form.errors;
+    let fields = RegistrantFields::new(ctx, form);
+    let consent = Field::new("consent", ctx.t("seminars.field_consent"), e)
+        .required()
+        .hint(ctx.t("seminars.consent_hint"))
+        .hint_link("/privacy", ctx.t("privacy.title"));
+    let subscribe = Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e)
+        .hint(ctx.t("seminars.subscribe_hint"));
+    let mut summary = fields.list();
+    summary.extend([consent, subscribe]);
     page(
         ctx,
-        &s.title,
+        &page_title(ctx, &s.title, e),
         html! {
             (breadcrumbs(ctx.t("seminars.breadcrumbs"), &[(ctx.t("nav.seminars"), "/seminars"), (&s.title, "")]))
             h1 { (s.title) }
+            @if s.cancelled {
+                div.notice.notice-error.cancelled-banner role="status" {
+                    p { strong { (ctx.t("seminars.closed_cancelled")) } }
+                    p { (ctx.t("seminars.cancelled_banner")) }
+                }
+            }
             @if !s.summary.is_empty() { p.lead { (s.summary) } }
             dl.facts {
                 dt { (ctx.t("seminars.when")) } dd { (s.when) }
@@ -240,52 +258,105 @@ pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup
                 (names(ctx, "seminars.field_hosts", &s.hosts))
                 (names(ctx, "seminars.field_cohosts", &s.cohosts))
                 (names(ctx, "seminars.field_speakers", &s.speakers))
-                dt { (ctx.t("seminars.seats")) } dd.seats { (s.seats) }
+                @if !s.cancelled { dt { (ctx.t("seminars.seats")) } dd.seats { (s.seats) } }
             }
-            p { a href={ "/seminars/" (s.id) ".ics" } { (ctx.t("seminars.add_to_calendar")) } }
+            @if !s.cancelled {
+                p { a href={ "/seminars/" (s.id) ".ics" } { (ctx.t("seminars.add_to_calendar")) } }
+            }
             div.prose { (PreEscaped(&s.body_html)) }
-            section aria-labelledby="register-title" {
+            @if !s.cancelled { section aria-labelledby="register-title" {
                 h2 #register-title { (ctx.t("seminars.register_title")) }
                 @if let Some(why) = &s.closed {
                     (notice(Tone::Info, why))
                 } @else {
-                    (error_summary(ctx, e))
+                    (error_summary(ctx, e, &summary))
                     form method="post" action={ "/seminars/" (s.id) "/registrations" } novalidate {
                         (ctx.csrf_field())
-                        (registrant_fields(ctx, form))
-                        (checkbox(ctx, Field::new("consent", ctx.t("seminars.field_consent"), e).required().hint(ctx.t("seminars.consent_hint")), form.value("consent") == "1"))
-                        (checkbox(ctx, Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e).hint(ctx.t("seminars.subscribe_hint")), form.value("subscribe_newsletter") == "1"))
+                        (fields.render(ctx))
+                        (checkbox(ctx, consent, form.value("consent") == "1"))
+                        (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
                         button.button type="submit" { (ctx.t("seminars.register_button")) }
                     }
                 }
-            }
+            } }
         },
     )
 }
 
 /// The registrant's fields, from the name to the seminar's own questions: the public form and
 /// the staff's manual entry ask the same.
-pub fn registrant_fields(ctx: &PageCtx, form: &RegistrationForm) -> Markup {
-    let e = &form.errors;
-    html! {
-        (input(ctx, Field::new("name", ctx.t("seminars.field_name"), e).required(), "text", form.value("name")))
-        (input(ctx, Field::new("email", ctx.t("seminars.field_email"), e).required(), "email", form.value("email")))
-        (input(ctx, Field::new("company", ctx.t("seminars.field_company"), e), "text", form.value("company")))
-        (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required(), &form.prefectures, form.value("prefecture")))
-        (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), e), &form.industries, form.value("industry")))
-        (select(ctx, Field::new("employees", ctx.t("seminars.field_employees"), e), &form.bands, form.value("employees")))
-        (radios(ctx, Field::new("mode", ctx.t("seminars.field_mode"), e).required(), &form.modes, form.value("mode")))
-        @for q in &form.questions {
-            (question(ctx, q, form))
+pub struct RegistrantFields<'a> {
+    name: Field<'a>,
+    email: Field<'a>,
+    company: Field<'a>,
+    prefecture: Field<'a>,
+    industry: Field<'a>,
+    employees: Field<'a>,
+    mode: Field<'a>,
+    questions: Vec<(&'a QuestionView, Field<'a>)>,
+    form: &'a RegistrationForm,
+}
+
+impl<'a> RegistrantFields<'a> {
+    /// The fields of `form`, labelled in the page's language.
+    pub fn new(ctx: &'a PageCtx, form: &'a RegistrationForm) -> Self {
+        let e = &form.errors;
+        let field = |name, key| Field::new(name, ctx.t(key), e);
+        let questions = form
+            .questions
+            .iter()
+            .map(|q| {
+                let f = Field::new(&q.name, &q.label, e);
+                (q, if q.required { f.required() } else { f })
+            })
+            .collect();
+        Self {
+            name: field("name", "seminars.field_name").required(),
+            email: field("email", "seminars.field_email").required(),
+            company: field("company", "seminars.field_company"),
+            prefecture: field("prefecture", "seminars.field_prefecture").required(),
+            industry: field("industry", "seminars.field_industry"),
+            employees: field("employees", "seminars.field_employees"),
+            mode: field("mode", "seminars.field_mode").required(),
+            questions,
+            form,
+        }
+    }
+
+    /// Every field, in the order of the form (for the error summary).
+    pub fn list(&self) -> Vec<Field<'a>> {
+        let mut all = vec![
+            self.name,
+            self.email,
+            self.company,
+            self.prefecture,
+            self.industry,
+            self.employees,
+            self.mode,
+        ];
+        all.extend(self.questions.iter().map(|(_, f)| *f));
+        all
+    }
+
+    /// The fields with their values.
+    pub fn render(&self, ctx: &PageCtx) -> Markup {
+        let form = self.form;
+        html! {
+            (input(ctx, self.name, "text", form.value("name")))
+            (input(ctx, self.email, "email", form.value("email")))
+            (input(ctx, self.company, "text", form.value("company")))
+            (select(ctx, self.prefecture, &form.prefectures, form.value("prefecture")))
+            (select(ctx, self.industry, &form.industries, form.value("industry")))
+            (select(ctx, self.employees, &form.bands, form.value("employees")))
+            (radios(ctx, self.mode, &form.modes, form.value("mode")))
+            @for (q, f) in &self.questions {
+                (question(ctx, q, *f, form))
+            }
         }
     }
 }
 
-fn question(ctx: &PageCtx, q: &QuestionView, form: &RegistrationForm) -> Markup {
-    let mut f = Field::new(&q.name, &q.label, &form.errors);
-    if q.required {
-        f = f.required();
-    }
+fn question(ctx: &PageCtx, q: &QuestionView, f: Field, form: &RegistrationForm) -> Markup {
     let options: Options = q.options.iter().map(|o| (o.clone(), o.clone())).collect();
     match q.kind.as_str() {
         "long" => textarea(ctx, f, form.value(&q.name), 4),

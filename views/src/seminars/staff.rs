@@ -2,8 +2,10 @@
 
 use maud::{Markup, html};
 
-use crate::components::{Tone, empty_state, notice};
-use crate::forms::{Field, FormErrors, error_summary, input, select, textarea};
+use crate::components::{Tone, empty_state, notice, table_region};
+use crate::forms::{
+    Field, FormErrors, error_summary, filter_select, input, page_title, select, textarea,
+};
 use crate::layout::PageCtx;
 use crate::staff::staff_page;
 
@@ -81,7 +83,7 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], overview: &Overview, flash: Option
             @if rows.is_empty() {
                 (empty_state(ctx.t("seminars.list_empty")))
             } @else {
-                table.data-table {
+                (table_region(title, html! { table.data-table {
                     thead { tr {
                         th { (ctx.t("seminars.field_title")) }
                         th { (ctx.t("seminars.when")) }
@@ -95,9 +97,9 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], overview: &Overview, flash: Option
                             tr {
                                 td { a href={ "/staff/seminars/" (r.id) } { (r.title) } }
                                 td { (r.when) }
-                                td { (r.status_label) }
+                                td.status-cell { (r.status_label) }
                                 td { (r.seats) }
-                                td { (r.turnout) }
+                                td.nowrap { (r.turnout) }
                                 td {
                                     a href={ "/staff/seminars/" (r.id) "/edit" } { (ctx.t("seminars.edit")) }
                                     " "
@@ -109,7 +111,7 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], overview: &Overview, flash: Option
                             }
                         }
                     }
-                }
+                } }))
             }
             section.overview aria-labelledby="overview-title" {
                 h2 #overview-title { (ctx.t("seminars.timeline.overview_title")) }
@@ -156,43 +158,86 @@ impl SeminarFormView {
 /// `GET /staff/seminars/new`, `/staff/seminars/{id}/edit`.
 pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
     let e = &f.errors;
-    let text = |name: &'static str, key: &'static str, required: bool, kind: &str| {
-        let mut field = Field::new(name, ctx.t(key), e);
-        if required {
-            field = field.required();
-        }
-        input(ctx, field, kind, f.v(name))
-    };
+    let field = |name: &'static str, key: &'static str| Field::new(name, ctx.t(key), e);
+    let title = field("title", "seminars.field_title").required();
+    let summary = field("summary", "seminars.field_summary");
+    let body = field("body_md", "seminars.field_body").hint(ctx.t("seminars.hint_markdown"));
+    let industry = field("industry", "seminars.field_industry").required();
+    let prefecture = field("prefecture", "seminars.field_prefecture").required();
+    let format = field("format", "seminars.field_format").required();
+    let venue = field("venue", "seminars.field_venue");
+    let address = field("address", "seminars.field_address");
+    let online_url = field("online_url", "seminars.field_online_url");
+    let starts_at = field("starts_at", "seminars.field_starts_at").required();
+    let ends_at = field("ends_at", "seminars.field_ends_at").required();
+    let opens_at = field("registration_opens_at", "seminars.field_opens_at");
+    let closes_at = field("registration_closes_at", "seminars.field_closes_at").required();
+    let reminder = field("reminder_time", "seminars.field_reminder")
+        .required()
+        .hint(ctx.t("seminars.hint_reminder"));
+    let capacity_onsite = field("capacity_onsite", "seminars.field_capacity_onsite");
+    let capacity_online = field("capacity_online", "seminars.field_capacity_online");
+    let lines = ctx.t("seminars.hint_lines");
+    let hosts = field("hosts", "seminars.field_hosts").hint(lines);
+    let cohosts = field("cohosts", "seminars.field_cohosts").hint(lines);
+    let speakers = field("speakers", "seminars.field_speakers").hint(lines);
+    let fee = field("fee", "seminars.field_fee");
+    let questions =
+        field("questions", "seminars.field_questions").hint(ctx.t("seminars.hint_questions"));
+    let all = [
+        title,
+        summary,
+        body,
+        industry,
+        prefecture,
+        format,
+        venue,
+        address,
+        online_url,
+        starts_at,
+        ends_at,
+        opens_at,
+        closes_at,
+        reminder,
+        capacity_onsite,
+        capacity_online,
+        hosts,
+        cohosts,
+        speakers,
+        fee,
+        questions,
+    ];
+    let text = |field: Field, kind: &str| input(ctx, field, kind, f.v(field.name));
     staff_page(
         ctx,
-        &f.title,
+        &page_title(ctx, &f.title, e),
         SECTION,
         html! {
             h1 { (f.title) }
-            (error_summary(ctx, e))
+            (error_summary(ctx, e, &all))
             form method="post" action=(f.action) novalidate {
                 (ctx.csrf_field())
-                (text("title", "seminars.field_title", true, "text"))
-                (textarea(ctx, Field::new("summary", ctx.t("seminars.field_summary"), e), f.v("summary"), 3))
-                (textarea(ctx, Field::new("body_md", ctx.t("seminars.field_body"), e).hint(ctx.t("seminars.hint_markdown")), f.v("body_md"), 10))
-                (select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), e).required(), &f.industries, f.v("industry")))
-                (select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), e).required(), &f.prefectures, f.v("prefecture")))
-                (select(ctx, Field::new("format", ctx.t("seminars.field_format"), e).required(), &f.formats, f.v("format")))
-                (text("venue", "seminars.field_venue", false, "text"))
-                (text("address", "seminars.field_address", false, "text"))
-                (text("online_url", "seminars.field_online_url", false, "url"))
-                (text("starts_at", "seminars.field_starts_at", true, "datetime-local"))
-                (text("ends_at", "seminars.field_ends_at", true, "datetime-local"))
-                (text("registration_opens_at", "seminars.field_opens_at", false, "datetime-local"))
-                (text("registration_closes_at", "seminars.field_closes_at", true, "datetime-local"))
-                (select(ctx, Field::new("reminder_time", ctx.t("seminars.field_reminder"), e).required().hint(ctx.t("seminars.hint_reminder")), &f.reminder_times, f.v("reminder_time")))
-                (text("capacity_onsite", "seminars.field_capacity_onsite", false, "number"))
-                (text("capacity_online", "seminars.field_capacity_online", false, "number"))
-                (textarea(ctx, Field::new("hosts", ctx.t("seminars.field_hosts"), e).hint(ctx.t("seminars.hint_lines")), f.v("hosts"), 3))
-                (textarea(ctx, Field::new("cohosts", ctx.t("seminars.field_cohosts"), e).hint(ctx.t("seminars.hint_lines")), f.v("cohosts"), 3))
-                (textarea(ctx, Field::new("speakers", ctx.t("seminars.field_speakers"), e).hint(ctx.t("seminars.hint_lines")), f.v("speakers"), 3))
-                (text("fee", "seminars.field_fee", false, "text"))
-                (textarea(ctx, Field::new("questions", ctx.t("seminars.field_questions"), e).hint(ctx.t("seminars.hint_questions")), f.v("questions"), 5))
+                (text(title, "text"))
+                (textarea(ctx, summary, f.v("summary"), 3))
+                (textarea(ctx, body, f.v("body_md"), 10))
+                (select(ctx, industry, &f.industries, f.v("industry")))
+                (select(ctx, prefecture, &f.prefectures, f.v("prefecture")))
+                (select(ctx, format, &f.formats, f.v("format")))
+                (text(venue, "text"))
+                (text(address, "text"))
+                (text(online_url, "url"))
+                (text(starts_at, "datetime-local"))
+                (text(ends_at, "datetime-local"))
+                (text(opens_at, "datetime-local"))
+                (text(closes_at, "datetime-local"))
+                (select(ctx, reminder, &f.reminder_times, f.v("reminder_time")))
+                (text(capacity_onsite, "number"))
+                (text(capacity_online, "number"))
+                (textarea(ctx, hosts, f.v("hosts"), 3))
+                (textarea(ctx, cohosts, f.v("cohosts"), 3))
+                (textarea(ctx, speakers, f.v("speakers"), 3))
+                (text(fee, "text"))
+                (textarea(ctx, questions, f.v("questions"), 5))
                 button.button type="submit" { (ctx.t("form.save")) }
             }
         },
@@ -370,7 +415,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
             }
             form.filters method="get" action=(base) role="search" {
                 (input(ctx, Field::new("q", ctx.t("form.search"), &none), "search", &v.q))
-                (select(ctx, Field::new("status", ctx.t("seminars.status"), &none), &v.statuses, &v.status_filter))
+                (filter_select(ctx, Field::new("status", ctx.t("seminars.status"), &none), &v.statuses, &v.status_filter))
                 button.button type="submit" { (ctx.t("form.search")) }
             }
             @if !v.rows.is_empty() {
@@ -379,7 +424,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
             @if v.rows.is_empty() {
                 (empty_state(ctx.t("seminars.no_registrations")))
             } @else {
-                table.data-table {
+                (table_region(&v.title, html! { table.data-table {
                     thead { tr {
                         th { (ctx.t("seminars.field_name")) }
                         th { (ctx.t("seminars.field_company")) }
@@ -419,7 +464,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                             }
                         }
                     }
-                }
+                } }))
             }
             (survey(ctx, &base, &v.survey))
         },

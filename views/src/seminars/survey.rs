@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use crate::components::{Tone, notice};
-use crate::forms::{Field, FormErrors, error_summary, radios, textarea};
+use crate::forms::{Field, FormErrors, error_summary, page_title, radios, textarea};
 use crate::layout::{self, PageCtx};
 
 use super::public::Options;
@@ -65,9 +65,15 @@ pub fn page(ctx: &PageCtx, v: &SurveyPage) -> Markup {
     let e = &v.errors;
     let max = |n: usize| ctx.tf("seminars.survey_max", &[("max", &n.to_string())]);
     let (topics_hint, comments_hint) = (max(v.topics_max), max(v.comments_max));
+    let satisfaction =
+        Field::new("satisfaction", ctx.t("seminars.survey_q_satisfaction"), e).required();
+    let usefulness = Field::new("usefulness", ctx.t("seminars.survey_q_usefulness"), e).required();
+    let topics = Field::new("topics", ctx.t("seminars.survey_q_topics"), e).hint(&topics_hint);
+    let comments =
+        Field::new("comments", ctx.t("seminars.survey_q_comments"), e).hint(&comments_hint);
     layout::page(
         ctx,
-        title,
+        &page_title(ctx, title, e),
         html! {
             h1 { (title) }
             dl.facts {
@@ -87,13 +93,13 @@ pub fn page(ctx: &PageCtx, v: &SurveyPage) -> Markup {
                 SurveyState::Open => {
                     p { (ctx.t("seminars.survey_lead")) }
                     p.meta { (ctx.tf("seminars.survey_deadline", &[("date", &v.deadline)])) }
-                    (error_summary(ctx, e))
+                    (error_summary(ctx, e, &[satisfaction, usefulness, topics, comments]))
                     form method="post" action=(v.action) novalidate {
                         (ctx.csrf_field())
-                        (radios(ctx, Field::new("satisfaction", ctx.t("seminars.survey_q_satisfaction"), e).required(), &v.satisfaction, v.v("satisfaction")))
-                        (radios(ctx, Field::new("usefulness", ctx.t("seminars.survey_q_usefulness"), e).required(), &v.usefulness, v.v("usefulness")))
-                        (textarea(ctx, Field::new("topics", ctx.t("seminars.survey_q_topics"), e).hint(&topics_hint), v.v("topics"), 3))
-                        (textarea(ctx, Field::new("comments", ctx.t("seminars.survey_q_comments"), e).hint(&comments_hint), v.v("comments"), 5))
+                        (radios(ctx, satisfaction, &v.satisfaction, v.v("satisfaction")))
+                        (radios(ctx, usefulness, &v.usefulness, v.v("usefulness")))
+                        (textarea(ctx, topics, v.v("topics"), 3))
+                        (textarea(ctx, comments, v.v("comments"), 5))
                         button.button type="submit" { (ctx.t("seminars.survey_submit")) }
                     }
                 }
