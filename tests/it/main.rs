@@ -21,6 +21,7 @@ mod oauth_linking;
 mod outbox_staff;
 mod pages;
 mod privacy;
+mod reports;
 mod protocols;
 mod seat_lock;
 mod seminar_scale;

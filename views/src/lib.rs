@@ -4,6 +4,7 @@
 //! whose values are already formatted, and get markup back.
 
 pub mod accounts;
+pub mod certificates;
 pub mod components;
 pub mod forms;
 pub mod i18n;
@@ -13,6 +14,7 @@ pub mod matching;
 pub mod newsletter;
 pub mod pages;
 pub mod seminars;
+pub mod reports;
 pub mod staff;
 
 pub use i18n::Lang;
