@@ -128,8 +128,8 @@ async fn render(
             Ok::<_, AppError>((s, p, reg, survey, revoked))
         })
         .await?;
-    let certificate = !revoked
-        && super::certificates::service::eligibility(&seminar, &reg, now).is_ok();
+    let certificate =
+        !revoked && super::certificates::service::eligibility(&seminar, &reg, now).is_ok();
     let survey_open = super::survey::state_of(&seminar, survey.as_ref(), now)
         == views::seminars::survey::SurveyState::Open;
     let active = reg.status != status::CANCELLED && seminar.is_open(now);

@@ -39,18 +39,12 @@ pub fn routes(r: &mut Router) {
             "/staff/seminars/{id:\\d+}/registrations/new",
             manual::create,
         )
-        .post(
-            "/api/v1/registrations/{id:\\d+}/check-in",
-            api::check_in,
-        )
+        .post("/api/v1/registrations/{id:\\d+}/check-in", api::check_in)
         .get(
             "/registrations/{token}/certificate.pdf",
             certificates::handlers::download,
         )
-        .get(
-            "/certificates/{serial}",
-            certificates::handlers::check,
-        )
+        .get("/certificates/{serial}", certificates::handlers::check)
         .get(
             "/staff/seminars/{id:\\d+}/certificates.pdf",
             certificates::handlers::seminar_pdf,

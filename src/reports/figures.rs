@@ -369,9 +369,8 @@ pub fn seminars(
         .iter()
         .filter(|r| published_ids.contains(&r.seminar_id))
         .collect();
-    let count = |f: &dyn Fn(&queries::RegistrationRow) -> bool| {
-        regs.iter().filter(|r| f(r)).count() as u64
-    };
+    let count =
+        |f: &dyn Fn(&queries::RegistrationRow) -> bool| regs.iter().filter(|r| f(r)).count() as u64;
     let confirmed = count(&|r| r.status == crate::registrations::model::status::CONFIRMED);
     let attendees = count(&|r| r.checked_in_at.is_some());
     let industry_codes: HashSet<&str> = industries.iter().map(|(c, _)| c.as_str()).collect();
@@ -623,12 +622,16 @@ pub fn matching(src: &Source, cat: &Catalog, lang: Lang) -> MatchingFigures {
             });
         }
     }
-    family_items.extend(by_family.into_iter().map(|(code, (needs, offerings))| FamilyItem {
-        label: code.clone(),
-        code,
-        needs,
-        offerings,
-    }));
+    family_items.extend(
+        by_family
+            .into_iter()
+            .map(|(code, (needs, offerings))| FamilyItem {
+                label: code.clone(),
+                code,
+                needs,
+                offerings,
+            }),
+    );
     let stages: Vec<(String, String)> = crate::matching::labels::STAGES
         .iter()
         .map(|(code, key)| (code.to_string(), lang.t(key).to_string()))
@@ -724,7 +727,13 @@ mod tests {
             ],
             ..Default::default()
         };
-        let n = newsletter(fy, &src, &Catalog::default(), Lang::Ja, t("2027-06-01 00:00"));
+        let n = newsletter(
+            fy,
+            &src,
+            &Catalog::default(),
+            Lang::Ja,
+            t("2027-06-01 00:00"),
+        );
         assert_eq!(n.subscribers_at_start, 1);
         assert_eq!(n.subscribers_at_end, 2);
         assert_eq!(n.new_confirmations, 3);

@@ -101,7 +101,11 @@ fn table_view(t: &ReportTable, fy: FiscalYear, lang: Lang, publication: bool) ->
                 .iter()
                 .map(|r| {
                     let at = |i: usize| r.cells.get(i).and_then(|f| f.count());
-                    (r.label.clone(), at(0), if half > 0 { at(half) } else { None })
+                    (
+                        r.label.clone(),
+                        at(0),
+                        if half > 0 { at(half) } else { None },
+                    )
                 })
                 .collect(),
         }
@@ -176,10 +180,7 @@ pub async fn show(
         previous_label: fy.previous().map(|p| year_label(p, lang)),
         years,
         publication,
-        toggle_href: format!(
-            "/staff/reports/{fy}{}",
-            version_suffix(!publication)
-        ),
+        toggle_href: format!("/staff/reports/{fy}{}", version_suffix(!publication)),
         downloads: vec![
             (
                 lang.t("reports.download_xlsx").to_string(),
@@ -346,10 +347,7 @@ pub async fn csv(
     let detail = format!("{id}{}", file_suffix(publication));
     let report = load(&state, &user, fy, lang, Delivery::Csv, Some(detail)).await?;
     let all = tables::tables(&report, lang, publication);
-    let t = all
-        .iter()
-        .find(|t| t.id == *id)
-        .ok_or(AppError::NotFound)?;
+    let t = all.iter().find(|t| t.id == *id).ok_or(AppError::NotFound)?;
     Ok(crate::registrations::export::attachment(
         &format!("secunity-report-{fy}-{id}{}.csv", file_suffix(publication)),
         crate::registrations::export::document(&csv_rows(t, lang)),

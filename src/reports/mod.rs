@@ -23,8 +23,5 @@ pub fn routes(r: &mut Router) {
             "/staff/reports/{year:[^/.]+}/{table:[^/.]+}.csv",
             handlers::csv,
         )
-        .get(
-            "/api/v1/reports/fiscal-years/{year:[^/.]+}",
-            handlers::api,
-        );
+        .get("/api/v1/reports/fiscal-years/{year:[^/.]+}", handlers::api);
 }

@@ -435,9 +435,11 @@ pub fn tables(report: &FiscalYearReport, lang: Lang, publication: bool) -> Vec<R
             Section::Newsletter,
             "reports.table.newsletter_summary",
             &[
-                ("subscribers_at_start", "reports.fig.subscribers_start", |y| {
-                    count(y.newsletter.subscribers_at_start)
-                }),
+                (
+                    "subscribers_at_start",
+                    "reports.fig.subscribers_start",
+                    |y| count(y.newsletter.subscribers_at_start),
+                ),
                 ("subscribers_at_end", "reports.fig.subscribers_end", |y| {
                     count(y.newsletter.subscribers_at_end)
                 }),
@@ -447,15 +449,19 @@ pub fn tables(report: &FiscalYearReport, lang: Lang, publication: bool) -> Vec<R
                 ("unsubscribes", "reports.fig.unsubscribes", |y| {
                     count(y.newsletter.unsubscribes)
                 }),
-                ("bounce_suppressions", "reports.fig.bounce_suppressions", |y| {
-                    count(y.newsletter.bounce_suppressions)
-                }),
+                (
+                    "bounce_suppressions",
+                    "reports.fig.bounce_suppressions",
+                    |y| count(y.newsletter.bounce_suppressions),
+                ),
                 ("campaigns_sent", "reports.fig.campaigns_sent", |y| {
                     count(y.newsletter.campaigns_sent)
                 }),
-                ("messages_delivered", "reports.fig.messages_delivered", |y| {
-                    count(y.newsletter.messages_delivered)
-                }),
+                (
+                    "messages_delivered",
+                    "reports.fig.messages_delivered",
+                    |y| count(y.newsletter.messages_delivered),
+                ),
             ],
         ),
         b.breakdown(
@@ -480,12 +486,16 @@ pub fn tables(report: &FiscalYearReport, lang: Lang, publication: bool) -> Vec<R
                 ("offerings_published", "reports.fig.offerings", |y| {
                     count(y.matching.offerings_published)
                 }),
-                ("introductions_requested", "reports.fig.intro_requested", |y| {
-                    count(y.matching.introductions_requested)
-                }),
-                ("introductions_accepted", "reports.fig.intro_accepted", |y| {
-                    count(y.matching.introductions_accepted)
-                }),
+                (
+                    "introductions_requested",
+                    "reports.fig.intro_requested",
+                    |y| count(y.matching.introductions_requested),
+                ),
+                (
+                    "introductions_accepted",
+                    "reports.fig.intro_accepted",
+                    |y| count(y.matching.introductions_accepted),
+                ),
                 (
                     "median_days_to_first_accepted",
                     "reports.fig.median_days",

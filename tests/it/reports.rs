@@ -27,7 +27,14 @@ fn jst(text: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap() - chrono::Duration::hours(9)
 }
 
-async fn seminar(app: &TestApp, industry: &str, pref: i32, format: &str, at: &str, st: &str) -> i64 {
+async fn seminar(
+    app: &TestApp,
+    industry: &str,
+    pref: i32,
+    format: &str,
+    at: &str,
+    st: &str,
+) -> i64 {
     let mut d = data(format, 30, 100);
     d.industry = industry.into();
     d.prefecture = pref;
@@ -37,7 +44,9 @@ async fn seminar(app: &TestApp, industry: &str, pref: i32, format: &str, at: &st
     let status = st.to_string();
     app.db(move |c| {
         let id = secunity::seminars::queries::create(c, &d, true, d.starts_at)?;
-        diesel::update(s::table.find(id)).set(s::status.eq(status)).execute(c)?;
+        diesel::update(s::table.find(id))
+            .set(s::status.eq(status))
+            .execute(c)?;
         Ok::<_, diesel::result::Error>(id)
     })
     .await
@@ -114,9 +123,15 @@ async fn newsletter(app: &TestApp) {
     app.db(|c| {
         let histories: [&[(&str, &str)]; 6] = [
             &[("confirmed", "2025-01-10 10:00")],
-            &[("confirmed", "2025-02-01 10:00"), ("unsubscribed", "2025-08-01 10:00")],
+            &[
+                ("confirmed", "2025-02-01 10:00"),
+                ("unsubscribed", "2025-08-01 10:00"),
+            ],
             &[("imported", "2025-05-01 10:00")],
-            &[("confirmed", "2025-06-01 10:00"), ("suppressed", "2025-09-01 10:00")],
+            &[
+                ("confirmed", "2025-06-01 10:00"),
+                ("suppressed", "2025-09-01 10:00"),
+            ],
             &[("subscribed", "2025-07-01 10:00")],
             &[("confirmed", "2026-05-01 10:00")],
         ];
@@ -133,7 +148,11 @@ async fn newsletter(app: &TestApp) {
                 .returning(subs::id)
                 .get_result(c)?;
             for (event, at) in *history {
-                let detail = if *event == "imported" { r#"{"confirmed":true}"# } else { "{}" };
+                let detail = if *event == "imported" {
+                    r#"{"confirmed":true}"#
+                } else {
+                    "{}"
+                };
                 diesel::insert_into(ev::table)
                     .values((
                         ev::subscriber_id.eq(id),
@@ -163,7 +182,10 @@ async fn newsletter(app: &TestApp) {
                 ))
                 .returning(camp::id)
                 .get_result(c)?;
-            for (n, state) in (0..sent).map(|n| (n, "sent")).chain((0..failed).map(|n| (100 + n, "failed"))) {
+            for (n, state) in (0..sent)
+                .map(|n| (n, "sent"))
+                .chain((0..failed).map(|n| (100 + n, "failed")))
+            {
                 diesel::insert_into(outbox::table)
                     .values((
                         outbox::kind.eq("newsletter"),
@@ -246,10 +268,38 @@ async fn board(app: &TestApp) {
         let o1 = offering(c, &["B2", "A1"], "2025-04-10 00:00")?;
         let o2 = offering(c, &["E1"], "2025-07-01 00:00")?;
         let intros = [
-            (n1, o1, "introduced", "2025-05-03 00:00", Some("2025-05-04 00:00"), Some("2025-05-05 00:00")),
-            (n2, o1, "declined", "2025-06-05 00:00", Some("2025-06-05 00:00"), None),
-            (n2, o2, "contracted", "2025-06-10 00:00", Some("2025-06-10 00:00"), Some("2025-06-11 00:00")),
-            (n3, o2, "requested", "2024-11-01 00:00", Some("2024-11-01 00:00"), None),
+            (
+                n1,
+                o1,
+                "introduced",
+                "2025-05-03 00:00",
+                Some("2025-05-04 00:00"),
+                Some("2025-05-05 00:00"),
+            ),
+            (
+                n2,
+                o1,
+                "declined",
+                "2025-06-05 00:00",
+                Some("2025-06-05 00:00"),
+                None,
+            ),
+            (
+                n2,
+                o2,
+                "contracted",
+                "2025-06-10 00:00",
+                Some("2025-06-10 00:00"),
+                Some("2025-06-11 00:00"),
+            ),
+            (
+                n3,
+                o2,
+                "requested",
+                "2024-11-01 00:00",
+                Some("2024-11-01 00:00"),
+                None,
+            ),
         ];
         for (need, offering, stage, at, sme_at, vendor_at) in intros {
             diesel::insert_into(intro::table)
@@ -273,20 +323,71 @@ async fn board(app: &TestApp) {
 /// FY2024 and FY2025 as described at the top of the expected figures below.
 async fn build_years(app: &TestApp) {
     // FY2024: one seminar.
-    let p1 = seminar(app, "manufacturing", 40, "online", "2024-10-01 14:00", "published").await;
+    let p1 = seminar(
+        app,
+        "manufacturing",
+        40,
+        "online",
+        "2024-10-01 14:00",
+        "published",
+    )
+    .await;
     register(
         app,
         p1,
         &[
-            ("b@example.jp", "株式会社B", Some(40), "manufacturing", Some("21-50"), "online", "confirmed", true),
-            ("k@example.jp", "K社", Some(40), "manufacturing", Some("6-20"), "online", "confirmed", false),
-            ("l@example.jp", "L社", Some(42), "ec", Some("1-5"), "online", "confirmed", true),
+            (
+                "b@example.jp",
+                "株式会社B",
+                Some(40),
+                "manufacturing",
+                Some("21-50"),
+                "online",
+                "confirmed",
+                true,
+            ),
+            (
+                "k@example.jp",
+                "K社",
+                Some(40),
+                "manufacturing",
+                Some("6-20"),
+                "online",
+                "confirmed",
+                false,
+            ),
+            (
+                "l@example.jp",
+                "L社",
+                Some(42),
+                "ec",
+                Some("1-5"),
+                "online",
+                "confirmed",
+                true,
+            ),
         ],
     )
     .await;
     // FY2025.
-    let s1 = seminar(app, "manufacturing", 40, "hybrid", "2025-06-10 14:00", "published").await;
-    let s2 = seminar(app, "agriculture", 43, "online", "2026-01-20 14:00", "published").await;
+    let s1 = seminar(
+        app,
+        "manufacturing",
+        40,
+        "hybrid",
+        "2025-06-10 14:00",
+        "published",
+    )
+    .await;
+    let s2 = seminar(
+        app,
+        "agriculture",
+        43,
+        "online",
+        "2026-01-20 14:00",
+        "published",
+    )
+    .await;
     let s3 = seminar(app, "space", 44, "online", "2025-11-10 14:00", "cancelled").await;
     seminar(app, "forestry", 45, "online", "2025-12-10 14:00", "draft").await;
     // 00:00 on 1 April 2026 in Tokyo: FY2026, not counted.
@@ -295,12 +396,66 @@ async fn build_years(app: &TestApp) {
         app,
         s1,
         &[
-            ("a@example.jp", "株式会社A", Some(40), "manufacturing", Some("6-20"), "onsite", "confirmed", true),
-            ("b@example.jp", "株式会社B", Some(40), "manufacturing", Some("21-50"), "onsite", "confirmed", true),
-            ("c@example.jp", "株式会社A ", Some(40), "manufacturing", Some("6-20"), "online", "confirmed", true),
-            ("d@example.jp", "C社", Some(41), "ec", Some("1-5"), "online", "confirmed", false),
-            ("e@example.jp", "D社", Some(40), "machinery_metal", None, "onsite", "waitlisted", false),
-            ("f@example.jp", "E社", None, "manufacturing", Some("6-20"), "online", "cancelled", false),
+            (
+                "a@example.jp",
+                "株式会社A",
+                Some(40),
+                "manufacturing",
+                Some("6-20"),
+                "onsite",
+                "confirmed",
+                true,
+            ),
+            (
+                "b@example.jp",
+                "株式会社B",
+                Some(40),
+                "manufacturing",
+                Some("21-50"),
+                "onsite",
+                "confirmed",
+                true,
+            ),
+            (
+                "c@example.jp",
+                "株式会社A ",
+                Some(40),
+                "manufacturing",
+                Some("6-20"),
+                "online",
+                "confirmed",
+                true,
+            ),
+            (
+                "d@example.jp",
+                "C社",
+                Some(41),
+                "ec",
+                Some("1-5"),
+                "online",
+                "confirmed",
+                false,
+            ),
+            (
+                "e@example.jp",
+                "D社",
+                Some(40),
+                "machinery_metal",
+                None,
+                "onsite",
+                "waitlisted",
+                false,
+            ),
+            (
+                "f@example.jp",
+                "E社",
+                None,
+                "manufacturing",
+                Some("6-20"),
+                "online",
+                "cancelled",
+                false,
+            ),
         ],
     )
     .await;
@@ -308,23 +463,77 @@ async fn build_years(app: &TestApp) {
         app,
         s2,
         &[
-            ("A@Example.JP", "株式会社A", Some(40), "manufacturing", Some("6-20"), "online", "confirmed", true),
-            ("g@example.jp", "F社", Some(43), "agriculture", Some("101-300"), "online", "confirmed", true),
-            ("h@example.jp", "G社", Some(43), "agriculture", Some("101-300"), "online", "confirmed", true),
-            ("i@example.jp", "H社", Some(43), "agriculture", Some("101-300"), "online", "confirmed", true),
+            (
+                "A@Example.JP",
+                "株式会社A",
+                Some(40),
+                "manufacturing",
+                Some("6-20"),
+                "online",
+                "confirmed",
+                true,
+            ),
+            (
+                "g@example.jp",
+                "F社",
+                Some(43),
+                "agriculture",
+                Some("101-300"),
+                "online",
+                "confirmed",
+                true,
+            ),
+            (
+                "h@example.jp",
+                "G社",
+                Some(43),
+                "agriculture",
+                Some("101-300"),
+                "online",
+                "confirmed",
+                true,
+            ),
+            (
+                "i@example.jp",
+                "H社",
+                Some(43),
+                "agriculture",
+                Some("101-300"),
+                "online",
+                "confirmed",
+                true,
+            ),
         ],
     )
     .await;
     register(
         app,
         s3,
-        &[("j@example.jp", "J社", Some(44), "space", None, "online", "cancelled", false)],
+        &[(
+            "j@example.jp",
+            "J社",
+            Some(44),
+            "space",
+            None,
+            "online",
+            "cancelled",
+            false,
+        )],
     )
     .await;
     register(
         app,
         next,
-        &[("m@example.jp", "M社", Some(40), "ec", None, "online", "confirmed", true)],
+        &[(
+            "m@example.jp",
+            "M社",
+            Some(40),
+            "ec",
+            None,
+            "online",
+            "confirmed",
+            true,
+        )],
     )
     .await;
     surveys(
@@ -357,7 +566,9 @@ fn items(v: &Value) -> Vec<(String, u64, u64)> {
 }
 
 fn owned(list: &[(&str, u64, u64)]) -> Vec<(String, u64, u64)> {
-    list.iter().map(|(c, a, b)| (c.to_string(), *a, *b)).collect()
+    list.iter()
+        .map(|(c, a, b)| (c.to_string(), *a, *b))
+        .collect()
 }
 
 async fn audit_count(app: &TestApp, action: &'static str) -> i64 {
@@ -437,7 +648,12 @@ async fn the_api_gives_the_years_figures_exactly_with_the_year_before() {
         v.as_array()
             .unwrap()
             .iter()
-            .map(|i| (i["code"].as_str().unwrap().to_string(), i["count"].as_u64().unwrap()))
+            .map(|i| {
+                (
+                    i["code"].as_str().unwrap().to_string(),
+                    i["count"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     assert_eq!(
@@ -537,7 +753,12 @@ fn cell_text(d: &Data) -> String {
 }
 
 /// The row of a sheet whose first cell is `label`, under the table captioned `caption`.
-fn sheet_row(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, caption: &str, label: &str) -> Vec<Data> {
+fn sheet_row(
+    book: &mut Xlsx<Cursor<Vec<u8>>>,
+    sheet: &str,
+    caption: &str,
+    label: &str,
+) -> Vec<Data> {
     let range = book.worksheet_range(sheet).unwrap();
     let mut in_table = false;
     for row in range.rows() {
@@ -552,7 +773,8 @@ fn sheet_row(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, caption: &str, label
 }
 
 #[tokio::test]
-async fn the_workbook_and_csv_carry_the_figures_and_the_publication_version_withholds_small_cells() {
+async fn the_workbook_and_csv_carry_the_figures_and_the_publication_version_withholds_small_cells()
+{
     let app = spawn_app().await;
     build_years(&app).await;
     app.sign_in("staff@example.jp", Role::Staff).await;
@@ -565,37 +787,88 @@ async fn the_workbook_and_csv_carry_the_figures_and_the_publication_version_with
     );
     let bytes = res.bytes().await.unwrap().to_vec();
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
-    assert_eq!(book.sheet_names(), vec!["セミナー", "メールマガジン", "マッチング"]);
+    assert_eq!(
+        book.sheet_names(),
+        vec!["セミナー", "メールマガジン", "マッチング"]
+    );
     let row = sheet_row(&mut book, "セミナー", "都道府県別の申込・参加", "福岡県");
     assert_eq!(
         row[1..5].to_vec(),
-        vec![Data::Float(5.0), Data::Float(4.0), Data::Float(2.0), Data::Float(1.0)]
+        vec![
+            Data::Float(5.0),
+            Data::Float(4.0),
+            Data::Float(2.0),
+            Data::Float(1.0)
+        ]
     );
     let row = sheet_row(&mut book, "セミナー", "セミナーの概要", "開催数");
     assert_eq!(row[1..3].to_vec(), vec![Data::Float(2.0), Data::Float(1.0)]);
-    let row = sheet_row(&mut book, "セミナー", "セミナーの概要", "参加率（参加者÷参加確定）");
+    let row = sheet_row(
+        &mut book,
+        "セミナー",
+        "セミナーの概要",
+        "参加率（参加者÷参加確定）",
+    );
     assert_eq!(row[1], Data::Float(0.875));
-    let row = sheet_row(&mut book, "メールマガジン", "メールマガジンの概要", "配信数");
+    let row = sheet_row(
+        &mut book,
+        "メールマガジン",
+        "メールマガジンの概要",
+        "配信数",
+    );
     assert_eq!(row[1], Data::Float(5.0));
-    let row = sheet_row(&mut book, "マッチング", "マッチングの概要", "紹介成立（双方承諾）");
+    let row = sheet_row(
+        &mut book,
+        "マッチング",
+        "マッチングの概要",
+        "紹介成立（双方承諾）",
+    );
     assert_eq!(row[1..3].to_vec(), vec![Data::Float(2.0), Data::Float(0.0)]);
     // The header row names both years in Japanese.
     let range = book.worksheet_range("セミナー").unwrap();
-    assert!(range.rows().any(|r| r.iter().any(|c| cell_text(c) == "申込 (令和7年度)")));
-    assert!(range.rows().any(|r| r.iter().any(|c| cell_text(c) == "参加 (令和6年度)")));
+    assert!(
+        range
+            .rows()
+            .any(|r| r.iter().any(|c| cell_text(c) == "申込 (令和7年度)"))
+    );
+    assert!(
+        range
+            .rows()
+            .any(|r| r.iter().any(|c| cell_text(c) == "参加 (令和6年度)"))
+    );
 
     // Publication: the 1s and 2s withheld as 「-」, the totals the true figures.
-    let res = app.get("/staff/reports/2025.xlsx?version=publication").await;
+    let res = app
+        .get("/staff/reports/2025.xlsx?version=publication")
+        .await;
     let bytes = res.bytes().await.unwrap().to_vec();
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let caption = "都道府県別の申込・参加";
     let shown = |row: Vec<Data>| row[1..5].iter().map(cell_text).collect::<Vec<_>>();
-    assert_eq!(shown(sheet_row(&mut book, "セミナー", caption, "福岡県")), ["5", "4", "-", "-"]);
-    assert_eq!(shown(sheet_row(&mut book, "セミナー", caption, "佐賀県")), ["-", "0", "0", "0"]);
-    assert_eq!(shown(sheet_row(&mut book, "セミナー", caption, "熊本県")), ["3", "3", "0", "0"]);
-    assert_eq!(shown(sheet_row(&mut book, "セミナー", caption, "未回答")), ["-", "0", "0", "0"]);
-    assert_eq!(shown(sheet_row(&mut book, "セミナー", caption, "長崎県")), ["0", "0", "-", "-"]);
-    assert_eq!(shown(sheet_row(&mut book, "セミナー", caption, "合計")), ["10", "7", "3", "2"]);
+    assert_eq!(
+        shown(sheet_row(&mut book, "セミナー", caption, "福岡県")),
+        ["5", "4", "-", "-"]
+    );
+    assert_eq!(
+        shown(sheet_row(&mut book, "セミナー", caption, "佐賀県")),
+        ["-", "0", "0", "0"]
+    );
+    assert_eq!(
+        shown(sheet_row(&mut book, "セミナー", caption, "熊本県")),
+        ["3", "3", "0", "0"]
+    );
+    assert_eq!(
+        shown(sheet_row(&mut book, "セミナー", caption, "未回答")),
+        ["-", "0", "0", "0"]
+    );
+    assert_eq!(
+        shown(sheet_row(&mut book, "セミナー", caption, "長崎県")),
+        ["0", "0", "-", "-"]
+    );
+    assert_eq!(
+        shown(sheet_row(&mut book, "セミナー", caption, "合計")),
+        ["10", "7", "3", "2"]
+    );
 
     // CSV: BOM, CRLF, labels with codes, the same withheld cells.
     let res = app
@@ -660,7 +933,11 @@ async fn reports_are_for_staff_only_and_bad_years_and_tables_are_refused() {
     let app = spawn_app().await;
     // Not signed in: the login page, or 401 on the API.
     let res = app.get("/staff/reports/2025").await;
-    assert!(matches!(res.status().as_u16(), 303 | 401), "{}", res.status());
+    assert!(
+        matches!(res.status().as_u16(), 303 | 401),
+        "{}",
+        res.status()
+    );
     let res = app.get("/api/v1/reports/fiscal-years/2025").await;
     assert_eq!(res.status(), 401);
     let (_, member) = app.api_token("member@example.jp", Role::Member).await;
@@ -695,7 +972,9 @@ async fn reports_are_for_staff_only_and_bad_years_and_tables_are_refused() {
         assert!(body.contains("2000〜2100"), "{path}");
     }
     assert_eq!(
-        app.get("/staff/reports/2025/no-such-table.csv").await.status(),
+        app.get("/staff/reports/2025/no-such-table.csv")
+            .await
+            .status(),
         404
     );
     let (_, staff) = app.api_token("staff2@example.jp", Role::Staff).await;

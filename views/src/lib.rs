@@ -13,8 +13,8 @@ pub mod mail;
 pub mod matching;
 pub mod newsletter;
 pub mod pages;
-pub mod seminars;
 pub mod reports;
+pub mod seminars;
 pub mod staff;
 
 pub use i18n::Lang;

@@ -227,7 +227,10 @@ mod tests {
         let svg = pair_chart(&PairChart {
             title: "都道府県別".into(),
             series: ("令和8年度".into(), "令和7年度".into()),
-            rows: vec![("福岡県".into(), Some(10), Some(5)), ("<佐賀県>".into(), None, Some(0))],
+            rows: vec![
+                ("福岡県".into(), Some(10), Some(5)),
+                ("<佐賀県>".into(), None, Some(0)),
+            ],
         })
         .into_string();
         assert!(svg.contains("<title>都道府県別</title>"));

@@ -113,10 +113,7 @@ fn issue(
         ))
         .returning(cert::id)
         .get_result(c)?;
-    let issued: Issued = cert::table
-        .find(id)
-        .select(Issued::as_select())
-        .first(c)?;
+    let issued: Issued = cert::table.find(id).select(Issued::as_select()).first(c)?;
     audit::record(
         c,
         actor,
