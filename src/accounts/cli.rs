@@ -3,7 +3,8 @@
 use anyhow::{Context, bail};
 use serde_json::json;
 
-use super::{Role, audit, queries};
+use super::{Role, queries};
+use crate::audit;
 use crate::config::Config;
 use crate::db::DbConn;
 
@@ -33,8 +34,8 @@ pub fn create_admin(
             audit::record(
                 c,
                 None,
-                "user.admin_create",
-                "user",
+                audit::Action::UserAdminCreate,
+                audit::Target::User,
                 Some(user.id.to_string()),
                 json!({ "via": "cli" }),
             )?;
@@ -58,8 +59,8 @@ pub fn create_token(conn: &mut DbConn, email: &str, name: &str) -> anyhow::Resul
             audit::record(
                 c,
                 None,
-                "api_token.create",
-                "user",
+                audit::Action::ApiTokenCreate,
+                audit::Target::User,
                 Some(user.id.to_string()),
                 json!({ "via": "cli", "name": name }),
             )?;

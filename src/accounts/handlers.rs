@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::json;
 use views::accounts::{AccountView, IdentityRow, LoginView, TokenRow};
 
-use super::{CurrentUser, audit, identities, privacy, queries, sessions};
+use super::{CurrentUser, identities, privacy, queries, sessions};
+use crate::audit;
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::web::AppState;
@@ -340,8 +341,8 @@ pub async fn create_token(
                 audit::record(
                     c,
                     Some(&actor),
-                    "api_token.create",
-                    "user",
+                    audit::Action::ApiTokenCreate,
+                    audit::Target::User,
                     Some(actor.id.to_string()),
                     json!({ "name": name }),
                 )?;
@@ -373,8 +374,8 @@ pub async fn revoke_token(
                     audit::record(
                         c,
                         Some(&actor),
-                        "api_token.revoke",
-                        "api_token",
+                        audit::Action::ApiTokenRevoke,
+                        audit::Target::ApiToken,
                         Some(id.to_string()),
                         json!({}),
                     )?;

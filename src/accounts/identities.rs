@@ -16,7 +16,8 @@
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::{CurrentUser, Role, audit, queries};
+use super::{CurrentUser, Role, queries};
+use crate::audit;
 use crate::db::DbConn;
 use crate::schema::oauth_identities;
 use crate::time;
@@ -99,8 +100,8 @@ fn insert_link(
     audit::record(
         conn,
         Some(user),
-        "oauth_identity.link",
-        "user",
+        audit::Action::OauthIdentityLink,
+        audit::Target::User,
         Some(user.id.to_string()),
         json!({ "provider": provider, "identity": id, "by": by }),
     )
@@ -215,8 +216,8 @@ pub fn unlink(conn: &mut DbConn, user: &CurrentUser, id: i64) -> QueryResult<boo
     audit::record(
         conn,
         Some(user),
-        "oauth_identity.unlink",
-        "user",
+        audit::Action::OauthIdentityUnlink,
+        audit::Target::User,
         Some(user.id.to_string()),
         json!({ "provider": provider, "identity": id }),
     )?;

@@ -2,10 +2,9 @@
 //! roles, API tokens, invitations, the audit log, and the staff back office around them.
 //!
 //! Other features use [`CurrentUser`] and the extractors in [`extract`] (`StaffUser`,
-//! `ApiUser`, `ApiStaff`, ...) and write to the audit log with [`audit::record`].
+//! `ApiUser`, `ApiStaff`, ...) and write to the audit log with [`crate::audit::record`].
 
 pub mod api;
-pub mod audit;
 pub mod cli;
 pub mod deletion;
 pub mod extract;
@@ -112,6 +111,18 @@ pub struct CurrentUser {
     pub organization_id: Option<i64>,
     /// Preferred language code.
     pub lang: String,
+}
+
+impl From<&CurrentUser> for crate::audit::Actor {
+    fn from(user: &CurrentUser) -> Self {
+        crate::audit::Actor::user(user.id, user.role.as_str())
+    }
+}
+
+impl From<Option<&CurrentUser>> for crate::audit::Actor {
+    fn from(user: Option<&CurrentUser>) -> Self {
+        user.map_or(crate::audit::Actor::SYSTEM, Into::into)
+    }
 }
 
 impl CurrentUser {

@@ -6,7 +6,8 @@
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use super::{CurrentUser, audit, queries};
+use super::{CurrentUser, queries};
+use crate::audit;
 use crate::db::DbConn;
 use crate::schema::{api_tokens, invitations, login_tokens, oauth_identities, sessions, users};
 
@@ -79,8 +80,8 @@ pub fn erase(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<()> {
     audit::record(
         conn,
         None,
-        "user.delete",
-        "user",
+        audit::Action::UserDelete,
+        audit::Target::User,
         Some(user.id.to_string()),
         json!({ "by": "self" }),
     )?;

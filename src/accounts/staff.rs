@@ -9,7 +9,8 @@ use serde_json::json;
 use views::accounts::staff as v;
 use views::forms::FormErrors;
 
-use super::{AdminUser, Role, StaffUser, audit, queries};
+use super::{AdminUser, Role, StaffUser, queries};
+use crate::audit;
 use crate::error::AppError;
 use crate::mail::{OutgoingMail, outbox};
 use crate::web::AppState;
@@ -95,8 +96,8 @@ pub async fn users(
             audit::record(
                 c,
                 Some(&actor),
-                "user.list",
-                "user",
+                audit::Action::UserList,
+                audit::Target::User,
                 None,
                 json!({ "query": search, "results": rows.len() }),
             )?;
@@ -162,8 +163,8 @@ pub async fn change_role(
                     audit::record(
                         c,
                         Some(&actor),
-                        "user.role",
-                        "user",
+                        audit::Action::UserRole,
+                        audit::Target::User,
                         Some(id.to_string()),
                         json!({ "role": role.as_str() }),
                     )?;
@@ -204,8 +205,8 @@ pub async fn deactivate(
                 audit::record(
                     c,
                     Some(&actor),
-                    "user.deactivate",
-                    "user",
+                    audit::Action::UserDeactivate,
+                    audit::Target::User,
                     Some(id.to_string()),
                     json!({}),
                 )?;
@@ -418,8 +419,8 @@ pub async fn create_organization(
                 audit::record(
                     c,
                     Some(&actor),
-                    "organization.create",
-                    "organization",
+                    audit::Action::OrganizationCreate,
+                    audit::Target::Organization,
                     Some(id.to_string()),
                     json!({ "name": org.name, "kind": org.kind }),
                 )?;
@@ -446,8 +447,8 @@ async fn organization_view(
             audit::record(
                 c,
                 Some(&actor),
-                "organization.view",
-                "organization",
+                audit::Action::OrganizationView,
+                audit::Target::Organization,
                 Some(id.to_string()),
                 json!({}),
             )?;
@@ -568,8 +569,8 @@ pub async fn invite(
                 audit::record(
                     c,
                     Some(&actor),
-                    "organization.invite",
-                    "organization",
+                    audit::Action::OrganizationInvite,
+                    audit::Target::Organization,
                     Some(id.to_string()),
                     json!({}),
                 )?;

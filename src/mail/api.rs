@@ -5,7 +5,8 @@ use diesel::QueryResult;
 use serde_json::{Value, json};
 
 use super::outbox;
-use crate::accounts::{ApiStaff, CurrentUser, audit};
+use crate::accounts::{ApiStaff, CurrentUser};
+use crate::audit;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::web::AppState;
@@ -25,8 +26,8 @@ pub fn read_as(
             audit::record(
                 c,
                 Some(actor),
-                "outbox.view_failed",
-                "outbox",
+                audit::Action::OutboxViewFailed,
+                audit::Target::Outbox,
                 None,
                 json!({ "rows": failed.len(), "via": via }),
             )?;
@@ -55,7 +56,14 @@ pub async fn retry_as(state: &AppState, actor: CurrentUser, id: i64) -> Result<(
                 let retried = outbox::retry(c, id)?;
                 if retried {
                     let target = Some(id.to_string());
-                    audit::record(c, Some(&actor), "outbox.retry", "outbox", target, json!({}))?;
+                    audit::record(
+                        c,
+                        Some(&actor),
+                        audit::Action::OutboxRetry,
+                        audit::Target::Outbox,
+                        target,
+                        json!({}),
+                    )?;
                 }
                 Ok::<_, diesel::result::Error>(retried)
             })

@@ -9,7 +9,8 @@ use views::matching::{ReviewItem, StaffBoardView};
 use super::introductions::MailCtx;
 use super::labels;
 use super::queries;
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::{AppError, Message};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
@@ -148,11 +149,15 @@ fn review(
             c,
             Some(&staff.0),
             if reason.is_some() {
-                "board.reject"
+                audit::Action::BoardReject
             } else {
-                "board.approve"
+                audit::Action::BoardApprove
             },
-            kind,
+            if kind == "need" {
+                audit::Target::Need
+            } else {
+                audit::Target::Offering
+            },
             Some(id.to_string()),
             json!({ "reason": reason }),
         )?;
@@ -239,8 +244,8 @@ pub async fn override_suggestion(
                 audit::record(
                     c,
                     Some(&staff.0),
-                    "board.suggestion_override",
-                    "need",
+                    audit::Action::BoardSuggestionOverride,
+                    audit::Target::Need,
                     Some(need_id.to_string()),
                     json!({ "offering_id": offering_id, "action": action, "note": note }),
                 )?;

@@ -10,7 +10,8 @@ use super::forms::{self, check_topic_code};
 use super::links::Links;
 use super::queries::{self as q, SubscriberFilter};
 use super::subscribe::{self, Import, ImportResult};
-use crate::accounts::{ApiStaff, audit};
+use crate::accounts::ApiStaff;
+use crate::audit;
 use crate::error::{AppError, FieldError, Message};
 use crate::validate::{self, Invalid};
 use crate::web::AppState;
@@ -108,8 +109,8 @@ pub async fn create_subscriber(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.subscriber.import",
-                    "newsletter_subscriber",
+                    audit::Action::NewsletterSubscriberImport,
+                    audit::Target::NewsletterSubscriber,
                     Some(s.id.to_string()),
                     json!({ "consent_source": source, "confirmed": row.confirmed }),
                 )?;
@@ -160,8 +161,8 @@ pub async fn list_subscribers(
             audit::record(
                 c,
                 Some(&actor),
-                "newsletter.subscriber.list",
-                "newsletter_subscriber",
+                audit::Action::NewsletterSubscriberList,
+                audit::Target::NewsletterSubscriber,
                 None,
                 json!({ "count": list.len() }),
             )?;
@@ -206,8 +207,8 @@ pub async fn delete_subscriber(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.subscriber.delete",
-                    "newsletter_subscriber",
+                    audit::Action::NewsletterSubscriberDelete,
+                    audit::Target::NewsletterSubscriber,
                     Some(id.to_string()),
                     json!({}),
                 )?;
@@ -268,8 +269,8 @@ pub async fn create_topic(
                     audit::record(
                         c,
                         Some(&actor),
-                        "newsletter.topic.create",
-                        "newsletter_topic",
+                        audit::Action::NewsletterTopicCreate,
+                        audit::Target::NewsletterTopic,
                         Some(c2.clone()),
                         json!({}),
                     )?;
@@ -320,8 +321,8 @@ pub async fn create_campaign(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.campaign.create",
-                    "newsletter_campaign",
+                    audit::Action::NewsletterCampaignCreate,
+                    audit::Target::NewsletterCampaign,
                     Some(id.to_string()),
                     json!({ "topics": topics }),
                 )?;
@@ -429,8 +430,8 @@ pub async fn send_campaign(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.campaign.send",
-                    "newsletter_campaign",
+                    audit::Action::NewsletterCampaignSend,
+                    audit::Target::NewsletterCampaign,
                     Some(id.to_string()),
                     json!({ "scheduled": r == SendResult::Scheduled }),
                 )?;
@@ -520,8 +521,8 @@ pub async fn post_bounce(
             audit::record(
                 c,
                 Some(&actor),
-                "newsletter.bounce.import",
-                "newsletter_subscriber",
+                audit::Action::NewsletterBounceImport,
+                audit::Target::NewsletterSubscriber,
                 None,
                 json!({ "bounces": applied.len(), "unsubscribed": unsubscribed }),
             )?;

@@ -361,11 +361,11 @@ pub enum Transition {
 
 impl Transition {
     /// The audit log's name of it.
-    pub fn audit_action(self) -> &'static str {
+    pub fn audit_action(self) -> crate::audit::Action {
         match self {
-            Transition::Pause => "newsletter.campaign.pause",
-            Transition::Resume => "newsletter.campaign.resume",
-            Transition::Cancel => "newsletter.campaign.cancel",
+            Transition::Pause => crate::audit::Action::NewsletterCampaignPause,
+            Transition::Resume => crate::audit::Action::NewsletterCampaignResume,
+            Transition::Cancel => crate::audit::Action::NewsletterCampaignCancel,
         }
     }
 
@@ -392,11 +392,11 @@ impl Transition {
             Transition::Cancel => cancel(conn, id)?,
         };
         if changed == Some(true) {
-            crate::accounts::audit::record(
+            crate::audit::record(
                 conn,
                 Some(actor),
                 self.audit_action(),
-                "newsletter_campaign",
+                crate::audit::Target::NewsletterCampaign,
                 Some(id.to_string()),
                 serde_json::json!({}),
             )?;

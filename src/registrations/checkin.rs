@@ -31,7 +31,8 @@ use views::seminars::public::CheckinQr;
 
 use super::model::{Registration, status};
 use super::queries;
-use crate::accounts::{CurrentUser, StaffUser, audit};
+use crate::accounts::{CurrentUser, StaffUser};
+use crate::audit;
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::seminars::queries as seminar_queries;
@@ -117,8 +118,8 @@ pub fn check_in_by_staff(
     audit::record(
         c,
         Some(actor),
-        "registration.check_in",
-        "registration",
+        audit::Action::RegistrationCheckIn,
+        audit::Target::Registration,
         Some(reg.id.to_string()),
         json!({"seminar_id": reg.seminar_id, "via": via}),
     )?;
@@ -165,8 +166,8 @@ pub async fn page(
             audit::record(
                 c,
                 Some(&actor),
-                "registration.view",
-                "registration",
+                audit::Action::RegistrationView,
+                audit::Target::Registration,
                 Some(reg_id.to_string()),
                 json!({"seminar_id": reg.seminar_id, "via": "qr"}),
             )?;

@@ -10,7 +10,8 @@ use serde_json::json;
 
 use super::model::Registration;
 use super::queries;
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::AppError;
 use crate::seminars::model::Question;
 use crate::seminars::queries as seminar_queries;
@@ -161,8 +162,8 @@ pub async fn csv(
             audit::record(
                 c,
                 Some(&actor),
-                "registration.export",
-                "seminar",
+                audit::Action::RegistrationExport,
+                audit::Target::Seminar,
                 Some(id.to_string()),
                 json!({"rows": regs.len()}),
             )?;

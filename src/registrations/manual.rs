@@ -20,7 +20,8 @@ use super::forms::{self, FormRules};
 use super::mail::Notifier;
 use super::model::Intake;
 use super::queries::{self, Registered};
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::AppError;
 use crate::reference;
 use crate::seminars::queries as seminar_queries;
@@ -153,8 +154,8 @@ pub async fn create(
                 audit::record(
                     c,
                     Some(&actor),
-                    "registration.staff_add",
-                    "registration",
+                    audit::Action::RegistrationStaffAdd,
+                    audit::Target::Registration,
                     Some(reg.id.to_string()),
                     json!({"seminar_id": id, "status": reg.status, "mail": send_mail}),
                 )?;

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 use super::forms::{SeminarForm, Window};
 use super::model::{Seminar, SeminarData, name_list, status};
 use super::queries::{self, Filter, Seats};
-use crate::accounts::{ApiStaff, audit};
+use crate::accounts::ApiStaff;
+use crate::audit;
 use crate::error::{AppError, FieldError, Message};
 use crate::registrations::export::positions;
 use crate::registrations::queries as reg_queries;
@@ -231,8 +232,8 @@ pub async fn create(
                 audit::record(
                     c,
                     Some(&actor),
-                    "seminar.create",
-                    "seminar",
+                    audit::Action::SeminarCreate,
+                    audit::Target::Seminar,
                     Some(id.to_string()),
                     json!({"title": data.title, "via": "api"}),
                 )?;
@@ -277,8 +278,8 @@ pub async fn update(
                 audit::record(
                     c,
                     Some(&actor),
-                    "seminar.update",
-                    "seminar",
+                    audit::Action::SeminarUpdate,
+                    audit::Target::Seminar,
                     Some(id.to_string()),
                     json!({"via": "api", "told": told}),
                 )?;
@@ -308,8 +309,8 @@ pub async fn registrations(
             audit::record(
                 c,
                 Some(&actor),
-                "registration.view",
-                "seminar",
+                audit::Action::RegistrationView,
+                audit::Target::Seminar,
                 Some(id.to_string()),
                 json!({"rows": regs.len(), "via": "api"}),
             )?;

@@ -32,7 +32,8 @@ use super::forms::{SeminarForm, Window};
 use super::ical_read::{self, CalendarEvent, Skip};
 use super::model::SeminarData;
 use super::queries;
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::{AppError, Message};
 use crate::reference;
 use crate::web::AppState;
@@ -325,8 +326,8 @@ fn store(
         audit::record(
             c,
             Some(actor),
-            "seminar.import",
-            "seminar",
+            audit::Action::SeminarImport,
+            audit::Target::Seminar,
             None,
             json!({"created": ids, "skipped": result.skipped.len()}),
         )?;

@@ -13,7 +13,8 @@ use views::seminars::staff::{RegRow, RegistrationsView, SeminarFormView, StaffRo
 use super::forms::{FieldErrors, SeminarForm, Window};
 use super::model::SeminarData;
 use super::queries;
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::AppError;
 use crate::reference;
 use crate::registrations::checkin::check_in_by_staff;
@@ -298,8 +299,8 @@ pub async fn create(
                 audit::record(
                     c,
                     Some(&actor),
-                    "seminar.create",
-                    "seminar",
+                    audit::Action::SeminarCreate,
+                    audit::Target::Seminar,
                     Some(id.to_string()),
                     json!({"title": data.title}),
                 )?;
@@ -369,8 +370,8 @@ pub async fn update(
                 audit::record(
                     c,
                     Some(&actor),
-                    "seminar.update",
-                    "seminar",
+                    audit::Action::SeminarUpdate,
+                    audit::Target::Seminar,
                     Some(id.to_string()),
                     json!({"title": data.title, "told": told}),
                 )
@@ -383,7 +384,7 @@ pub async fn update(
 async fn audited(
     state: &AppState,
     user: &StaffUser,
-    action: &'static str,
+    action: audit::Action,
     id: i64,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
@@ -395,7 +396,7 @@ async fn audited(
                 c,
                 Some(&actor),
                 action,
-                "seminar",
+                audit::Target::Seminar,
                 Some(id.to_string()),
                 detail,
             )
@@ -414,7 +415,14 @@ pub async fn publish(
         .db
         .run(move |c| queries::publish(c, id, crate::time::now_utc()))
         .await?;
-    audited(&state, &user, "seminar.publish", id, json!({"changed": n})).await?;
+    audited(
+        &state,
+        &user,
+        audit::Action::SeminarPublish,
+        id,
+        json!({"changed": n}),
+    )
+    .await?;
     Ok(see_other("/staff/seminars".into()))
 }
 
@@ -430,7 +438,14 @@ pub async fn cancel(
         .db
         .run(move |c| reg_queries::cancel_seminar(c, &notifier, id, crate::time::now_utc()))
         .await?;
-    audited(&state, &user, "seminar.cancel", id, json!({"told": told})).await?;
+    audited(
+        &state,
+        &user,
+        audit::Action::SeminarCancel,
+        id,
+        json!({"told": told}),
+    )
+    .await?;
     Ok(see_other(format!("/staff/seminars/{id}")))
 }
 
@@ -455,7 +470,7 @@ pub async fn duplicate(
     audited(
         &state,
         &user,
-        "seminar.duplicate",
+        audit::Action::SeminarDuplicate,
         new_id,
         json!({"from": id}),
     )
@@ -544,8 +559,8 @@ pub async fn registrations(
             audit::record(
                 c,
                 Some(&actor),
-                "registration.view",
-                "seminar",
+                audit::Action::RegistrationView,
+                audit::Target::Seminar,
                 Some(id.to_string()),
                 json!({"rows": rows.len()}),
             )?;
@@ -604,10 +619,10 @@ pub async fn registration_action(
     let (id, rid, action) = path.into_inner();
     let notifier = Notifier::of(&state);
     let actor = user.0.clone();
-    let action_name: &'static str = match action.as_str() {
-        "check-in" => "registration.check_in",
-        "promote" => "registration.promote",
-        "cancel" => "registration.cancel",
+    let action_name = match action.as_str() {
+        "check-in" => audit::Action::RegistrationCheckIn,
+        "promote" => audit::Action::RegistrationPromote,
+        "cancel" => audit::Action::RegistrationCancel,
         _ => return Err(AppError::NotFound),
     };
     state
@@ -631,7 +646,7 @@ pub async fn registration_action(
                 c,
                 Some(&actor),
                 action_name,
-                "registration",
+                audit::Target::Registration,
                 Some(rid.to_string()),
                 json!({"seminar_id": id}),
             )?;
@@ -700,8 +715,8 @@ pub async fn message(
                 audit::record(
                     c,
                     Some(&actor),
-                    "seminar.message",
-                    "seminar",
+                    audit::Action::SeminarMessage,
+                    audit::Target::Seminar,
                     Some(id.to_string()),
                     json!({"audience": audience, "recipients": n, "subject": subject}),
                 )?;

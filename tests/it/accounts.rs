@@ -432,13 +432,7 @@ async fn staff_manage_organizations_and_invitations_with_an_audit_trail() {
 /// Every audit entry as stored, every column.
 async fn audit_rows(app: &crate::support::TestApp) -> serde_json::Value {
     let entries = app
-        .db(|c| {
-            secunity::accounts::audit::list(
-                c,
-                &secunity::accounts::audit::AuditFilter::default(),
-                100,
-            )
-        })
+        .db(|c| secunity::audit::list(c, &secunity::audit::AuditFilter::default(), 100))
         .await;
     serde_json::to_value(entries).unwrap()
 }
@@ -457,11 +451,11 @@ async fn the_audit_log_cannot_be_edited() {
     let app = spawn_app().await;
     let staff = app.sign_in("staff@example.jp", Role::Staff).await;
     app.db(move |c| {
-        secunity::accounts::audit::record(
+        secunity::audit::record(
             c,
             Some(&staff),
-            "test.action",
-            "test",
+            secunity::audit::Action::SeminarUpdate,
+            secunity::audit::Target::Seminar,
             Some("42".into()),
             serde_json::json!({"seminar_id": 7}),
         )

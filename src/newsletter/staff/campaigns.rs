@@ -8,7 +8,8 @@ use serde_json::json;
 use views::newsletter::staff as sv;
 
 use super::{Options, codes, see_other, topic_options, topics_label, when};
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::AppError;
 use crate::newsletter::campaigns::{self, Campaign, SendResult};
 use crate::newsletter::forms::{self, Errors, Fields};
@@ -135,8 +136,8 @@ pub async fn create_campaign(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.campaign.create",
-                    "newsletter_campaign",
+                    audit::Action::NewsletterCampaignCreate,
+                    audit::Target::NewsletterCampaign,
                     Some(id.to_string()),
                     json!({ "topics": draft.topics }),
                 )?;
@@ -297,8 +298,8 @@ pub async fn update_campaign(
                     audit::record(
                         c,
                         Some(&actor),
-                        "newsletter.campaign.update",
-                        "newsletter_campaign",
+                        audit::Action::NewsletterCampaignUpdate,
+                        audit::Target::NewsletterCampaign,
                         Some(id.to_string()),
                         json!({ "topics": draft.topics }),
                     )?;
@@ -337,8 +338,8 @@ pub async fn send_test(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.campaign.test",
-                    "newsletter_campaign",
+                    audit::Action::NewsletterCampaignTest,
+                    audit::Target::NewsletterCampaign,
                     Some(id.to_string()),
                     json!({}),
                 )
@@ -397,8 +398,8 @@ pub async fn send(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.campaign.send",
-                    "newsletter_campaign",
+                    audit::Action::NewsletterCampaignSend,
+                    audit::Target::NewsletterCampaign,
                     Some(id.to_string()),
                     json!({ "scheduled": r == SendResult::Scheduled }),
                 )?;

@@ -8,7 +8,8 @@ use serde_json::json;
 use views::newsletter::staff as sv;
 
 use super::{Options, codes, see_other, topic_options};
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::AppError;
 use crate::newsletter::forms::{self, Errors, Fields};
 use crate::newsletter::labels;
@@ -59,8 +60,8 @@ pub async fn subscribers(
             audit::record(
                 c,
                 Some(&actor),
-                "newsletter.subscriber.list",
-                "newsletter_subscriber",
+                audit::Action::NewsletterSubscriberList,
+                audit::Target::NewsletterSubscriber,
                 None,
                 json!({ "count": list.len() }),
             )?;
@@ -120,8 +121,8 @@ pub async fn subscriber(
             audit::record(
                 c,
                 Some(&actor),
-                "newsletter.subscriber.view",
-                "newsletter_subscriber",
+                audit::Action::NewsletterSubscriberView,
+                audit::Target::NewsletterSubscriber,
                 Some(id.to_string()),
                 json!({}),
             )?;
@@ -201,8 +202,8 @@ pub async fn unsubscribe(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.subscriber.unsubscribe",
-                    "newsletter_subscriber",
+                    audit::Action::NewsletterSubscriberUnsubscribe,
+                    audit::Target::NewsletterSubscriber,
                     Some(id.to_string()),
                     json!({}),
                 )
@@ -229,8 +230,8 @@ pub async fn export(
             audit::record(
                 c,
                 Some(&actor),
-                "newsletter.subscriber.export",
-                "newsletter_subscriber",
+                audit::Action::NewsletterSubscriberExport,
+                audit::Target::NewsletterSubscriber,
                 None,
                 json!({ "count": list.len() }),
             )?;
@@ -363,8 +364,8 @@ pub async fn import(
                 audit::record(
                     c,
                     Some(&actor),
-                    "newsletter.subscriber.import",
-                    "newsletter_subscriber",
+                    audit::Action::NewsletterSubscriberImport,
+                    audit::Target::NewsletterSubscriber,
                     None,
                     json!({ "rows": rows.len(), "consent_source": source }),
                 )
@@ -429,8 +430,8 @@ pub async fn add_topic(
                     audit::record(
                         c,
                         Some(&actor),
-                        "newsletter.topic.create",
-                        "newsletter_topic",
+                        audit::Action::NewsletterTopicCreate,
+                        audit::Target::NewsletterTopic,
                         Some(code.clone()),
                         json!({}),
                     )?;

@@ -12,7 +12,8 @@ use super::{
     ANSWER_UNTIL, COMMENTS_MAX, SATISFACTION_KEYS, Survey, SurveyForm, TOPICS_MAX, USEFULNESS_KEYS,
     find, list_for_seminar, scale, state_of, store_answer,
 };
-use crate::accounts::{StaffUser, audit};
+use crate::accounts::StaffUser;
+use crate::audit;
 use crate::error::AppError;
 use crate::registrations::model::Registration;
 use crate::registrations::queries;
@@ -149,8 +150,8 @@ pub async fn api(
             audit::record(
                 c,
                 Some(&actor),
-                "survey.export",
-                "seminar",
+                audit::Action::SurveyExport,
+                audit::Target::Seminar,
                 Some(id.to_string()),
                 json!({"rows": surveys.len(), "via": "api"}),
             )?;
@@ -178,8 +179,8 @@ pub async fn csv(
             audit::record(
                 c,
                 Some(&actor),
-                "survey.export",
-                "seminar",
+                audit::Action::SurveyExport,
+                audit::Target::Seminar,
                 Some(id.to_string()),
                 json!({"rows": rows.len() - 1}),
             )?;
