@@ -10,7 +10,8 @@ use views::Lang;
 use super::figures::{self, Catalog, Source, YearFigures};
 use super::fiscal_year::FiscalYear;
 use super::queries;
-use crate::accounts::{CurrentUser, audit};
+use crate::accounts::CurrentUser;
+use crate::audit::{self, Action, Target};
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -121,15 +122,15 @@ pub fn report_for(
     c.transaction(|c| {
         let report = fiscal_year_report(c, fy, lang, now)?;
         let action = if delivery == Delivery::Page {
-            "report.view"
+            Action::ReportView
         } else {
-            "report.export"
+            Action::ReportExport
         };
         audit::record(
             c,
             Some(actor),
             action,
-            "fiscal_year_report",
+            Target::FiscalYearReport,
             Some(fy.to_string()),
             json!({"via": delivery.as_str(), "table": detail}),
         )?;

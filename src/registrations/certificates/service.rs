@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::pdf::{Attendance, Certificate};
 use super::serial::{self, Serial};
-use crate::accounts::{CurrentUser, audit};
+use crate::accounts::CurrentUser;
+use crate::audit::{self, Action, Target};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::registrations::model::{Registration, status};
@@ -117,8 +118,8 @@ fn issue(
     audit::record(
         c,
         actor,
-        "certificate.issue",
-        "registration",
+        Action::CertificateIssue,
+        Target::Registration,
         Some(r.id.to_string()),
         json!({"seminar_id": s.id, "serial": issued.serial}),
     )?;
@@ -197,8 +198,8 @@ pub fn for_seminar(
         audit::record(
             c,
             Some(actor),
-            "certificate.export",
-            "seminar",
+            Action::CertificateExport,
+            Target::Seminar,
             Some(seminar_id.to_string()),
             json!({"pages": out.len()}),
         )?;
@@ -274,8 +275,8 @@ pub fn list_for_seminar(
         audit::record(
             c,
             Some(actor),
-            "certificate.list",
-            "seminar",
+            Action::CertificateList,
+            Target::Seminar,
             Some(seminar_id.to_string()),
             json!({"rows": rows.len()}),
         )?;
@@ -327,8 +328,8 @@ pub fn revoke(
             audit::record(
                 c,
                 Some(actor),
-                "certificate.revoke",
-                "registration",
+                Action::CertificateRevoke,
+                Target::Registration,
                 Some(r.id.to_string()),
                 json!({"seminar_id": r.seminar_id, "serial": issued.serial, "reason": reason}),
             )?;
