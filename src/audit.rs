@@ -77,6 +77,14 @@ stored_names! {
         BoardReject => "board.reject",
         /// `board.suggestion_override`.
         BoardSuggestionOverride => "board.suggestion_override",
+        /// `certificate.export`: a seminar's certificates downloaded by staff.
+        CertificateExport => "certificate.export",
+        /// `certificate.issue`.
+        CertificateIssue => "certificate.issue",
+        /// `certificate.list`.
+        CertificateList => "certificate.list",
+        /// `certificate.revoke`.
+        CertificateRevoke => "certificate.revoke",
         /// `newsletter.bounce.import`.
         NewsletterBounceImport => "newsletter.bounce.import",
         /// `newsletter.campaign.cancel`.
@@ -133,6 +141,10 @@ stored_names! {
         RegistrationStaffAdd => "registration.staff_add",
         /// `registration.view`.
         RegistrationView => "registration.view",
+        /// `report.export`: a download of the fiscal-year report (workbook, CSV, API).
+        ReportExport => "report.export",
+        /// `report.view`.
+        ReportView => "report.view",
         /// `seminar.cancel`.
         SeminarCancel => "seminar.cancel",
         /// `seminar.create`.
@@ -187,6 +199,8 @@ stored_names! {
         NewsletterSubscriber => "newsletter_subscriber",
         /// `newsletter_topic`.
         NewsletterTopic => "newsletter_topic",
+        /// `fiscal_year_report`: the report of a fiscal year (its id is the year).
+        FiscalYearReport => "fiscal_year_report",
     }
 }
 

@@ -287,6 +287,75 @@ fn past_seminar(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(usize, us
     Ok((1, PEOPLE.len()))
 }
 
+/// Demo subscribers of the newsletter, confirmed over the last weeks (one of them has since
+/// unsubscribed), and the issues' deliveries to them, so that the newsletter's figures of the
+/// year have something to show. The addresses are of the reserved example domain.
+fn subscribers(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
+    use crate::schema::{newsletter_consent_events as ev, newsletter_subscribers as subs, outbox};
+    let people = [
+        ("demo-reader1@example.jp", 40, false),
+        ("demo-reader2@example.jp", 35, false),
+        ("demo-reader3@example.jp", 20, true),
+    ];
+    let issues: Vec<i64> = newsletter_campaigns::table
+        .filter(newsletter_campaigns::status.eq(crate::newsletter::campaigns::SENT))
+        .select(newsletter_campaigns::id)
+        .load(conn)?;
+    for (email, days_ago, left) in people {
+        let at = now - Duration::days(days_ago);
+        let status = if left { "unsubscribed" } else { "active" };
+        let id: i64 = diesel::insert_into(subs::table)
+            .values((
+                subs::email.eq(email),
+                subs::status.eq(status),
+                subs::pref_nonce.eq(tokens::new_token()),
+                subs::consent_source.eq("demo"),
+                subs::consented_at.eq(Some(at)),
+                subs::confirmed_at.eq(Some(at)),
+                subs::created_at.eq(at),
+                subs::updated_at.eq(at),
+            ))
+            .returning(subs::id)
+            .get_result(conn)?;
+        let mut events = vec![("subscribed", at), ("confirmed", at)];
+        if left {
+            events.push(("unsubscribed", now - Duration::days(5)));
+        }
+        for (event, at) in events {
+            diesel::insert_into(ev::table)
+                .values((
+                    ev::subscriber_id.eq(id),
+                    ev::event.eq(event),
+                    ev::source.eq("demo"),
+                    ev::at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        for issue in &issues {
+            diesel::insert_into(outbox::table)
+                .values((
+                    outbox::kind.eq("newsletter"),
+                    outbox::priority.eq(5),
+                    outbox::recipient.eq(email),
+                    outbox::subject.eq(""),
+                    outbox::body_text.eq(""),
+                    outbox::body_html.eq(""),
+                    outbox::headers.eq("{}"),
+                    outbox::attachments.eq("[]"),
+                    outbox::message_id.eq(format!("<demo-{issue}-{id}@example.jp>")),
+                    outbox::source.eq(Some(format!("campaign:{issue}"))),
+                    outbox::status.eq("sent"),
+                    outbox::attempts.eq(1),
+                    outbox::next_attempt_at.eq(now),
+                    outbox::created_at.eq(now),
+                    outbox::sent_at.eq(Some(now)),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
 /// The date `months_ahead` months after `today` on `day` (clamped to the month's length), in
 /// Tokyo, as stored UTC at `hour`:00.
 fn date_ahead(today: NaiveDate, months_ahead: u32, day: u32, hour: u32) -> NaiveDateTime {
@@ -410,6 +479,9 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
                 ))
                 .execute(conn)?;
             loaded.newsletter_issues += 1;
+        }
+        if loaded.newsletter_issues > 0 {
+            subscribers(conn, now)?;
         }
         loaded.board_posts = crate::matching::demo::load(conn)?;
         Ok(loaded)

@@ -97,6 +97,7 @@ fn register(r: &mut Router) {
     seminars::routes(r);
     newsletter::routes(r);
     matching::routes(r);
+    reports::routes(r);
 }
 
 /// What every feature holds about an email address ("My data"), keyed by feature.

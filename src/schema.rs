@@ -471,6 +471,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Attendance certificates: one per checked-in registration, with its serial.
+    certificates (id) {
+        id -> BigInt,
+        registration_id -> BigInt,
+        serial -> Text,
+        issued_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<BigInt>,
+        revoke_reason -> Text,
+    }
+}
+
 diesel::joinable!(service_categories -> service_category_groups (group_code));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -480,6 +493,7 @@ diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
 diesel::joinable!(seminar_surveys -> registrations (registration_id));
+diesel::joinable!(certificates -> registrations (registration_id));
 diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
 diesel::joinable!(newsletter_consent_events -> newsletter_subscribers (subscriber_id));
 diesel::joinable!(newsletter_requests -> newsletter_subscribers (subscriber_id));
@@ -518,4 +532,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     matching_offerings,
     matching_suggestion_overrides,
     matching_introductions,
+    certificates,
 );

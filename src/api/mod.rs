@@ -60,6 +60,8 @@ pub fn document(base_url: &str) -> Value {
         crate::seminars::api::openapi(),
         crate::newsletter::api::openapi(),
         crate::matching::api::openapi(),
+        crate::reports::api::openapi(),
+        crate::registrations::api::openapi(),
     ];
     let mut paths = Map::new();
     let mut schemas = Map::new();

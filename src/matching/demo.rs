@@ -134,13 +134,50 @@ pub fn load(conn: &mut DbConn) -> QueryResult<usize> {
         }),
     ];
     let mut n = 0;
+    let mut need_ids = Vec::new();
     for (org, need) in &needs {
-        queries::create_need(conn, *org, None, need, Submit::Publish)?;
+        need_ids.push(queries::create_need(
+            conn,
+            *org,
+            None,
+            need,
+            Submit::Publish,
+        )?);
         n += 1;
     }
+    let mut offering_ids = Vec::new();
     for (org, offering) in &offerings {
-        queries::create_offering(conn, *org, None, offering, Submit::Publish)?;
+        offering_ids.push(queries::create_offering(
+            conn,
+            *org,
+            None,
+            offering,
+            Submit::Publish,
+        )?);
         n += 1;
+    }
+    if let (Some(&need), Some(&offering)) = (need_ids.first(), offering_ids.first()) {
+        accepted_introduction(conn, need, offering)?;
     }
     Ok(n)
+}
+
+/// The pharmacy's need introduced to the vendor of endpoint monitoring, accepted by both a day
+/// at once, so that the board's figures of the year have an introduction to show.
+fn accepted_introduction(conn: &mut DbConn, need: i64, offering: i64) -> QueryResult<()> {
+    use crate::schema::matching_introductions as intro;
+    let now = crate::time::now_utc();
+    diesel::insert_into(intro::table)
+        .values((
+            intro::need_id.eq(need),
+            intro::offering_id.eq(offering),
+            intro::requested_by.eq("sme"),
+            intro::stage.eq("introduced"),
+            intro::sme_consent_at.eq(Some(now)),
+            intro::vendor_consent_at.eq(Some(now)),
+            intro::created_at.eq(now),
+            intro::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

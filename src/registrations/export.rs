@@ -18,9 +18,10 @@ use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::Page;
 
-/// One cell: `'` before a leading `= + - @`, tab or CR; quoted when needed.
+/// One cell: `'` before a leading `= + - @`, tab or CR; quoted when needed. A lone `-` (the
+/// mark of a withheld figure) is no formula and stays as it is.
 pub fn cell(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let defused = if value != "-" && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
         value.to_string()
@@ -181,6 +182,7 @@ mod tests {
         assert_eq!(cell("=1+1"), "'=1+1");
         assert_eq!(cell("+81-90"), "'+81-90");
         assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("-"), "-");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("\t=1"), "'\t=1");
         assert_eq!(cell("\r=1"), "\"'\r=1\"");

@@ -97,7 +97,8 @@ pub async fn sent(
 /// The rate-limit bucket of the registrant's own actions (cancel, change mode, attend, survey).
 pub const REGISTRANT_BUCKET: &str = "registrant";
 
-async fn by_token(state: &AppState, token: String) -> Result<Registration, AppError> {
+/// The registration of a personal link's token; 404 when there is none.
+pub async fn by_token(state: &AppState, token: String) -> Result<Registration, AppError> {
     state
         .db
         .run(move |c| queries::find_by_token(c, &token))
@@ -116,15 +117,19 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let now = crate::time::now_utc();
-    let (seminar, pos, reg, survey) = state
+    let (seminar, pos, reg, survey, revoked) = state
         .db
         .run(move |c| {
             let s = seminar_queries::find(c, reg.seminar_id)?;
             let p = queries::waitlist_position(c, &reg)?;
             let survey = super::survey::find(c, reg.id)?;
-            Ok::<_, AppError>((s, p, reg, survey))
+            let revoked = super::certificates::service::find_for(c, reg.id)?
+                .is_some_and(|i| i.revoked_at.is_some());
+            Ok::<_, AppError>((s, p, reg, survey, revoked))
         })
         .await?;
+    let certificate =
+        !revoked && super::certificates::service::eligibility(&seminar, &reg, now).is_ok();
     let survey_open = super::survey::state_of(&seminar, survey.as_ref(), now)
         == views::seminars::survey::SurveyState::Open;
     let active = reg.status != status::CANCELLED && seminar.is_open(now);
@@ -157,6 +162,7 @@ async fn render(
         attendance: confirmed && reg.mode() == Mode::Online && seminar.attendance_window(now),
         checked_in: reg.checked_in_at.is_some(),
         survey_href: survey_open.then(|| format!("/registrations/{token}/survey")),
+        certificate_href: certificate.then(|| format!("/registrations/{token}/certificate.pdf")),
         checkin: (confirmed
             && reg.mode() == Mode::Onsite
             && seminar.status != crate::seminars::model::status::CANCELLED

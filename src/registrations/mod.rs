@@ -3,6 +3,7 @@
 //! export and personal data.
 
 pub mod allocation;
+pub mod api;
 pub mod attendance;
 pub mod bench;
 pub mod certificates;
@@ -37,5 +38,27 @@ pub fn routes(r: &mut Router) {
         .post(
             "/staff/seminars/{id:\\d+}/registrations/new",
             manual::create,
+        )
+        .post("/api/v1/registrations/{id:\\d+}/check-in", api::check_in)
+        .get(
+            "/registrations/{token}/certificate.pdf",
+            certificates::handlers::download,
+        )
+        .get("/certificates/{serial}", certificates::handlers::check)
+        .get(
+            "/staff/seminars/{id:\\d+}/certificates.pdf",
+            certificates::handlers::seminar_pdf,
+        )
+        .get(
+            "/staff/seminars/{id:\\d+}/certificates",
+            certificates::handlers::staff_list,
+        )
+        .get(
+            "/staff/certificates/{serial}/revoke",
+            certificates::handlers::revoke_form,
+        )
+        .post(
+            "/staff/certificates/{serial}/revoke",
+            certificates::handlers::revoke,
         );
 }

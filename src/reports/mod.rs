@@ -1,5 +1,27 @@
-//! The fiscal-year report over the features' services: the year itself ([`fiscal_year`]) and the
-//! rule that makes its tables fit for publication ([`suppression`]).
+//! The fiscal-year report over the features' data: the year itself ([`fiscal_year`]), what is
+//! read ([`queries`]) and counted ([`figures`]), the operation staff call ([`service`]), the
+//! tables the page, workbook and CSV share ([`tables`]) with the rule that makes them fit for
+//! publication ([`suppression`]), and the pages and downloads ([`handlers`], [`api`]).
 
+pub mod api;
+pub mod figures;
 pub mod fiscal_year;
+pub mod handlers;
+pub mod queries;
+pub mod service;
 pub mod suppression;
+pub mod tables;
+
+use crate::web::router::Router;
+
+/// The routes of the report.
+pub fn routes(r: &mut Router) {
+    r.get("/staff/reports", handlers::index)
+        .get("/staff/reports/{year:[^/.]+}", handlers::show)
+        .get("/staff/reports/{year:[^/.]+}.xlsx", handlers::xlsx)
+        .get(
+            "/staff/reports/{year:[^/.]+}/{table:[^/.]+}.csv",
+            handlers::csv,
+        )
+        .get("/api/v1/reports/fiscal-years/{year:[^/.]+}", handlers::api);
+}

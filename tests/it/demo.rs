@@ -65,4 +65,29 @@ async fn demo_data_shows_a_living_service_and_loads_once() {
     );
     assert!(results.contains("<dd class=\"survey-satisfaction\">4.5</dd>"));
     assert!(results.contains("農業法人でも取り組める内容で参考になりました。"));
+    // The report of the current fiscal year has something in every section.
+    let year = secunity::reports::fiscal_year::FiscalYear::current();
+    let report = app
+        .db(move |c| {
+            secunity::reports::service::fiscal_year_report(
+                c,
+                year,
+                views::Lang::Ja,
+                secunity::time::now_utc(),
+            )
+        })
+        .await;
+    let y = &report.current;
+    assert!(
+        y.seminars.held >= 1 && y.seminars.attendees >= 3,
+        "{:?}",
+        y.seminars
+    );
+    assert!(y.seminars.survey.answered >= 2);
+    assert!(y.newsletter.campaigns_sent >= 1 && y.newsletter.messages_delivered >= 1);
+    assert!(y.newsletter.new_confirmations >= 1 && y.newsletter.subscribers_at_end >= 1);
+    assert!(y.matching.needs_published >= 1 && y.matching.introductions_accepted >= 1);
+    let (status, page) = app.get_text(&format!("/staff/reports/{year}")).await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("この年度にはまだ"));
 }

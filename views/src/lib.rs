@@ -4,6 +4,7 @@
 //! whose values are already formatted, and get markup back.
 
 pub mod accounts;
+pub mod certificates;
 pub mod components;
 pub mod forms;
 pub mod i18n;
@@ -12,6 +13,7 @@ pub mod mail;
 pub mod matching;
 pub mod newsletter;
 pub mod pages;
+pub mod reports;
 pub mod seminars;
 pub mod staff;
 

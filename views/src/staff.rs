@@ -10,6 +10,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("/staff/seminars", "staff.nav.seminars"),
     ("/staff/newsletter", "staff.nav.newsletter"),
     ("/staff/board", "staff.nav.board"),
+    ("/staff/reports", "staff.nav.reports"),
     ("/staff/users", "staff.nav.users"),
     ("/staff/organizations", "staff.nav.organizations"),
     ("/staff/outbox", "staff.nav.outbox"),

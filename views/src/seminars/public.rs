@@ -426,6 +426,8 @@ pub struct RegistrationPage {
     pub checked_in: bool,
     /// The survey, while it waits for an answer.
     pub survey_href: Option<String>,
+    /// The attendance certificate, once the seminar ended for a checked-in registrant.
+    pub certificate_href: Option<String>,
     /// The QR code to show at the venue's reception (confirmed onsite registrations).
     pub checkin: Option<CheckinQr>,
     /// A message after an action.
@@ -467,6 +469,9 @@ pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
             }
             @if let Some(href) = &v.survey_href {
                 p { a.button href=(href) { (ctx.t("seminars.survey_answer_link")) } }
+            }
+            @if let Some(href) = &v.certificate_href {
+                p { a href=(href) download { (ctx.t("certificates.download")) } }
             }
             @if let Some(qr) = &v.checkin {
                 section.checkin-qr aria-labelledby="checkin-title" data-checkin-url=(qr.url) {
