@@ -117,13 +117,25 @@ fn register(r: &mut Router) {
         .get("/privacy", web::pages::privacy)
         .get("/lang/{code}", web::lang::switch)
         .get("/assets/{version}/{file:.*}", web::assets::serve)
-        .get("/api/openapi.json", api::openapi_json);
+        .get("/api/openapi.json", openapi_json);
     accounts::routes(r);
     mail::routes(r);
     seminars::routes(r);
     registrations::routes(r);
     newsletter::routes(r);
     matching::routes(r);
+}
+
+/// `GET /api/openapi.json`: the API document, from every feature's part.
+async fn openapi_json(state: aw::Data<AppState>) -> actix_web::HttpResponse {
+    let fragments = vec![
+        accounts::api::openapi(),
+        mail::api::openapi(),
+        seminars::api::openapi(),
+        newsletter::api::openapi(),
+        matching::api::openapi(),
+    ];
+    actix_web::HttpResponse::Ok().json(api::document(&state.config.base_url, fragments))
 }
 
 /// Every feature that holds personal data, for "My data" and the deletion of an account.
