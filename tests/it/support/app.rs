@@ -356,22 +356,23 @@ struct OutboxPending {
 }
 
 impl OutboxPending {
+    /// Reads every unsent row in one statement: counting `queued` and `sending` in two would
+    /// let a message refused with a 4xx move from `sending` back to `queued` between them and
+    /// look drained while it waits for its retry.
     fn read(c: &mut secunity::db::DbConn) -> diesel::QueryResult<Self> {
         use diesel::prelude::*;
         use secunity::mail::outbox::{QUEUED, SENDING};
         use secunity::schema::outbox as ob;
         let soon = secunity::time::now_utc() + chrono::Duration::hours(1);
-        let queued = ob::table.filter(ob::status.eq(QUEUED));
+        let rows: Vec<(String, chrono::NaiveDateTime)> = ob::table
+            .filter(ob::status.eq_any([QUEUED, SENDING]))
+            .select((ob::status, ob::next_attempt_at))
+            .load(c)?;
+        let queued = rows.iter().filter(|(s, _)| s == QUEUED);
         Ok(Self {
-            queued: queued.count().get_result(c)?,
-            due_soon: queued
-                .filter(ob::next_attempt_at.lt(soon))
-                .count()
-                .get_result(c)?,
-            sending: ob::table
-                .filter(ob::status.eq(SENDING))
-                .count()
-                .get_result(c)?,
+            queued: queued.clone().count() as i64,
+            due_soon: queued.filter(|(_, at)| *at < soon).count() as i64,
+            sending: rows.iter().filter(|(s, _)| s == SENDING).count() as i64,
         })
     }
 }
