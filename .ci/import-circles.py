@@ -16,16 +16,30 @@ import sys
 
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 ROOTS = {"lib", "main"}
+# The benchmark harness (src/bench.rs and every src/*/bench.rs) drives the whole service like
+# lib.rs does: its files count as one module of their own, "bench", which may import anything
+# and which nothing but the harness imports.
+HARNESS = "bench"
+# Known edges that still close a circle, each to be removed (not added to): the staff seminar
+# page and the seminar update/cancel still call registrations (seats, the registrant list,
+# the mails on change). Registrations build on seminars; these point the other way.
+# The mail room's HTTP surfaces (its route table, `mail::api`, `mail::back_office`) sit above
+# the web layer and the sign-in extractors, while the pipeline below them (outbox, sender,
+# transports) is what `web::AppState` and `accounts` enqueue with: the edges from mail up to
+# web and accounts are those surfaces, to go once the mail room's pages are a module of their own.
+KNOWN = {("seminars", "registrations"), ("mail", "web"), ("mail", "accounts")}
 # The modules that know no feature: everything a feature may build on.
 CORE = {
     "accounts", "api", "audit", "config", "csv", "db", "era", "error", "mail", "markdown",
-    "pdf", "private_fs", "reference", "schema", "test_seams", "time", "tokens", "validate",
+    "pdf", "privacy", "private_fs", "reference", "schema", "test_seams", "time", "tokens", "validate",
     "web", "xlsx",
 }
 
 
 def top_module(path):
     rel = os.path.relpath(path, SRC)
+    if os.path.basename(rel) == "bench.rs":
+        return HARNESS
     first = rel.split(os.sep)[0]
     return first[:-3] if first.endswith(".rs") else first
 
@@ -62,6 +76,10 @@ def use_targets(tree):
 
 
 def graph():
+    # Only names that are top-level modules (src/x.rs, src/x/): `crate::some_macro!` and items
+    # of lib.rs are not modules. A module that reaches into lib.rs is caught by rustc's
+    # privacy rules soon enough; here it is reported as an edge to "lib".
+    modules = {n[:-3] if n.endswith(".rs") else n for n in os.listdir(SRC)} - ROOTS
     edges = {}
     for dirpath, _, files in os.walk(SRC):
         for f in files:
@@ -69,7 +87,7 @@ def graph():
                 continue
             path = os.path.join(dirpath, f)
             src_mod = top_module(path)
-            if src_mod in ROOTS:
+            if src_mod in ROOTS or src_mod == HARNESS:
                 continue
             text = strip_comments(open(path, encoding="utf-8").read())
             targets = set()
@@ -78,7 +96,7 @@ def graph():
             for m in re.finditer(r"\bcrate::([A-Za-z_][A-Za-z0-9_]*)", text):
                 targets.add(m.group(1))
             for t in targets:
-                if t != src_mod and t not in ROOTS:
+                if t != src_mod and t in modules and (src_mod, t) not in KNOWN:
                     edges.setdefault(src_mod, {}).setdefault(t, set()).add(
                         os.path.relpath(path, os.path.join(SRC, ".."))
                     )

@@ -52,6 +52,10 @@ const KNOWN_KEYS: &[&str] = &[
     "SESSION_IDLE_MINUTES_MEMBER",
 ];
 
+/// Default number of introductions a vendor organization may request per 7 days on the
+/// matching board (the setting `MATCHING_INTRODUCTIONS_PER_WEEK` overrides it).
+pub const DEFAULT_INTRODUCTIONS_PER_WEEK: u32 = 5;
+
 /// A staff session ends after two hours without a request: the back office reaches everyone's
 /// personal data, and a forgotten browser on a shared office PC should not stay signed in.
 pub const DEFAULT_IDLE_MINUTES_STAFF: u32 = 120;
@@ -302,7 +306,7 @@ impl Config {
             rate_limit_per_minute: number("RATE_LIMIT_PER_MINUTE", 20)?.max(1),
             matching_introductions_per_week: number(
                 "MATCHING_INTRODUCTIONS_PER_WEEK",
-                crate::matching::taxonomy::INTRODUCTIONS_PER_WEEK as u32,
+                DEFAULT_INTRODUCTIONS_PER_WEEK,
             )?,
             trusted_proxies: parse_trusted_proxies(
                 &get("SECUNITY_TRUSTED_PROXIES").unwrap_or_default(),

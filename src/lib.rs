@@ -17,6 +17,7 @@ pub mod mail;
 pub mod matching;
 pub mod newsletter;
 pub mod pdf;
+pub mod privacy;
 pub mod private_fs;
 pub mod reference;
 pub mod registrations;
@@ -41,9 +42,32 @@ use actix_web::{App, HttpServer, web as aw};
 use crate::web::AppState;
 use crate::web::router::Router;
 
+/// Everything the application is built from: the core services and each feature's own,
+/// composed once per process and shared by the HTTP workers.
+#[derive(Clone)]
+pub struct Services {
+    /// The core: database, settings, assets, mailer, rate limits.
+    pub core: AppState,
+    /// Registrations: the group commit of the web form and the notifier.
+    pub registrations: registrations::Services,
+    /// Every feature's personal data, for "My data" and the deletion of an account.
+    pub personal_data: privacy::Holders,
+}
+
+impl Services {
+    /// Builds the feature services on the core.
+    pub fn new(core: AppState) -> Self {
+        Self {
+            registrations: registrations::Services::new(&core),
+            personal_data: personal_data(),
+            core,
+        }
+    }
+}
+
 /// Builds the application: middleware, routes and shared state.
 pub fn app(
-    state: AppState,
+    services: Services,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -53,9 +77,12 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let https = state.config.is_https();
+    let https = services.core.config.is_https();
     App::new()
-        .app_data(aw::Data::new(state))
+        .app_data(aw::Data::new(services.core))
+        .app_data(aw::Data::new(services.registrations.group))
+        .app_data(aw::Data::new(services.registrations.notifier))
+        .app_data(aw::Data::new(services.personal_data))
         // Queries, forms and JSON bodies go through `web::input`; these are for the rest.
         .app_data(aw::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))
         .app_data(aw::PayloadConfig::default().limit(web::input::UPLOAD_LIMIT))
@@ -85,41 +112,42 @@ fn routes(cfg: &mut aw::ServiceConfig) {
 
 /// Every route of every feature, in one place.
 fn register(r: &mut Router) {
-    r.get("/", web::pages::home)
-        .get("/healthz", web::pages::healthz)
+    r.get("/healthz", web::pages::healthz)
         .get("/favicon.ico", web::assets::favicon)
         .get("/privacy", web::pages::privacy)
         .get("/lang/{code}", web::lang::switch)
         .get("/assets/{version}/{file:.*}", web::assets::serve)
-        .get("/api/openapi.json", api::openapi_json);
+        .get("/api/openapi.json", openapi_json);
     accounts::routes(r);
     mail::routes(r);
     seminars::routes(r);
+    registrations::routes(r);
     newsletter::routes(r);
     matching::routes(r);
     reports::routes(r);
 }
 
-/// What every feature holds about an email address ("My data"), keyed by feature.
-pub fn privacy_export(
-    conn: &mut db::DbConn,
-    email: &str,
-) -> diesel::QueryResult<serde_json::Value> {
-    Ok(serde_json::json!({
-        "seminar_registrations": registrations::privacy::export_person(conn, email)?,
-        "newsletter": newsletter::privacy::export_person(conn, email)?,
-        "matching": matching::privacy::export_person(conn, email)?,
-    }))
+/// `GET /api/openapi.json`: the API document, from every feature's part.
+async fn openapi_json(state: aw::Data<AppState>) -> actix_web::HttpResponse {
+    let fragments = vec![
+        accounts::api::openapi(),
+        mail::api::openapi(),
+        seminars::api::openapi(),
+        newsletter::api::openapi(),
+        matching::api::openapi(),
+        reports::api::openapi(),
+        registrations::api::openapi(),
+    ];
+    actix_web::HttpResponse::Ok().json(api::document(&state.config.base_url, fragments))
 }
 
-/// Erases or anonymises what every feature holds about an email address (account deletion),
-/// and then every mail to it in the outbox, in the caller's transaction.
-pub fn privacy_erase(conn: &mut db::DbConn, email: &str) -> diesel::QueryResult<()> {
-    registrations::privacy::erase_person(conn, email)?;
-    newsletter::privacy::erase_person(conn, email)?;
-    matching::privacy::erase_person(conn, email)?;
-    mail::outbox::erase_recipient(conn, email, mail::outbox::ErasureScope::All)?;
-    Ok(())
+/// Every feature that holds personal data, for "My data" and the deletion of an account.
+pub fn personal_data() -> privacy::Holders {
+    privacy::Holders::new(vec![
+        Box::new(registrations::privacy::Holder),
+        Box::new(newsletter::privacy::Holder),
+        Box::new(matching::privacy::Holder),
+    ])
 }
 
 /// Every registered route as (method, path pattern), for tests that walk the route table.
@@ -201,12 +229,12 @@ impl Drop for Workers {
 }
 
 /// Starts the HTTP server on an already bound listener (port 0 in tests).
-pub fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    let workers = match state.config.http_workers {
+pub fn serve(listener: TcpListener, services: Services) -> std::io::Result<Server> {
+    let workers = match services.core.config.http_workers {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
-    let server = HttpServer::new(move || app(state.clone()))
+    let server = HttpServer::new(move || app(services.clone()))
         .workers(workers)
         .listen(listener)?
         .run();

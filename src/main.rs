@@ -191,7 +191,7 @@ async fn serve(config: Config, db: Db) -> anyhow::Result<()> {
     let backend = db.backend().as_str();
     let workers = Workers::start(&config, db.clone())?;
     let state = AppState::new(config, db);
-    let server = secunity::serve(listener, state)?;
+    let server = secunity::serve(listener, secunity::Services::new(state))?;
     tracing::info!(%address, %base_url, database = backend, "secunity is serving");
     // actix stops on Ctrl-C / SIGTERM; the workers finish their batch after it.
     server.await?;

@@ -39,9 +39,15 @@ async fn delete_view(
     user: &CurrentUser,
 ) -> Result<DeleteView, AppError> {
     let u = user.clone();
+    let holders = req
+        .app_data::<web::Data<crate::privacy::Holders>>()
+        .map(|h| h.get_ref().clone())
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("the personal-data holders are not wired"))
+        })?;
     let summary = state
         .db
-        .run(move |c| privacy::erasure_summary(c, &u))
+        .run(move |c| privacy::erasure_summary(c, &holders, &u))
         .await?;
     let count = |key: &'static str, n: i64| page.tf(key, &[("n", &n.to_string())]);
     let mut erased = vec![
@@ -90,6 +96,7 @@ pub async fn delete(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
+    holders: web::Data<crate::privacy::Holders>,
     user: CurrentUser,
     form: Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -110,9 +117,10 @@ pub async fn delete(
         ));
     }
     let u = user.clone();
+    let holders = holders.get_ref().clone();
     state
         .db
-        .run(move |c| c.write_transaction(|c| privacy::erase(c, &u)))
+        .run(move |c| c.write_transaction(|c| privacy::erase(c, &holders, &u)))
         .await?;
     let mut response = html(views::accounts::deleted(&page));
     sessions::end(&req, &state, &mut response).await?;

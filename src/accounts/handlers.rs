@@ -393,10 +393,15 @@ pub async fn revoke_token(
 /// `GET /account/data.json`: everything the service holds about the signed-in person.
 pub async fn my_data(
     state: web::Data<AppState>,
+    holders: web::Data<crate::privacy::Holders>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let u = user.clone();
-    let data = state.db.run(move |c| privacy::export(c, &u)).await?;
+    let holders = holders.get_ref().clone();
+    let data = state
+        .db
+        .run(move |c| privacy::export(c, &holders, &u))
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header((
             "Content-Disposition",

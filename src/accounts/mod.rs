@@ -51,8 +51,6 @@ pub fn routes(r: &mut Router) {
         .post("/staff/organizations", staff::create_organization)
         .get("/staff/organizations/{id}", staff::organization)
         .post("/staff/organizations/{id}/invitations", staff::invite)
-        .get("/staff/outbox", staff::outbox_page)
-        .post("/staff/outbox/{id}/retry", staff::outbox_retry)
         .get("/staff/audit", staff::audit_log)
         .get("/api/v1/me", api::me)
         .get("/api/v1/tokens", api::list_tokens);

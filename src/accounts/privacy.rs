@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 use super::{CurrentUser, queries};
 use crate::audit;
 use crate::db::DbConn;
+use crate::privacy::Holders;
 use crate::schema::{api_tokens, invitations, login_tokens, oauth_identities, sessions, users};
 
 /// Everything held about the user, as JSON.
-pub fn export(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<Value> {
+pub fn export(conn: &mut DbConn, holders: &Holders, user: &CurrentUser) -> QueryResult<Value> {
     let row = queries::find_user(conn, user.id)?;
     let organization = match row.organization_id {
         Some(id) => Some(queries::find_organization(conn, id)?),
@@ -35,7 +36,7 @@ pub fn export(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<Value> {
             "queued_at": crate::time::rfc3339(m.created_at),
             "sent_at": m.sent_at.map(crate::time::rfc3339),
         })).collect::<Vec<_>>(),
-        "features": crate::privacy_export(conn, &row.email)?,
+        "features": holders.export(conn, &row.email)?,
     }))
 }
 
@@ -58,8 +59,12 @@ pub struct ErasureSummary {
 
 /// Counts what [`erase`] would reach, from the same export as "My data" (so the page never
 /// promises less than what is erased).
-pub fn erasure_summary(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<ErasureSummary> {
-    let data = export(conn, user)?;
+pub fn erasure_summary(
+    conn: &mut DbConn,
+    holders: &Holders,
+    user: &CurrentUser,
+) -> QueryResult<ErasureSummary> {
+    let data = export(conn, holders, user)?;
     let len = |v: &Value| v.as_array().map_or(0, |a| a.len() as i64);
     let features = &data["features"];
     Ok(ErasureSummary {
@@ -74,9 +79,9 @@ pub fn erasure_summary(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<Era
 
 /// Deletes the account: the features erase what they hold for the address, the account's
 /// tokens and sessions go, and the audit log forgets who acted (the fact stays).
-pub fn erase(conn: &mut DbConn, user: &CurrentUser) -> QueryResult<()> {
+pub fn erase(conn: &mut DbConn, holders: &Holders, user: &CurrentUser) -> QueryResult<()> {
     let email = queries::find_user(conn, user.id)?.email;
-    crate::privacy_erase(conn, &email)?;
+    holders.erase(conn, &email)?;
     audit::record(
         conn,
         None,

@@ -581,53 +581,6 @@ pub async fn invite(
     Ok(redirect(format!("/staff/organizations/{id}?done=invited")))
 }
 
-/// `GET /staff/outbox`: counts by status and failed messages.
-pub async fn outbox_page(
-    page: Page,
-    state: web::Data<AppState>,
-    staff: StaffUser,
-    query: Query<SearchQuery>,
-) -> Result<HttpResponse, AppError> {
-    let actor = staff.0.clone();
-    let (counts, failed) = state
-        .db
-        .run(move |c| crate::mail::api::read_as(c, &actor, 200, "page"))
-        .await?;
-    let lang = page.lang;
-    let view = v::OutboxView {
-        counts: vec![
-            (page.t("staff.outbox.queued").into(), counts.queued),
-            (page.t("staff.outbox.sending").into(), counts.sending),
-            (page.t("staff.outbox.sent").into(), counts.sent),
-            (page.t("staff.outbox.failed").into(), counts.failed),
-        ],
-        failed: failed
-            .into_iter()
-            .map(|f| v::FailedRow {
-                id: f.id,
-                recipient: f.recipient,
-                subject: f.subject,
-                attempts: f.attempts,
-                error: f.last_error.unwrap_or_default(),
-                created: time::format_datetime(f.created_at, lang),
-            })
-            .collect(),
-        flash: (query.done.as_deref() == Some("retried"))
-            .then(|| page.t("staff.outbox.retried").into()),
-    };
-    Ok(html(v::outbox(&page, &view)))
-}
-
-/// `POST /staff/outbox/{id}/retry`.
-pub async fn outbox_retry(
-    state: web::Data<AppState>,
-    staff: StaffUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    crate::mail::api::retry_as(&state, staff.0, id.into_inner()).await?;
-    Ok(redirect("/staff/outbox?done=retried".into()))
-}
-
 /// `GET /staff/audit`.
 pub async fn audit_log(
     page: Page,

@@ -8,6 +8,7 @@
 //! lease expired with the same Message-ID: at least once, never lost.
 
 pub mod api;
+pub mod back_office;
 pub mod bench;
 pub mod dkim;
 pub mod message;
@@ -26,7 +27,9 @@ use crate::web::router::Router;
 
 /// The routes of the mail pipeline (staff views).
 pub fn routes(r: &mut Router) {
-    r.get("/api/v1/outbox", api::status)
+    r.get("/staff/outbox", back_office::page)
+        .post("/staff/outbox/{id}/retry", back_office::retry)
+        .get("/api/v1/outbox", api::status)
         .post("/api/v1/outbox/{id}/retry", api::retry);
 }
 

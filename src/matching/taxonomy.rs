@@ -163,10 +163,6 @@ pub const NEED_DAYS: i64 = 60;
 /// How long an offering stays before it must be reconfirmed (about six months).
 pub const OFFERING_DAYS: i64 = 182;
 
-/// Default number of introductions a vendor organization may request per 7 days (the setting
-/// `MATCHING_INTRODUCTIONS_PER_WEEK` overrides it).
-pub const INTRODUCTIONS_PER_WEEK: i64 = 5;
-
 /// Words that mean an incident is in progress: such posts go to the IPA desk, not the board.
 const INCIDENT_WORDS: &[&str] = &[
     "ランサム",

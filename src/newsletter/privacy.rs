@@ -51,3 +51,20 @@ pub fn erase_person(conn: &mut DbConn, email: &str) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// The newsletter' part of "My data" and of an account's deletion.
+pub struct Holder;
+
+impl crate::privacy::PersonalData for Holder {
+    fn key(&self) -> &'static str {
+        "newsletter"
+    }
+
+    fn export(&self, conn: &mut DbConn, email: &str) -> QueryResult<Value> {
+        export_person(conn, email)
+    }
+
+    fn erase(&self, conn: &mut DbConn, email: &str) -> QueryResult<()> {
+        erase_person(conn, email)
+    }
+}

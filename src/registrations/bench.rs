@@ -291,9 +291,9 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
     let config = bench_config(&scratch.url, &scratch.dir, &base, args.pool)?;
     let db = Db::connect(&config.database_url, config.database_pool_size)?;
     db.migrate()?;
-    let state = AppState::new(config, db.clone());
-    let group = state.registrations.clone();
-    let server = crate::serve(listener, state)?;
+    let services = crate::Services::new(AppState::new(config, db.clone()));
+    let group = services.registrations.group.clone();
+    let server = crate::serve(listener, services)?;
     let handle = server.handle();
     tokio::spawn(server);
 

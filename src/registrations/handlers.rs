@@ -29,6 +29,7 @@ pub async fn register(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
+    group: web::Data<super::group::GroupCommit>,
     path: web::Path<i64>,
     form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
@@ -55,10 +56,7 @@ pub async fn register(
                 .limits
                 .check_address(&format!("{id}:{}", who.email), "register")?;
             // New or existing, the answer is the same (the mail differs).
-            state
-                .registrations
-                .register(id, who, crate::time::now_utc())
-                .await?;
+            group.register(id, who, crate::time::now_utc()).await?;
         }
         Err(errors) => {
             let kept: Vec<(String, String)> = values
@@ -195,14 +193,7 @@ async fn reply(
     render(state, page, token, reg, Some(flash), code).await
 }
 
-/// The label of a registration status.
-pub fn status_label(s: &str, lang: views::Lang) -> &'static str {
-    match s {
-        status::CONFIRMED => lang.t("seminars.reg_confirmed"),
-        status::WAITLISTED => lang.t("seminars.reg_waitlisted"),
-        _ => lang.t("seminars.reg_cancelled"),
-    }
-}
+pub use super::model::status_label;
 
 /// `GET /registrations/{token}`.
 pub async fn page(
@@ -228,6 +219,7 @@ pub async fn cancel(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
     path: web::Path<String>,
     form: Form<CancelForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -245,7 +237,7 @@ pub async fn cancel(
         )
         .await;
     }
-    let notifier = Notifier::of(&state);
+    let notifier = notifier.get_ref().clone();
     let id = reg.id;
     let seminar = state
         .db
@@ -282,6 +274,7 @@ pub async fn change_mode(
     req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
     path: web::Path<String>,
     form: Form<ModeForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -299,7 +292,7 @@ pub async fn change_mode(
         )
         .await;
     };
-    let notifier = Notifier::of(&state);
+    let notifier = notifier.get_ref().clone();
     let id = reg.id;
     let reg = state
         .db

@@ -110,6 +110,7 @@ pub async fn create(
     user: StaffUser,
     page: Page,
     state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
     path: web::Path<i64>,
     form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
@@ -144,7 +145,7 @@ pub async fn create(
     who.lang = mail_lang.code().to_string();
     who.subscribe_newsletter = false;
     who.intake = Intake::Staff { send_mail };
-    let notifier = Notifier::of(&state);
+    let notifier = notifier.get_ref().clone();
     let actor = user.0.clone();
     let outcome = state
         .db

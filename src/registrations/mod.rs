@@ -20,12 +20,38 @@ pub mod queries;
 pub mod reminders;
 pub mod survey;
 
+use crate::web::AppState;
 use crate::web::router::Router;
 
-/// The routes of the page after registering, the registrant's own page and survey (the form's
-/// POST is with the seminar routes), of the QR check-in and of the staff's manual entry.
+/// The services of registrations that live as long as the process, each its own `app_data`:
+/// the group commit of the web form and the mails to registrants.
+#[derive(Clone)]
+pub struct Services {
+    /// Registrations from the web, committed in groups under a burst.
+    pub group: group::GroupCommit,
+    /// The mails to registrants.
+    pub notifier: mail::Notifier,
+}
+
+impl Services {
+    /// Built on the core services.
+    pub fn new(core: &AppState) -> Self {
+        let notifier = mail::Notifier::of(core);
+        Self {
+            group: group::GroupCommit::new(core.db.clone(), notifier.clone()),
+            notifier,
+        }
+    }
+}
+
+/// The routes of registrations: the form's POST and the page after it, the registrant's own page
+/// and survey, the QR check-in, the staff's manual entry and exports, the survey in the API.
 pub fn routes(r: &mut Router) {
-    r.get("/seminars/{id:\\d+}/registrations/sent", handlers::sent)
+    r.post("/seminars/{id:\\d+}/registrations", handlers::register)
+        .get("/seminars/{id:\\d+}/registrations/sent", handlers::sent)
+        .get("/staff/seminars/{id:\\d+}/registrations.csv", export::csv)
+        .get("/staff/seminars/{id:\\d+}/survey.csv", survey::csv)
+        .get("/api/v1/seminars/{id:\\d+}/survey", survey::api)
         .get("/registrations/{token}", handlers::page)
         .post("/registrations/{token}/cancel", handlers::cancel)
         .post("/registrations/{token}/mode", handlers::change_mode)

@@ -131,3 +131,12 @@ impl Intake {
         }
     }
 }
+
+/// The label of a registration status.
+pub fn status_label(s: &str, lang: views::Lang) -> &'static str {
+    match s {
+        status::CONFIRMED => lang.t("seminars.reg_confirmed"),
+        status::WAITLISTED => lang.t("seminars.reg_waitlisted"),
+        _ => lang.t("seminars.reg_cancelled"),
+    }
+}

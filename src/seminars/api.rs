@@ -250,6 +250,7 @@ pub async fn create(
 pub async fn update(
     user: ApiStaff,
     state: web::Data<AppState>,
+    notifier: web::Data<crate::registrations::mail::Notifier>,
     path: web::Path<i64>,
     body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
@@ -265,7 +266,7 @@ pub async fn update(
     let data = validate(&state, &form, body, Some(d.starts_at)).await?;
     let actor = user.0.clone();
     let base = base(&state);
-    let notifier = crate::registrations::mail::Notifier::of(&state);
+    let notifier = notifier.get_ref().clone();
     let v = state
         .db
         .run(move |c| {

@@ -16,6 +16,17 @@ use crate::web::AppState;
 use crate::web::ctx::{Page, html};
 use crate::web::input::Query;
 
+/// `GET /`: the home page, with the next published seminars of the programme.
+pub async fn home(page: Page, state: web::Data<AppState>) -> HttpResponse {
+    let upcoming = super::home_upcoming(&state, page.lang)
+        .await
+        .unwrap_or_default();
+    html(views::pages::home::home(
+        &page,
+        &views::pages::home::HomeView { upcoming },
+    ))
+}
+
 /// Query of the list.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {

@@ -20,16 +20,13 @@ use self::model::{Format, Mode, Seminar};
 use self::queries::Seats;
 use crate::web::router::Router;
 
-/// The routes of seminars and registrations.
+/// The routes of the programme (registrations register their own: [`crate::registrations::routes`]).
 pub fn routes(r: &mut Router) {
-    r.get("/seminars", handlers::list)
+    r.get("/", handlers::home)
+        .get("/seminars", handlers::list)
         .get("/seminars.ics", feed::all)
         .get("/seminars/{id:\\d+}.ics", feed::one)
         .get("/seminars/{id:\\d+}", handlers::show)
-        .post(
-            "/seminars/{id:\\d+}/registrations",
-            crate::registrations::handlers::register,
-        )
         .get("/staff/seminars", staff::list)
         .get("/staff/seminars/new", staff::new)
         .post("/staff/seminars/new", staff::create)
@@ -42,14 +39,6 @@ pub fn routes(r: &mut Router) {
         .post("/staff/seminars/{id:\\d+}/cancel", staff::cancel)
         .post("/staff/seminars/{id:\\d+}/duplicate", staff::duplicate)
         .post("/staff/seminars/{id:\\d+}/message", staff::message)
-        .get(
-            "/staff/seminars/{id:\\d+}/registrations.csv",
-            crate::registrations::export::csv,
-        )
-        .get(
-            "/staff/seminars/{id:\\d+}/survey.csv",
-            crate::registrations::survey::csv,
-        )
         .post(
             "/staff/seminars/{id:\\d+}/registrations/{rid:\\d+}/{action}",
             staff::registration_action,
@@ -61,12 +50,7 @@ pub fn routes(r: &mut Router) {
         .get(
             "/api/v1/seminars/{id:\\d+}/registrations",
             api::registrations,
-        )
-        .get(
-            "/api/v1/seminars/{id:\\d+}/survey",
-            crate::registrations::survey::api,
         );
-    crate::registrations::routes(r);
 }
 
 /// The place of a seminar for people: venue and address, or "online".

@@ -338,6 +338,7 @@ pub async fn update(
     user: StaffUser,
     page: Page,
     state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
     path: web::Path<i64>,
     form: Form<SeminarForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -360,7 +361,7 @@ pub async fn update(
         }
     };
     let actor = user.0.clone();
-    let notifier = Notifier::of(&state);
+    let notifier = notifier.get_ref().clone();
     state
         .db
         .run(move |c| {
@@ -430,10 +431,11 @@ pub async fn publish(
 pub async fn cancel(
     user: StaffUser,
     state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let notifier = Notifier::of(&state);
+    let notifier = notifier.get_ref().clone();
     let told = state
         .db
         .run(move |c| reg_queries::cancel_seminar(c, &notifier, id, crate::time::now_utc()))
@@ -532,7 +534,7 @@ pub async fn registrations(
                         email: r.email.clone(),
                         mode: lang.t(r.mode().label_key()).to_string(),
                         status: r.status.clone(),
-                        status_label: crate::registrations::handlers::status_label(&r.status, lang)
+                        status_label: crate::registrations::model::status_label(&r.status, lang)
                             .to_string(),
                         position: pos.get(&r.id).copied(),
                         checked_in: r.checked_in_at.is_some(),
@@ -580,7 +582,7 @@ pub async fn registrations(
                     .map(|st| {
                         (
                             st.to_string(),
-                            crate::registrations::handlers::status_label(st, lang).to_string(),
+                            crate::registrations::model::status_label(st, lang).to_string(),
                         )
                     })
                     .collect(),
@@ -614,10 +616,11 @@ pub async fn registrations(
 pub async fn registration_action(
     user: StaffUser,
     state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
     path: web::Path<(i64, i64, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (id, rid, action) = path.into_inner();
-    let notifier = Notifier::of(&state);
+    let notifier = notifier.get_ref().clone();
     let actor = user.0.clone();
     let action_name = match action.as_str() {
         "check-in" => audit::Action::RegistrationCheckIn,

@@ -20,7 +20,9 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::mail::Mailer;
 
-/// The state every handler can reach through `web::Data<AppState>`.
+/// The core services every handler can reach through `web::Data<AppState>`. Feature services
+/// (the registrations' group commit and notifier, the personal-data holders) are `app_data` of
+/// their own, composed in `lib.rs` ([`crate::Services`]).
 #[derive(Clone)]
 pub struct AppState {
     /// The database.
@@ -33,20 +35,13 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Rate limits of public forms.
     pub limits: ratelimit::RateLimits,
-    /// Seminar registrations from the web, committed in groups under a burst.
-    pub registrations: crate::registrations::group::GroupCommit,
 }
 
 impl AppState {
     /// Builds the state from settings and an open database.
     pub fn new(config: Config, db: Db) -> Self {
         let mailer = Mailer::new(&config);
-        let notifier = crate::registrations::mail::Notifier {
-            mailer: mailer.clone(),
-            base_url: config.base_url.trim_end_matches('/').to_string(),
-        };
         Self {
-            registrations: crate::registrations::group::GroupCommit::new(db.clone(), notifier),
             db,
             mailer,
             limits: ratelimit::RateLimits::new(

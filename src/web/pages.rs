@@ -1,21 +1,11 @@
-//! Pages that belong to no feature: home, privacy notice, health check.
+//! Pages that belong to no feature: privacy notice, health check (the home page is the
+//! programme's: [`crate::seminars::handlers::home`]).
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::AppState;
 use super::ctx::{Page, html};
-
-/// `GET /`: the next published seminars come from [`crate::seminars::home_upcoming`].
-pub async fn home(page: Page, state: web::Data<AppState>) -> HttpResponse {
-    let upcoming = crate::seminars::home_upcoming(&state, page.lang)
-        .await
-        .unwrap_or_default();
-    html(views::pages::home::home(
-        &page,
-        &views::pages::home::HomeView { upcoming },
-    ))
-}
 
 /// `GET /privacy`.
 pub async fn privacy(page: Page) -> HttpResponse {

@@ -140,7 +140,7 @@ async fn a_burst_goes_through_the_group_commit_in_few_transactions_with_exact_co
     let (locked, release) = hold_the_seminar_lock(&app, id);
     locked.recv().expect("the lock is taken");
     let emails: Vec<String> = (0..burst).map(|i| format!("g{i}@example.jp")).collect();
-    let group = app.state.registrations.clone();
+    let group = app.services.registrations.group.clone();
     let (statuses, ()) = tokio::join!(register_all(&app, id, emails, "onsite"), async {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         while group.waiting() + (group.stats().registrations as usize) < burst {

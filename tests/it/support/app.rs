@@ -101,8 +101,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The client's cookies.
     pub jar: std::sync::Arc<reqwest::cookie::Jar>,
-    /// The service's state (database, settings).
+    /// The service's core state (database, settings).
     pub state: AppState,
+    /// The feature services the server runs with (the same group commit, notifier, ...).
+    pub services: secunity::Services,
     /// The SMTP listener the service sends to.
     pub smtp: SmtpServer,
     /// The data directory (SQLite file, secrets).
@@ -186,8 +188,9 @@ pub async fn spawn_app_with(settings: &[(&str, &str)], smtp: SmtpServer) -> Test
     db.migrate().expect("migrations");
     let workers =
         start_workers.then(|| secunity::Workers::start(&config, db.clone()).expect("workers"));
-    let state = AppState::new(config, db);
-    let server = secunity::serve(listener, state.clone()).expect("server");
+    let services = secunity::Services::new(AppState::new(config, db));
+    let state = services.core.clone();
+    let server = secunity::serve(listener, services.clone()).expect("server");
     let handle = server.handle();
     tokio::spawn(server);
 
@@ -202,6 +205,7 @@ pub async fn spawn_app_with(settings: &[(&str, &str)], smtp: SmtpServer) -> Test
         client,
         jar,
         state,
+        services,
         smtp,
         dir,
         pg,
