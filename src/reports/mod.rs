@@ -14,14 +14,18 @@ pub mod tables;
 
 use crate::web::router::Router;
 
-/// The routes of the report.
+/// The routes of the report. A year segment stops at a dot (so `2026.xlsx` is the workbook);
+/// the slash is written `\x2F` so that tools splitting route patterns at `/` read one segment.
 pub fn routes(r: &mut Router) {
     r.get("/staff/reports", handlers::index)
-        .get("/staff/reports/{year:[^/.]+}", handlers::show)
-        .get("/staff/reports/{year:[^/.]+}.xlsx", handlers::xlsx)
+        .get("/staff/reports/{year:[^\\x2F.]+}", handlers::show)
+        .get("/staff/reports/{year:[^\\x2F.]+}.xlsx", handlers::xlsx)
         .get(
-            "/staff/reports/{year:[^/.]+}/{table:[^/.]+}.csv",
+            "/staff/reports/{year:[^\\x2F.]+}/{table:[^\\x2F.]+}.csv",
             handlers::csv,
         )
-        .get("/api/v1/reports/fiscal-years/{year:[^/.]+}", handlers::api);
+        .get(
+            "/api/v1/reports/fiscal-years/{year:[^\\x2F.]+}",
+            handlers::api,
+        );
 }
