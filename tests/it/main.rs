@@ -8,6 +8,7 @@ mod accounts;
 mod bad_input;
 mod bench;
 mod calendar;
+mod confirmations;
 mod demo;
 mod dkim;
 mod erasure;

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod components;
+pub mod confirm;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
