@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod applications;
 mod bad_input;
 mod bench;
 mod calendar;

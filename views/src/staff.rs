@@ -12,6 +12,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("/staff/board", "staff.nav.board"),
     ("/staff/users", "staff.nav.users"),
     ("/staff/organizations", "staff.nav.organizations"),
+    ("/staff/applications", "apply.staff_title"),
     ("/staff/outbox", "staff.nav.outbox"),
     ("/staff/audit", "staff.nav.audit"),
 ];
