@@ -285,7 +285,7 @@ async fn organizations_view(
                 kind: kind_label(page, &o.kind).into(),
                 prefecture: o
                     .prefecture
-                    .map(|p| reference::label_of(&prefectures, &p.to_string()))
+                    .map(|p| reference::label_of(prefectures, &p.to_string()))
                     .unwrap_or_default(),
                 members,
             })

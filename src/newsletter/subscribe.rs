@@ -221,7 +221,7 @@ pub enum LinkState {
     /// It confirms a subscription when used.
     Usable,
     /// It was used already: the address is subscribed (or paused).
-    Subscribed(Subscriber),
+    Subscribed(Box<Subscriber>),
     /// Unknown, expired, or the subscription ended since.
     Invalid,
 }
@@ -232,7 +232,7 @@ fn reused(s: Subscriber) -> LinkState {
     let live = matches!(s.status.as_str(), q::ACTIVE | q::PAUSED);
     let fresh = s.confirm_expires_at.is_some_and(|at| at >= now_utc());
     if live && fresh {
-        LinkState::Subscribed(s)
+        LinkState::Subscribed(Box::new(s))
     } else {
         LinkState::Invalid
     }
@@ -277,7 +277,7 @@ pub fn confirm(
             s
         };
         mail_welcome(conn, mailer, links, &confirmed)?;
-        Ok((LinkState::Subscribed(confirmed), true))
+        Ok((LinkState::Subscribed(Box::new(confirmed)), true))
     })
 }
 
