@@ -125,6 +125,14 @@ stored_names! {
         OrganizationInvite => "organization.invite",
         /// `organization.view`.
         OrganizationView => "organization.view",
+        /// `organization_application.approve`: staff approved an application (the organization is created).
+        OrganizationApplicationApprove => "organization_application.approve",
+        /// `organization_application.refuse`: staff refused an application, with a reason.
+        OrganizationApplicationRefuse => "organization_application.refuse",
+        /// `organization_application.submit`: a signed-in person applied for an organization.
+        OrganizationApplicationSubmit => "organization_application.submit",
+        /// `organization_application.view`: staff read an application.
+        OrganizationApplicationView => "organization_application.view",
         /// `outbox.retry`.
         OutboxRetry => "outbox.retry",
         /// `outbox.view_failed`.
@@ -199,6 +207,8 @@ stored_names! {
         NewsletterSubscriber => "newsletter_subscriber",
         /// `newsletter_topic`.
         NewsletterTopic => "newsletter_topic",
+        /// `organization_application`: a request to register an organization.
+        OrganizationApplication => "organization_application",
         /// `fiscal_year_report`: the report of a fiscal year (its id is the year).
         FiscalYearReport => "fiscal_year_report",
     }

@@ -199,6 +199,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Applications of signed-in people for an organization, judged by staff.
+    organization_applications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        prefecture -> Nullable<Integer>,
+        industry -> Nullable<Text>,
+        employee_band -> Nullable<Text>,
+        website -> Nullable<Text>,
+        security_action -> Text,
+        security_action_id -> Nullable<Text>,
+        otasuketai_service -> Nullable<Text>,
+        it_support_provider -> Bool,
+        note -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        organization_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// Who did what to which record, and when. Append-only.
     audit_log (id) {
         id -> BigInt,
@@ -518,6 +543,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     oauth_flows,
     api_tokens,
     invitations,
+    organization_applications,
     audit_log,
     seminars,
     registrations,

@@ -30,7 +30,8 @@ pub struct Invalid {
 }
 
 impl Invalid {
-    fn new(key: &'static str) -> Self {
+    /// An error with the message of catalog `key`.
+    pub fn new(key: &'static str) -> Self {
         Self {
             key,
             args: Vec::new(),

@@ -5,6 +5,7 @@
 //! `ApiUser`, `ApiStaff`, ...) and write to the audit log with [`crate::audit::record`].
 
 pub mod api;
+pub mod applications;
 pub mod cli;
 pub mod deletion;
 pub mod extract;
@@ -41,6 +42,18 @@ pub fn routes(r: &mut Router) {
         .post("/account/delete", deletion::delete)
         .post("/account/oauth/link", oauth::link_start)
         .post("/account/oauth/{id}/unlink", oauth::unlink)
+        .get("/account/organization", applications::handlers::page)
+        .post("/account/organization", applications::handlers::submit)
+        .get("/staff/applications", applications::staff::list)
+        .get("/staff/applications/{id:\\d+}", applications::staff::show)
+        .post(
+            "/staff/applications/{id:\\d+}/approve",
+            applications::staff::approve,
+        )
+        .post(
+            "/staff/applications/{id:\\d+}/refuse",
+            applications::staff::refuse,
+        )
         .get("/invitations/{token}", handlers::invitation)
         .post("/invitations/{token}", handlers::accept_invitation)
         .get("/staff", staff::dashboard)

@@ -30,9 +30,15 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     _staff: StaffUser,
 ) -> Result<HttpResponse, AppError> {
-    let ((users, orgs), counts) = state
+    let ((users, orgs), counts, applications) = state
         .db
-        .run(|c| Ok::<_, diesel::result::Error>((queries::totals(c)?, outbox::counts(c, None)?)))
+        .run(|c| {
+            Ok::<_, diesel::result::Error>((
+                queries::totals(c)?,
+                outbox::counts(c, None)?,
+                super::applications::count_pending(c)?,
+            ))
+        })
         .await?;
     let mut view = v::DashboardView {
         stats: vec![
@@ -59,6 +65,20 @@ pub async fn dashboard(
         ],
         attention: Vec::new(),
     };
+    view.stats.push(v::Stat {
+        label: page.t("apply.dashboard_stat").into(),
+        value: applications.to_string(),
+        href: "/staff/applications".into(),
+    });
+    if applications > 0 {
+        view.attention.push((
+            page.tf(
+                "apply.dashboard_attention",
+                &[("count", &applications.to_string())],
+            ),
+            "/staff/applications".into(),
+        ));
+    }
     if counts.failed > 0 {
         view.attention.push((
             page.tf(
@@ -220,24 +240,42 @@ pub async fn deactivate(
     }
 }
 
-async fn organizations_view(
+/// The organization form with its options (prefectures, industries, bands) and no rows.
+pub(crate) async fn organization_options(
     state: &AppState,
-    page: &Page,
-    query: String,
+    lang: views::Lang,
 ) -> Result<v::OrganizationsView, AppError> {
-    let lang = page.lang;
-    let q = query.clone();
-    let (rows, prefectures, industries, bands) = state
+    let (prefectures, industries, bands) = state
         .db
         .run(move |c| {
             Ok::<_, diesel::result::Error>((
-                queries::search_organizations(c, &q, 200)?,
                 reference::prefectures(c, lang)?,
                 reference::industries(c, lang)?,
                 reference::employee_bands(c, lang)?,
             ))
         })
         .await?;
+    Ok(v::OrganizationsView {
+        form: vec![("security_action".into(), "none".into())],
+        prefectures,
+        industries,
+        bands,
+        ..Default::default()
+    })
+}
+
+async fn organizations_view(
+    state: &AppState,
+    page: &Page,
+    query: String,
+) -> Result<v::OrganizationsView, AppError> {
+    let q = query.clone();
+    let rows = state
+        .db
+        .run(move |c| queries::search_organizations(c, &q, 200))
+        .await?;
+    let options = organization_options(state, page.lang).await?;
+    let prefectures = &options.prefectures;
     Ok(v::OrganizationsView {
         query,
         rows: rows
@@ -248,20 +286,17 @@ async fn organizations_view(
                 kind: kind_label(page, &o.kind).into(),
                 prefecture: o
                     .prefecture
-                    .map(|p| reference::label_of(&prefectures, &p.to_string()))
+                    .map(|p| reference::label_of(prefectures, &p.to_string()))
                     .unwrap_or_default(),
                 members,
             })
             .collect(),
-        form: vec![("security_action".into(), "none".into())],
-        errors: FormErrors::new(),
-        prefectures,
-        industries,
-        bands,
+        ..options
     })
 }
 
-fn kind_label(page: &Page, kind: &str) -> &'static str {
+/// The label of an organization kind (SME or vendor).
+pub(crate) fn kind_label(page: &Page, kind: &str) -> &'static str {
     if kind == "vendor" {
         page.t("org.kind_vendor")
     } else {
@@ -280,28 +315,29 @@ pub async fn organizations(
     Ok(html(v::organizations(&page, &view)))
 }
 
-/// The new-organization form.
+/// The new-organization form (also the organization part of an application).
 #[derive(Deserialize, Default)]
 pub struct OrganizationForm {
-    name: String,
-    kind: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
     #[serde(default)]
-    prefecture: String,
+    pub(crate) prefecture: String,
     #[serde(default)]
-    industry: String,
+    pub(crate) industry: String,
     #[serde(default)]
-    employee_band: String,
+    pub(crate) employee_band: String,
     #[serde(default)]
-    website: String,
+    pub(crate) website: String,
     #[serde(default)]
-    security_action: String,
+    pub(crate) security_action: String,
     #[serde(default)]
-    otasuketai_service: String,
-    it_support_provider: Option<String>,
+    pub(crate) otasuketai_service: String,
+    pub(crate) it_support_provider: Option<String>,
 }
 
 impl OrganizationForm {
-    fn values(&self) -> Vec<(String, String)> {
+    /// The submitted values, for the form re-rendered with its errors.
+    pub(crate) fn values(&self) -> Vec<(String, String)> {
         [
             ("name", &self.name),
             ("kind", &self.kind),
@@ -322,7 +358,7 @@ impl OrganizationForm {
     }
 
     /// Validates against the reference data; every field's error is reported.
-    fn parse(
+    pub(crate) fn parse(
         &self,
         page: &Page,
         options: &v::OrganizationsView,

@@ -283,6 +283,10 @@ pub async fn new_post(
     kind: web::Path<Kind>,
 ) -> Result<HttpResponse> {
     let kind = kind.into_inner();
+    if user.organization_id.is_none() {
+        return crate::accounts::applications::handlers::no_organization(&page, &state, &user)
+            .await;
+    }
     poster_org(&state, &user, kind).await?;
     let defaults: &[(&str, &str)] = match kind {
         Kind::Need => &[("budget_band", "unknown"), ("urgency", "considering")],
@@ -591,7 +595,8 @@ pub async fn mine(
     done: Query<Done>,
 ) -> Result<HttpResponse> {
     let Some(org) = user.organization_id else {
-        return Err(AppError::Forbidden);
+        return crate::accounts::applications::handlers::no_organization(&page, &state, &user)
+            .await;
     };
     let lang = page.lang;
     let flash = flash(lang, &done);

@@ -135,36 +135,44 @@ pub async fn confirm_page(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let t = token.clone();
-    if !state.db.run(move |c| subscribe::confirmable(c, &t)).await? {
-        return Ok(invalid_link(&page));
+    let links = Links::from_config(&state.config);
+    match state.db.run(move |c| subscribe::link_state(c, &t)).await? {
+        subscribe::LinkState::Usable => Ok(html(v::confirm_button_page(
+            &page,
+            "newsletter.confirm_title",
+            "newsletter.confirm_text",
+            "newsletter.confirm_button",
+            &format!("/newsletter/confirm/{token}"),
+        ))),
+        subscribe::LinkState::Subscribed(s) => Ok(html(v::confirmed_page(
+            &page,
+            &links.preferences_url(&s.pref_nonce),
+            false,
+        ))),
+        subscribe::LinkState::Invalid => Ok(invalid_link(&page)),
     }
-    Ok(html(v::confirm_button_page(
-        &page,
-        "newsletter.confirm_title",
-        "newsletter.confirm_text",
-        "newsletter.confirm_button",
-        &format!("/newsletter/confirm/{token}"),
-    )))
 }
 
-/// `POST /newsletter/confirm/{token}`.
+/// `POST /newsletter/confirm/{token}`: confirms (and queues the welcome mail), or says the
+/// address is subscribed already when the link was used before.
 pub async fn confirm(
     page: Page,
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let links = Links::from_config(&state.config);
-    let l = links.clone();
-    let confirmed = state
+    let (l, mailer) = (links.clone(), state.mailer.clone());
+    let (link, now) = state
         .db
-        .run(move |c| subscribe::confirm(c, &l, &token))
+        .run(move |c| subscribe::confirm(c, &l, &mailer, &token))
         .await?;
-    match confirmed {
-        Some(s) => Ok(html(v::confirmed_page(
+    match link {
+        subscribe::LinkState::Subscribed(s) => Ok(html(v::confirmed_page(
             &page,
             &links.preferences_url(&s.pref_nonce),
+            now,
         ))),
-        None => Ok(invalid_link(&page)),
+        _ => Ok(invalid_link(&page)),
     }
 }
 

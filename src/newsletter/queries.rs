@@ -334,18 +334,33 @@ pub fn set_status(conn: &mut DbConn, id: i64, status: &str) -> QueryResult<()> {
     Ok(())
 }
 
-/// Makes a subscriber active (confirmed now), clearing the used confirmation token and
-/// setting the preference token hash.
+/// Makes a subscriber active (confirmed now) and sets the preference token hash. The used
+/// confirmation token is kept: opened again before it expires, it says "subscribed".
 pub fn activate(conn: &mut DbConn, id: i64, pref_hash: &str) -> QueryResult<()> {
     let at = now_utc();
     diesel::update(subs::table.find(id))
         .set((
             subs::status.eq(ACTIVE),
             subs::confirmed_at.eq(Some(at)),
-            subs::confirm_token_hash.eq(None::<String>),
             subs::pref_token_hash.eq(Some(pref_hash)),
             subs::soft_bounces.eq(0),
             subs::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Keeps a used confirmation link answering "subscribed" until `expires_at`.
+pub fn keep_confirm_link(
+    conn: &mut DbConn,
+    id: i64,
+    hash: &str,
+    expires_at: chrono::NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(subs::table.find(id))
+        .set((
+            subs::confirm_token_hash.eq(Some(hash)),
+            subs::confirm_expires_at.eq(Some(expires_at)),
         ))
         .execute(conn)?;
     Ok(())

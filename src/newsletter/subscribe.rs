@@ -215,30 +215,91 @@ pub fn subscribe_pending(
     )
 }
 
-/// Confirms the subscription of a confirmation token: `Some(subscriber)` when it was valid.
-/// The token is a new subscriber's own, or a waiting request's for a known address, whose
-/// details, topics and consent are applied now, when the address has proved itself.
-pub fn confirm(conn: &mut DbConn, links: &Links, token: &str) -> QueryResult<Option<Subscriber>> {
+/// What a confirmation link is.
+#[derive(Debug, Clone)]
+pub enum LinkState {
+    /// It confirms a subscription when used.
+    Usable,
+    /// It was used already: the address is subscribed (or paused).
+    Subscribed(Box<Subscriber>),
+    /// Unknown, expired, or the subscription ended since.
+    Invalid,
+}
+
+/// What a subscriber's used (or reused) confirmation link says, if it still belongs to a live
+/// subscription and has not expired.
+fn reused(s: Subscriber) -> LinkState {
+    let live = matches!(s.status.as_str(), q::ACTIVE | q::PAUSED);
+    let fresh = s.confirm_expires_at.is_some_and(|at| at >= now_utc());
+    if live && fresh {
+        LinkState::Subscribed(Box::new(s))
+    } else {
+        LinkState::Invalid
+    }
+}
+
+/// Confirms a subscription by its token and queues the welcome mail with the preference link
+/// (in the same transaction). A link opened again answers [`LinkState::Subscribed`].
+pub fn confirm(
+    conn: &mut DbConn,
+    links: &Links,
+    mailer: &Mailer,
+    token: &str,
+) -> QueryResult<(LinkState, bool)> {
     if !tokens::looks_valid(token) {
-        return Ok(None);
+        return Ok((LinkState::Invalid, false));
     }
     let hash = tokens::hash_for(CONFIRM_PURPOSE, token);
     conn.write_transaction(|conn| {
-        if let Some(request) = requests::find_valid(conn, &hash)? {
-            return apply_request(conn, links, &request);
-        }
-        let Some(s) = q::find_by_confirm_hash(conn, &hash)? else {
-            return Ok(None);
+        let confirmed = if let Some(request) = requests::find_valid(conn, &hash)? {
+            let Some(s) = apply_request(conn, links, &request)? else {
+                return Ok((LinkState::Invalid, false));
+            };
+            // The request is gone; the link keeps answering "subscribed" until it expires.
+            q::keep_confirm_link(conn, s.id, &hash, request.expires_at)?;
+            s
+        } else {
+            let Some(s) = q::find_by_confirm_hash(conn, &hash)? else {
+                return Ok((LinkState::Invalid, false));
+            };
+            if s.status != q::PENDING {
+                return Ok((reused(s), false));
+            }
+            if s.confirm_expires_at.is_none_or(|at| at < now_utc()) {
+                return Ok((LinkState::Invalid, false));
+            }
+            q::activate(conn, s.id, &links.pref_hash(&s.pref_nonce))?;
+            q::record_event(conn, s.id, "confirmed", "web", json!({}))?;
+            requests::delete_of(conn, s.id)?;
+            let Some(s) = q::find(conn, s.id)? else {
+                return Ok((LinkState::Invalid, false));
+            };
+            s
         };
-        let expired = s.confirm_expires_at.is_none_or(|at| at < now_utc());
-        if s.status != q::PENDING || expired {
-            return Ok(None);
-        }
-        q::activate(conn, s.id, &links.pref_hash(&s.pref_nonce))?;
-        q::record_event(conn, s.id, "confirmed", "web", json!({}))?;
-        requests::delete_of(conn, s.id)?;
-        q::find(conn, s.id)
+        mail_welcome(conn, mailer, links, &confirmed)?;
+        Ok((LinkState::Subscribed(Box::new(confirmed)), true))
     })
+}
+
+/// Queues the welcome mail after a confirmation: what comes, and the preference link.
+fn mail_welcome(
+    conn: &mut DbConn,
+    mailer: &Mailer,
+    links: &Links,
+    s: &Subscriber,
+) -> QueryResult<()> {
+    let lang = views::Lang::from_code(&s.lang).unwrap_or_default();
+    let body = views::newsletter::mail::welcome(
+        lang,
+        &s.name,
+        &links.preferences_url(&s.pref_nonce),
+        &links.url("/newsletter/archive"),
+    );
+    let mut mail = OutgoingMail::transactional(&s.email, &body.subject, body.text, body.html);
+    mail.to_name = (!s.name.is_empty()).then(|| s.name.clone());
+    mail.source = Some(crate::mail::outbox::NEWSLETTER_CONFIRM_SOURCE.into());
+    mailer.enqueue(conn, &mail)?;
+    Ok(())
 }
 
 /// Applies a confirmed request to its subscriber: the details as submitted, the topics, the
@@ -285,19 +346,26 @@ fn apply_request(
     q::find(conn, s.id)
 }
 
-/// Whether a confirmation token is currently usable (for the GET page).
-pub fn confirmable(conn: &mut DbConn, token: &str) -> QueryResult<bool> {
+/// What a confirmation token is now (for the GET page), without using it.
+pub fn link_state(conn: &mut DbConn, token: &str) -> QueryResult<LinkState> {
     if !tokens::looks_valid(token) {
-        return Ok(false);
+        return Ok(LinkState::Invalid);
     }
     let hash = tokens::hash_for(CONFIRM_PURPOSE, token);
     if requests::find_valid(conn, &hash)?.is_some() {
-        return Ok(true);
+        return Ok(LinkState::Usable);
     }
-    let s = q::find_by_confirm_hash(conn, &hash)?;
-    Ok(s.is_some_and(|s| {
-        s.status == q::PENDING && s.confirm_expires_at.is_some_and(|at| at >= now_utc())
-    }))
+    Ok(match q::find_by_confirm_hash(conn, &hash)? {
+        Some(s) if s.status == q::PENDING => {
+            if s.confirm_expires_at.is_some_and(|at| at >= now_utc()) {
+                LinkState::Usable
+            } else {
+                LinkState::Invalid
+            }
+        }
+        Some(s) => reused(s),
+        None => LinkState::Invalid,
+    })
 }
 
 /// One address to import with a consent recorded elsewhere.

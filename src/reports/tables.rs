@@ -24,6 +24,9 @@ pub enum Figure {
     Withheld,
 }
 
+/// One line of a summary table: its code, its label's catalog key, and how to read its figure.
+type SummaryLine = (&'static str, &'static str, fn(&YearFigures) -> Figure);
+
 impl Figure {
     /// The figure as text in `lang`: counts with separators, shares in percent.
     pub fn text(self, lang: Lang) -> String {
@@ -179,7 +182,7 @@ impl Builder<'_> {
         id: &'static str,
         section: Section,
         caption: &'static str,
-        lines: &[(&'static str, &'static str, fn(&YearFigures) -> Figure)],
+        lines: &[SummaryLine],
     ) -> ReportTable {
         let mut columns = vec![self.current.label.clone()];
         if let Some(p) = self.previous {

@@ -2,6 +2,7 @@
 //! Registrations (seats, waitlist, mails) live in [`crate::registrations`].
 
 pub mod api;
+pub mod cancel;
 pub mod feed;
 pub mod forms;
 pub mod handlers;
@@ -36,7 +37,8 @@ pub fn routes(r: &mut Router) {
         .get("/staff/seminars/{id:\\d+}/edit", staff::edit)
         .post("/staff/seminars/{id:\\d+}/edit", staff::update)
         .post("/staff/seminars/{id:\\d+}/publish", staff::publish)
-        .post("/staff/seminars/{id:\\d+}/cancel", staff::cancel)
+        .get("/staff/seminars/{id:\\d+}/cancel", cancel::confirm_page)
+        .post("/staff/seminars/{id:\\d+}/cancel", cancel::cancel)
         .post("/staff/seminars/{id:\\d+}/duplicate", staff::duplicate)
         .post("/staff/seminars/{id:\\d+}/message", staff::message)
         .post(

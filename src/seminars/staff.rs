@@ -405,11 +405,20 @@ async fn audited(
         .await
 }
 
+/// Where the publish button was pressed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PublishForm {
+    /// `seminar` when pressed on the seminar's own page (back there), else the list.
+    pub from: String,
+}
+
 /// `POST /staff/seminars/{id}/publish`.
 pub async fn publish(
     user: StaffUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
+    form: Form<PublishForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let n = state
@@ -424,31 +433,10 @@ pub async fn publish(
         json!({"changed": n}),
     )
     .await?;
+    if form.from == "seminar" {
+        return Ok(see_other(format!("/staff/seminars/{id}?done=published")));
+    }
     Ok(see_other("/staff/seminars".into()))
-}
-
-/// `POST /staff/seminars/{id}/cancel`: calls the seminar off and tells every registrant.
-pub async fn cancel(
-    user: StaffUser,
-    state: web::Data<AppState>,
-    notifier: web::Data<Notifier>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let notifier = notifier.get_ref().clone();
-    let told = state
-        .db
-        .run(move |c| reg_queries::cancel_seminar(c, &notifier, id, crate::time::now_utc()))
-        .await?;
-    audited(
-        &state,
-        &user,
-        audit::Action::SeminarCancel,
-        id,
-        json!({"told": told}),
-    )
-    .await?;
-    Ok(see_other(format!("/staff/seminars/{id}")))
 }
 
 /// `POST /staff/seminars/{id}/duplicate`: a draft copy to edit.
@@ -489,6 +477,24 @@ pub struct RegQuery {
     pub status: Option<String>,
     /// Status of a registration staff just entered by hand (for the message).
     pub added: Option<String>,
+    /// The action just done (`cancelled`, `published`), for the message.
+    pub done: Option<String>,
+    /// How many registrants a cancellation told.
+    pub told: Option<i64>,
+}
+
+/// The message after an action on the seminar's page.
+fn flash(query: &RegQuery, lang: views::Lang) -> Option<String> {
+    match (query.added.as_deref(), query.done.as_deref()) {
+        (Some("confirmed"), _) => Some(lang.t("seminars.add.done_confirmed").to_string()),
+        (Some("waitlisted"), _) => Some(lang.t("seminars.add.done_waitlisted").to_string()),
+        (_, Some("cancelled")) => Some(lang.tf(
+            "seminars.cancel.done",
+            &[("n", &crate::web::confirm::count(query.told.unwrap_or(0)))],
+        )),
+        (_, Some("published")) => Some(lang.t("seminars.extra.published_notice").to_string()),
+        _ => None,
+    }
 }
 
 /// `GET /staff/seminars/{id}`: the seminar's registrations (a staff read of personal data,
@@ -504,7 +510,7 @@ pub async fn registrations(
     let lang = page.lang;
     let q = query.q.clone().unwrap_or_default().trim().to_lowercase();
     let status_filter = query.status.clone().unwrap_or_default();
-    let added = query.added.clone().unwrap_or_default();
+    let flash = flash(&query, lang);
     let actor = user.0.clone();
     let (q2, sf2) = (q.clone(), status_filter.clone());
     let view = state
@@ -586,11 +592,9 @@ pub async fn registrations(
                         )
                     })
                     .collect(),
-                flash: match added.as_str() {
-                    "confirmed" => Some(lang.t("seminars.add.done_confirmed").to_string()),
-                    "waitlisted" => Some(lang.t("seminars.add.done_waitlisted").to_string()),
-                    _ => None,
-                },
+                flash,
+                status_label: super::status_label(&s.status, lang).to_string(),
+                can_cancel: super::cancel::can_cancel(&s, crate::time::now_utc()),
                 charts,
                 reminder: super::reminder_label(s.reminder_time.as_deref(), lang),
                 survey,

@@ -3,6 +3,7 @@
 //! belong to no feature.
 
 pub mod assets;
+pub mod confirm;
 pub mod csrf;
 pub mod ctx;
 pub mod errors;

@@ -390,7 +390,7 @@ async fn a_cancelled_registration_or_seminar_brings_a_method_cancel() {
     app.sign_in("staff-cancel@example.jp", Role::Staff).await;
     let page = format!("/staff/seminars/{id}");
     let res = app
-        .post_form_from(&page, &format!("{page}/cancel"), &[])
+        .post_form_from(&page, &format!("{page}/cancel"), &[("confirm", "1")])
         .await;
     assert_eq!(res.status(), 303);
     let last = drained(&app).await;

@@ -5,10 +5,12 @@
 mod support;
 
 mod accounts;
+mod applications;
 mod bad_input;
 mod bench;
 mod calendar;
 mod certificates;
+mod confirmations;
 mod demo;
 mod dkim;
 mod erasure;

@@ -198,16 +198,33 @@ async fn subscribe_confirm_and_links_that_no_longer_work() {
         Some("active")
     );
 
-    // Used links do not work again.
-    assert_eq!(app.get(&link).await.status(), 404);
-    assert_eq!(
-        app.post_form_from("/newsletter", &link, &[]).await.status(),
-        404
+    // A used link confirms nothing again: it says the address is subscribed and links the
+    // preferences (issue 13), and the welcome mail brings the preference link.
+    let (status, again) = app.get_text(&link).await;
+    assert_eq!(status, 200);
+    assert!(again.contains("すでに登録済みです"), "{again}");
+    assert!(again.contains("/newsletter/preferences/"));
+    assert!(
+        !again.contains("登録を完了する"),
+        "no button to confirm twice"
     );
+    let res = app.post_form_from("/newsletter", &link, &[]).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("すでに登録済みです"));
+    let mails = app.smtp.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(mails.len(), 2, "one welcome mail, not one per opening");
+    let welcome = text_of(&mails[1]);
+    assert!(
+        parsed(&mails[1])
+            .subject()
+            .unwrap()
+            .contains("ご登録ありがとうございます")
+    );
+    assert!(welcome.contains("/newsletter/preferences/"), "{welcome}");
 
     // An expired link does not confirm.
     subscribe(&app, "late@example.jp", &["events"]).await;
-    let mails = app.smtp.wait_for(2, Duration::from_secs(10)).await;
+    let mails = app.smtp.wait_for(3, Duration::from_secs(10)).await;
     let late = mails
         .iter()
         .find(|m| m.rcpt_to[0] == "late@example.jp")

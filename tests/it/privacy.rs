@@ -238,6 +238,9 @@ async fn a_subscribe_post_changes_nothing_stored_for_a_known_address_until_it_co
         .map(|e| e.event.as_str())
         .collect();
     assert_eq!(last, ["confirmed", "subscribed"]);
-    // Used once.
-    assert_eq!(app.get(&request_link).await.status(), 404);
+    // Used once: opened again, it confirms nothing and says the address is subscribed.
+    let (status, again) = app.get_text(&request_link).await;
+    assert_eq!(status, 200);
+    assert!(again.contains("すでに登録済みです"));
+    assert!(!again.contains("登録を完了する"));
 }

@@ -848,10 +848,10 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
     assert_eq!(res.status().as_u16(), 409);
 }
 
-/// Staff call a seminar off from its page (the client is signed in as staff).
+/// Staff call a seminar off from its confirmation page (the client is signed in as staff).
 async fn call_off(app: &TestApp, id: i64) -> reqwest::Response {
     let page = format!("/staff/seminars/{id}");
-    app.post_form_from(&page, &format!("{page}/cancel"), &[])
+    app.post_form_from(&page, &format!("{page}/cancel"), &[("confirm", "1")])
         .await
 }
 

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod certificates;
 pub mod components;
+pub mod confirm;
 pub mod forms;
 pub mod i18n;
 pub mod layout;

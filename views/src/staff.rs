@@ -13,6 +13,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("/staff/reports", "staff.nav.reports"),
     ("/staff/users", "staff.nav.users"),
     ("/staff/organizations", "staff.nav.organizations"),
+    ("/staff/applications", "apply.staff_title"),
     ("/staff/outbox", "staff.nav.outbox"),
     ("/staff/audit", "staff.nav.audit"),
 ];

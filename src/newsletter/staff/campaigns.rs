@@ -180,7 +180,11 @@ async fn campaign_view(
         .db
         .run(move |conn| {
             let c = campaigns::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
-            let stats = campaigns::stats(conn, &c)?;
+            let mut stats = campaigns::stats(conn, &c)?;
+            if matches!(c.status.as_str(), campaigns::DRAFT | campaigns::SCHEDULED) {
+                // Fixed when sending starts; until then, whom the topics reach now.
+                stats.audience = campaigns::count_audience(conn, &c.topic_list(), i64::MAX)?;
+            }
             Ok::<_, diesel::result::Error>((c, stats, topic_options(conn, lang)?))
         })
         .await?;
@@ -196,7 +200,16 @@ async fn campaign_view(
             topics_label(page, &c.topic_list(), &options),
         ),
         (t("newsletter.staff.when"), when(page, &c)),
-        (t("newsletter.staff.audience"), stats.audience.to_string()),
+        (
+            t(
+                if matches!(c.status.as_str(), campaigns::DRAFT | campaigns::SCHEDULED) {
+                    "newsletter.confirm.audience_now"
+                } else {
+                    "newsletter.staff.audience"
+                },
+            ),
+            crate::web::confirm::count(stats.audience),
+        ),
         (t("newsletter.staff.queued"), stats.queued.to_string()),
         (t("newsletter.staff.sent"), stats.sent.to_string()),
         (t("newsletter.staff.failed"), stats.failed.to_string()),
@@ -351,7 +364,91 @@ pub async fn send_test(
     )))
 }
 
-/// `POST /staff/newsletter/campaigns/{id}/send`: now, or at `scheduled_at` (Tokyo time).
+/// The confirmation page of sending (or scheduling) a campaign: whom it reaches, e.g.
+/// 「「補助金・公募情報」の購読者 3,412 名に今すぐ配信します。」.
+async fn send_confirmation(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    at: Option<chrono::NaiveDateTime>,
+    at_text: &str,
+) -> Result<views::confirm::Confirmation, AppError> {
+    use crate::web::confirm::count;
+    let lang = page.lang;
+    let (c, audience, options) = state
+        .db
+        .run(move |conn| {
+            let c = campaigns::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
+            let audience = campaigns::count_audience(conn, &c.topic_list(), i64::MAX)?;
+            Ok::<_, diesel::result::Error>((c, audience, topic_options(conn, lang)?))
+        })
+        .await?;
+    let who = match c.topic_list() {
+        None => lang.tf("newsletter.confirm.everyone", &[("n", &count(audience))]),
+        Some(_) => lang.tf(
+            "newsletter.confirm.subscribers_of",
+            &[
+                ("topics", &topics_label(page, &c.topic_list(), &options)),
+                ("n", &count(audience)),
+            ],
+        ),
+    };
+    let consequences = match at {
+        None => vec![
+            lang.tf("newsletter.confirm.now", &[("who", &who)]),
+            lang.t("newsletter.confirm.now_final").to_string(),
+        ],
+        Some(t) => vec![
+            lang.tf(
+                "newsletter.confirm.at",
+                &[
+                    ("who", &who),
+                    ("when", &crate::time::format_datetime(t, lang)),
+                ],
+            ),
+            lang.t("newsletter.confirm.at_final").to_string(),
+        ],
+    };
+    let blocked = (!matches!(c.status.as_str(), campaigns::DRAFT | campaigns::SCHEDULED))
+        .then(|| lang.t("newsletter.confirm.not_sendable").to_string())
+        .or_else(|| {
+            (audience == 0 && at.is_none()).then(|| lang.t("newsletter.confirm.nobody").to_string())
+        });
+    Ok(views::confirm::Confirmation {
+        title: lang
+            .t(if at.is_some() {
+                "newsletter.confirm.title_at"
+            } else {
+                "newsletter.confirm.title_now"
+            })
+            .to_string(),
+        subject: c.subject.clone(),
+        consequences,
+        action: format!("/staff/newsletter/campaigns/{id}/send"),
+        hidden: if at_text.is_empty() {
+            Vec::new()
+        } else {
+            vec![("scheduled_at".into(), at_text.to_string())]
+        },
+        button: lang
+            .t(if at.is_some() {
+                "newsletter.confirm.button_at"
+            } else {
+                "newsletter.confirm.button_now"
+            })
+            .to_string(),
+        danger: false,
+        back: (
+            format!("/staff/newsletter/campaigns/{id}"),
+            lang.t("newsletter.confirm.back").to_string(),
+        ),
+        blocked,
+        section: "/staff/newsletter",
+    })
+}
+
+/// `POST /staff/newsletter/campaigns/{id}/send`: now, or at `scheduled_at` (Tokyo time); with
+/// `confirm=1` only, else the confirmation page that says whom it reaches.
 pub async fn send(
     staff: StaffUser,
     page: Page,
@@ -387,6 +484,10 @@ pub async fn send(
         }
         crate::time::parse_local_input(&at_text)
     };
+    if !crate::web::confirm::is_given(form.get("confirm")) {
+        let view = send_confirmation(&page, &state, id, at, &at_text).await?;
+        return Ok(html(views::confirm::confirmation(&page, &view)));
+    }
     let actor = staff.0.clone();
     let result = state
         .db

@@ -1,6 +1,7 @@
 //! Pages of accounts: sign-in, the account page (profile, API tokens, my data), and the staff
 //! back office of people and organizations.
 
+pub mod applications;
 pub mod staff;
 
 use maud::{Markup, html};
@@ -211,7 +212,15 @@ pub fn account(ctx: &PageCtx, view: &AccountView) -> Markup {
                     dt { (ctx.t("account.email")) } dd { (view.email) }
                     dt { (ctx.t("account.role")) } dd { (view.role) }
                     dt { (ctx.t("account.organization")) }
-                    dd { (view.organization.as_deref().unwrap_or(ctx.t("account.no_organization"))) }
+                    dd {
+                        @match view.organization.as_deref() {
+                            Some(name) => (name),
+                            None => {
+                                (ctx.t("account.no_organization")) " "
+                                a href="/account/organization" { (ctx.t("apply.gate_apply")) }
+                            }
+                        }
+                    }
                 }
                 form.form method="post" action="/account/profile" novalidate {
                     (ctx.csrf_field())

@@ -193,7 +193,8 @@ pub struct OrganizationsView {
 }
 
 impl OrganizationsView {
-    fn value(&self, name: &str) -> &str {
+    /// The submitted value of a field.
+    pub fn value(&self, name: &str) -> &str {
         self.form
             .iter()
             .find(|(k, _)| k == name)
@@ -202,8 +203,12 @@ impl OrganizationsView {
     }
 }
 
-/// `/staff/organizations`.
-pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
+/// The fields of an organization (staff's new-organization form and a person's application):
+/// the fields for the error summary, and their markup.
+pub fn organization_fields<'a>(
+    ctx: &'a PageCtx,
+    view: &'a OrganizationsView,
+) -> (Vec<Field<'a>>, Markup) {
     let kinds = vec![
         ("sme".to_string(), ctx.t("org.kind_sme").to_string()),
         ("vendor".to_string(), ctx.t("org.kind_vendor").to_string()),
@@ -223,6 +228,39 @@ pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
     let security_action = Field::new("security_action", ctx.t("org.security_action"), e);
     let otasuketai_service = Field::new("otasuketai_service", ctx.t("org.otasuketai"), e)
         .hint(ctx.t("org.otasuketai_hint"));
+    let markup = html! {
+        (input(ctx, name, "text", view.value("name")))
+        (select(ctx, kind, &kinds, view.value("kind")))
+        (select(ctx, prefecture, &view.prefectures, view.value("prefecture")))
+        (select(ctx, industry, &view.industries, view.value("industry")))
+        (select(ctx, employee_band, &view.bands, view.value("employee_band")))
+        (input(ctx, website, "url", view.value("website")))
+        (select(ctx, security_action, &actions, view.value("security_action")))
+        (input(ctx, otasuketai_service, "text", view.value("otasuketai_service")))
+        div.field { label.choice for="f-it" {
+            input #f-it type="checkbox" name="it_support_provider" value="1" checked[view.value("it_support_provider") == "1"];
+            span { (ctx.t("org.it_support")) }
+        } }
+    };
+    (
+        vec![
+            name,
+            kind,
+            prefecture,
+            industry,
+            employee_band,
+            website,
+            security_action,
+            otasuketai_service,
+        ],
+        markup,
+    )
+}
+
+/// `/staff/organizations`.
+pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
+    let e = &view.errors;
+    let (fields, markup) = organization_fields(ctx, view);
     staff_page(
         ctx,
         &page_title(ctx, ctx.t("staff.orgs.title"), e),
@@ -253,19 +291,8 @@ pub fn organizations(ctx: &PageCtx, view: &OrganizationsView) -> Markup {
             h2 #new { (ctx.t("staff.orgs.new")) }
             form.form method="post" action="/staff/organizations" novalidate {
                 (ctx.csrf_field())
-                (error_summary(ctx, e, &[name, kind, prefecture, industry, employee_band, website, security_action, otasuketai_service]))
-                (input(ctx, name, "text", view.value("name")))
-                (select(ctx, kind, &kinds, view.value("kind")))
-                (select(ctx, prefecture, &view.prefectures, view.value("prefecture")))
-                (select(ctx, industry, &view.industries, view.value("industry")))
-                (select(ctx, employee_band, &view.bands, view.value("employee_band")))
-                (input(ctx, website, "url", view.value("website")))
-                (select(ctx, security_action, &actions, view.value("security_action")))
-                (input(ctx, otasuketai_service, "text", view.value("otasuketai_service")))
-                div.field { label.choice for="f-it" {
-                    input #f-it type="checkbox" name="it_support_provider" value="1" checked[view.value("it_support_provider") == "1"];
-                    span { (ctx.t("org.it_support")) }
-                } }
+                (error_summary(ctx, e, &fields))
+                (markup)
                 button.button type="submit" { (ctx.t("staff.orgs.create")) }
             }
         },

@@ -35,3 +35,48 @@ pub fn invitation(lang: Lang, organization: &str, inviter: &str, url: &str) -> M
         ],
     )
 }
+
+/// An application for an organization was approved: the link to the board.
+pub fn application_approved(lang: Lang, organization: &str, board_url: &str) -> MailBody {
+    compose(
+        lang,
+        lang.tf(
+            "mail.apply.approved_subject",
+            &[("organization", organization)],
+        ),
+        None,
+        &[
+            Block::Para(lang.tf(
+                "mail.apply.approved_intro",
+                &[("organization", organization)],
+            )),
+            Block::Link(
+                lang.t("mail.apply.approved_button").to_string(),
+                board_url.to_string(),
+            ),
+        ],
+    )
+}
+
+/// An application for an organization was refused: why, and where to apply again.
+pub fn application_refused(lang: Lang, organization: &str, reason: &str, url: &str) -> MailBody {
+    compose(
+        lang,
+        lang.tf(
+            "mail.apply.refused_subject",
+            &[("organization", organization)],
+        ),
+        None,
+        &[
+            Block::Para(lang.tf(
+                "mail.apply.refused_intro",
+                &[("organization", organization)],
+            )),
+            Block::Para(lang.tf("mail.apply.refused_reason", &[("reason", reason)])),
+            Block::Link(
+                lang.t("mail.apply.refused_button").to_string(),
+                url.to_string(),
+            ),
+        ],
+    )
+}

@@ -48,6 +48,37 @@ pub fn confirmation(lang: Lang, name: &str, confirm_url: &str, days: i64) -> Mai
     }
 }
 
+/// The welcome mail after confirming: what comes, the archive, and the preference link.
+pub fn welcome(lang: Lang, name: &str, preferences_url: &str, archive_url: &str) -> MailBody {
+    let greeting = lang.tf("newsletter.mail.greeting", &[("name", name)]);
+    let intro = lang.t("newsletter.welcome.mail_intro");
+    let prefs = lang.t("newsletter.welcome.mail_preferences");
+    let archive = lang.t("newsletter.welcome.mail_archive");
+    let signature = lang.t("newsletter.mail.signature");
+    let text = format!(
+        "{greeting}\n\n{intro}\n\n{prefs}\n{preferences_url}\n\n{archive}\n{archive_url}\n\n--\n{signature}\n"
+    );
+    let html = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head { meta charset="utf-8"; }
+            body {
+                p { (greeting) }
+                p { (intro) }
+                p { (prefs) br; a href=(preferences_url) { (lang.t("newsletter.preferences_link")) } }
+                p { (archive) br; a href=(archive_url) { (archive_url) } }
+                p { "--" br; (signature) }
+            }
+        }
+    }
+    .into_string();
+    MailBody {
+        subject: lang.t("newsletter.welcome.mail_subject").to_string(),
+        text,
+        html,
+    }
+}
+
 /// One issue for one subscriber.
 #[derive(Debug, Clone, Copy)]
 pub struct IssueMail<'a> {

@@ -148,14 +148,23 @@ pub fn confirm_button_page(
     )
 }
 
-/// Confirmed: welcome, with the preference link.
-pub fn confirmed_page(ctx: &PageCtx, preferences_url: &str) -> Markup {
+/// Confirmed (`just_now`), or the link opened again after confirming: subscribed, with the
+/// preference link.
+pub fn confirmed_page(ctx: &PageCtx, preferences_url: &str, just_now: bool) -> Markup {
+    let (title, text) = if just_now {
+        ("newsletter.confirmed_title", "newsletter.confirmed_text")
+    } else {
+        (
+            "newsletter.welcome.already_title",
+            "newsletter.welcome.already_text",
+        )
+    };
     page(
         ctx,
-        ctx.t("newsletter.confirmed_title"),
+        ctx.t(title),
         html! {
-            h1 { (ctx.t("newsletter.confirmed_title")) }
-            (notice(Tone::Success, ctx.t("newsletter.confirmed_text")))
+            h1 { (ctx.t(title)) }
+            (notice(Tone::Success, ctx.t(text)))
             p { a href=(preferences_url) { (ctx.t("newsletter.preferences_link")) } }
         },
     )

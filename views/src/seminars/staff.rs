@@ -280,6 +280,10 @@ pub struct RegistrationsView {
     pub when: String,
     /// draft, published, cancelled.
     pub status: String,
+    /// Status label (下書き, 公開中, 中止).
+    pub status_label: String,
+    /// Whether staff may still call it off (not begun, not called off).
+    pub can_cancel: bool,
     /// Seats summary.
     pub seats: String,
     /// Attendance code of online attendees.
@@ -396,12 +400,23 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                 a href={ (base) "/registrations.csv" } { (ctx.t("seminars.export_csv")) } " ・ "
                 a href={ "/seminars/" (v.id) } { (ctx.t("seminars.public_page")) }
             }
-            @if v.status != "cancelled" {
-                form.inline-form method="post" action={ (base) "/cancel" } {
+            p.seminar-state {
+                (ctx.t("seminars.status")) ": "
+                span class={ "badge seminar-status " (match v.status.as_str() { "published" => "badge-ok", "cancelled" => "badge-error", _ => "badge-warn" }) } { (v.status_label) }
+            }
+            @if v.status == "draft" {
+                (notice(Tone::Info, ctx.t("seminars.extra.draft_hint")))
+                form.inline-form method="post" action={ (base) "/publish" } {
                     (ctx.csrf_field())
-                    input type="hidden" name="confirm" value="1";
-                    button.button.button-danger type="submit" { (ctx.t("seminars.cancel_seminar")) }
+                    input type="hidden" name="from" value="seminar";
+                    button.button type="submit" { (ctx.t("seminars.publish")) }
                 }
+            }
+            @if v.status == "cancelled" {
+                (notice(Tone::Warning, ctx.t("seminars.cancel.is_cancelled")))
+            }
+            @if v.can_cancel {
+                p { a.button.button-danger href={ (base) "/cancel" } { (ctx.t("seminars.cancel_seminar")) } }
             }
             details.message-form {
                 summary { (ctx.t("seminars.message_title")) }
