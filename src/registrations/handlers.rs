@@ -16,7 +16,7 @@ use crate::seminars::model::Mode;
 use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
-use crate::web::input::{Fields, Form};
+use crate::web::input::{Fields, Form, Query};
 
 /// `POST /seminars/{id}/registrations`: validates, then registers through the group commit
 /// (serialized per seminar, many registrations per transaction under a burst). A new
@@ -175,35 +175,99 @@ async fn render(
     ))
 }
 
-/// The registrant's page with a message: an error is a 422, anything else a 200.
-async fn reply(
+/// The registrant's page with an error message, as a 422 (successes redirect instead).
+async fn refuse(
     state: &AppState,
     page: &Page,
     token: &str,
     reg: Registration,
-    tone: Tone,
     key: &'static str,
 ) -> Result<HttpResponse, AppError> {
-    let code = if tone == Tone::Error {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let flash = (tone, page.t(key).to_string());
-    render(state, page, token, reg, Some(flash), code).await
+    let flash = (Tone::Error, page.t(key).to_string());
+    render(
+        state,
+        page,
+        token,
+        reg,
+        Some(flash),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 pub use super::model::status_label;
 
-/// `GET /registrations/{token}`.
+/// What the registrant just did, named in the query of the redirect after a successful POST
+/// (`?done=cancelled`), so that reloading the page shows the result without posting again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// The registration was cancelled.
+    Cancelled,
+    /// The way of attending was changed.
+    Mode,
+    /// The online attendee checked in with the code.
+    Attended,
+}
+
+impl Done {
+    const ALL: [Done; 3] = [Done::Cancelled, Done::Mode, Done::Attended];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Done::Cancelled => "cancelled",
+            Done::Mode => "mode",
+            Done::Attended => "attended",
+        }
+    }
+
+    /// The value of `?done=`; an unknown one is no result.
+    fn parse(value: &str) -> Option<Done> {
+        Self::ALL.into_iter().find(|d| d.as_str() == value)
+    }
+
+    fn message_key(self) -> &'static str {
+        match self {
+            Done::Cancelled => "seminars.cancelled_done",
+            Done::Mode => "seminars.mode_changed",
+            Done::Attended => "seminars.attended",
+        }
+    }
+}
+
+/// The query of the registrant's page.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    /// The action just done (see [`Done`]).
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+/// The answer to a successful POST on the registrant's page: 303 to the page, with the result.
+fn done(token: &str, what: Done) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((
+            LOCATION,
+            format!("/registrations/{token}?done={}", what.as_str()),
+        ))
+        .finish()
+}
+
+/// `GET /registrations/{token}` (with `?done=` after an action: its result).
 pub async fn page(
     page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
+    query: Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
-    render(&state, &page, &token, reg, None, StatusCode::OK).await
+    let flash = query
+        .0
+        .done
+        .as_deref()
+        .and_then(Done::parse)
+        .map(|d| (Tone::Success, page.t(d.message_key()).to_string()));
+    render(&state, &page, &token, reg, flash, StatusCode::OK).await
 }
 
 /// Body of the cancel form.
@@ -227,15 +291,7 @@ pub async fn cancel(
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
     if form.confirm != "1" {
-        return reply(
-            &state,
-            &page,
-            &token,
-            reg,
-            Tone::Error,
-            "seminars.err_confirm",
-        )
-        .await;
+        return refuse(&state, &page, &token, reg, "seminars.err_confirm").await;
     }
     let notifier = notifier.get_ref().clone();
     let id = reg.id;
@@ -246,19 +302,11 @@ pub async fn cancel(
     if crate::time::now_utc() >= seminar.starts_at {
         return Err(AppError::Conflict(Message::new("registrations.closed")));
     }
-    let reg = state
+    state
         .db
         .run(move |c| queries::cancel(c, &notifier, id, crate::time::now_utc()))
         .await?;
-    reply(
-        &state,
-        &page,
-        &token,
-        reg,
-        Tone::Success,
-        "seminars.cancelled_done",
-    )
-    .await
+    Ok(done(&token, Done::Cancelled))
 }
 
 /// Body of the mode form.
@@ -282,31 +330,15 @@ pub async fn change_mode(
     let token = path.into_inner();
     let reg = by_token(&state, token.clone()).await?;
     let Some(mode) = Mode::parse(form.mode.trim()) else {
-        return reply(
-            &state,
-            &page,
-            &token,
-            reg,
-            Tone::Error,
-            "form.invalid_choice",
-        )
-        .await;
+        return refuse(&state, &page, &token, reg, "form.invalid_choice").await;
     };
     let notifier = notifier.get_ref().clone();
     let id = reg.id;
-    let reg = state
+    state
         .db
         .run(move |c| queries::change_mode(c, &notifier, id, mode, crate::time::now_utc()))
         .await?;
-    reply(
-        &state,
-        &page,
-        &token,
-        reg,
-        Tone::Success,
-        "seminars.mode_changed",
-    )
-    .await
+    Ok(done(&token, Done::Mode))
 }
 
 /// Body of the attendance form.
@@ -349,18 +381,9 @@ pub async fn attend(
             }
         })
         .await?;
-    let reg = by_token(&state, token.clone()).await?;
     if ok {
-        reply(
-            &state,
-            &page,
-            &token,
-            reg,
-            Tone::Success,
-            "seminars.attended",
-        )
-        .await
-    } else {
-        reply(&state, &page, &token, reg, Tone::Error, "seminars.err_code").await
+        return Ok(done(&token, Done::Attended));
     }
+    let reg = by_token(&state, token.clone()).await?;
+    refuse(&state, &page, &token, reg, "seminars.err_code").await
 }

@@ -357,7 +357,7 @@ async fn a_cancelled_registration_or_seminar_brings_a_method_cancel() {
             &[("confirm", "1")],
         )
         .await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status(), 303);
     let mails = drained(&app).await;
     let cancel = invite(to(&mails, A).last().unwrap()).expect("a CANCEL");
     assert_eq!(cancel.method, "CANCEL");

@@ -95,7 +95,7 @@ async fn reminders_go_at_each_seminars_time_to_confirmed_registrants_once() {
     let res = app
         .post_form_from(&d, &format!("{d}/cancel"), &[("confirm", "1")])
         .await;
-    assert_eq!(res.status(), 200);
+    assert_eq!(res.status(), 303);
     personal_link(&app, off_id, "e@example.jp", "online").await;
     let before = all_mail(&app, 6).await.len();
     let statuses: Vec<String> = regs(&app, id).await.into_iter().map(|r| r.status).collect();

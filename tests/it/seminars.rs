@@ -319,7 +319,7 @@ async fn a_cancellation_promotes_the_first_waitlisted_person_once() {
     let path = format!("{link}/cancel");
     let fields = [("confirm", "1"), ("csrf_token", token.as_str())];
     let (a, b) = tokio::join!(app.post_form(&path, &fields), app.post_form(&path, &fields));
-    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
     let list = regs(&app, id).await;
     let by = |e: &str| list.iter().find(|r| r.email == e).unwrap().status.clone();
     assert_eq!(
@@ -355,7 +355,7 @@ async fn two_cancellations_at_once_promote_two_people_in_order() {
     let (p1, p2) = (format!("{l1}/cancel"), format!("{l2}/cancel"));
     let fields = [("confirm", "1"), ("csrf_token", token.as_str())];
     let (a, b) = tokio::join!(app.post_form(&p1, &fields), app.post_form(&p2, &fields));
-    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
     let list = regs(&app, id).await;
     let st = |e: &str| list.iter().find(|r| r.email == e).unwrap().status.clone();
     assert_eq!(st("c@example.jp"), "confirmed");
@@ -383,7 +383,7 @@ async fn no_promotion_after_the_deadline() {
             &[("confirm", "1"), ("csrf_token", &token)],
         )
         .await;
-    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.status().as_u16(), 303);
     let list = regs(&app, id).await;
     assert_eq!(count(&list, "confirmed"), 0);
     assert_eq!(count(&list, "waitlisted"), 1);
@@ -420,6 +420,56 @@ async fn changing_mode_respects_seats() {
             .mode,
         "onsite"
     );
+}
+
+/// The `Location` of a redirect.
+fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_registrants_page_redirects_after_each_change_and_says_what_was_done() {
+    let app = spawn_app().await;
+    let id = seminar(&app, data("hybrid", 2, 2)).await;
+    let link = personal_link(&app, id, "a@example.jp", "onsite").await;
+    // Changing the way of attending: 303 to the page, which says so; a reload posts nothing.
+    let res = app
+        .post_form_from(&link, &format!("{link}/mode"), &[("mode", "online")])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let to = location(&res);
+    assert_eq!(to, format!("{link}?done=mode"));
+    let (status, body) = app.get_text(&to).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("参加方法を変更しました。"), "{body}");
+    assert_eq!(regs(&app, id).await[0].mode, "online");
+    // The page without the result says nothing of it; an unknown result is no message.
+    let (_, plain) = app.get_text(&link).await;
+    assert!(!plain.contains("参加方法を変更しました。"));
+    let (status, odd) = app.get_text(&format!("{link}?done=hacked")).await;
+    assert_eq!(status, 200);
+    assert!(!odd.contains("参加方法を変更しました。"));
+    // Cancelling: 303, then the page says the registration is cancelled, in English too.
+    let res = app
+        .post_form_from(&link, &format!("{link}/cancel"), &[("confirm", "1")])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let to = location(&res);
+    assert_eq!(to, format!("{link}?done=cancelled"));
+    let (_, body) = app.get_text(&to).await;
+    assert!(body.contains("お申し込みをキャンセルしました。"), "{body}");
+    let en = app
+        .client
+        .get(app.url(&to))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Your registration has been cancelled."), "{en}");
+    assert_eq!(regs(&app, id).await[0].status, "cancelled");
 }
 
 #[tokio::test]
@@ -1033,7 +1083,7 @@ async fn online_attendees_check_in_with_the_code_during_the_seminar() {
     let res = app
         .post_form_from(&link, &format!("{link}/attend"), &[("code", &code)])
         .await;
-    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.status().as_u16(), 303);
     assert!(regs(&app, id).await[0].checked_in_at.is_some());
 }
 
