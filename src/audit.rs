@@ -35,9 +35,10 @@ impl Actor {
     }
 }
 
-/// Declares an enum whose variants are stored as the given names.
+/// Declares an enum whose variants are stored as the given names; the catalog key of a
+/// variant's label is the prefix followed by its stored name.
 macro_rules! stored_names {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)* }) => {
+    ($prefix:literal $(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
@@ -54,6 +55,18 @@ macro_rules! stored_names {
                     $($name::$variant => $text,)*
                 }
             }
+
+            /// The value of a stored name, if it is one.
+            pub fn parse(stored: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == stored)
+            }
+
+            /// The catalog key of its label, in words for staff.
+            pub fn label_key(self) -> &'static str {
+                match self {
+                    $($name::$variant => concat!($prefix, $text),)*
+                }
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -65,6 +78,7 @@ macro_rules! stored_names {
 }
 
 stored_names! {
+    "audit.action."
     /// What was done, stored as `record.verb` (the staff view filters by prefix).
     Action {
         /// `api_token.create`.
@@ -183,6 +197,7 @@ stored_names! {
 }
 
 stored_names! {
+    "audit.target."
     /// The kind of record an action was done to.
     Target {
         /// `user`.
@@ -212,6 +227,114 @@ stored_names! {
         /// `fiscal_year_report`: the report of a fiscal year (its id is the year).
         FiscalYearReport => "fiscal_year_report",
     }
+}
+
+impl Target {
+    /// The staff page of a record of this kind, where there is one. `detail` is the entry's
+    /// detail, for records reached through another (a registration through its seminar).
+    pub fn href(self, id: &str, detail: &serde_json::Value) -> Option<String> {
+        let seminar = || detail.get("seminar_id").and_then(serde_json::Value::as_i64);
+        let id = id.trim();
+        if id.is_empty() && !matches!(self, Target::Outbox | Target::NewsletterTopic) {
+            return seminar().map(|s| format!("/staff/seminars/{s}"));
+        }
+        Some(match self {
+            Target::User | Target::ApiToken => return None,
+            Target::Organization => format!("/staff/organizations/{id}"),
+            Target::Seminar => format!("/staff/seminars/{id}"),
+            Target::Registration => format!("/staff/seminars/{}", seminar()?),
+            Target::Outbox => "/staff/outbox".to_string(),
+            Target::Need => format!("/board/needs/{id}"),
+            Target::Offering => format!("/board/offerings/{id}"),
+            Target::NewsletterCampaign => format!("/staff/newsletter/campaigns/{id}"),
+            Target::NewsletterSubscriber => format!("/staff/newsletter/subscribers/{id}"),
+            Target::NewsletterTopic => "/staff/newsletter/topics".to_string(),
+            Target::OrganizationApplication => format!("/staff/applications/{id}"),
+            Target::FiscalYearReport => format!("/staff/reports/{id}"),
+        })
+    }
+}
+
+/// The detail keys the log shows in words, with the catalog keys of their labels.
+const DETAIL_LABELS: &[(&str, &str)] = &[
+    ("action", "audit.detail.action"),
+    ("audience", "audit.detail.audience"),
+    ("bounces", "audit.detail.bounces"),
+    ("by", "audit.detail.by"),
+    ("confirmed", "audit.detail.confirmed"),
+    ("consent_source", "audit.detail.consent_source"),
+    ("count", "audit.detail.count"),
+    ("created", "audit.detail.created"),
+    ("identity", "audit.detail.identity"),
+    ("kind", "audit.detail.kind"),
+    ("mail", "audit.detail.mail"),
+    ("name", "audit.detail.name"),
+    ("note", "audit.detail.note"),
+    ("offering_id", "audit.detail.offering_id"),
+    ("pages", "audit.detail.pages"),
+    ("provider", "audit.detail.provider"),
+    ("query", "audit.detail.query"),
+    ("reason", "audit.detail.reason"),
+    ("recipients", "audit.detail.recipients"),
+    ("results", "audit.detail.results"),
+    ("role", "audit.detail.role"),
+    ("rows", "audit.detail.rows"),
+    ("scheduled", "audit.detail.scheduled"),
+    ("seminar_id", "audit.detail.seminar_id"),
+    ("serial", "audit.detail.serial"),
+    ("skipped", "audit.detail.skipped"),
+    ("status", "audit.detail.status"),
+    ("subject", "audit.detail.subject"),
+    ("title", "audit.detail.title"),
+    ("told", "audit.detail.told"),
+    ("topics", "audit.detail.topics"),
+    ("via", "audit.detail.via"),
+];
+
+/// An entry's detail as (label, value) lines in `lang`: no JSON on the page. Keys the log
+/// has no label for show as they are; nested values are joined.
+pub fn detail_lines(detail: &serde_json::Value, lang: views::Lang) -> Vec<(String, String)> {
+    fn text(v: &serde_json::Value, lang: views::Lang) -> String {
+        match v {
+            serde_json::Value::Null => "—".to_string(),
+            serde_json::Value::Bool(true) => lang.t("audit.yes").to_string(),
+            serde_json::Value::Bool(false) => lang.t("audit.no").to_string(),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Array(a) => a
+                .iter()
+                .map(|x| text(x, lang))
+                .collect::<Vec<_>>()
+                .join(", "),
+            serde_json::Value::Object(o) => o
+                .iter()
+                .map(|(k, x)| format!("{k}: {}", text(x, lang)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+    let Some(map) = detail.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let label = DETAIL_LABELS
+                .iter()
+                .find(|(key, _)| key == k)
+                .map_or_else(|| k.replace('_', " "), |(_, l)| lang.t(l).to_string());
+            (label, text(v, lang))
+        })
+        .collect()
+}
+
+/// The users who appear in the log (for the filter by person), by id.
+pub fn actor_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
+    audit_log::table
+        .filter(audit_log::actor_id.is_not_null())
+        .select(audit_log::actor_id.assume_not_null())
+        .distinct()
+        .order(audit_log::actor_id.assume_not_null())
+        .load(conn)
 }
 
 /// Records an action on a record (`target_id`) in the caller's transaction.
@@ -259,15 +382,27 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// Filters of the staff view.
+/// Filters of the staff view (chosen from lists on the page; empty means all).
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct AuditFilter {
-    /// Action prefix (`registration.`).
+    /// Action prefix (`registration.`), or a whole stored name.
     pub action: Option<String>,
     /// Kind of record.
     pub target_kind: Option<String>,
-    /// Actor id.
-    pub actor_id: Option<i64>,
+    /// Actor id, as the list sends it (empty: everyone; anything but a number finds nobody).
+    pub actor_id: Option<String>,
+}
+
+impl AuditFilter {
+    /// The actor id asked for: `None` for everyone, `Some(None)` for a value that is no id.
+    fn actor(&self) -> Option<Option<i64>> {
+        let raw = self
+            .actor_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())?;
+        Some(raw.parse().ok())
+    }
 }
 
 /// The newest entries matching the filter.
@@ -280,8 +415,10 @@ pub fn list(conn: &mut DbConn, filter: &AuditFilter, limit: i64) -> QueryResult<
     if let Some(kind) = filter.target_kind.as_deref().filter(|k| !k.is_empty()) {
         query = query.filter(audit_log::target_kind.eq(kind.to_string()));
     }
-    if let Some(actor) = filter.actor_id {
-        query = query.filter(audit_log::actor_id.eq(actor));
+    match filter.actor() {
+        None => {}
+        Some(Some(actor)) => query = query.filter(audit_log::actor_id.eq(actor)),
+        Some(None) => query = query.filter(audit_log::id.lt(0)),
     }
     query
         .order(audit_log::id.desc())
@@ -312,5 +449,47 @@ mod tests {
         }
         let kinds: std::collections::HashSet<_> = Target::ALL.iter().map(|t| t.as_str()).collect();
         assert_eq!(kinds.len(), Target::ALL.len());
+    }
+
+    #[test]
+    fn every_action_and_kind_has_words_in_both_languages() {
+        let keys: Vec<&str> = Action::ALL
+            .iter()
+            .map(|a| a.label_key())
+            .chain(Target::ALL.iter().map(|t| t.label_key()))
+            .chain(DETAIL_LABELS.iter().map(|(_, k)| *k))
+            .collect();
+        for lang in views::Lang::ALL {
+            for key in &keys {
+                assert_ne!(lang.t(key), *key, "{key} in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn details_read_as_words() {
+        let lines = detail_lines(
+            &serde_json::json!({"told": 3, "mail": true, "topics": ["events", "alerts"]}),
+            views::Lang::Ja,
+        );
+        assert!(lines.contains(&("通知した人数".to_string(), "3".to_string())));
+        assert!(lines.contains(&("メール送信".to_string(), "はい".to_string())));
+        assert!(lines.contains(&("テーマ".to_string(), "events, alerts".to_string())));
+    }
+
+    #[test]
+    fn records_link_to_their_staff_page() {
+        let none = serde_json::json!({});
+        assert_eq!(
+            Target::Seminar.href("12", &none).as_deref(),
+            Some("/staff/seminars/12")
+        );
+        let via = serde_json::json!({"seminar_id": 7});
+        assert_eq!(
+            Target::Registration.href("40", &via).as_deref(),
+            Some("/staff/seminars/7")
+        );
+        assert_eq!(Target::Registration.href("40", &none), None);
+        assert_eq!(Target::ApiToken.href("1", &none), None);
     }
 }

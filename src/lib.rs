@@ -83,6 +83,7 @@ pub fn app(
         .app_data(aw::Data::new(services.registrations.group))
         .app_data(aw::Data::new(services.registrations.notifier))
         .app_data(aw::Data::new(services.personal_data))
+        .app_data(aw::Data::new(pending()))
         // Queries, forms and JSON bodies go through `web::input`; these are for the rest.
         .app_data(aw::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))
         .app_data(aw::PayloadConfig::default().limit(web::input::UPLOAD_LIMIT))
@@ -139,6 +140,16 @@ async fn openapi_json(state: aw::Data<AppState>) -> actix_web::HttpResponse {
         registrations::api::openapi(),
     ];
     actix_web::HttpResponse::Ok().json(api::document(&state.config.base_url, fragments))
+}
+
+/// What waits for staff, feature by feature, for the dashboard's 「今日の確認事項」.
+pub fn pending() -> web::pending::Pending {
+    web::pending::Pending(vec![
+        matching::staff::pending,
+        accounts::applications::pending,
+        newsletter::campaigns::pending,
+        mail::back_office::pending,
+    ])
 }
 
 /// Every feature that holds personal data, for "My data" and the deletion of an account.

@@ -48,6 +48,11 @@ pub fn local_input_value(utc: NaiveDateTime) -> String {
     to_jst(utc).format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// Date and time in Tokyo as a spreadsheet reads it (`2026-12-10 13:00`), for CSV exports.
+pub fn sheet_datetime(utc: NaiveDateTime) -> String {
+    to_jst(utc).format("%Y-%m-%d %H:%M").to_string()
+}
+
 const WEEKDAYS_JA: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
 
 /// A date for people: 「2026年12月10日(木)」 / "Thu 10 Dec 2026".

@@ -649,10 +649,14 @@ pub fn totals(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
 
 /// Display names of users by id (for the audit log).
 pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
-    users::table
+    let rows: Vec<(i64, String, String)> = users::table
         .filter(users::id.eq_any(ids))
-        .select((users::id, users::name))
-        .load(conn)
+        .select((users::id, users::name, users::email))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, email)| (id, if name.trim().is_empty() { email } else { name }))
+        .collect())
 }
 
 /// Deletes what has expired: sessions, sign-in links (a day after they ran out), OAuth flows.

@@ -16,6 +16,7 @@ use crate::mail::{OutgoingMail, outbox};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
+use crate::web::pending::Pending;
 use crate::{reference, time, validate};
 
 fn redirect(to: String) -> HttpResponse {
@@ -24,23 +25,28 @@ fn redirect(to: String) -> HttpResponse {
         .finish()
 }
 
-/// `GET /staff`: the dashboard.
+/// `GET /staff`: the dashboard: figures, and everything that waits for staff (the
+/// providers of every feature, composed in `lib.rs`).
 pub async fn dashboard(
     page: Page,
     state: web::Data<AppState>,
+    pending: web::Data<Pending>,
     _staff: StaffUser,
 ) -> Result<HttpResponse, AppError> {
-    let ((users, orgs), counts, applications) = state
+    let lang = page.lang;
+    let pending = pending.get_ref().clone();
+    let ((users, orgs), counts, applications, attention) = state
         .db
-        .run(|c| {
+        .run(move |c| {
             Ok::<_, diesel::result::Error>((
                 queries::totals(c)?,
                 outbox::counts(c, None)?,
                 super::applications::count_pending(c)?,
+                pending.collect(c, lang)?,
             ))
         })
         .await?;
-    let mut view = v::DashboardView {
+    let view = v::DashboardView {
         stats: vec![
             v::Stat {
                 label: page.t("staff.dashboard.users").into(),
@@ -62,32 +68,14 @@ pub async fn dashboard(
                 value: counts.failed.to_string(),
                 href: "/staff/outbox".into(),
             },
+            v::Stat {
+                label: page.t("apply.dashboard_stat").into(),
+                value: applications.to_string(),
+                href: "/staff/applications".into(),
+            },
         ],
-        attention: Vec::new(),
+        attention: attention.into_iter().map(|i| (i.text, i.href)).collect(),
     };
-    view.stats.push(v::Stat {
-        label: page.t("apply.dashboard_stat").into(),
-        value: applications.to_string(),
-        href: "/staff/applications".into(),
-    });
-    if applications > 0 {
-        view.attention.push((
-            page.tf(
-                "apply.dashboard_attention",
-                &[("count", &applications.to_string())],
-            ),
-            "/staff/applications".into(),
-        ));
-    }
-    if counts.failed > 0 {
-        view.attention.push((
-            page.tf(
-                "staff.dashboard.failed_attention",
-                &[("count", &counts.failed.to_string())],
-            ),
-            "/staff/outbox".into(),
-        ));
-    }
     Ok(html(v::dashboard(&page, &view)))
 }
 
@@ -617,7 +605,8 @@ pub async fn invite(
     Ok(redirect(format!("/staff/organizations/{id}?done=invited")))
 }
 
-/// `GET /staff/audit`.
+/// `GET /staff/audit`: the log in words, filtered by action, kind of record and person, each
+/// chosen from a list.
 pub async fn audit_log(
     page: Page,
     state: web::Data<AppState>,
@@ -626,34 +615,69 @@ pub async fn audit_log(
 ) -> Result<HttpResponse, AppError> {
     let f = filter.into_inner();
     let query = f.clone();
-    let (rows, names) = state
+    let (rows, names, actors) = state
         .db
         .run(move |c| {
             let rows = audit::list(c, &query, 500)?;
-            let ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
-            Ok::<_, diesel::result::Error>((rows, queries::names(c, &ids)?))
+            let actors = audit::actor_ids(c)?;
+            let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
+            ids.extend(&actors);
+            ids.sort_unstable();
+            ids.dedup();
+            Ok::<_, diesel::result::Error>((rows, queries::names(c, &ids)?, actors))
         })
         .await?;
     let lang = page.lang;
+    let name_of = |id: i64| {
+        names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| page.t("staff.audit.deleted_user").into())
+    };
+    let words = |key: &'static str| lang.t(key).to_string();
     let view = v::AuditView {
         action: f.action.unwrap_or_default(),
         target_kind: f.target_kind.unwrap_or_default(),
+        actor: f.actor_id.unwrap_or_default(),
+        actions: audit::Action::ALL
+            .iter()
+            .map(|a| (a.as_str().to_string(), words(a.label_key())))
+            .collect(),
+        kinds: audit::Target::ALL
+            .iter()
+            .map(|t| (t.as_str().to_string(), words(t.label_key())))
+            .collect(),
+        actors: actors
+            .iter()
+            .map(|id| (id.to_string(), name_of(*id)))
+            .collect(),
         rows: rows
             .into_iter()
-            .map(|r| v::AuditRow {
-                at: time::format_datetime(r.at, lang),
-                actor: match r.actor_id {
-                    Some(id) => names
-                        .iter()
-                        .find(|(i, _)| *i == id)
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_else(|| format!("#{id}")),
-                    None if r.actor_role == "system" => page.t("staff.audit.system").into(),
-                    None => page.t("staff.audit.deleted_user").into(),
-                },
-                action: r.action,
-                target: format!("{} {}", r.target_kind, r.target_id.unwrap_or_default()),
-                detail: r.detail,
+            .map(|r| {
+                let detail: serde_json::Value =
+                    serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null);
+                let id = r.target_id.unwrap_or_default();
+                let kind = audit::Target::parse(&r.target_kind);
+                let kind_words =
+                    kind.map_or_else(|| r.target_kind.clone(), |k| words(k.label_key()));
+                v::AuditRow {
+                    at: time::format_datetime(r.at, lang),
+                    actor: match r.actor_id {
+                        Some(id) => name_of(id),
+                        None if r.actor_role == "system" => page.t("staff.audit.system").into(),
+                        None => page.t("staff.audit.deleted_user").into(),
+                    },
+                    action: audit::Action::parse(&r.action)
+                        .map_or_else(|| r.action.clone(), |a| words(a.label_key())),
+                    target: if id.is_empty() {
+                        kind_words
+                    } else {
+                        format!("{kind_words} #{id}")
+                    },
+                    target_href: kind.and_then(|k| k.href(&id, &detail)),
+                    detail: audit::detail_lines(&detail, lang),
+                }
             })
             .collect(),
     };

@@ -129,3 +129,19 @@ pub async fn retry(
         .insert_header((LOCATION, "/staff/outbox?done=retried"))
         .finish())
 }
+
+/// Mails that could not be sent, for the dashboard's 「今日の確認事項」.
+pub fn pending(
+    conn: &mut DbConn,
+    lang: views::Lang,
+) -> QueryResult<Vec<crate::web::pending::PendingItem>> {
+    let failed = outbox::counts(conn, None)?.failed;
+    Ok(crate::web::pending::PendingItem::of(
+        failed,
+        lang,
+        "staff.dashboard.failed_attention",
+        "/staff/outbox",
+    )
+    .into_iter()
+    .collect())
+}

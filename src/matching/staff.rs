@@ -255,3 +255,19 @@ pub async fn override_suggestion(
         .await?;
     Ok(back(&format!("/board/needs/{need_id}?done=override")))
 }
+
+/// What of the board waits for staff: posts in review (the dashboard's 「今日の確認事項」).
+pub fn pending(
+    conn: &mut crate::db::DbConn,
+    lang: views::Lang,
+) -> diesel::QueryResult<Vec<crate::web::pending::PendingItem>> {
+    let waiting = queries::review_queue(conn)?.len() as i64;
+    Ok(crate::web::pending::PendingItem::of(
+        waiting,
+        lang,
+        "matching.pending_review",
+        "/staff/board",
+    )
+    .into_iter()
+    .collect())
+}

@@ -670,3 +670,23 @@ pub fn test_mail(links: &Links, c: &Campaign, to: &str, name: &str, lang: &str) 
     mail.source = Some(format!("campaign-test:{}", c.id));
     mail
 }
+
+/// Issues paused in the middle of sending, for the dashboard's 「今日の確認事項」: they wait for
+/// staff to resume or cancel them.
+pub fn pending(
+    conn: &mut DbConn,
+    lang: views::Lang,
+) -> QueryResult<Vec<crate::web::pending::PendingItem>> {
+    let paused: i64 = camps::table
+        .filter(camps::status.eq(PAUSED))
+        .count()
+        .get_result(conn)?;
+    Ok(crate::web::pending::PendingItem::of(
+        paused,
+        lang,
+        "newsletter.pending_paused",
+        "/staff/newsletter/campaigns",
+    )
+    .into_iter()
+    .collect())
+}

@@ -12,7 +12,9 @@ use super::model::Registration;
 use super::queries;
 use crate::accounts::StaffUser;
 use crate::audit;
+use crate::db::DbConn;
 use crate::error::AppError;
+use crate::reference::{self, Options};
 use crate::seminars::model::Question;
 use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
@@ -74,14 +76,54 @@ pub fn attachment(filename: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
-/// The whole file.
+/// The labels an export writes instead of codes, in the staff user's language.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    /// The language of the headers and values.
+    pub lang: views::Lang,
+    /// Prefectures by JIS code.
+    pub prefectures: Options,
+    /// Industries by code.
+    pub industries: Options,
+    /// Employee bands by code.
+    pub bands: Options,
+}
+
+impl Labels {
+    /// Reads the reference lists in `lang`.
+    pub fn read(conn: &mut DbConn, lang: views::Lang) -> diesel::QueryResult<Self> {
+        Ok(Self {
+            lang,
+            prefectures: reference::prefectures(conn, lang)?,
+            industries: reference::industries(conn, lang)?,
+            bands: reference::employee_bands(conn, lang)?,
+        })
+    }
+
+    fn of(options: &Options, code: &str) -> String {
+        if code.is_empty() {
+            String::new()
+        } else {
+            reference::label_of(options, code)
+        }
+    }
+}
+
+/// The whole file: labels in the staff user's language, the seminar's questions, then the
+/// codes of the coded columns at the end (for a machine that reads the file).
 pub fn render(
-    lang: views::Lang,
+    labels: &Labels,
     questions: &[Question],
     regs: &[Registration],
     positions: &dyn Fn(&Registration) -> Option<i64>,
 ) -> String {
-    let mut head: Vec<String> = [
+    let lang = labels.lang;
+    let t = |keys: &[&'static str]| {
+        keys.iter()
+            .map(|k| lang.t(k).to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut head = t(&[
         "seminars.csv_id",
         "seminars.field_name",
         "seminars.field_company",
@@ -94,32 +136,45 @@ pub fn render(
         "seminars.position",
         "seminars.checked_in",
         "seminars.csv_created",
-    ]
-    .iter()
-    .map(|k| lang.t(k).to_string())
-    .collect();
+    ]);
     head.extend(questions.iter().map(|q| q.label.clone()));
+    head.extend(t(&[
+        "seminars.csv_code_prefecture",
+        "seminars.csv_code_industry",
+        "seminars.csv_code_employees",
+        "seminars.csv_code_mode",
+        "seminars.csv_code_status",
+    ]));
     let mut rows = vec![head];
     for r in regs {
         let answers: serde_json::Value =
             serde_json::from_str(&r.answers).unwrap_or(serde_json::Value::Null);
+        let prefecture = r.prefecture.map(|p| p.to_string()).unwrap_or_default();
+        let band = r.employee_band.as_deref().unwrap_or_default();
         let mut row = vec![
             r.id.to_string(),
             r.name.clone(),
             r.company.clone(),
             r.email.clone(),
-            r.prefecture.map(|p| p.to_string()).unwrap_or_default(),
-            r.industry.clone(),
-            r.employee_band.clone().unwrap_or_default(),
-            r.mode.clone(),
-            r.status.clone(),
+            Labels::of(&labels.prefectures, &prefecture),
+            Labels::of(&labels.industries, &r.industry),
+            Labels::of(&labels.bands, band),
+            lang.t(r.mode().label_key()).to_string(),
+            super::model::status_label(&r.status, lang).to_string(),
             positions(r).map(|p| p.to_string()).unwrap_or_default(),
             r.checked_in_at
-                .map(crate::time::rfc3339)
+                .map(crate::time::sheet_datetime)
                 .unwrap_or_default(),
-            crate::time::rfc3339(r.created_at),
+            crate::time::sheet_datetime(r.created_at),
         ];
         row.extend((0..questions.len()).map(|i| answer_text(&answers, i)));
+        row.extend([
+            prefecture,
+            r.industry.clone(),
+            band.to_string(),
+            r.mode.clone(),
+            r.status.clone(),
+        ]);
         rows.push(row);
     }
     document(&rows)
@@ -158,7 +213,8 @@ pub async fn csv(
             let s = seminar_queries::find(c, id)?;
             let regs = queries::list_for_seminar(c, id)?;
             let pos = positions(&regs);
-            let body = render(lang, &s.questions(), &regs, &|r| pos.get(&r.id).copied());
+            let labels = Labels::read(c, lang)?;
+            let body = render(&labels, &s.questions(), &regs, &|r| pos.get(&r.id).copied());
             audit::record(
                 c,
                 Some(&actor),

@@ -12,6 +12,7 @@ pub mod input;
 pub mod lang;
 pub mod logging;
 pub mod pages;
+pub mod pending;
 pub mod ratelimit;
 pub mod router;
 

@@ -425,8 +425,8 @@ async fn staff_manage_organizations_and_invitations_with_an_audit_trail() {
     assert!(account.contains("株式会社博多テクノ"));
 
     let (_, audit) = app.get_text("/staff/audit?action=organization.").await;
-    assert!(audit.contains("organization.create"));
-    assert!(audit.contains("organization.invite"));
+    assert!(audit.contains("組織を登録"));
+    assert!(audit.contains("組織にメンバーを招待"));
 }
 
 /// Every audit entry as stored, every column.

@@ -37,6 +37,7 @@ const QUERY_PARAMETERS: &[(&str, &str, Caller)] = &[
     ("/staff/organizations", "q", Caller::Staff),
     ("/staff/audit", "action", Caller::Staff),
     ("/staff/audit", "target_kind", Caller::Staff),
+    ("/staff/audit", "actor_id", Caller::Staff),
     ("/staff/newsletter/subscribers", "topic", Caller::Staff),
     ("/staff/newsletter/subscribers", "q", Caller::Staff),
     ("/api/v1/subscribers", "topic", Caller::Api),

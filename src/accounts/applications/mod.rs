@@ -156,6 +156,21 @@ pub fn count_pending(c: &mut DbConn) -> QueryResult<i64> {
         .get_result(c)
 }
 
+/// Applications that wait for a decision, for the dashboard's 「今日の確認事項」.
+pub fn pending(
+    c: &mut DbConn,
+    lang: views::Lang,
+) -> QueryResult<Vec<crate::web::pending::PendingItem>> {
+    Ok(crate::web::pending::PendingItem::of(
+        count_pending(c)?,
+        lang,
+        "apply.dashboard_attention",
+        "/staff/applications",
+    )
+    .into_iter()
+    .collect())
+}
+
 /// Submits an application as `actor`: refused when the person belongs to an organization or
 /// has one pending already.
 pub fn submit(c: &mut DbConn, actor: &CurrentUser, a: &NewApplication) -> Result<i64, AppError> {

@@ -16,6 +16,7 @@ use crate::newsletter::labels;
 use crate::newsletter::links::Links;
 use crate::newsletter::queries::{self as q, SubscriberFilter};
 use crate::newsletter::{csvio, subscribe};
+use crate::reference;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
@@ -215,18 +216,27 @@ pub async fn unsubscribe(
     ))
 }
 
-/// `GET /staff/newsletter/export.csv` (audited).
+/// `GET /staff/newsletter/export.csv` (audited): headers and values in the staff user's
+/// language (prefecture, industry, status and topics as labels), their codes in extra columns
+/// at the end.
 pub async fn export(
     staff: StaffUser,
+    page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let actor = staff.0.clone();
-    let (list, topics) = state
+    let lang = page.lang;
+    let (list, topics, refs) = state
         .db
         .run(move |c| {
             let list = q::search(c, &SubscriberFilter::default(), i64::MAX)?;
             let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
             let topics = q::topics_of_many(c, &ids)?;
+            let refs = (
+                reference::prefectures(c, lang)?,
+                reference::industries(c, lang)?,
+                topic_options(c, lang)?,
+            );
             audit::record(
                 c,
                 Some(&actor),
@@ -235,49 +245,72 @@ pub async fn export(
                 None,
                 json!({ "count": list.len() }),
             )?;
-            Ok::<_, diesel::result::Error>((list, topics))
+            Ok::<_, diesel::result::Error>((list, topics, refs))
         })
         .await?;
-    let opt = |t: Option<chrono::NaiveDateTime>| t.map(crate::time::rfc3339).unwrap_or_default();
+    let (prefectures, industries, topic_labels) = refs;
+    let opt =
+        |t: Option<chrono::NaiveDateTime>| t.map(crate::time::sheet_datetime).unwrap_or_default();
+    let label = |o: &Options, code: &str| {
+        if code.is_empty() {
+            String::new()
+        } else {
+            reference::label_of(o, code)
+        }
+    };
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|s| {
+            let mine: Vec<&str> = topics
+                .iter()
+                .filter(|(id, _)| *id == s.id)
+                .map(|(_, t)| t.as_str())
+                .collect();
+            let prefecture = s.prefecture.map(|p| p.to_string()).unwrap_or_default();
+            let industry = s.industry.clone().unwrap_or_default();
             vec![
                 s.email.clone(),
                 s.name.clone(),
                 s.company.clone(),
-                s.prefecture.map(|p| p.to_string()).unwrap_or_default(),
-                s.industry.clone().unwrap_or_default(),
-                s.status.clone(),
-                topics
-                    .iter()
-                    .filter(|(id, _)| *id == s.id)
-                    .map(|(_, t)| t.as_str())
+                label(&prefectures, &prefecture),
+                label(&industries, &industry),
+                page.t(labels::subscriber_status(&s.status)).to_string(),
+                mine.iter()
+                    .map(|t| label(&topic_labels, t))
                     .collect::<Vec<_>>()
-                    .join(";"),
+                    .join("、"),
                 s.consent_source.clone(),
                 opt(s.consented_at),
                 opt(s.confirmed_at),
-                crate::time::rfc3339(s.created_at),
+                crate::time::sheet_datetime(s.created_at),
+                prefecture,
+                industry,
+                s.status.clone(),
+                mine.join(";"),
             ]
         })
         .collect();
-    let body = csvio::write(
-        &[
-            "email",
-            "name",
-            "company",
-            "prefecture",
-            "industry",
-            "status",
-            "topics",
-            "consent_source",
-            "consented_at",
-            "confirmed_at",
-            "created_at",
-        ],
-        &rows,
-    );
+    let headers: Vec<&str> = [
+        "newsletter.email",
+        "newsletter.name",
+        "newsletter.company",
+        "newsletter.prefecture",
+        "newsletter.industry",
+        "newsletter.status",
+        "newsletter.topics",
+        "newsletter.csv.consent_source",
+        "newsletter.csv.consented_at",
+        "newsletter.csv.confirmed_at",
+        "newsletter.csv.created_at",
+        "newsletter.csv.code_prefecture",
+        "newsletter.csv.code_industry",
+        "newsletter.csv.code_status",
+        "newsletter.csv.code_topics",
+    ]
+    .iter()
+    .map(|k| page.t(*k))
+    .collect();
+    let body = csvio::write(&headers, &rows);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

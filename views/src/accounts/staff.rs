@@ -410,34 +410,49 @@ pub fn outbox(ctx: &PageCtx, view: &OutboxView) -> Markup {
     )
 }
 
-/// One audit entry, formatted.
+/// One audit entry, in words.
 #[derive(Debug, Clone)]
 pub struct AuditRow {
     /// When.
     pub at: String,
     /// Who (name or "deleted account" or "system").
     pub actor: String,
-    /// Action code.
+    /// What happened, in words (「セミナーを中止」).
     pub action: String,
-    /// Record kind and id.
+    /// The record: its kind in words and its number (「セミナー #12」).
     pub target: String,
-    /// JSON detail.
-    pub detail: String,
+    /// The staff page of the record, where there is one.
+    pub target_href: Option<String>,
+    /// The detail as (label, value) lines.
+    pub detail: Vec<(String, String)>,
 }
 
-/// The audit log with its filters.
+/// The audit log with its filters, each chosen from a list.
 #[derive(Debug, Clone, Default)]
 pub struct AuditView {
-    /// Action filter.
+    /// Action filter (a stored name).
     pub action: String,
     /// Record kind filter.
     pub target_kind: String,
+    /// Person filter (a user id).
+    pub actor: String,
+    /// The actions: (stored name, words).
+    pub actions: Vec<(String, String)>,
+    /// The kinds of record: (stored name, words).
+    pub kinds: Vec<(String, String)>,
+    /// The people in the log: (id, name).
+    pub actors: Vec<(String, String)>,
     /// Entries.
     pub rows: Vec<AuditRow>,
 }
 
 /// `/staff/audit`.
 pub fn audit(ctx: &PageCtx, view: &AuditView) -> Markup {
+    let none = FormErrors::new();
+    let filter =
+        |name: &'static str, key: &'static str, options: &[(String, String)], selected: &str| {
+            crate::forms::filter_select(ctx, Field::new(name, ctx.t(key), &none), options, selected)
+        };
     staff_page(
         ctx,
         ctx.t("staff.audit.title"),
@@ -446,14 +461,9 @@ pub fn audit(ctx: &PageCtx, view: &AuditView) -> Markup {
             h1 { (ctx.t("staff.audit.title")) }
             p { (ctx.t("staff.audit.intro")) }
             form.filters method="get" action="/staff/audit" role="search" {
-                div.field {
-                    label for="f-action" { (ctx.t("staff.audit.action")) }
-                    input #f-action type="search" name="action" value=(view.action) placeholder="registration.";
-                }
-                div.field {
-                    label for="f-kind" { (ctx.t("staff.audit.target_kind")) }
-                    input #f-kind type="search" name="target_kind" value=(view.target_kind);
-                }
+                (filter("action", "staff.audit.action", &view.actions, &view.action))
+                (filter("target_kind", "staff.audit.target_kind", &view.kinds, &view.target_kind))
+                (filter("actor_id", "staff.audit.actor", &view.actors, &view.actor))
                 button.button type="submit" { (ctx.t("form.search")) }
             }
             @if view.rows.is_empty() {
@@ -461,13 +471,14 @@ pub fn audit(ctx: &PageCtx, view: &AuditView) -> Markup {
             } @else {
                 (table_region(ctx.t("staff.audit.title"), html! { table {
                     thead { tr {
-                        th { (ctx.t("staff.audit.at")) } th { (ctx.t("staff.audit.actor")) }
-                        th { (ctx.t("staff.audit.action")) } th { (ctx.t("staff.audit.target")) }
-                        th { (ctx.t("staff.audit.detail")) }
+                        th scope="col" { (ctx.t("staff.audit.at")) } th scope="col" { (ctx.t("staff.audit.actor")) }
+                        th scope="col" { (ctx.t("staff.audit.action")) } th scope="col" { (ctx.t("staff.audit.target")) }
+                        th scope="col" { (ctx.t("staff.audit.detail")) }
                     } }
                     tbody { @for r in &view.rows { tr {
-                        td { (r.at) } td { (r.actor) } td { code { (r.action) } } td { (r.target) }
-                        td { code { (r.detail) } }
+                        td { (r.at) } td { (r.actor) } td { (r.action) }
+                        td { @if let Some(href) = &r.target_href { a href=(href) { (r.target) } } @else { (r.target) } }
+                        td { @if !r.detail.is_empty() { dl.audit-detail { @for (k, v) in &r.detail { dt { (k) } dd { (v) } } } } }
                     } } }
                 } }))
             }
