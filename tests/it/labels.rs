@@ -203,3 +203,36 @@ async fn the_audit_log_says_what_happened_in_words_with_links_and_filters_from_l
     assert!(en.contains("Called a seminar off"));
     assert!(en.contains("People told"));
 }
+
+/// The `<option>` labels of the select named `name` in `html`.
+fn options_of(html: &str, name: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no select {name}"));
+    let end = start + html[start..].find("</select>").unwrap();
+    html[start..end]
+        .split("<option")
+        .skip(1)
+        .filter_map(|o| {
+            let text = &o[o.find('>')? + 1..];
+            Some(text[..text.find("</option>")?].to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_board_names_industries_as_the_seminars_do() {
+    let app = spawn_app().await;
+    let (_, board) = app.get_text("/board").await;
+    let (_, seminars) = app.get_text("/seminars").await;
+    let sectors = options_of(&board, "sector");
+    let industries = options_of(&seminars, "industry");
+    assert!(sectors.len() > 3, "{sectors:?}");
+    for s in &sectors {
+        assert!(
+            industries.contains(s),
+            "{s} of the board is not an industry of the seminars {industries:?}"
+        );
+    }
+    assert!(sectors.contains(&"医療・薬局".to_string()));
+}
