@@ -59,6 +59,7 @@ pub fn routes(r: &mut Router) {
         .get("/staff", staff::dashboard)
         .get("/staff/users", staff::users)
         .post("/staff/users/{id}/role", staff::change_role)
+        .get("/staff/users/{id}/deactivate", staff::deactivate_page)
         .post("/staff/users/{id}/deactivate", staff::deactivate)
         .get("/staff/organizations", staff::organizations)
         .post("/staff/organizations", staff::create_organization)

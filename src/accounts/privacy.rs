@@ -29,6 +29,10 @@ pub fn export(conn: &mut DbConn, holders: &Holders, user: &CurrentUser) -> Query
         "organization": organization,
         "sign_in_providers": identities.iter().map(|(p, at)| json!({"provider": p, "linked_at": at})).collect::<Vec<_>>(),
         "api_tokens": tokens,
+        "organization_applications": super::applications::list_for(conn, user.id)?
+            .iter()
+            .map(super::applications::Application::export)
+            .collect::<Vec<_>>(),
         "mails": crate::mail::outbox::mails_to(conn, &row.email)?.into_iter().map(|m| json!({
             "subject": m.subject,
             "kind": m.kind,

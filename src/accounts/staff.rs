@@ -187,27 +187,88 @@ pub async fn change_role(
     Ok(redirect("/staff/users?done=role".into()))
 }
 
-/// `POST /staff/users/{id}/deactivate`.
-pub async fn deactivate(
+/// Why `staff` may not deactivate `target`, if they may not.
+fn deactivation_refusal(
+    staff: &super::CurrentUser,
+    target: &queries::User,
+) -> Option<&'static str> {
+    if target.id == staff.id {
+        Some("staff.users.cannot_change_self")
+    } else if !target.active {
+        Some("staff.users.deactivate_already")
+    } else if target.role == "admin" && staff.role != Role::Admin {
+        // Staff may not lock out admins; admins may deactivate anyone but themselves.
+        Some("staff.users.deactivate_admin")
+    } else {
+        None
+    }
+}
+
+/// The confirmation page of a deactivation: who, and what it does.
+async fn deactivation(
+    page: &Page,
+    state: &AppState,
+    staff: &StaffUser,
+    id: i64,
+) -> Result<views::confirm::Confirmation, AppError> {
+    let lang = page.lang;
+    let target = state.db.run(move |c| queries::find_user(c, id)).await?;
+    let t = |k: &'static str| lang.t(k).to_string();
+    Ok(views::confirm::Confirmation {
+        title: t("staff.users.deactivate_title"),
+        subject: if target.name.trim().is_empty() {
+            target.email.clone()
+        } else {
+            format!("{} <{}>", target.name, target.email)
+        },
+        consequences: vec![
+            t("staff.users.deactivate_signin"),
+            t("staff.users.deactivate_sessions"),
+            t("staff.users.deactivate_kept"),
+        ],
+        action: format!("/staff/users/{id}/deactivate"),
+        hidden: Vec::new(),
+        button: t("staff.users.deactivate_button"),
+        danger: true,
+        back: ("/staff/users".into(), t("staff.users.deactivate_back")),
+        blocked: deactivation_refusal(&staff.0, &target).map(t),
+        section: "/staff/users",
+    })
+}
+
+/// `GET /staff/users/{id}/deactivate`: what deactivating the account will do.
+pub async fn deactivate_page(
+    page: Page,
     state: web::Data<AppState>,
     staff: StaffUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
+    let view = deactivation(&page, &state, &staff, id.into_inner()).await?;
+    Ok(html(views::confirm::confirmation(&page, &view)))
+}
+
+/// `POST /staff/users/{id}/deactivate`: with `confirm=1`, deactivates the account and ends its
+/// sessions; without it, the confirmation page.
+pub async fn deactivate(
+    page: Page,
+    state: web::Data<AppState>,
+    staff: StaffUser,
+    id: web::Path<i64>,
+    form: Form<crate::web::confirm::ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    if id == staff.id {
-        return Err(AppError::Conflict(crate::error::Message::new(
-            "staff.users.cannot_change_self",
-        )));
+    if !form.given() {
+        let view = deactivation(&page, &state, &staff, id).await?;
+        return Ok(html(views::confirm::confirmation(&page, &view)));
     }
     let actor = staff.0.clone();
-    let done = state
+    state
         .db
         .run(move |c| {
             c.write_transaction(|c| {
                 let target = queries::find_user(c, id)?;
-                // Staff may not lock out admins; admins may deactivate anyone but themselves.
-                if target.role == "admin" && actor.role != Role::Admin {
-                    return Ok(None);
+                if let Some(key) = deactivation_refusal(&actor, &target) {
+                    return Err(AppError::Conflict(crate::error::Message::new(key)));
                 }
                 queries::deactivate(c, id)?;
                 audit::record(
@@ -218,14 +279,11 @@ pub async fn deactivate(
                     Some(id.to_string()),
                     json!({}),
                 )?;
-                Ok::<_, diesel::result::Error>(Some(()))
+                Ok::<_, AppError>(())
             })
         })
         .await?;
-    match done {
-        Some(()) => Ok(redirect("/staff/users?done=deactivated".into())),
-        None => Err(AppError::Forbidden),
-    }
+    Ok(redirect("/staff/users?done=deactivated".into()))
 }
 
 /// The organization form with its options (prefectures, industries, bands) and no rows.

@@ -284,7 +284,8 @@ pub fn parse_offering(p: &Fields) -> Result<OfferingInput, Rejected> {
             100_000_000,
         ),
     );
-    let onsite: Vec<String> = p.all("onsite_prefectures");
+    // "All of Kyushu" on the form stands for the seven prefectures.
+    let onsite: Vec<String> = crate::reference::expand_prefectures(&p.all("onsite_prefectures"));
     let onsite_prefectures = c.take("onsite_prefectures", {
         onsite
             .iter()

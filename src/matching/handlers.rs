@@ -16,6 +16,7 @@ use super::view::{self, Refs};
 use crate::accounts::{CurrentUser, MaybeUser};
 use crate::db::DbConn;
 use crate::error::AppError;
+use crate::reference;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{self, Fields, Form, Query};
@@ -142,21 +143,38 @@ fn need_form_view(refs: Refs, action: String, heading: String, values: Values) -
     }
 }
 
+/// The options of the offering form: the usual ones, and the long lists in groups.
+struct OfferingRefs {
+    base: Refs,
+    category_groups: Vec<reference::Group>,
+    prefecture_groups: Vec<reference::Group>,
+}
+
+impl OfferingRefs {
+    fn load(c: &mut DbConn, lang: views::Lang) -> diesel::QueryResult<Self> {
+        Ok(Self {
+            base: Refs::load(c, lang)?,
+            category_groups: reference::service_category_groups(c, lang)?,
+            prefecture_groups: reference::prefecture_groups(c, lang)?,
+        })
+    }
+}
+
 fn offering_form_view(
-    refs: Refs,
+    refs: OfferingRefs,
     action: String,
     heading: String,
     values: Values,
 ) -> OfferingFormView {
-    let lang = refs.lang;
+    let lang = refs.base.lang;
     OfferingFormView {
         action,
         heading,
         values,
         errors: Default::default(),
-        categories: refs.categories,
-        prefectures: refs.prefectures,
-        bands: refs.bands,
+        categories: refs.category_groups,
+        prefectures: refs.prefecture_groups,
+        bands: refs.base.bands,
         sectors: labels::options(labels::SECTORS, lang),
         price_models: labels::options(labels::PRICE_MODELS, lang),
         capacities: labels::options(labels::CAPACITIES, lang),
@@ -248,9 +266,9 @@ async fn render_form(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let lang = page.lang;
-    let refs = state.db.run(move |c| Refs::load(c, lang)).await?;
     let markup = match kind {
         Kind::Need => {
+            let refs = state.db.run(move |c| Refs::load(c, lang)).await?;
             let mut v = need_form_view(
                 refs,
                 f.action,
@@ -262,6 +280,7 @@ async fn render_form(
             views::matching::need_form(page, &v)
         }
         Kind::Offering => {
+            let refs = state.db.run(move |c| OfferingRefs::load(c, lang)).await?;
             let mut v = offering_form_view(
                 refs,
                 f.action,

@@ -56,6 +56,10 @@ pub fn routes(r: &mut Router) {
             "/staff/newsletter/subscribers/{id}",
             staff::subscribers::subscriber,
         )
+        .get(
+            "/staff/newsletter/subscribers/{id}/unsubscribe",
+            staff::subscribers::unsubscribe_page,
+        )
         .post(
             "/staff/newsletter/subscribers/{id}/unsubscribe",
             staff::subscribers::unsubscribe,

@@ -311,3 +311,19 @@ async fn only_staff_see_and_decide_applications() {
     assert_eq!(res.status().as_u16(), 403);
     assert_eq!(applications(&app).await[0].1, "pending");
 }
+
+#[tokio::test]
+async fn my_data_includes_my_organization_applications() {
+    let app = spawn_app().await;
+    app.sign_in(APPLICANT, Role::Member).await;
+    assert_eq!(apply(&app, &vendor_form()).await.status().as_u16(), 303);
+    let data: serde_json::Value = app.get("/account/data.json").await.json().await.unwrap();
+    let list = data["organization_applications"]
+        .as_array()
+        .expect("a list");
+    assert_eq!(list.len(), 1, "{data}");
+    assert_eq!(list[0]["name"], "株式会社くまもとセキュア");
+    assert_eq!(list[0]["status"], "pending");
+    assert_eq!(list[0]["security_action_id"], "123456789012");
+    assert!(list[0].get("decided_by").is_none());
+}

@@ -262,3 +262,127 @@ async fn a_campaign_that_reaches_nobody_cannot_be_sent() {
     );
     assert!(!confirm.contains("name=\"confirm\""));
 }
+
+async fn is_active(app: &TestApp, id: i64) -> bool {
+    app.db(move |c| secunity::accounts::queries::find_user(c, id))
+        .await
+        .active
+}
+
+#[tokio::test]
+async fn deactivating_an_account_asks_first_and_says_what_it_does() {
+    let app = spawn_app().await;
+    let member = app
+        .db(|c| {
+            secunity::accounts::queries::upsert_with_role(
+                c,
+                "member@example.jp",
+                Some("博多 次郎"),
+                Role::Member,
+            )
+        })
+        .await;
+    let me = app.sign_in("desk@example.jp", Role::Staff).await;
+    let confirm = format!("/staff/users/{}/deactivate", member.id);
+    let (_, users) = app.get_text("/staff/users").await;
+    assert!(users.contains(&format!("href=\"{confirm}\"")), "{users}");
+    assert!(
+        !users.contains(&format!("action=\"{confirm}\"")),
+        "no one-click form"
+    );
+
+    let (status, page) = app.get_text(&confirm).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("このアカウントの利用を停止しますか"));
+    assert!(page.contains("博多 次郎 &lt;member@example.jp&gt;"));
+    assert!(page.contains("この人はログインできなくなります。"));
+    assert!(page.contains("name=\"confirm\" value=\"1\""));
+    // A POST without the final button answers the same page and changes nothing.
+    let res = app.post_form_from("/staff/users", &confirm, &[]).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("利用を停止する"));
+    assert!(is_active(&app, member.id).await);
+
+    let res = app
+        .post_form_from("/staff/users", &confirm, &[("confirm", "1")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(to, "/staff/users?done=deactivated");
+    let (_, after) = app.get_text(&to).await;
+    assert!(after.contains("利用を停止しました。"));
+    assert!(!is_active(&app, member.id).await);
+    // Done once: the page now says so and offers no button; one's own account never.
+    let (_, again) = app.get_text(&confirm).await;
+    assert!(again.contains("すでに利用を停止しています"));
+    assert!(!again.contains("name=\"confirm\""));
+    let (_, own) = app
+        .get_text(&format!("/staff/users/{}/deactivate", me.id))
+        .await;
+    assert!(!own.contains("name=\"confirm\""));
+    let res = app
+        .post_form_from(
+            "/staff/users",
+            &format!("/staff/users/{}/deactivate", me.id),
+            &[("confirm", "1")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+}
+
+#[tokio::test]
+async fn a_manual_unsubscribe_asks_first_and_says_what_it_does() {
+    let app = spawn_app().await;
+    crate::newsletter::seed(
+        &app,
+        vec![("sato@example.jp".into(), "active", vec!["events".into()])],
+    )
+    .await;
+    let id = app
+        .db(|c| secunity::newsletter::queries::find_by_email(c, "sato@example.jp"))
+        .await
+        .unwrap()
+        .id;
+    app.sign_in("desk@example.jp", Role::Staff).await;
+    let detail = format!("/staff/newsletter/subscribers/{id}");
+    let confirm = format!("{detail}/unsubscribe");
+    let (_, page) = app.get_text(&detail).await;
+    assert!(page.contains(&format!("href=\"{confirm}\"")));
+    assert!(!page.contains(&format!("action=\"{confirm}\"")));
+    let (status, ask) = app.get_text(&confirm).await;
+    assert_eq!(status, 200);
+    assert!(ask.contains("この登録者への配信を停止しますか"));
+    assert!(ask.contains("sato@example.jp"));
+    assert!(ask.contains("メールマガジンを送らなくなります"));
+    let res = app.post_form_from(&detail, &confirm, &[]).await;
+    assert_eq!(res.status(), 200);
+    let status_now = || async {
+        app.db(|c| secunity::newsletter::queries::find_by_email(c, "sato@example.jp"))
+            .await
+            .unwrap()
+            .status
+    };
+    assert_eq!(status_now().await, "active");
+    let res = app
+        .post_form_from(&detail, &confirm, &[("confirm", "1")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    let (_, list) = app.get_text(&to).await;
+    assert!(list.contains("配信を停止しました。"), "{list}");
+    assert_eq!(status_now().await, "unsubscribed");
+    let (_, again) = app.get_text(&confirm).await;
+    assert!(again.contains("すでに停止しています"));
+    assert!(!again.contains("name=\"confirm\""));
+    let en = app
+        .client
+        .get(app.url(&confirm))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("This subscriber is unsubscribed already."));
+}

@@ -1341,3 +1341,68 @@ async fn a_vendor_manages_its_offering_through_the_same_pages_as_a_need() {
     sign_in_member(&app, "s@example.jp", sme).await;
     assert_eq!(app.get("/board/offerings/new").await.status(), 403);
 }
+
+#[tokio::test]
+async fn the_offering_form_groups_categories_and_prefectures_and_all_of_kyushu_means_seven() {
+    let app = spawn_app().await;
+    let vendor = org(&app, "vendor", "株式会社九州セキュア").await;
+    sign_in_member(&app, "vendor@example.jp", vendor).await;
+    let (status, form) = app.get_text("/board/offerings/new").await;
+    assert_eq!(status, 200);
+    // Categories by family, prefectures by region with Kyushu first and its shortcut.
+    for legend in [
+        "A 相談・診断",
+        "B 監視・防御",
+        "E 制度・パッケージ",
+        "九州",
+        "関東",
+        "沖縄",
+    ] {
+        assert!(
+            form.contains(&format!("<legend>{legend}</legend>")),
+            "{legend}"
+        );
+    }
+    let kyushu = form.find("<legend>九州</legend>").unwrap();
+    assert!(kyushu < form.find("<legend>北海道</legend>").unwrap());
+    assert!(form.contains("value=\"kyushu\""));
+    assert!(form.contains("九州全域(7県すべて)"));
+    // The first choice still carries the field's id, for the error summary's link.
+    assert!(
+        form.contains("id=\"f-onsite_prefectures\" name=\"onsite_prefectures\" value=\"kyushu\"")
+    );
+
+    let res = app
+        .post_form_from(
+            "/board/offerings/new",
+            "/board/offerings",
+            &[
+                ("title", "九州全域の駆付け対応"),
+                ("description", "九州7県に駆け付けます。"),
+                ("categories", "C1"),
+                ("onsite_prefectures", "kyushu"),
+                ("price_model", "quote"),
+                ("capacity", "open"),
+                ("languages", "ja"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let stored: String = app
+        .db(|c| {
+            matching_offerings::table
+                .select(matching_offerings::onsite_prefectures)
+                .first(c)
+        })
+        .await;
+    let codes: Vec<&str> = stored
+        .split(|ch: char| !ch.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(
+        codes,
+        ["40", "41", "42", "43", "44", "45", "46"],
+        "{stored}"
+    );
+}

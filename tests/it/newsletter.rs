@@ -1083,7 +1083,11 @@ async fn staff_compose_preview_send_test_import_export_and_audit() {
         .id;
     let detail = format!("/staff/newsletter/subscribers/{id}");
     let res = app
-        .post_form_from(&detail, &format!("{detail}/unsubscribe"), &[])
+        .post_form_from(
+            &detail,
+            &format!("{detail}/unsubscribe"),
+            &[("confirm", "1")],
+        )
         .await;
     assert_eq!(res.status(), 303);
     let (_, page) = app.get_text(&detail).await;

@@ -81,6 +81,10 @@ pub fn with_link(template: &str, href: &str, text: &str) -> Markup {
     }
 }
 
+/// The IPA 情報セキュリティ安心相談窓口 by phone: as written, and as a `tel:` link a phone can
+/// call with one tap.
+pub const IPA_PHONE: (&str, &str) = ("03-5978-7509", "tel:+81-3-5978-7509");
+
 /// A table that may be wider than the screen: it scrolls sideways on its own instead of
 /// widening the page, and as a named, focusable region keyboard users can scroll it too
 /// (axe `scrollable-region-focusable`).

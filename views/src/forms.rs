@@ -239,6 +239,54 @@ fn choices(
     }
 }
 
+/// Checkboxes in labelled groups (service categories by family, prefectures by region): one
+/// field, one legend, each group a fieldset of its own laid out in columns, so that a long list
+/// stays short on a desktop and readable on a phone.
+pub fn grouped_checkboxes(
+    ctx: &PageCtx,
+    f: Field,
+    groups: &[(String, Vec<(String, String)>)],
+    selected: &[String],
+) -> Markup {
+    // The index of each group's first choice among all of them (the very first carries the
+    // field's id).
+    let starts: Vec<usize> = groups
+        .iter()
+        .scan(0, |n, (_, options)| {
+            let start = *n;
+            *n += options.len();
+            Some(start)
+        })
+        .collect();
+    html! {
+        fieldset.field.choice-groups aria-describedby=[f.described_by()] {
+            legend {
+                (f.label)
+                @if f.required { span.required { (ctx.t("form.required")) } }
+            }
+            (f.hint_markup())
+            @for ((label, options), start) in groups.iter().zip(&starts) {
+                fieldset.choice-group {
+                    legend { (label) }
+                    div.choice-columns {
+                        @for (j, (value, text)) in options.iter().enumerate() {
+                            @let id = choice_id(&f, start + j);
+                            @let first = start + j == 0;
+                            label.choice for=(id) {
+                                input type="checkbox" id=(id) name=(f.name) value=(value)
+                                    checked[selected.iter().any(|s| s == value)]
+                                    aria-invalid=[(first && f.error().is_some()).then_some("true")];
+                                span { (text) }
+                            }
+                        }
+                    }
+                }
+            }
+            (f.error_markup())
+        }
+    }
+}
+
 /// The id of the `i`-th choice of a group: the first one carries the field's own id, so that
 /// the error summary's link (`#f-{name}`) lands on the group's first choice.
 fn choice_id(f: &Field, i: usize) -> String {

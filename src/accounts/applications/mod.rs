@@ -130,6 +130,40 @@ pub fn latest_for(c: &mut DbConn, user_id: i64) -> QueryResult<Option<Applicatio
         .optional()
 }
 
+/// Every application of a person, oldest first.
+pub fn list_for(c: &mut DbConn, user_id: i64) -> QueryResult<Vec<Application>> {
+    apps::table
+        .filter(apps::user_id.eq(user_id))
+        .order(apps::id)
+        .select(Application::as_select())
+        .load(c)
+}
+
+impl Application {
+    /// The application as "My data" shows it to the applicant (the deciding staff member is
+    /// not the applicant's data and is left out).
+    pub fn export(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": self.kind,
+            "name": self.name,
+            "prefecture": self.prefecture,
+            "industry": self.industry,
+            "employee_band": self.employee_band,
+            "website": self.website,
+            "security_action": self.security_action,
+            "security_action_id": self.security_action_id,
+            "otasuketai_service": self.otasuketai_service,
+            "it_support_provider": self.it_support_provider,
+            "note": self.note,
+            "status": self.status,
+            "reason": self.reason,
+            "decided_at": self.decided_at.map(crate::time::rfc3339),
+            "organization_id": self.organization_id,
+            "submitted_at": crate::time::rfc3339(self.created_at),
+        })
+    }
+}
+
 /// One application.
 pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Application> {
     apps::table

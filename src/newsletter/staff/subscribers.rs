@@ -18,6 +18,7 @@ use crate::newsletter::queries::{self as q, SubscriberFilter};
 use crate::newsletter::{csvio, subscribe};
 use crate::reference;
 use crate::web::AppState;
+use crate::web::confirm::ConfirmForm;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
 
@@ -181,24 +182,85 @@ pub async fn subscriber(
             id,
             facts,
             history,
-            can_unsubscribe: matches!(s.status.as_str(), q::ACTIVE | q::PAUSED | q::PENDING),
+            can_unsubscribe: can_unsubscribe(&s.status),
         },
     )))
 }
 
-/// `POST /staff/newsletter/subscribers/{id}/unsubscribe`.
-pub async fn unsubscribe(
-    staff: StaffUser,
+/// Whether staff may still end a subscription of this status.
+fn can_unsubscribe(status: &str) -> bool {
+    matches!(status, q::ACTIVE | q::PAUSED | q::PENDING)
+}
+
+/// The confirmation page of a manual unsubscribe: whose, and what it does.
+async fn unsubscription(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+) -> Result<views::confirm::Confirmation, AppError> {
+    let s = state
+        .db
+        .run(move |c| q::find(c, id)?.ok_or(diesel::result::Error::NotFound))
+        .await?;
+    let t = |k: &'static str| page.t(k).to_string();
+    let detail = format!("/staff/newsletter/subscribers/{id}");
+    Ok(views::confirm::Confirmation {
+        title: t("newsletter.unsubscribe_confirm_title"),
+        subject: if s.name.trim().is_empty() {
+            s.email.clone()
+        } else {
+            format!("{} <{}>", s.name, s.email)
+        },
+        consequences: vec![
+            t("newsletter.unsubscribe_confirm_stop"),
+            t("newsletter.unsubscribe_confirm_history"),
+        ],
+        action: format!("{detail}/unsubscribe"),
+        hidden: Vec::new(),
+        button: t("newsletter.unsubscribe_confirm_button"),
+        danger: true,
+        back: (detail, t("newsletter.unsubscribe_confirm_back")),
+        blocked: (!can_unsubscribe(&s.status)).then(|| t("newsletter.unsubscribe_confirm_ended")),
+        section: "/staff/newsletter",
+    })
+}
+
+/// `GET /staff/newsletter/subscribers/{id}/unsubscribe`: what unsubscribing will do.
+pub async fn unsubscribe_page(
+    _staff: StaffUser,
+    page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
+    let view = unsubscription(&page, &state, id.into_inner()).await?;
+    Ok(html(views::confirm::confirmation(&page, &view)))
+}
+
+/// `POST /staff/newsletter/subscribers/{id}/unsubscribe`: with `confirm=1`, ends the
+/// subscription (audited, in the consent history); without it, the confirmation page.
+pub async fn unsubscribe(
+    staff: StaffUser,
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: Form<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    if !form.given() {
+        let view = unsubscription(&page, &state, id).await?;
+        return Ok(html(views::confirm::confirmation(&page, &view)));
+    }
     let actor = staff.0.clone();
     state
         .db
         .run(move |c| {
             c.write_transaction(|c| {
                 let s = q::find(c, id)?.ok_or(diesel::result::Error::NotFound)?;
+                if !can_unsubscribe(&s.status) {
+                    return Err(AppError::Conflict(crate::error::Message::new(
+                        "newsletter.unsubscribe_confirm_ended",
+                    )));
+                }
                 q::end_subscription(c, &s, q::UNSUBSCRIBED, &format!("staff:{}", actor.id))?;
                 audit::record(
                     c,
@@ -207,7 +269,8 @@ pub async fn unsubscribe(
                     audit::Target::NewsletterSubscriber,
                     Some(id.to_string()),
                     json!({}),
-                )
+                )?;
+                Ok::<_, AppError>(())
             })
         })
         .await?;

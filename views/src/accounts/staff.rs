@@ -143,11 +143,8 @@ pub fn users(ctx: &PageCtx, view: &UsersView) -> Markup {
                         td { (u.last_login) }
                         td {
                             @if u.active {
-                                form.inline-form method="post" action={ "/staff/users/" (u.id) "/deactivate" } {
-                                    (ctx.csrf_field())
-                                    button.button.button-secondary type="submit" data-confirm=(ctx.t("staff.users.deactivate_confirm")) {
-                                        (ctx.t("staff.users.deactivate"))
-                                    }
+                                a.button.button-secondary href={ "/staff/users/" (u.id) "/deactivate" } {
+                                    (ctx.t("staff.users.deactivate"))
                                 }
                             }
                         }

@@ -84,7 +84,10 @@ pub fn incident_notice(ctx: &PageCtx) -> Markup {
             p { strong { (ctx.t("matching.incident.title")) } }
             p { (ctx.t("matching.incident.text")) }
             ul {
-                li { a href="https://www.ipa.go.jp/security/anshin/" { (ctx.t("matching.incident.ipa")) } }
+                li {
+                    a href="https://www.ipa.go.jp/security/anshin/" { (ctx.t("matching.incident.ipa")) }
+                    " " (crate::components::with_link(ctx.t("matching.incident.ipa_phone"), crate::components::IPA_PHONE.1, crate::components::IPA_PHONE.0))
+                }
                 li { (ctx.t("matching.incident.otasuketai")) }
             }
             p { (ctx.t("matching.incident.not_stored")) }
@@ -163,10 +166,10 @@ pub struct OfferingFormView {
     pub values: Values,
     /// Field errors.
     pub errors: FormErrors,
-    /// Category options.
-    pub categories: Options,
-    /// Prefecture options.
-    pub prefectures: Options,
+    /// Category options, grouped by family.
+    pub categories: Vec<(String, Options)>,
+    /// Prefecture options, grouped by region (Kyushu first, with "all of Kyushu").
+    pub prefectures: Vec<(String, Options)>,
     /// Employee band options.
     pub bands: Options,
     /// Sector options.
@@ -229,8 +232,8 @@ pub fn offering_form(ctx: &PageCtx, v: &OfferingFormView) -> Markup {
                 (ctx.csrf_field())
                 (forms::input(ctx, title, "text", val.get("title")))
                 (forms::textarea(ctx, description, val.get("description"), 6))
-                (forms::checkboxes(ctx, categories.hint(ctx.t("matching.field.e1_hint")), &v.categories, &val.all("categories")))
-                (forms::checkboxes(ctx, onsite_prefectures, &v.prefectures, &val.all("onsite_prefectures")))
+                (forms::grouped_checkboxes(ctx, categories.hint(ctx.t("matching.field.e1_hint")), &v.categories, &val.all("categories")))
+                (forms::grouped_checkboxes(ctx, onsite_prefectures, &v.prefectures, &val.all("onsite_prefectures")))
                 (forms::checkbox(ctx, remote_ok, val.flag("remote_ok")))
                 (forms::select(ctx, price_model, &v.price_models, val.get("price_model")))
                 (forms::input(ctx, price_amount, "number", val.get("price_amount")))

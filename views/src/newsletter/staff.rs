@@ -188,7 +188,7 @@ pub fn subscriber(ctx: &PageCtx, d: &SubscriberDetail) -> Markup {
             h1 { (title) }
             dl.summary { @for (k, v) in &d.facts { dt { (k) } dd { (v) } } }
             @if d.can_unsubscribe {
-                (post_button(ctx, &format!("/staff/newsletter/subscribers/{}/unsubscribe", d.id), ctx.t("newsletter.unsubscribe"), "button button-danger"))
+                a.button.button-danger href={ "/staff/newsletter/subscribers/" (d.id) "/unsubscribe" } { (ctx.t("newsletter.unsubscribe")) }
             }
             h2 { (ctx.t("newsletter.staff.history")) }
             (table(ctx.t("newsletter.staff.history"), &[ctx.t("newsletter.staff.when"), ctx.t("newsletter.staff.event"), ctx.t("newsletter.staff.source")], &rows))

@@ -5,9 +5,7 @@ use maud::{Markup, html};
 use crate::components::with_link;
 use crate::layout::{PageCtx, page};
 
-/// The IPA 情報セキュリティ安心相談窓口 by phone: as written, and as a `tel:` link a phone can
-/// call with one tap.
-const IPA_PHONE: (&str, &str) = ("03-5978-7509", "tel:+81-3-5978-7509");
+use crate::components::IPA_PHONE;
 
 /// One upcoming seminar as the home page lists it (values already formatted).
 #[derive(Debug, Clone)]
