@@ -108,18 +108,28 @@ pub async fn board(
                     post_links.push(("/board/mine".into(), lang.t("matching.mine.title").into()));
                 }
             }
+            let staff = user.as_ref().is_some_and(|u| u.is_staff());
+            // The codes of the taxonomy are the staff's working words; others read labels.
+            let categories = if staff {
+                refs.categories.clone()
+            } else {
+                refs.categories
+                    .iter()
+                    .map(|(code, _)| (code.clone(), refs.category(code)))
+                    .collect()
+            };
             Ok::<_, diesel::result::Error>(BoardView {
                 kind: kind.to_string(),
                 q: filter.q.clone().unwrap_or_default(),
                 category: filter.category.clone().unwrap_or_default(),
                 prefecture: filter.prefecture.clone().unwrap_or_default(),
                 sector: filter.sector.clone().unwrap_or_default(),
-                categories: refs.categories,
+                categories,
                 prefectures: refs.prefectures,
                 sectors: labels::options(labels::SECTORS, lang),
                 cards,
                 post_links,
-                show_codes: user.as_ref().is_some_and(|u| u.is_staff()),
+                show_codes: staff,
             })
         })
         .await?;

@@ -235,4 +235,16 @@ async fn the_board_names_industries_as_the_seminars_do() {
         );
     }
     assert!(sectors.contains(&"医療・薬局".to_string()));
+    // Filters start at 「すべて」, and the public reads category labels without their codes.
+    let categories = options_of(&board, "category");
+    assert_eq!(categories[0], "すべて");
+    assert!(
+        categories.contains(&"脆弱性診断".to_string()),
+        "{categories:?}"
+    );
+    assert!(!categories.iter().any(|c| c.starts_with("A4")));
+    app.sign_in("staff@example.jp", secunity::accounts::Role::Staff)
+        .await;
+    let (_, staff_board) = app.get_text("/board").await;
+    assert!(options_of(&staff_board, "category").contains(&"A4 脆弱性診断".to_string()));
 }
