@@ -371,7 +371,7 @@ pub async fn export(
         "newsletter.csv.code_topics",
     ]
     .iter()
-    .map(|k| page.t(*k))
+    .map(|k| page.t(k))
     .collect();
     let body = csvio::write(&headers, &rows);
     Ok(HttpResponse::Ok()
