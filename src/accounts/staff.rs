@@ -2,7 +2,6 @@
 //! delivery, audit log. Every write and every read of a person's details is audited.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,13 +16,8 @@ use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
 use crate::web::pending::Pending;
+use crate::web::see_other;
 use crate::{reference, time, validate};
-
-fn redirect(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to))
-        .finish()
-}
 
 /// `GET /staff`: the dashboard: figures, and everything that waits for staff (the
 /// providers of every feature, composed in `lib.rs`).
@@ -184,7 +178,7 @@ pub async fn change_role(
     if !changed {
         return Err(AppError::NotFound);
     }
-    Ok(redirect("/staff/users?done=role".into()))
+    Ok(see_other("/staff/users?done=role"))
 }
 
 /// Why `staff` may not deactivate `target`, if they may not.
@@ -283,7 +277,7 @@ pub async fn deactivate(
             })
         })
         .await?;
-    Ok(redirect("/staff/users?done=deactivated".into()))
+    Ok(see_other("/staff/users?done=deactivated"))
 }
 
 /// The organization form with its options (prefectures, industries, bands) and no rows.
@@ -510,7 +504,7 @@ pub async fn create_organization(
             })
         })
         .await?;
-    Ok(redirect(format!("/staff/organizations/{id}?done=created")))
+    Ok(see_other(format!("/staff/organizations/{id}?done=created")))
 }
 
 async fn organization_view(
@@ -660,7 +654,7 @@ pub async fn invite(
             })
         })
         .await?;
-    Ok(redirect(format!("/staff/organizations/{id}?done=invited")))
+    Ok(see_other(format!("/staff/organizations/{id}?done=invited")))
 }
 
 /// `GET /staff/audit`: the log in words, filtered by action, kind of record and person, each
