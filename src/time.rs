@@ -48,6 +48,12 @@ pub fn local_input_value(utc: NaiveDateTime) -> String {
     to_jst(utc).format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// 00:00 in Tokyo of the day of a stored UTC time, as stored UTC.
+pub fn start_of_day(utc: NaiveDateTime) -> NaiveDateTime {
+    let midnight = to_jst(utc).date_naive().and_time(chrono::NaiveTime::MIN);
+    midnight - chrono::Duration::hours(9)
+}
+
 /// Date and time in Tokyo as a spreadsheet reads it (`2026-12-10 13:00`), for CSV exports.
 pub fn sheet_datetime(utc: NaiveDateTime) -> String {
     to_jst(utc).format("%Y-%m-%d %H:%M").to_string()

@@ -28,7 +28,8 @@ pub struct CheckedIn {
 }
 
 /// `POST /api/v1/registrations/{id}/check-in` (staff): checks a confirmed registration in;
-/// again is harmless and keeps the first time. Audited; 404 unknown, 409 not confirmed.
+/// again is harmless and keeps the first time. Audited; 404 unknown, 409 not confirmed or
+/// outside the check-in window (the seminar's day until a week after its end).
 pub async fn check_in(
     user: ApiStaff,
     state: web::Data<AppState>,

@@ -110,6 +110,14 @@ pub fn check_in_by_staff(
     via: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
+    if !seminar_queries::find(c, reg.seminar_id)?.check_in_open(now) {
+        return Err(AppError::Conflict(
+            Message::new("seminars.checkin.outside").arg(
+                "days",
+                crate::seminars::model::CHECK_IN_DAYS_AFTER.to_string(),
+            ),
+        ));
+    }
     if !queries::check_in(c, reg.id, now)? {
         return Err(AppError::Conflict(Message::new(
             "seminars.checkin.not_confirmed",
@@ -124,6 +132,26 @@ pub fn check_in_by_staff(
         json!({"seminar_id": reg.seminar_id, "via": via}),
     )?;
     Ok(())
+}
+
+/// When staff may not record attendance now: the sentence that says when they may (`None`
+/// while they may, and for a seminar that was called off, whose page says so already).
+pub fn window_note(
+    seminar: &crate::seminars::model::Seminar,
+    now: NaiveDateTime,
+    lang: views::Lang,
+) -> Option<String> {
+    if seminar.check_in_open(now) || seminar.status == crate::seminars::model::status::CANCELLED {
+        return None;
+    }
+    let (from, until) = seminar.check_in_span();
+    Some(lang.tf(
+        "seminars.checkin.window",
+        &[
+            ("from", &crate::time::format_datetime(from, lang)),
+            ("until", &crate::time::format_datetime(until, lang)),
+        ],
+    ))
 }
 
 /// 404 unless `code` is the check-in code of `reg_id`.
@@ -185,6 +213,8 @@ pub async fn page(
                     .checked_in_at
                     .map(|t| crate::time::format_datetime(t, lang)),
                 done,
+                open: s.check_in_open(crate::time::now_utc()),
+                window: window_note(&s, crate::time::now_utc(), lang),
             })
         })
         .await?;

@@ -90,6 +90,9 @@ impl Mode {
     }
 }
 
+/// Days after a seminar's end during which staff may still record attendance.
+pub const CHECK_IN_DAYS_AFTER: i64 = 7;
+
 /// Published state of a seminar.
 pub mod status {
     /// Not visible to the public.
@@ -269,6 +272,22 @@ impl Seminar {
     /// When the reminder goes out (UTC); `None` when the seminar has no reminder.
     pub fn reminder_at(&self) -> Option<NaiveDateTime> {
         reminder_instant(self.starts_at, self.reminder_time.as_deref()?)
+    }
+
+    /// The span in which staff may record attendance: from 00:00 (Tokyo) of the seminar's day
+    /// until [`CHECK_IN_DAYS_AFTER`] days after its end (late entries from the paper list).
+    pub fn check_in_span(&self) -> (NaiveDateTime, NaiveDateTime) {
+        (
+            crate::time::start_of_day(self.starts_at),
+            self.ends_at + chrono::Duration::days(CHECK_IN_DAYS_AFTER),
+        )
+    }
+
+    /// Whether staff may record attendance at `now` (see [`Seminar::check_in_span`]); never for
+    /// a seminar that was called off.
+    pub fn check_in_open(&self, now: NaiveDateTime) -> bool {
+        let (from, until) = self.check_in_span();
+        self.status != status::CANCELLED && from <= now && now <= until
     }
 
     /// Whether the online attendance code is accepted at `now` (2 h before start to the end).

@@ -52,6 +52,21 @@ pub fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
     }
 }
 
+/// Moves a seminar to now (begun half an hour ago, over in three hours): the day staff may
+/// record attendance.
+pub async fn held_now(app: &TestApp, id: i64) {
+    app.db(move |c| {
+        diesel::update(s::table.find(id))
+            .set((
+                s::registration_closes_at.eq(now() - Days::hours(1)),
+                s::starts_at.eq(now() - Days::minutes(30)),
+                s::ends_at.eq(now() + Days::hours(3)),
+            ))
+            .execute(c)
+    })
+    .await;
+}
+
 pub async fn seminar(app: &TestApp, d: SeminarData) -> i64 {
     app.db(move |c| sq::create(c, &d, true, now())).await
 }
@@ -842,13 +857,28 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
     assert_eq!(status, 200);
     assert!(page.contains("=cmd@example.jp"));
     assert!(page.contains("<svg") && page.contains("都道府県別の申込数"));
-    let res = app
-        .post_form_from(
-            &format!("/staff/seminars/{id}"),
-            &format!("/staff/seminars/{id}/registrations/{rid}/check-in"),
-            &[],
-        )
-        .await;
+    // Ten days before the seminar, attendance cannot be recorded yet, and the page says when.
+    assert!(page.contains("出席の記録は"), "{page}");
+    assert!(!page.contains(&format!("/registrations/{rid}/check-in")));
+    let (staff_page, check_in_path) = (
+        format!("/staff/seminars/{id}"),
+        format!("/staff/seminars/{id}/registrations/{rid}/check-in"),
+    );
+    let check_in = || app.post_form_from(&staff_page, &check_in_path, &[]);
+    let res = check_in().await;
+    assert_eq!(res.status().as_u16(), 409);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("セミナー当日から終了後7日まで")
+    );
+    assert!(regs(&app, id).await[0].checked_in_at.is_none());
+    held_now(&app, id).await;
+    let (_, page) = app.get_text(&format!("/staff/seminars/{id}")).await;
+    assert!(page.contains(&format!("/registrations/{rid}/check-in")));
+    assert!(!page.contains("出席の記録は"));
+    let res = check_in().await;
     assert_eq!(res.status().as_u16(), 303);
     assert!(regs(&app, id).await[0].checked_in_at.is_some());
     let res = app
@@ -863,6 +893,18 @@ async fn staff_create_check_in_export_and_cancel_are_audited() {
     assert!(csv.contains("'=cmd@example.jp"));
     assert!(csv.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\")\""));
     assert!(csv.lines().next().unwrap().contains("ご質問"));
+    // Back to ten days ahead, where it can still be called off.
+    app.db(move |c| {
+        let start = now() + Days::days(10);
+        diesel::update(s::table.find(id))
+            .set((
+                s::starts_at.eq(start),
+                s::ends_at.eq(start + Days::hours(4)),
+                s::registration_closes_at.eq(start - Days::days(1)),
+            ))
+            .execute(c)
+    })
+    .await;
     let res = call_off(&app, id).await;
     assert_eq!(res.status().as_u16(), 303);
     app.wait_outbox_drained().await;

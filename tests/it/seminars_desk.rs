@@ -67,8 +67,17 @@ async fn a_confirmed_onsite_registrant_shows_a_qr_code_that_staff_use_to_check_i
     assert_eq!(res.status().as_u16(), 403);
     assert!(regs(&app, id).await[0].checked_in_at.is_none());
 
-    // Staff see who it is and check them in with one tap.
+    // Staff see who it is; days before the seminar the page says when check-in opens, and
+    // the check-in is refused.
     app.sign_in("staff@example.jp", Role::Staff).await;
+    let (_, early) = app.get_text(&path).await;
+    assert!(early.contains("出席の記録は"), "{early}");
+    assert!(!early.contains("受付する</button>"));
+    let res = app.post_form_from(&path, &path, &[]).await;
+    assert_eq!(res.status().as_u16(), 409);
+    assert!(regs(&app, id).await[0].checked_in_at.is_none());
+    // On the day, they check them in with one tap.
+    crate::seminars::held_now(&app, id).await;
     let (status, desk) = app.get_text(&path).await;
     assert_eq!(status, 200);
     for text in [

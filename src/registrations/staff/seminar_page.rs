@@ -145,6 +145,12 @@ pub async fn registrations(
                 flash,
                 status_label: crate::seminars::status_label(&s.status, lang).to_string(),
                 can_cancel: crate::seminars::service::can_call_off(&s, crate::time::now_utc()),
+                check_in_open: s.check_in_open(crate::time::now_utc()),
+                check_in_window: crate::registrations::checkin::window_note(
+                    &s,
+                    crate::time::now_utc(),
+                    lang,
+                ),
                 charts,
                 reminder: crate::seminars::reminder_label(s.reminder_time.as_deref(), lang),
                 survey,

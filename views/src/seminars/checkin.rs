@@ -31,6 +31,10 @@ pub struct CheckinView {
     pub checked_in_at: Option<String>,
     /// Right after checking in.
     pub done: bool,
+    /// Whether attendance may be recorded now.
+    pub open: bool,
+    /// When it may be, while it may not (「出席の記録は … から … までできます。」).
+    pub window: Option<String>,
 }
 
 /// `GET /staff/checkin/{id}/{code}`.
@@ -48,6 +52,8 @@ pub fn show(ctx: &PageCtx, v: &CheckinView) -> Markup {
                     (notice(Tone::Info, ctx.t("seminars.checkin.already")))
                 } @else if !v.confirmed {
                     (notice(Tone::Warning, ctx.t("seminars.checkin.not_confirmed")))
+                } @else if let Some(window) = &v.window {
+                    (notice(Tone::Warning, window))
                 }
                 p.checkin-name { (v.name) }
                 dl.facts {
@@ -64,7 +70,7 @@ pub fn show(ctx: &PageCtx, v: &CheckinView) -> Markup {
                         }
                     }
                 }
-                @if v.confirmed && v.checked_in_at.is_none() {
+                @if v.confirmed && v.open && v.checked_in_at.is_none() {
                     form method="post" action=(v.action) {
                         (ctx.csrf_field())
                         button.button.checkin-button type="submit" { (ctx.t("seminars.checkin.button")) }

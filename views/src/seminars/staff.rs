@@ -284,6 +284,10 @@ pub struct RegistrationsView {
     pub status_label: String,
     /// Whether staff may still call it off (not begun, not called off).
     pub can_cancel: bool,
+    /// Whether attendance may be recorded now (the check-in buttons show only then).
+    pub check_in_open: bool,
+    /// When it may be, while it may not.
+    pub check_in_window: Option<String>,
     /// Seats summary.
     pub seats: String,
     /// Attendance code of online attendees.
@@ -436,6 +440,9 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
             @if !v.rows.is_empty() {
                 (charts_block(ctx, &v.timeline, &v.charts))
             }
+            @if let Some(window) = &v.check_in_window {
+                (notice(Tone::Info, window))
+            }
             @if v.rows.is_empty() {
                 (empty_state(ctx.t("seminars.no_registrations")))
             } @else {
@@ -465,7 +472,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                                     @if r.status == "confirmed" {
                                         @if r.checked_in {
                                             span.checked-in { (ctx.t("seminars.checked_in")) }
-                                        } @else {
+                                        } @else if v.check_in_open {
                                             (post_button(ctx, &format!("{base}/registrations/{}/check-in", r.id), ctx.t("seminars.check_in"), "button"))
                                         }
                                     }
