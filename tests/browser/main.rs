@@ -22,6 +22,7 @@ mod seed;
 mod visitor;
 
 mod board;
+mod calloff;
 mod newsletter;
 mod seminars;
 mod staff;

@@ -52,6 +52,8 @@ async fn registers_changes_mode_and_cancels(lang: Lang, script: Script) {
 
     v.tick("mode", "online").await;
     v.click("form[action$='/mode'] button[type='submit']").await;
+    // Redirected after the POST: a reload shows the page, it does not post again.
+    assert!(v.path().await.ends_with("?done=mode"), "{}", v.path().await);
     assert!(v.page_text().await.contains(v.t("seminars.mode_changed")));
     assert!(v.page_text().await.contains(v.t("seminars.mode_online")));
 
