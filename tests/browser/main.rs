@@ -23,6 +23,7 @@ mod visitor;
 
 mod board;
 mod calloff;
+mod campaign;
 mod newsletter;
 mod seminars;
 mod staff;
