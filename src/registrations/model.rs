@@ -9,6 +9,10 @@ use crate::seminars::model::{Mode, Seminar};
 
 /// Status names as stored.
 pub mod status {
+    /// Applied for a lottery that has not been drawn: equal to every other application.
+    pub const APPLIED: &str = "applied";
+    /// Not drawn in a lottery that keeps no waitlist (told so).
+    pub const NOT_DRAWN: &str = "not_drawn";
     /// Has a seat.
     pub const CONFIRMED: &str = "confirmed";
     /// Waiting for a seat of its mode.
@@ -41,7 +45,7 @@ pub struct Registration {
     pub mode: String,
     /// Answers to the extra questions, JSON object.
     pub answers: String,
-    /// confirmed, waitlisted, cancelled.
+    /// applied, confirmed, waitlisted, not_drawn, cancelled.
     pub status: String,
     /// Order on the waitlist.
     pub waitlist_seq: Option<i64>,
@@ -137,6 +141,8 @@ pub fn status_label(s: &str, lang: views::Lang) -> &'static str {
     match s {
         status::CONFIRMED => lang.t("seminars.reg_confirmed"),
         status::WAITLISTED => lang.t("seminars.reg_waitlisted"),
+        status::APPLIED => lang.t("lottery.reg_applied"),
+        status::NOT_DRAWN => lang.t("lottery.reg_not_drawn"),
         _ => lang.t("seminars.reg_cancelled"),
     }
 }

@@ -193,6 +193,9 @@ fn pairs(f: &SeminarForm) -> Vec<(&'static str, String)> {
         ("fee", f.fee.clone()),
         ("questions", f.questions.clone()),
         ("reminder_time", f.reminder_time.clone()),
+        ("allocation", f.allocation.clone()),
+        ("draw_at", f.draw_at.clone()),
+        ("lottery_rest", f.lottery_rest.clone()),
     ]
 }
 
@@ -217,6 +220,8 @@ async fn form_page(
             prefectures,
             formats: super::format_options(lang),
             reminder_times: super::reminder_options(&form.reminder_time, lang),
+            allocations: super::allocation_options(lang),
+            lottery_rests: super::lottery_rest_options(lang),
         },
     ))
 }
@@ -583,7 +588,7 @@ pub async fn registrations(
                 rows,
                 q: q2,
                 status_filter: sf2,
-                statuses: ["confirmed", "waitlisted", "cancelled"]
+                statuses: ["applied", "confirmed", "waitlisted", "not_drawn", "cancelled"]
                     .iter()
                     .map(|st| {
                         (
@@ -598,6 +603,7 @@ pub async fn registrations(
                 charts,
                 reminder: super::reminder_label(s.reminder_time.as_deref(), lang),
                 survey,
+                lottery: super::lottery_state(&s, lang),
                 timeline,
                 audiences: ["confirmed", "waitlisted"]
                     .iter()

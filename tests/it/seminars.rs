@@ -49,6 +49,9 @@ pub fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
         fee: "無料".into(),
         questions: r#"[{"label":"関心のあるテーマ","kind":"multiple","required":false,"options":["EDR","UTM"]}]"#.into(),
         reminder_time: Some("10:00".into()),
+        allocation: "first_come".into(),
+        draw_at: None,
+        lottery_waitlist: true,
     }
 }
 
