@@ -475,12 +475,19 @@ async fn the_staff_form_sets_a_lottery_and_refuses_a_draw_time_before_the_deadli
     );
 }
 
-/// A lottery past its deadline and two `serve` processes with `settings`.
+/// A lottery past its deadline, drawn early (its draw time is tomorrow, so the processes'
+/// own workers leave it alone), and two `serve` processes with `settings`.
 async fn two_processes(settings: &[(&str, &str)]) -> (TestApp, i64, String, Service, Service) {
     let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
     let id = lottery(&app, "online", 0, 5, true).await;
     apply(&app, id, 20, Mode::Online).await;
     close(&app, id).await;
+    app.db(move |c| {
+        diesel::update(s::table.find(id))
+            .set(s::draw_at.eq(now() + Days::days(1)))
+            .execute(c)
+    })
+    .await;
     let (_, api) = app.api_token("api@example.jp", Role::Staff).await;
     let (a, b) = tokio::join!(
         process::serve(&app, settings),
