@@ -177,16 +177,15 @@ fn main() -> anyhow::Result<()> {
             action: LotteryAction::Verify { seminar_id },
         } => {
             let mut conn = migrated(&config)?;
-            let checks = match secunity::registrations::lottery::service::verify(
-                &mut conn, seminar_id,
-            ) {
-                Ok(checks) => checks,
-                Err(secunity::error::AppError::NotFound) => {
-                    println!("seminar {seminar_id}: no recorded draw");
-                    std::process::exit(1);
-                }
-                Err(e) => return Err(anyhow::anyhow!("{e}")),
-            };
+            let checks =
+                match secunity::registrations::lottery::service::verify(&mut conn, seminar_id) {
+                    Ok(checks) => checks,
+                    Err(secunity::error::AppError::NotFound) => {
+                        println!("seminar {seminar_id}: no recorded draw");
+                        std::process::exit(1);
+                    }
+                    Err(e) => return Err(anyhow::anyhow!("{e}")),
+                };
             drop(conn);
             let all = checks.iter().all(|v| v.matches);
             if checks.len() > 1 {

@@ -68,7 +68,10 @@ pub fn routes(r: &mut Router) {
         )
         .post("/api/v1/registrations/{id:\\d+}/check-in", api::check_in)
         .get("/staff/seminars/{id:\\d+}/lottery", lottery::staff::page)
-        .get("/staff/seminars/{id:\\d+}/draw", lottery::staff::confirm_page)
+        .get(
+            "/staff/seminars/{id:\\d+}/draw",
+            lottery::staff::confirm_page,
+        )
         .post("/staff/seminars/{id:\\d+}/draw", lottery::staff::draw)
         .post("/api/v1/seminars/{id:\\d+}/draw", lottery::api::draw)
         .get(

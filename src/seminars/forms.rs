@@ -300,7 +300,8 @@ impl SeminarForm {
             }
         };
         // Not sent (an older client, the API without the field): first come, waitlist.
-        let or_default = |v: &str, d: &'static str| if v.trim().is_empty() { d } else { v }.to_string();
+        let or_default =
+            |v: &str, d: &'static str| if v.trim().is_empty() { d } else { v }.to_string();
         let allocation = match validate::one_of(
             &or_default(&self.allocation, "first_come"),
             &super::model::Allocation::ALL,

@@ -588,15 +588,21 @@ pub async fn registrations(
                 rows,
                 q: q2,
                 status_filter: sf2,
-                statuses: ["applied", "confirmed", "waitlisted", "not_drawn", "cancelled"]
-                    .iter()
-                    .map(|st| {
-                        (
-                            st.to_string(),
-                            crate::registrations::model::status_label(st, lang).to_string(),
-                        )
-                    })
-                    .collect(),
+                statuses: [
+                    "applied",
+                    "confirmed",
+                    "waitlisted",
+                    "not_drawn",
+                    "cancelled",
+                ]
+                .iter()
+                .map(|st| {
+                    (
+                        st.to_string(),
+                        crate::registrations::model::status_label(st, lang).to_string(),
+                    )
+                })
+                .collect(),
                 flash,
                 status_label: super::status_label(&s.status, lang).to_string(),
                 can_cancel: super::cancel::can_cancel(&s, crate::time::now_utc()),

@@ -98,7 +98,9 @@ async fn applications_are_equal_until_the_draw_and_the_pages_and_mails_say_lotte
         let email = format!("early{i}@example.jp");
         let mut f = form(&email, "online");
         f.push(("csrf_token", &token));
-        let res = app.post_form(&format!("/seminars/{id}/registrations"), &f).await;
+        let res = app
+            .post_form(&format!("/seminars/{id}/registrations"), &f)
+            .await;
         assert_eq!(res.status(), 303);
     }
     // However early, nobody has a seat or a place in line before the draw.
@@ -150,9 +152,9 @@ async fn applications_are_equal_until_the_draw_and_the_pages_and_mails_say_lotte
     assert!(mail.subject().unwrap().contains("抽選申込受付"));
     assert!(mail.body_text(0).unwrap().contains("抽選結果は"));
     assert!(
-        mail.attachments()
-            .all(|a| !a.content_type().is_some_and(|t| t.ctype() == "text"
-                && t.subtype() == Some("calendar"))),
+        mail.attachments().all(|a| !a
+            .content_type()
+            .is_some_and(|t| t.ctype() == "text" && t.subtype() == Some("calendar"))),
         "no calendar entry before the draw"
     );
     let (_, mine) = app.get_text(&link).await;
@@ -194,10 +196,7 @@ async fn three_hundred_applications_for_fifty_seats_confirm_fifty_and_waitlist_t
     let mut waiting: Vec<&Registration> =
         list.iter().filter(|r| r.status == "waitlisted").collect();
     waiting.sort_by_key(|r| r.waitlist_seq);
-    assert_eq!(
-        waiting.iter().map(|r| r.id).collect::<Vec<_>>(),
-        drawn_rest
-    );
+    assert_eq!(waiting.iter().map(|r| r.id).collect::<Vec<_>>(), drawn_rest);
     let places: Vec<Option<i64>> = {
         let mut p = Vec::new();
         for r in &waiting {
@@ -297,10 +296,13 @@ async fn winners_get_the_calendar_the_rest_their_place_and_a_freed_seat_goes_to_
                     .smtp
                     .messages()
                     .into_iter()
-                    .rfind(|m| m.rcpt_to.iter().any(|x| *x == r.email))
+                    .rfind(|m| m.rcpt_to.contains(&r.email))
                     .unwrap();
                 let raw = String::from_utf8_lossy(&m.data).to_string();
-                assert!(raw.contains("method=REQUEST"), "the winner's calendar entry");
+                assert!(
+                    raw.contains("method=REQUEST"),
+                    "the winner's calendar entry"
+                );
             }
             "waitlisted" => assert!(last.contains("抽選結果・キャンセル待ち"), "{got:?}"),
             other => panic!("unexpected status {other}"),
@@ -360,7 +362,9 @@ async fn staff_draw_early_through_a_confirmation_page_and_see_the_record() {
     // Still open: the page says why it cannot be drawn, and a draw is refused.
     let (_, page) = app.get_text(&format!("/staff/seminars/{id}/lottery")).await;
     assert!(page.contains("締切の後に抽選できます"), "{page}");
-    let token = app.csrf_token(&format!("/staff/seminars/{id}/lottery")).await;
+    let token = app
+        .csrf_token(&format!("/staff/seminars/{id}/lottery"))
+        .await;
     let res = app
         .post_form(
             &format!("/staff/seminars/{id}/draw"),
@@ -402,7 +406,7 @@ async fn staff_draw_early_through_a_confirmation_page_and_see_the_record() {
     assert!(page.contains(&stored[0].seed), "the page shows the seed");
     assert!(page.contains("fisher-yates-chacha20"), "{page}");
     assert_eq!(page.matches("<td>当選</td>").count(), 2, "{page}");
-    assert_eq!(stored[0].drawn_by.is_some(), true);
+    assert!(stored[0].drawn_by.is_some(), "drawn by the staff member");
     // The seminar's staff page says it was drawn, and links to the record.
     let (_, seminar_page) = app.get_text(&format!("/staff/seminars/{id}")).await;
     assert!(seminar_page.contains("抽選済み"), "{seminar_page}");
@@ -424,10 +428,11 @@ async fn the_staff_form_sets_a_lottery_and_refuses_a_draw_time_before_the_deadli
     let (_, edit) = app.get_text(&format!("/staff/seminars/{id}/edit")).await;
     assert!(edit.contains("name=\"allocation\""), "{edit}");
     let token = crate::support::app::extract_csrf(&edit).unwrap();
-    let d = app.db(move |c| secunity::seminars::queries::find(c, id)).await;
-    let mut form = secunity::seminars::forms::SeminarForm::of(
-        &secunity::seminars::model::SeminarData::of(&d),
-    );
+    let d = app
+        .db(move |c| secunity::seminars::queries::find(c, id))
+        .await;
+    let mut form =
+        secunity::seminars::forms::SeminarForm::of(&secunity::seminars::model::SeminarData::of(&d));
     form.allocation = "lottery".into();
     form.draw_at = secunity::time::local_input_value(d.registration_closes_at - Days::hours(1));
     let fields = |f: &secunity::seminars::forms::SeminarForm| {
@@ -466,12 +471,19 @@ async fn the_staff_form_sets_a_lottery_and_refuses_a_draw_time_before_the_deadli
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let after = app.db(move |c| secunity::seminars::queries::find(c, id)).await;
+    let after = app
+        .db(move |c| secunity::seminars::queries::find(c, id))
+        .await;
     assert_eq!(after.allocation, "lottery");
     assert!(!after.lottery_waitlist);
     assert_eq!(
         after.draw_at.map(|t| t.and_utc().timestamp() / 60),
-        Some((d.registration_closes_at + Days::hours(1)).and_utc().timestamp() / 60)
+        Some(
+            (d.registration_closes_at + Days::hours(1))
+                .and_utc()
+                .timestamp()
+                / 60
+        )
     );
 }
 
@@ -511,7 +523,11 @@ async fn draw_rush(a: &Service, b: &Service, id: i64, api: &str) -> Vec<u16> {
 }
 
 /// One draw: one 200, the others 409, one record, exactly the seats confirmed.
-fn check_once(statuses: &[u16], stored: &[StoredDraw], list: &[Registration]) -> Result<(), String> {
+fn check_once(
+    statuses: &[u16],
+    stored: &[StoredDraw],
+    list: &[Registration],
+) -> Result<(), String> {
     let mut problems = Vec::new();
     let ok = statuses.iter().filter(|s| **s == 200).count();
     if ok != 1 || statuses.iter().any(|s| *s != 200 && *s != 409) {
@@ -543,8 +559,7 @@ async fn draws_at_once_through_two_processes_draw_once() {
 
 #[tokio::test]
 async fn control_draws_at_once_without_the_claim_draw_more_than_once() {
-    let (app, id, api, a, b) =
-        two_processes(&[("SECUNITY_TEST_NO_DRAW_CLAIM", "1")]).await;
+    let (app, id, api, a, b) = two_processes(&[("SECUNITY_TEST_NO_DRAW_CLAIM", "1")]).await;
     let statuses = draw_rush(&a, &b, id, &api).await;
     let stored = draws(&app, id).await;
     let failed = check_once(&statuses, &stored, &regs(&app, id).await)

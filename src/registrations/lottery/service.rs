@@ -242,27 +242,25 @@ const DRAW_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The lottery worker: draws the due lotteries at once and then every 30 seconds, until `stop`
 /// turns true. Started with the other workers by `secunity serve` and `secunity worker`.
-pub fn run(
+pub async fn run(
     notifier: Notifier,
     db: crate::db::Db,
     mut stop: tokio::sync::watch::Receiver<bool>,
-) -> impl std::future::Future<Output = ()> + Send + 'static {
-    async move {
-        loop {
-            let n = notifier.clone();
-            if let Err(e) = db
-                .run(move |c| draw_due(c, &n, crate::time::now_utc()))
-                .await
-            {
-                tracing::warn!(error = %e, "lottery round failed; trying again later");
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(DRAW_INTERVAL) => {}
-                _ = stop.changed() => return,
-            }
-            if *stop.borrow() {
-                return;
-            }
+) {
+    loop {
+        let n = notifier.clone();
+        if let Err(e) = db
+            .run(move |c| draw_due(c, &n, crate::time::now_utc()))
+            .await
+        {
+            tracing::warn!(error = %e, "lottery round failed; trying again later");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(DRAW_INTERVAL) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
         }
     }
 }

@@ -125,7 +125,9 @@ pub async fn page(
             let mut drawers = Vec::new();
             for d in &draws {
                 drawers.push(match d.drawn_by {
-                    Some(uid) => crate::accounts::queries::find_user(c, uid).optional()?.map(|u| u.name),
+                    Some(uid) => crate::accounts::queries::find_user(c, uid)
+                        .optional()?
+                        .map(|u| u.name),
                     None => None,
                 });
             }
