@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod api;
 pub mod audit;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod config;
 pub mod db;
@@ -14,6 +15,8 @@ pub mod demo;
 pub mod era;
 pub mod error;
 pub mod mail;
+pub mod mail_office;
+pub mod markdown;
 pub mod matching;
 pub mod newsletter;
 pub mod pdf;
@@ -80,6 +83,7 @@ pub fn app(
     let https = services.core.config.is_https();
     App::new()
         .app_data(aw::Data::new(services.core))
+        .app_data(aw::Data::from(services.registrations.registrants()))
         .app_data(aw::Data::new(services.registrations.group))
         .app_data(aw::Data::new(services.registrations.notifier))
         .app_data(aw::Data::new(services.personal_data))
@@ -119,7 +123,7 @@ fn register(r: &mut Router) {
         .get("/assets/{version}/{file:.*}", web::assets::serve)
         .get("/api/openapi.json", openapi_json);
     accounts::routes(r);
-    mail::routes(r);
+    mail_office::routes(r);
     seminars::routes(r);
     registrations::routes(r);
     newsletter::routes(r);
@@ -131,7 +135,7 @@ fn register(r: &mut Router) {
 async fn openapi_json(state: aw::Data<AppState>) -> actix_web::HttpResponse {
     let fragments = vec![
         accounts::api::openapi(),
-        mail::api::openapi(),
+        mail_office::api::openapi(),
         seminars::api::openapi(),
         newsletter::api::openapi(),
         matching::api::openapi(),

@@ -7,7 +7,6 @@
 //! `api` the JSON endpoints.
 
 pub mod api;
-pub mod bench;
 pub mod demo;
 pub mod forms;
 pub mod handlers;

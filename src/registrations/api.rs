@@ -1,5 +1,6 @@
-//! The staff API of registrations: `POST /api/v1/registrations/{id}/check-in`, for kiosks and
-//! other tools at the door.
+//! The staff API of registrations: a seminar's registrations
+//! (`GET /api/v1/seminars/{id}/registrations`) and `POST /api/v1/registrations/{id}/check-in`,
+//! for kiosks and other tools at the door.
 
 use actix_web::{HttpResponse, web};
 use diesel::Connection;
@@ -82,4 +83,48 @@ pub fn openapi() -> Value {
             }}
         }
     })
+}
+
+/// `GET /api/v1/seminars/{id}/registrations` (staff; audited as a read of personal data).
+pub async fn registrations(
+    user: ApiStaff,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = user.0.clone();
+    let out = state
+        .db
+        .run(move |c| {
+            crate::seminars::queries::find(c, id)?;
+            let regs = queries::list_for_seminar(c, id)?;
+            let pos = super::export::positions(&regs);
+            crate::audit::record(
+                c,
+                Some(&actor),
+                crate::audit::Action::RegistrationView,
+                crate::audit::Target::Seminar,
+                Some(id.to_string()),
+                json!({"rows": regs.len(), "via": "api"}),
+            )?;
+            Ok::<_, AppError>(
+                regs.iter()
+                    .map(|r| {
+                        json!({
+                            "id": r.id,
+                            "email": r.email,
+                            "name": r.name,
+                            "company": r.company,
+                            "mode": r.mode,
+                            "status": r.status,
+                            "waitlist_position": pos.get(&r.id),
+                            "checked_in": r.checked_in_at.is_some(),
+                            "created_at": rfc3339(r.created_at),
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
 }

@@ -7,10 +7,7 @@ use super::forms::{SeminarForm, Window};
 use super::model::{Seminar, SeminarData, name_list, status};
 use super::queries::{self, Filter, Seats};
 use crate::accounts::ApiStaff;
-use crate::audit;
 use crate::error::{AppError, FieldError, Message};
-use crate::registrations::export::positions;
-use crate::registrations::queries as reg_queries;
 use crate::time::rfc3339;
 use crate::web::AppState;
 use crate::web::input::{JsonBody, JsonInput};
@@ -241,21 +238,10 @@ pub async fn create(
     let v = state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                let now = crate::time::now_utc();
-                let id = queries::create(c, &data, published.unwrap_or(false), now)?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::SeminarCreate,
-                    audit::Target::Seminar,
-                    Some(id.to_string()),
-                    json!({"title": data.title, "via": "api"}),
-                )?;
-                let s = queries::find(c, id)?;
-                let seats = queries::seats(c, &s)?;
-                Ok::<_, diesel::result::Error>(seminar_json(&s, &seats, &base, true))
-            })
+            let id = super::service::create(c, &actor, &data, published.unwrap_or(false), "api")?;
+            let s = queries::find(c, id)?;
+            let seats = queries::seats(c, &s)?;
+            Ok::<_, AppError>(seminar_json(&s, &seats, &base, true))
         })
         .await?;
     Ok(HttpResponse::Created().json(v))
@@ -265,7 +251,7 @@ pub async fn create(
 pub async fn update(
     user: ApiStaff,
     state: web::Data<AppState>,
-    notifier: web::Data<crate::registrations::mail::Notifier>,
+    registrants: web::Data<dyn super::registrants::Registrants>,
     path: web::Path<i64>,
     body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
@@ -282,75 +268,18 @@ pub async fn update(
     let data = validate(&state, &form, body, Some(d.starts_at)).await?;
     let actor = user.0.clone();
     let base = base(&state);
-    let notifier = notifier.get_ref().clone();
+    let registrants = registrants.into_inner();
     let v = state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                let now = crate::time::now_utc();
-                let told = reg_queries::update_seminar(c, &notifier, id, &data, now)?;
-                if published == Some(true) {
-                    queries::publish(c, id, now)?;
-                }
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::SeminarUpdate,
-                    audit::Target::Seminar,
-                    Some(id.to_string()),
-                    json!({"via": "api", "told": told}),
-                )?;
-                let s = queries::find(c, id)?;
-                let seats = queries::seats(c, &s)?;
-                Ok::<_, diesel::result::Error>(seminar_json(&s, &seats, &base, true))
-            })
+            let publish = published == Some(true);
+            super::service::update(c, registrants.as_ref(), &actor, id, &data, publish, "api")?;
+            let s = queries::find(c, id)?;
+            let seats = queries::seats(c, &s)?;
+            Ok::<_, AppError>(seminar_json(&s, &seats, &base, true))
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))
-}
-
-/// `GET /api/v1/seminars/{id}/registrations` (staff; audited as a read of personal data).
-pub async fn registrations(
-    user: ApiStaff,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let actor = user.0.clone();
-    let out = state
-        .db
-        .run(move |c| {
-            queries::find(c, id)?;
-            let regs = reg_queries::list_for_seminar(c, id)?;
-            let pos = positions(&regs);
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::RegistrationView,
-                audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": regs.len(), "via": "api"}),
-            )?;
-            Ok::<_, AppError>(
-                regs.iter()
-                    .map(|r| {
-                        json!({
-                            "id": r.id,
-                            "email": r.email,
-                            "name": r.name,
-                            "company": r.company,
-                            "mode": r.mode,
-                            "status": r.status,
-                            "waitlist_position": pos.get(&r.id),
-                            "checked_in": r.checked_in_at.is_some(),
-                            "created_at": rfc3339(r.created_at),
-                        })
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
 }
 
 /// The OpenAPI fragment of these endpoints.

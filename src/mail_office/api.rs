@@ -1,13 +1,13 @@
 //! The staff view of the outbox in the JSON API: counts by status, failed messages, retry (the
-//! operations are in [`super::back_office`], shared with the staff pages).
+//! operations are in [`super::service`], shared with the staff pages).
 
 use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 
-use super::back_office::{read_as, retry_as};
-use super::outbox;
+use super::service::{read_as, retry_as};
 use crate::accounts::ApiStaff;
 use crate::error::AppError;
+use crate::mail::outbox;
 use crate::web::AppState;
 
 /// `GET /api/v1/outbox` (staff): counts by status and the latest failed messages (audited).
