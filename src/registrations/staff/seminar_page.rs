@@ -38,6 +38,7 @@ fn flash(query: &RegQuery, lang: views::Lang) -> Option<String> {
     match (query.added.as_deref(), query.done.as_deref()) {
         (Some("confirmed"), _) => Some(lang.t("seminars.add.done_confirmed").to_string()),
         (Some("waitlisted"), _) => Some(lang.t("seminars.add.done_waitlisted").to_string()),
+        (Some("applied"), _) => Some(lang.t("lottery.done_added").to_string()),
         (_, Some("cancelled")) => Some(lang.tf(
             "seminars.cancel.done",
             &[("n", &crate::web::confirm::count(query.told.unwrap_or(0)))],
