@@ -589,3 +589,20 @@ async fn two_workers_at_the_draw_time_draw_once() {
     let stored = draws(&app, id).await;
     assert!(stored[0].drawn_by.is_none(), "drawn by the system");
 }
+
+#[tokio::test]
+async fn an_applicant_who_erases_their_data_before_the_draw_is_not_drawn() {
+    let app = spawn_app().await;
+    let id = lottery(&app, "online", 0, 5, true).await;
+    apply(&app, id, 3, Mode::Online).await;
+    app.db(|c| secunity::registrations::privacy::erase_person(c, "who1@example.jp"))
+        .await;
+    close(&app, id).await;
+    let (_, api) = app.api_token("api@example.jp", Role::Staff).await;
+    let (status, body) = api_draw(&app.client, &app.base, id, &api).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["entrants"], 2);
+    let list = regs(&app, id).await;
+    assert_eq!(with(&list, "confirmed"), 2);
+    assert_eq!(with(&list, "cancelled"), 1);
+}
