@@ -606,3 +606,38 @@ async fn an_applicant_who_erases_their_data_before_the_draw_is_not_drawn() {
     assert_eq!(with(&list, "confirmed"), 2);
     assert_eq!(with(&list, "cancelled"), 1);
 }
+
+#[tokio::test]
+async fn a_lottery_turned_into_first_come_before_the_draw_places_the_applications_as_they_came() {
+    let app = spawn_app().await;
+    let id = lottery(&app, "online", 0, 2, true).await;
+    apply(&app, id, 3, Mode::Online).await;
+    let (_, api) = app.api_token("api@example.jp", Role::Staff).await;
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/seminars/{id}")))
+        .bearer_auth(&api)
+        .json(&serde_json::json!({"allocation": "first_come"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["allocation"], "first_come");
+    assert!(v["draw_at"].is_null());
+    let mut list = regs(&app, id).await;
+    list.sort_by_key(|r| r.id);
+    let statuses: Vec<&str> = list.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, ["confirmed", "confirmed", "waitlisted"]);
+    // A bad value is refused with the field named.
+    let res = app
+        .client
+        .patch(app.url(&format!("/api/v1/seminars/{id}")))
+        .bearer_auth(&api)
+        .json(&serde_json::json!({"allocation": "raffle"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("allocation"));
+}
