@@ -17,6 +17,7 @@ fn seats_json(s: &Seats) -> Value {
         "capacity": s.capacity,
         "confirmed": s.confirmed,
         "waitlisted": s.waitlisted,
+        "applied": s.applied,
         "cancelled": s.cancelled,
         "checked_in": s.checked_in,
     })
@@ -54,6 +55,10 @@ pub fn seminar_json(
         "sequence": s.sequence,
         "questions": serde_json::from_str::<Value>(&s.questions).unwrap_or(json!([])),
         "reminder_time": s.reminder_time,
+        "allocation": s.allocation,
+        "draw_at": (s.allocation() == super::model::Allocation::Lottery).then(|| rfc3339(s.draw_time())),
+        "lottery_waitlist": s.lottery_waitlist,
+        "drawn_at": s.drawn_at.map(rfc3339),
         "url": format!("{base}/seminars/{}", s.id),
         "ics_url": format!("{base}/seminars/{}.ics", s.id),
         "seats": {
@@ -128,6 +133,8 @@ fn apply(form: &mut SeminarForm, body: JsonBody) -> Result<(JsonInput, Option<bo
         ("registration_opens_at", &mut form.registration_opens_at),
         ("registration_closes_at", &mut form.registration_closes_at),
         ("fee", &mut form.fee),
+        ("allocation", &mut form.allocation),
+        ("draw_at", &mut form.draw_at),
     ] {
         if let Some(v) = j.text(key) {
             *field = v;
@@ -172,6 +179,14 @@ fn apply(form: &mut SeminarForm, body: JsonBody) -> Result<(JsonInput, Option<bo
         } else {
             q.to_string()
         };
+    }
+    if let Some(waitlist) = j.boolean("lottery_waitlist") {
+        form.lottery_rest = if waitlist {
+            super::forms::LOTTERY_WAITLIST
+        } else {
+            super::forms::LOTTERY_NOT_DRAWN
+        }
+        .into();
     }
     let published = j.boolean("published");
     Ok((j, published))
@@ -248,6 +263,7 @@ pub async fn update(
     form.ends_at = rfc3339(d.ends_at);
     form.registration_closes_at = rfc3339(d.registration_closes_at);
     form.registration_opens_at = d.registration_opens_at.map(rfc3339).unwrap_or_default();
+    form.draw_at = d.draw_at.map(rfc3339).unwrap_or_default();
     let (body, published) = apply(&mut form, body)?;
     let data = validate(&state, &form, body, Some(d.starts_at)).await?;
     let actor = user.0.clone();
@@ -274,6 +290,7 @@ pub fn openapi() -> Value {
     let seminar = json!({"$ref": "#/components/schemas/Seminar"});
     let seats = json!({"type": "object", "properties": {
         "capacity": {"type": "integer"}, "confirmed": {"type": "integer"}, "waitlisted": {"type": "integer"},
+        "applied": {"type": "integer", "description": "Applications awaiting the lottery's draw"},
         "cancelled": {"type": "integer"}, "checked_in": {"type": "integer"}
     }});
     json!({
@@ -348,6 +365,12 @@ pub fn openapi() -> Value {
                 }}},
                 "reminder_time": {"type": "string", "nullable": true, "default": "10:00", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "10:00",
                     "description": "When the reminder mail goes to confirmed registrants: HH:MM in Asia/Tokyo on the day before the seminar (sent at once when a seminar is created after that time, as long as it has not started); null for no reminder"},
+                "allocation": {"type": "string", "enum": ["first_come", "lottery"], "default": "first_come",
+                    "description": "How seats are given out: in order of arrival, or by a lottery (抽選) at draw_at"},
+                "draw_at": {"type": "string", "format": "date-time", "nullable": true,
+                    "description": "When a lottery is drawn (not before the registration deadline, before the start); null or absent: at the deadline"},
+                "lottery_waitlist": {"type": "boolean", "default": true,
+                    "description": "Whether those a lottery does not draw wait in drawn order (else they are told they were not drawn)"},
                 "published": {"type": "boolean"}
             }},
             "Seminar": {"type": "object", "properties": {
@@ -357,12 +380,17 @@ pub fn openapi() -> Value {
                 "format": {"type": "string"}, "industry": {"type": "string"}, "prefecture": {"type": "integer"},
                 "sequence": {"type": "integer"}, "url": {"type": "string"}, "ics_url": {"type": "string"},
                 "reminder_time": {"type": "string", "nullable": true, "example": "10:00", "description": "HH:MM in Asia/Tokyo on the day before; null: no reminder"},
+                "allocation": {"type": "string", "enum": ["first_come", "lottery"]},
+                "draw_at": {"type": "string", "format": "date-time", "nullable": true, "description": "When the lottery is drawn (lottery only)"},
+                "lottery_waitlist": {"type": "boolean"},
+                "drawn_at": {"type": "string", "format": "date-time", "nullable": true, "description": "When the lottery was drawn"},
                 "seats": {"type": "object", "properties": {"onsite": seats, "online": seats}}
             }},
             "Registration": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
                 "mode": {"type": "string", "enum": ["onsite", "online"]},
-                "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+                "status": {"type": "string", "enum": ["applied", "confirmed", "waitlisted", "not_drawn", "cancelled"],
+                    "description": "applied: awaits the lottery's draw; not_drawn: a lottery without waitlist did not draw it"},
                 "waitlist_position": {"type": "integer", "nullable": true},
                 "checked_in": {"type": "boolean"}
             }}

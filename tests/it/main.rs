@@ -19,6 +19,7 @@ mod followup;
 mod inputs;
 mod labels;
 mod logs;
+mod lottery;
 mod mail;
 mod matching;
 mod newsletter;
