@@ -3,7 +3,6 @@
 //! for kiosks and other tools at the door.
 
 use actix_web::{HttpResponse, web};
-use diesel::Connection;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -40,7 +39,7 @@ pub async fn check_in(
     let out = state
         .db
         .run(move |c| {
-            c.transaction(|c| {
+            c.write_transaction(|c| {
                 let reg = queries::find(c, id)?;
                 check_in_by_staff(c, &actor, &reg, "api", crate::time::now_utc())?;
                 let reg = queries::find(c, id)?;

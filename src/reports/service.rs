@@ -2,7 +2,6 @@
 //! downloads, each with its audit entry.
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde::Serialize;
 use serde_json::json;
 use views::Lang;
@@ -119,7 +118,7 @@ pub fn report_for(
     detail: Option<&str>,
 ) -> Result<FiscalYearReport, AppError> {
     let now = crate::time::now_utc();
-    c.transaction(|c| {
+    c.write_transaction(|c| {
         let report = fiscal_year_report(c, fy, lang, now)?;
         let action = if delivery == Delivery::Page {
             Action::ReportView

@@ -165,7 +165,7 @@ pub fn for_registrant(
     base_url: &str,
     now: NaiveDateTime,
 ) -> Result<Certificate, AppError> {
-    c.transaction(|c| {
+    c.write_transaction(|c| {
         let s = crate::seminars::queries::find(c, r.seminar_id)?;
         eligibility(&s, r, now)?;
         let issued = issue(c, None, &s, r, now)?;
@@ -185,7 +185,7 @@ pub fn for_seminar(
     base_url: &str,
     now: NaiveDateTime,
 ) -> Result<Vec<Certificate>, AppError> {
-    c.transaction(|c| {
+    c.write_transaction(|c| {
         let s = crate::seminars::queries::find(c, seminar_id)?;
         let regs = crate::registrations::queries::list_for_seminar(c, seminar_id)?;
         let mut out = Vec::new();
@@ -264,7 +264,7 @@ pub fn list_for_seminar(
     actor: &CurrentUser,
     seminar_id: i64,
 ) -> Result<(Seminar, Vec<StaffRow>), AppError> {
-    c.transaction(|c| {
+    c.write_transaction(|c| {
         let s = crate::seminars::queries::find(c, seminar_id)?;
         let rows: Vec<(Issued, String, String)> = cert::table
             .inner_join(reg::table)
@@ -315,7 +315,7 @@ pub fn revoke(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<i64, AppError> {
-    c.transaction(|c| {
+    c.write_transaction(|c| {
         let (issued, r) = find_with_holder(c, serial)?.ok_or(AppError::NotFound)?;
         if issued.revoked_at.is_none() {
             diesel::update(cert::table.find(issued.id))
