@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use diesel::Connection;
 use serde::Serialize;
-use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::checkin::check_in_by_staff;
 use super::queries;
@@ -14,7 +14,7 @@ use crate::time::rfc3339;
 use crate::web::AppState;
 
 /// The answer of a check-in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckedIn {
     /// The registration.
     pub id: i64,
@@ -23,11 +23,56 @@ pub struct CheckedIn {
     /// Always `true` after a check-in.
     pub checked_in: bool,
     /// When first checked in (RFC 3339, Tokyo).
+    #[schema(format = DateTime)]
     pub checked_in_at: String,
+}
+
+/// The post-seminar survey of a seminar, without names.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SurveyResults {
+    /// Surveys sent.
+    pub sent: i64,
+    /// Surveys answered.
+    pub answered: i64,
+    /// The mean satisfaction (1-5) to one decimal; null before any answer.
+    pub satisfaction_average: Option<f64>,
+    /// The mean usefulness (1-5) to one decimal; null before any answer.
+    pub usefulness_average: Option<f64>,
+    /// The answers, without names.
+    pub answers: Vec<SurveyAnswer>,
+}
+
+/// One answer of a survey.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SurveyAnswer {
+    /// When it was answered (RFC 3339).
+    #[schema(format = DateTime)]
+    pub answered_at: String,
+    /// 1 (not at all) to 5 (very).
+    #[schema(minimum = 1, maximum = 5)]
+    pub satisfaction: Option<i32>,
+    /// 1 (not at all) to 5 (very).
+    #[schema(minimum = 1, maximum = 5)]
+    pub usefulness: Option<i32>,
+    /// Topics wished for.
+    pub topics: String,
+    /// Comments.
+    pub comments: String,
 }
 
 /// `POST /api/v1/registrations/{id}/check-in` (staff): checks a confirmed registration in;
 /// again is harmless and keeps the first time. Audited; 404 unknown, 409 not confirmed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{id}/check-in",
+    tag = "registrations",
+    summary = "Check a confirmed registration in (staff; idempotent; audited)",
+    params(("id" = i64, Path, description = "The registration")),
+    responses(
+        (status = 200, description = "Checked in", body = CheckedIn),
+        (status = 409, description = "The registration is not confirmed (waitlisted or cancelled)", body = crate::api::ErrorBody)
+    )
+)]
 pub async fn check_in(
     user: ApiStaff,
     state: web::Data<AppState>,
@@ -54,32 +99,7 @@ pub async fn check_in(
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// The OpenAPI fragment of these endpoints.
-pub fn openapi() -> Value {
-    let mut responses = json!({"200": {"description": "Checked in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckedIn"}}}}});
-    if let (Some(out), Value::Object(errors)) = (
-        responses.as_object_mut(),
-        crate::api::error_responses(&[401, 403, 404, 409]),
-    ) {
-        out.extend(errors);
-    }
-    json!({
-        "paths": {
-            "/api/v1/registrations/{id}/check-in": {
-                "post": {
-                    "summary": "Check a confirmed registration in (staff; idempotent; audited)",
-                    "tags": ["registrations"],
-                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                    "responses": responses
-                }
-            }
-        },
-        "schemas": {
-            "CheckedIn": {"type": "object", "required": ["id", "seminar_id", "checked_in", "checked_in_at"], "properties": {
-                "id": {"type": "integer"}, "seminar_id": {"type": "integer"},
-                "checked_in": {"type": "boolean"},
-                "checked_in_at": {"type": "string", "format": "date-time"}
-            }}
-        }
-    })
-}
+/// The paths of the registrations API in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(check_in, super::survey::handlers::api))]
+pub struct Doc;

@@ -51,7 +51,7 @@ impl Format {
 }
 
 /// How a registrant attends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// At the venue.
@@ -101,7 +101,7 @@ pub mod status {
 }
 
 /// The kind of an extra question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum QuestionKind {
     /// One line.
@@ -115,7 +115,7 @@ pub enum QuestionKind {
 }
 
 /// An extra question of a seminar's registration form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Question {
     /// The question as shown.
     pub label: String,

@@ -17,6 +17,7 @@ mod erasure;
 mod followup;
 mod inputs;
 mod logs;
+mod openapi;
 mod mail;
 mod matching;
 mod newsletter;
