@@ -1,6 +1,8 @@
 //! The accounts part of the JSON API: who am I, my API tokens, and (staff) organizations and
 //! their members ([`organizations`]).
 
+pub mod organizations;
+
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -98,6 +100,14 @@ pub async fn list_tokens(
 /// The paths of the accounts API in the document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(me, list_tokens)
+    paths(
+        me,
+        list_tokens,
+        organizations::list,
+        organizations::create,
+        organizations::show,
+        organizations::update,
+        organizations::invite
+    )
 )]
 pub struct Doc;

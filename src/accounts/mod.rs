@@ -12,6 +12,7 @@ pub mod extract;
 pub mod handlers;
 pub mod identities;
 pub mod oauth;
+pub mod organizations;
 pub mod privacy;
 pub mod queries;
 pub mod sessions;
@@ -66,7 +67,15 @@ pub fn routes(r: &mut Router) {
         .post("/staff/organizations/{id}/invitations", staff::invite)
         .get("/staff/audit", staff::audit_log)
         .get("/api/v1/me", api::me)
-        .get("/api/v1/tokens", api::list_tokens);
+        .get("/api/v1/tokens", api::list_tokens)
+        .get("/api/v1/organizations", api::organizations::list)
+        .post("/api/v1/organizations", api::organizations::create)
+        .get("/api/v1/organizations/{id}", api::organizations::show)
+        .patch("/api/v1/organizations/{id}", api::organizations::update)
+        .post(
+            "/api/v1/organizations/{id}/invitations",
+            api::organizations::invite,
+        );
 }
 
 crate::api_enum! {
