@@ -1,7 +1,6 @@
 //! Operations on organizations, for the staff pages and the API alike: each write with its
 //! audit entry in one transaction.
 
-use diesel::Connection;
 use serde_json::json;
 
 use super::{CurrentUser, queries};
