@@ -18,6 +18,7 @@ mod followup;
 mod inputs;
 mod logs;
 mod openapi;
+mod organizations_api;
 mod mail;
 mod matching;
 mod newsletter;
