@@ -16,18 +16,9 @@ import sys
 
 SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 ROOTS = {"lib", "main"}
-# The benchmark harness (src/bench.rs and every src/*/bench.rs) drives the whole service like
-# lib.rs does: its files count as one module of their own, "bench", which may import anything
-# and which nothing but the harness imports.
+# The benchmark harness (src/bench/, behind the cargo feature `bench`) drives the whole service
+# like lib.rs does: it may import anything, and only the harness itself and tests import it.
 HARNESS = "bench"
-# Known edges that still close a circle, each to be removed (not added to): the staff seminar
-# page and the seminar update/cancel still call registrations (seats, the registrant list,
-# the mails on change). Registrations build on seminars; these point the other way.
-# The mail room's HTTP surfaces (its route table, `mail::api`, `mail::back_office`) sit above
-# the web layer and the sign-in extractors, while the pipeline below them (outbox, sender,
-# transports) is what `web::AppState` and `accounts` enqueue with: the edges from mail up to
-# web and accounts are those surfaces, to go once the mail room's pages are a module of their own.
-KNOWN = {("seminars", "registrations"), ("mail", "web"), ("mail", "accounts")}
 # The modules that know no feature: everything a feature may build on.
 CORE = {
     "accounts", "api", "audit", "config", "csv", "db", "era", "error", "mail", "markdown",
@@ -38,8 +29,6 @@ CORE = {
 
 def top_module(path):
     rel = os.path.relpath(path, SRC)
-    if os.path.basename(rel) == "bench.rs":
-        return HARNESS
     first = rel.split(os.sep)[0]
     return first[:-3] if first.endswith(".rs") else first
 
@@ -96,7 +85,7 @@ def graph():
             for m in re.finditer(r"\bcrate::([A-Za-z_][A-Za-z0-9_]*)", text):
                 targets.add(m.group(1))
             for t in targets:
-                if t != src_mod and t in modules and (src_mod, t) not in KNOWN:
+                if t != src_mod and t in modules:
                     edges.setdefault(src_mod, {}).setdefault(t, set()).add(
                         os.path.relpath(path, os.path.join(SRC, ".."))
                     )

@@ -4,7 +4,7 @@
 //! `BENCH_REGISTRATIONS` (2000), `BENCH_CLIENTS` (200), `BENCH_POOL` (16).
 //! Prints its figures as one JSON object on the last line.
 
-use secunity::registrations::bench::{RegistrationBenchArgs, check, run};
+use secunity::bench::registrations::{RegistrationBenchArgs, check, run};
 
 fn env_num<T: std::str::FromStr>(key: &str, default: T) -> T {
     std::env::var(key)

@@ -307,6 +307,7 @@ impl DbConn {
     /// deadlock into `SQLITE_BUSY` at the upgrade, with no busy-wait. `BEGIN IMMEDIATE` takes the
     /// write lock up front and makes the second writer wait (up to the busy timeout) instead.
     /// On PostgreSQL this is an ordinary transaction; callers lock the rows they serialize on.
+    /// Called inside a transaction of the same connection, it is a savepoint of that one.
     pub fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConn) -> Result<T, E>,
@@ -314,6 +315,16 @@ impl DbConn {
     {
         if matches!(self, DbConn::Pg(_)) {
             return self.transaction(f);
+        }
+        if let DbConn::Sqlite(c) = self {
+            let status =
+                <AnsiTransactionManager as TransactionManager<SqliteConnection>>::transaction_manager_status_mut(c);
+            if matches!(status.transaction_depth(), Ok(Some(_))) {
+                // Inside a write transaction of this connection already (which holds the
+                // writer's turn): a savepoint, so that an operation and the one it calls share
+                // one transaction instead of waiting for a turn their own caller holds.
+                return self.transaction(f);
+            }
         }
         let _turn = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
         if let DbConn::Sqlite(c) = self {

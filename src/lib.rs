@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod api;
 pub mod audit;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod config;
 pub mod db;
@@ -14,6 +15,8 @@ pub mod demo;
 pub mod era;
 pub mod error;
 pub mod mail;
+pub mod mail_office;
+pub mod markdown;
 pub mod matching;
 pub mod newsletter;
 pub mod pdf;
@@ -85,6 +88,7 @@ pub fn app(
     let https = services.core.config.is_https();
     let app = App::new()
         .app_data(aw::Data::new(services.core))
+        .app_data(aw::Data::from(services.registrations.registrants()))
         .app_data(aw::Data::new(services.registrations.group))
         .app_data(aw::Data::new(services.registrations.notifier))
         .app_data(aw::Data::new(services.personal_data))
@@ -130,7 +134,7 @@ fn register(r: &mut Router) {
         .get("/api/openapi.json", openapi_json)
         .get("/api/v1/taxonomy", reference::api::show);
     accounts::routes(r);
-    mail::routes(r);
+    mail_office::routes(r);
     seminars::routes(r);
     registrations::routes(r);
     newsletter::routes(r);
@@ -167,7 +171,7 @@ pub fn api_document(base_url: &str) -> utoipa::openapi::OpenApi {
     for part in [
         accounts::api::Doc::openapi(),
         reference::api::Doc::openapi(),
-        mail::api::Doc::openapi(),
+        mail_office::api::Doc::openapi(),
         seminars::api::Doc::openapi(),
         registrations::api::Doc::openapi(),
         newsletter::api::Doc::openapi(),

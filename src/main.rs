@@ -37,10 +37,19 @@ enum Command {
     },
     /// Runs a benchmark on a scratch database; prints its figures as one JSON object on the
     /// last line (see BENCHMARKS.md).
+    #[cfg(feature = "bench")]
     Bench {
         /// Which benchmark.
         #[command(subcommand)]
         which: secunity::bench::BenchCommand,
+    },
+    /// The benchmarks exist only in a build with the `bench` feature; this answers with how to
+    /// get one instead of "unrecognized subcommand".
+    #[cfg(not(feature = "bench"))]
+    #[command(hide = true)]
+    Bench {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        _args: Vec<String>,
     },
     /// Loads demo data drawn from the bureau's real programme (seminars, registrations,
     /// newsletter issues, board posts); running it twice adds nothing.
@@ -92,9 +101,16 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // A benchmark needs no settings and no database of the service; its logs go to stderr so
     // that its last line on stdout stays the JSON figures.
+    #[cfg(feature = "bench")]
     if let Command::Bench { which } = cli.command {
         init_tracing(true);
         return runtime()?.block_on(secunity::bench::run(which));
+    }
+    #[cfg(not(feature = "bench"))]
+    if let Command::Bench { .. } = cli.command {
+        anyhow::bail!(
+            "this build has no benchmarks; run them with: cargo run --release --features bench -- bench ..."
+        );
     }
     init_tracing(false);
     let config = Config::load()?;

@@ -9,11 +9,12 @@ use std::ops::Deref;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{AUTHORIZATION, LOCATION};
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use super::{CurrentUser, Role};
 use crate::error::AppError;
+use crate::web::see_other;
 
 /// Sends a visitor who is not signed in to the login page, to come back afterwards.
 #[derive(Debug, thiserror::Error)]
@@ -29,9 +30,7 @@ impl ResponseError for LoginRequired {
 
     fn error_response(&self) -> HttpResponse {
         let next: String = url_encode(&self.next);
-        HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/login?next={next}")))
-            .finish()
+        see_other(format!("/login?next={next}"))
     }
 }
 

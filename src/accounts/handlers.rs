@@ -2,7 +2,6 @@
 //! my data) and invitations; deleting the account is in [`super::deletion`].
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
@@ -16,13 +15,8 @@ use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
 use crate::web::lang::safe_next;
+use crate::web::see_other;
 use crate::{time, tokens, validate};
-
-fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to.to_string()))
-        .finish()
-}
 
 /// Query of the login page.
 #[derive(Deserialize)]
@@ -101,7 +95,7 @@ pub async fn request_link(
             })
         })
         .await?;
-    Ok(redirect("/login/sent"))
+    Ok(see_other("/login/sent"))
 }
 
 /// `GET /login/sent`.
@@ -188,7 +182,7 @@ pub async fn use_link(
         ));
     };
     let next = safe_next(form.next.as_deref()).to_string();
-    let mut response = redirect(&next);
+    let mut response = see_other(next);
     sessions::start(&req, &state, user.id, &mut response).await?;
     Ok(response)
 }
@@ -198,7 +192,7 @@ pub async fn logout(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let mut response = redirect("/");
+    let mut response = see_other("/");
     sessions::end(&req, &state, &mut response).await?;
     Ok(response)
 }
@@ -314,7 +308,7 @@ pub async fn save_profile(
         .db
         .run(move |c| queries::set_name(c, id, &name))
         .await?;
-    Ok(redirect("/account?done=saved"))
+    Ok(see_other("/account?done=saved"))
 }
 
 /// The new-token form.
@@ -387,7 +381,7 @@ pub async fn revoke_token(
     if !revoked {
         return Err(AppError::NotFound);
     }
-    Ok(redirect("/account?done=revoked"))
+    Ok(see_other("/account?done=revoked"))
 }
 
 /// `GET /account/data.json`: everything the service holds about the signed-in person.
@@ -465,7 +459,7 @@ pub async fn accept_invitation(
             views::accounts::link_invalid(&page),
         ));
     };
-    let mut response = redirect("/account");
+    let mut response = see_other("/account");
     sessions::start(&req, &state, user.id, &mut response).await?;
     Ok(response)
 }

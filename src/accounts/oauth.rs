@@ -26,6 +26,7 @@ use crate::web::csrf::CsrfSeed;
 use crate::web::ctx::{Page, html_status};
 use crate::web::input::Query;
 use crate::web::lang::safe_next;
+use crate::web::see_other;
 use crate::{time, tokens};
 
 /// How long a started authorization may take.
@@ -228,7 +229,7 @@ pub async fn callback(
     if query.error.is_some() {
         // Linking was cancelled at the provider: back to the account page, still signed in.
         if flow.as_ref().is_some_and(|f| f.link_user_id.is_some()) {
-            return Ok(redirect_to("/account?done=link_failed"));
+            return Ok(see_other("/account?done=link_failed"));
         }
         return Ok(failure(&page, &state, "login.oauth_denied"));
     }
@@ -269,9 +270,7 @@ pub async fn callback(
         Ok(user) => user,
         Err(refusal) => return Ok(failure(&page, &state, refusal.message_key())),
     };
-    let mut response = HttpResponse::SeeOther()
-        .insert_header((LOCATION, flow.next))
-        .finish();
+    let mut response = see_other(flow.next);
     sessions::start(&req, &state, user.id, &mut response).await?;
     Ok(response)
 }
@@ -328,22 +327,16 @@ async fn finish_link(
 ) -> Result<HttpResponse, AppError> {
     let signed_in = req.extensions().get::<CurrentUser>().cloned();
     let Some(user) = signed_in.filter(|u| u.id == owner) else {
-        return Ok(redirect_to("/account?done=link_failed"));
+        return Ok(see_other("/account?done=link_failed"));
     };
     let linked = state
         .db
         .run(move |c| c.write_transaction(|c| identities::link_to(c, &user, &provider, &subject)))
         .await?;
-    Ok(redirect_to(match linked {
+    Ok(see_other(match linked {
         identities::Linked::Done | identities::Linked::Already => "/account?done=linked",
         identities::Linked::OtherAccount => "/account?done=link_taken",
     }))
-}
-
-fn redirect_to(path: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, path.to_string()))
-        .finish()
 }
 
 /// `POST /account/oauth/{id}/unlink`: the user unlinks one of their identities.
@@ -360,5 +353,5 @@ pub async fn unlink(
     if !done {
         return Err(AppError::NotFound);
     }
-    Ok(redirect_to("/account?done=unlinked"))
+    Ok(see_other("/account?done=unlinked"))
 }

@@ -2,7 +2,6 @@
 //! delivery, audit log. Every write and every read of a person's details is audited.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
@@ -16,13 +15,8 @@ use crate::mail::outbox;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
+use crate::web::see_other;
 use crate::{reference, time, validate};
-
-fn redirect(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to))
-        .finish()
-}
 
 /// `GET /staff`: the dashboard.
 pub async fn dashboard(
@@ -196,7 +190,7 @@ pub async fn change_role(
     if !changed {
         return Err(AppError::NotFound);
     }
-    Ok(redirect("/staff/users?done=role".into()))
+    Ok(see_other("/staff/users?done=role"))
 }
 
 /// `POST /staff/users/{id}/deactivate`.
@@ -235,7 +229,7 @@ pub async fn deactivate(
         })
         .await?;
     match done {
-        Some(()) => Ok(redirect("/staff/users?done=deactivated".into())),
+        Some(()) => Ok(see_other("/staff/users?done=deactivated")),
         None => Err(AppError::Forbidden),
     }
 }
@@ -466,7 +460,7 @@ pub async fn create_organization(
         .db
         .run(move |c| super::organizations::create(c, &actor, &org, "page"))
         .await?;
-    Ok(redirect(format!("/staff/organizations/{id}?done=created")))
+    Ok(see_other(format!("/staff/organizations/{id}?done=created")))
 }
 
 async fn organization_view(
@@ -590,7 +584,7 @@ pub async fn invite(
         .db
         .run(move |c| invite.send(c, &actor, id, &email, "page"))
         .await?;
-    Ok(redirect(format!("/staff/organizations/{id}?done=invited")))
+    Ok(see_other(format!("/staff/organizations/{id}?done=invited")))
 }
 
 /// `GET /staff/audit`.

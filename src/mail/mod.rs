@@ -5,15 +5,12 @@
 //! a committed one always sends). The [`worker::Sender`] claims due rows with a lease, sends them
 //! outside any transaction through lettre (SMTP, or `.eml` files when no `SMTP_URL` is set),
 //! retries temporary failures with backoff, stops at permanent ones, and re-sends rows whose
-//! lease expired with the same Message-ID: at least once, never lost.
+//! lease expired with the same Message-ID: at least once, never lost. What staff see of it is
+//! the back office in [`crate::mail_office`].
 
-pub mod api;
-pub mod back_office;
-pub mod bench;
 pub mod dkim;
 pub mod message;
 pub mod outbox;
-pub mod sink;
 pub mod smtp;
 pub mod transport;
 pub mod worker;
@@ -23,15 +20,6 @@ use rand::RngCore;
 
 use crate::config::Config;
 use crate::db::DbConn;
-use crate::web::router::Router;
-
-/// The routes of the mail pipeline (staff views).
-pub fn routes(r: &mut Router) {
-    r.get("/staff/outbox", back_office::page)
-        .post("/staff/outbox/{id}/retry", back_office::retry)
-        .get("/api/v1/outbox", api::status)
-        .post("/api/v1/outbox/{id}/retry", api::retry);
-}
 
 /// What a mail is for; transactional mail is sent before newsletters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,6 @@
 //! suggestions, the lifecycle buttons and "my posts".
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use views::matching::{
     BoardView, MineView, MyIntroduction, MyPost, NeedFormView, OfferingFormView, Values,
@@ -19,14 +18,9 @@ use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{self, Fields, Form, Query};
+use crate::web::see_other;
 
 type Result<T> = std::result::Result<T, AppError>;
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to.to_string()))
-        .finish()
-}
 
 /// The kind (`sme` or `vendor`) of the user's organization.
 pub fn org_kind(
@@ -412,7 +406,7 @@ async fn save(
     } else {
         "review"
     };
-    Ok(see_other(&format!(
+    Ok(see_other(format!(
         "/board/{}/{saved}?done={flash}",
         kind.path()
     )))
@@ -530,7 +524,7 @@ pub async fn lifecycle(
             })
         })
         .await?;
-    Ok(see_other(&format!(
+    Ok(see_other(format!(
         "/board/{}/{id}?done={}",
         kind.path(),
         action.as_str()

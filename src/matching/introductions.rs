@@ -2,7 +2,6 @@
 //! consents by asking; contact details (name, email) are revealed to both only once the other
 //! side accepted, and each step mails the other side in the same transaction.
 
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 
 use super::queries::{self, Introduction, Need, Offering};
@@ -14,6 +13,7 @@ use crate::error::{AppError, Message};
 use crate::mail::{Mailer, OutgoingMail};
 use crate::web::AppState;
 use crate::web::input::{Fields, Form};
+use crate::web::see_other;
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -294,9 +294,7 @@ pub fn withdraw(c: &mut DbConn, user: &CurrentUser, id: i64) -> Result<()> {
 }
 
 fn to_mine(done: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/board/mine?done={done}")))
-        .finish()
+    see_other(format!("/board/mine?done={done}"))
 }
 
 /// The fields of a form of one-value fields.

@@ -8,7 +8,6 @@
 
 pub mod api;
 pub mod api_types;
-pub mod bench;
 pub mod demo;
 pub mod forms;
 pub mod handlers;

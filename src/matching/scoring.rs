@@ -965,8 +965,8 @@ mod tests {
     #[test]
     fn the_quick_filter_agrees_with_the_explained_one() {
         let c = ctx();
-        for o in crate::matching::bench::offerings(500, 1) {
-            for n in crate::matching::bench::needs(20, 2) {
+        for o in crate::bench::matching::offerings(500, 1) {
+            for n in crate::bench::matching::needs(20, 2) {
                 assert_eq!(passes(&n, &o, &c), exclusions(&n, &o, &c).is_empty());
             }
         }
@@ -975,8 +975,8 @@ mod tests {
     #[test]
     fn the_bare_score_equals_the_explained_one_and_the_shown_ones_carry_notes() {
         let c = ctx();
-        let all = crate::matching::bench::offerings(500, 3);
-        for n in crate::matching::bench::needs(20, 4) {
+        let all = crate::bench::matching::offerings(500, 3);
+        for n in crate::bench::matching::needs(20, 4) {
             for o in &all {
                 assert_eq!(score_value(&n, o), score(&n, o, &c).score);
             }

@@ -1,7 +1,6 @@
 //! The back office of the board: the review queue (approve, reject with a reason the poster
 //! sees), pins and removals of suggestions, and the KPIs with a server-drawn chart.
 
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 use views::matching::{ReviewItem, StaffBoardView};
@@ -15,13 +14,12 @@ use crate::error::{AppError, Message};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
 use crate::web::input::{Fields, Form, Query};
+use crate::web::see_other;
 
 type Result<T> = std::result::Result<T, AppError>;
 
 fn back(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to.to_string()))
-        .finish()
+    see_other(to.to_string())
 }
 
 /// `GET /staff/board`.

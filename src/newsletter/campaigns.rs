@@ -13,10 +13,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::links::Links;
-use super::markdown;
 use super::queries::ACTIVE;
 use crate::db::DbConn;
 use crate::mail::{MailKind, Mailer, OutgoingMail, outbox};
+use crate::markdown;
 use crate::schema::{
     newsletter_campaigns as camps, newsletter_consent_events as events,
     newsletter_subscriber_topics as sub_topics, newsletter_subscribers as subs,

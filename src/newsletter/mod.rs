@@ -6,7 +6,6 @@
 //! opt-in); [`worker::task`] runs in [`crate::Workers`].
 
 pub mod api;
-pub mod bench;
 pub mod bounces;
 pub mod campaigns;
 pub mod csvio;
@@ -15,7 +14,6 @@ pub mod forms;
 pub mod handlers;
 pub mod labels;
 pub mod links;
-pub mod markdown;
 pub mod privacy;
 pub mod queries;
 pub mod requests;

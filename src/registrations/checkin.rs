@@ -17,7 +17,6 @@
 //! - Checking in from the QR page and from the registrations list is the same function,
 //!   [`check_in_by_staff`], with the same audit entry.
 
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -39,6 +38,7 @@ use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
 use crate::web::input::Query;
+use crate::web::see_other;
 
 /// Bytes of the MAC kept in the code (128 bits).
 const CODE_BYTES: usize = 16;
@@ -207,9 +207,7 @@ pub async fn check_in(
             check_in_by_staff(c, &actor, &reg, "qr", crate::time::now_utc())
         })
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/staff/checkin/{reg_id}/{code}?done=1")))
-        .finish())
+    Ok(see_other(format!("/staff/checkin/{reg_id}/{code}?done=1")))
 }
 
 #[cfg(test)]

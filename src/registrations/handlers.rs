@@ -1,7 +1,6 @@
 //! The public registration handlers: the form's POST and the registrant's own page.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use views::components::Tone;
@@ -17,6 +16,7 @@ use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Fields, Form};
+use crate::web::see_other;
 
 /// `POST /seminars/{id}/registrations`: validates, then registers through the group commit
 /// (serialized per seminar, many registrations per transaction under a burst). A new
@@ -68,9 +68,7 @@ pub async fn register(
             return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
         }
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/seminars/{id}/registrations/sent")))
-        .finish())
+    Ok(see_other(format!("/seminars/{id}/registrations/sent")))
 }
 
 /// `GET /seminars/{id}/registrations/sent`: "the mail is on its way", the same page after a

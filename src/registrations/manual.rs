@@ -8,7 +8,6 @@
 //! registered already is reported, not registered twice. Every entry is audited.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 use views::Lang;
@@ -28,6 +27,7 @@ use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Fields, Form};
+use crate::web::see_other;
 
 /// The page and the rules of a seminar's manual entry, with the form's values and errors.
 async fn load(
@@ -166,12 +166,10 @@ pub async fn create(
         .await?;
     let (tone, text, code) = match outcome {
         Ok(Registered::New(reg, _)) => {
-            return Ok(HttpResponse::SeeOther()
-                .insert_header((
-                    LOCATION,
-                    format!("/staff/seminars/{id}?added={}", reg.status),
-                ))
-                .finish());
+            return Ok(see_other(format!(
+                "/staff/seminars/{id}?added={}",
+                reg.status
+            )));
         }
         Ok(Registered::Existing(reg)) => (
             Tone::Warning,

@@ -5,7 +5,6 @@
 pub mod allocation;
 pub mod api;
 pub mod attendance;
-pub mod bench;
 pub mod certificates;
 pub mod checkin;
 pub mod export;
@@ -18,8 +17,10 @@ pub mod model;
 pub mod privacy;
 pub mod queries;
 pub mod reminders;
+pub mod staff;
 pub mod survey;
 
+use crate::seminars::registrants::Registrants;
 use crate::web::AppState;
 use crate::web::router::Router;
 
@@ -34,6 +35,12 @@ pub struct Services {
 }
 
 impl Services {
+    /// What seminars see of their registrants (told of a change or a call-off), for
+    /// `web::Data<dyn seminars::registrants::Registrants>`.
+    pub fn registrants(&self) -> std::sync::Arc<dyn Registrants> {
+        std::sync::Arc::new(self.notifier.clone())
+    }
+
     /// Built on the core services.
     pub fn new(core: &AppState) -> Self {
         let notifier = mail::Notifier::of(core);
@@ -45,9 +52,24 @@ impl Services {
 }
 
 /// The routes of registrations: the form's POST and the page after it, the registrant's own page
-/// and survey, the QR check-in, the staff's manual entry and exports, the survey in the API.
+/// and survey, the QR check-in, the staff's seminar list and pages, manual entry and exports,
+/// the registrations and the survey in the API.
 pub fn routes(r: &mut Router) {
-    r.post("/seminars/{id:\\d+}/registrations", handlers::register)
+    r.get("/staff/seminars", staff::overview::list)
+        .get(
+            "/staff/seminars/{id:\\d+}",
+            staff::seminar_page::registrations,
+        )
+        .post("/staff/seminars/{id:\\d+}/message", staff::message::message)
+        .post(
+            "/staff/seminars/{id:\\d+}/registrations/{rid:\\d+}/{action}",
+            staff::actions::registration_action,
+        )
+        .get(
+            "/api/v1/seminars/{id:\\d+}/registrations",
+            api::registrations,
+        )
+        .post("/seminars/{id:\\d+}/registrations", handlers::register)
         .get("/seminars/{id:\\d+}/registrations/sent", handlers::sent)
         .get("/staff/seminars/{id:\\d+}/registrations.csv", export::csv)
         .get("/staff/seminars/{id:\\d+}/survey.csv", survey::csv)
@@ -87,4 +109,25 @@ pub fn routes(r: &mut Router) {
             "/staff/certificates/{serial}/revoke",
             certificates::handlers::revoke,
         );
+}
+
+impl Registrants for mail::Notifier {
+    fn update_seminar(
+        &self,
+        c: &mut crate::db::DbConn,
+        id: i64,
+        data: &crate::seminars::model::SeminarData,
+        now: chrono::NaiveDateTime,
+    ) -> diesel::QueryResult<usize> {
+        queries::update_seminar(c, self, id, data, now)
+    }
+
+    fn call_off(
+        &self,
+        c: &mut crate::db::DbConn,
+        id: i64,
+        now: chrono::NaiveDateTime,
+    ) -> Result<usize, crate::error::AppError> {
+        queries::cancel_seminar(c, self, id, now)
+    }
 }

@@ -8,14 +8,7 @@ use crate::schema::registrations;
 use crate::seminars::model::{Mode, Seminar};
 
 /// Status names as stored.
-pub mod status {
-    /// Has a seat.
-    pub const CONFIRMED: &str = "confirmed";
-    /// Waiting for a seat of its mode.
-    pub const WAITLISTED: &str = "waitlisted";
-    /// Cancelled by the person, by staff, or with the seminar.
-    pub const CANCELLED: &str = "cancelled";
-}
+pub use crate::seminars::model::registration_status as status;
 
 /// A registration as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]

@@ -2,7 +2,6 @@
 //! one CSV per table, and the JSON of `GET /api/v1/reports/fiscal-years/{year}`. Thin: each
 //! reads the year, asks [`service::report_for`] (which writes the audit entry) and renders.
 
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use views::Lang;
@@ -16,6 +15,7 @@ use crate::error::{AppError, Message};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
 use crate::web::input::Query;
+use crate::web::see_other;
 use crate::xlsx;
 
 /// The query of the report's pages and downloads.
@@ -62,12 +62,10 @@ pub async fn index(_user: StaffUser, query: Query<VersionQuery>) -> Result<HttpR
     } else {
         parse_year(&query.year)?
     };
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            LOCATION,
-            format!("/staff/reports/{fy}{}", version_suffix(query.publication())),
-        ))
-        .finish())
+    Ok(see_other(format!(
+        "/staff/reports/{fy}{}",
+        version_suffix(query.publication())
+    )))
 }
 
 async fn load(

@@ -1,20 +1,16 @@
-//! The seminar part of the JSON API (`/api/v1/seminars...`): the programme, and the list of a
-//! seminar's registrations for staff.
+//! The seminar part of the JSON API (`/api/v1/seminars...`): the programme.
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::forms::{SeminarForm, Window};
 use super::model::{Mode, Question, Seminar, SeminarData, name_list, status};
-use crate::api::ErrorBody;
 use super::queries::{self, Filter, Seats};
+use crate::api::ErrorBody;
 use crate::accounts::ApiStaff;
-use crate::audit;
 use crate::error::{AppError, FieldError, Message};
-use crate::registrations::export::positions;
-use crate::registrations::queries as reg_queries;
 use crate::time::rfc3339;
 use crate::web::AppState;
 use crate::web::input::{JsonBody, JsonInput};
@@ -40,18 +36,6 @@ crate::api_enum! {
         Onsite = "onsite",
         /// Both.
         Hybrid = "hybrid",
-    }
-}
-
-crate::api_enum! {
-    /// Where a registration stands.
-    pub enum RegistrationStatus {
-        /// Has a seat.
-        Confirmed = "confirmed",
-        /// Waits for a seat.
-        Waitlisted = "waitlisted",
-        /// Cancelled.
-        Cancelled = "cancelled",
     }
 }
 
@@ -240,33 +224,6 @@ pub struct SeminarInput {
     /// Publish it (on create: at once; on change: true publishes a draft).
     #[serde(default)]
     pub published: bool,
-}
-
-/// A registration as staff see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RegistrationOut {
-    /// The registration's id.
-    pub id: i64,
-    /// The registrant's address.
-    pub email: String,
-    /// The registrant's name.
-    pub name: String,
-    /// The company.
-    pub company: String,
-    /// How the registrant attends.
-    #[schema(value_type = Mode)]
-    pub mode: String,
-    /// Its status.
-    #[schema(value_type = RegistrationStatus)]
-    pub status: String,
-    /// The place on the waitlist (1 first); null unless waitlisted.
-    #[schema(minimum = 1)]
-    pub waitlist_position: Option<i64>,
-    /// Whether the registrant checked in.
-    pub checked_in: bool,
-    /// When it was made (RFC 3339).
-    #[schema(format = DateTime)]
-    pub created_at: String,
 }
 
 /// A seminar as the API shows it (the join URL only to staff).
@@ -496,21 +453,10 @@ pub async fn create(
     let v = state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                let now = crate::time::now_utc();
-                let id = queries::create(c, &data, published.unwrap_or(false), now)?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::SeminarCreate,
-                    audit::Target::Seminar,
-                    Some(id.to_string()),
-                    json!({"title": data.title, "via": "api"}),
-                )?;
-                let s = queries::find(c, id)?;
-                let seats = queries::seats(c, &s)?;
-                Ok::<_, diesel::result::Error>(seminar_json(&s, &seats, &base, true))
-            })
+            let id = super::service::create(c, &actor, &data, published.unwrap_or(false), "api")?;
+            let s = queries::find(c, id)?;
+            let seats = queries::seats(c, &s)?;
+            Ok::<_, AppError>(seminar_json(&s, &seats, &base, true))
         })
         .await?;
     Ok(HttpResponse::Created().json(v))
@@ -532,7 +478,7 @@ pub async fn create(
 pub async fn update(
     user: ApiStaff,
     state: web::Data<AppState>,
-    notifier: web::Data<crate::registrations::mail::Notifier>,
+    registrants: web::Data<dyn super::registrants::Registrants>,
     path: web::Path<i64>,
     body: JsonBody,
 ) -> Result<HttpResponse, AppError> {
@@ -548,84 +494,21 @@ pub async fn update(
     let data = validate(&state, &form, body, Some(d.starts_at)).await?;
     let actor = user.0.clone();
     let base = base(&state);
-    let notifier = notifier.get_ref().clone();
+    let registrants = registrants.into_inner();
     let v = state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                let now = crate::time::now_utc();
-                let told = reg_queries::update_seminar(c, &notifier, id, &data, now)?;
-                if published == Some(true) {
-                    queries::publish(c, id, now)?;
-                }
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::SeminarUpdate,
-                    audit::Target::Seminar,
-                    Some(id.to_string()),
-                    json!({"via": "api", "told": told}),
-                )?;
-                let s = queries::find(c, id)?;
-                let seats = queries::seats(c, &s)?;
-                Ok::<_, diesel::result::Error>(seminar_json(&s, &seats, &base, true))
-            })
+            let publish = published == Some(true);
+            super::service::update(c, registrants.as_ref(), &actor, id, &data, publish, "api")?;
+            let s = queries::find(c, id)?;
+            let seats = queries::seats(c, &s)?;
+            Ok::<_, AppError>(seminar_json(&s, &seats, &base, true))
         })
         .await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
-/// `GET /api/v1/seminars/{id}/registrations` (staff; audited as a read of personal data).
-#[utoipa::path(
-    get,
-    path = "/api/v1/seminars/{id}/registrations",
-    tag = "seminars",
-    summary = "Registrations of a seminar (staff; audited)",
-    params(("id" = i64, Path, description = "The seminar")),
-    responses((status = 200, description = "Registrations", body = Vec<RegistrationOut>))
-)]
-pub async fn registrations(
-    user: ApiStaff,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let actor = user.0.clone();
-    let out = state
-        .db
-        .run(move |c| {
-            queries::find(c, id)?;
-            let regs = reg_queries::list_for_seminar(c, id)?;
-            let pos = positions(&regs);
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::RegistrationView,
-                audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": regs.len(), "via": "api"}),
-            )?;
-            Ok::<_, AppError>(
-                regs.iter()
-                    .map(|r| RegistrationOut {
-                        id: r.id,
-                        email: r.email.clone(),
-                        name: r.name.clone(),
-                        company: r.company.clone(),
-                        mode: r.mode.clone(),
-                        status: r.status.clone(),
-                        waitlist_position: pos.get(&r.id).copied(),
-                        checked_in: r.checked_in_at.is_some(),
-                        created_at: rfc3339(r.created_at),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
-}
-
 /// The paths of the seminars API in the document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, show, create, update, registrations))]
+#[openapi(paths(list, show, create, update))]
 pub struct Doc;

@@ -3,51 +3,31 @@
 //! has begun (or is already called off) cannot be cancelled.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 use views::confirm::Confirmation;
 
-use super::model::{Seminar, status};
 use super::queries;
+use super::registrants::Registrants;
+use super::service;
 use crate::accounts::StaffUser;
-use crate::audit;
-use crate::error::{AppError, Message};
-use crate::registrations::mail::Notifier;
-use crate::registrations::model::status as reg_status;
-use crate::registrations::queries as reg_queries;
+use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::confirm::{ConfirmForm, count};
 use crate::web::ctx::{Page, html};
 use crate::web::input::Form;
-
-/// Why a seminar cannot be called off, if it cannot.
-fn refusal(s: &Seminar, now: chrono::NaiveDateTime) -> Option<&'static str> {
-    if s.status == status::CANCELLED {
-        Some("seminars.cancel.already")
-    } else if s.starts_at <= now {
-        Some("seminars.cancel.past")
-    } else {
-        None
-    }
-}
-
-/// Whether staff may call the seminar off now (the staff page shows the button only then).
-pub fn can_cancel(s: &Seminar, now: chrono::NaiveDateTime) -> bool {
-    refusal(s, now).is_none()
-}
+use crate::web::see_other;
 
 async fn confirmation(page: &Page, state: &AppState, id: i64) -> Result<Confirmation, AppError> {
     let lang = page.lang;
-    let (s, regs) = state
+    let (s, seats) = state
         .db
         .run(move |c| {
-            Ok::<_, AppError>((queries::find(c, id)?, reg_queries::list_for_seminar(c, id)?))
+            let s = queries::find(c, id)?;
+            let seats = queries::seats(c, &s)?;
+            Ok::<_, AppError>((s, seats))
         })
         .await?;
-    let of = |st: &str| regs.iter().filter(|r| r.status == st).count() as i64;
-    let active = regs
-        .iter()
-        .filter(|r| r.status != reg_status::CANCELLED)
-        .count() as i64;
+    let confirmed: i64 = seats.values().map(|m| m.confirmed).sum();
+    let active = confirmed + seats.values().map(|m| m.waitlisted).sum::<i64>();
     let mut consequences = vec![if active == 0 {
         lang.t("seminars.cancel.nobody").to_string()
     } else {
@@ -55,8 +35,8 @@ async fn confirmation(page: &Page, state: &AppState, id: i64) -> Result<Confirma
             "seminars.cancel.mailed",
             &[
                 ("n", &count(active)),
-                ("confirmed", &count(of(reg_status::CONFIRMED))),
-                ("waitlisted", &count(active - of(reg_status::CONFIRMED))),
+                ("confirmed", &count(confirmed)),
+                ("waitlisted", &count(active - confirmed)),
             ],
         )
     }];
@@ -78,7 +58,8 @@ async fn confirmation(page: &Page, state: &AppState, id: i64) -> Result<Confirma
             format!("/staff/seminars/{id}"),
             lang.t("seminars.cancel.back").to_string(),
         ),
-        blocked: refusal(&s, crate::time::now_utc()).map(|k| lang.t(k).to_string()),
+        blocked: service::call_off_refusal(&s, crate::time::now_utc())
+            .map(|k| lang.t(k).to_string()),
         section: "/staff/seminars",
     })
 }
@@ -101,7 +82,7 @@ pub async fn cancel(
     user: StaffUser,
     page: Page,
     state: web::Data<AppState>,
-    notifier: web::Data<Notifier>,
+    registrants: web::Data<dyn Registrants>,
     path: web::Path<i64>,
     form: Form<ConfirmForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -110,31 +91,13 @@ pub async fn cancel(
         let view = confirmation(&page, &state, id).await?;
         return Ok(html(views::confirm::confirmation(&page, &view)));
     }
-    let notifier = notifier.get_ref().clone();
+    let registrants = registrants.into_inner();
     let actor = user.0.clone();
     let told = state
         .db
-        .run(move |c| {
-            let now = crate::time::now_utc();
-            if let Some(key) = refusal(&queries::find(c, id)?, now) {
-                return Err(AppError::Conflict(Message::new(key)));
-            }
-            let told = reg_queries::cancel_seminar(c, &notifier, id, now)?;
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::SeminarCancel,
-                audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"told": told}),
-            )?;
-            Ok(told)
-        })
+        .run(move |c| service::call_off(c, registrants.as_ref(), &actor, id))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            format!("/staff/seminars/{id}?done=cancelled&told={told}"),
-        ))
-        .finish())
+    Ok(see_other(format!(
+        "/staff/seminars/{id}?done=cancelled&told={told}"
+    )))
 }

@@ -8,7 +8,7 @@ use views::seminars::public::{
     ListView, QuestionView, RegistrationForm, SeminarCard, SeminarDetail,
 };
 
-use super::model::{Seminar, name_list, render_markdown, status};
+use super::model::{Seminar, name_list, status};
 use super::queries::{self, Filter};
 use crate::error::{AppError, Message};
 use crate::reference;
@@ -250,7 +250,7 @@ pub async fn show_page(
                 id: s.id,
                 title: s.title.clone(),
                 summary: s.summary.clone(),
-                body_html: render_markdown(&s.body_md),
+                body_html: crate::markdown::to_html(&s.body_md),
                 when: crate::time::format_span(s.starts_at, s.ends_at, lang),
                 deadline: crate::time::format_datetime(s.registration_closes_at, lang),
                 prefecture: reference::label_of(&prefectures, &s.prefecture.to_string()),

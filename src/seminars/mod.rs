@@ -1,5 +1,7 @@
-//! Seminars: the public list and page, calendar feeds, the back office and the API.
-//! Registrations (seats, waitlist, mails) live in [`crate::registrations`].
+//! Seminars: the programme. The public list and page, calendar feeds, creating, editing,
+//! publishing and calling off seminars (staff pages and API, through [`service`]).
+//! Registrations (seats, waitlist, mails, the staff's seminar pages) build on this in
+//! `crate::registrations`; seminars tell registrants of a change through [`registrants`].
 
 pub mod api;
 pub mod cancel;
@@ -11,6 +13,8 @@ pub mod ical_read;
 pub mod import;
 pub mod model;
 pub mod queries;
+pub mod registrants;
+pub mod service;
 pub mod staff;
 
 use std::collections::HashMap;
@@ -21,38 +25,27 @@ use self::model::{Format, Mode, Seminar};
 use self::queries::Seats;
 use crate::web::router::Router;
 
-/// The routes of the programme (registrations register their own: [`crate::registrations::routes`]).
+/// The routes of the programme (registrations register their own).
 pub fn routes(r: &mut Router) {
     r.get("/", handlers::home)
         .get("/seminars", handlers::list)
         .get("/seminars.ics", feed::all)
         .get("/seminars/{id:\\d+}.ics", feed::one)
         .get("/seminars/{id:\\d+}", handlers::show)
-        .get("/staff/seminars", staff::list)
         .get("/staff/seminars/new", staff::new)
         .post("/staff/seminars/new", staff::create)
         .get("/staff/seminars/import", import::form)
         .post("/staff/seminars/import", import::import)
-        .get("/staff/seminars/{id:\\d+}", staff::registrations)
         .get("/staff/seminars/{id:\\d+}/edit", staff::edit)
         .post("/staff/seminars/{id:\\d+}/edit", staff::update)
         .post("/staff/seminars/{id:\\d+}/publish", staff::publish)
         .get("/staff/seminars/{id:\\d+}/cancel", cancel::confirm_page)
         .post("/staff/seminars/{id:\\d+}/cancel", cancel::cancel)
         .post("/staff/seminars/{id:\\d+}/duplicate", staff::duplicate)
-        .post("/staff/seminars/{id:\\d+}/message", staff::message)
-        .post(
-            "/staff/seminars/{id:\\d+}/registrations/{rid:\\d+}/{action}",
-            staff::registration_action,
-        )
         .get("/api/v1/seminars", api::list)
         .post("/api/v1/seminars", api::create)
         .get("/api/v1/seminars/{id:\\d+}", api::show)
-        .patch("/api/v1/seminars/{id:\\d+}", api::update)
-        .get(
-            "/api/v1/seminars/{id:\\d+}/registrations",
-            api::registrations,
-        );
+        .patch("/api/v1/seminars/{id:\\d+}", api::update);
 }
 
 /// The place of a seminar for people: venue and address, or "online".

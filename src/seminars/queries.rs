@@ -166,7 +166,7 @@ pub fn seats_many(
     c: &mut DbConn,
     list: &[Seminar],
 ) -> QueryResult<HashMap<i64, HashMap<&'static str, Seats>>> {
-    use crate::registrations::model::status as st;
+    use super::model::registration_status as st;
     let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
     let rows: Vec<(i64, String, String, i64)> = r::table
         .filter(r::seminar_id.eq_any(&ids))

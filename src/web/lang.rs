@@ -1,6 +1,7 @@
 //! The language of a request: the `lang` cookie, else `Accept-Language`, else Japanese; and
 //! the switch in the header that sets the cookie.
 
+use super::see_other;
 use crate::web::input::Query;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::header::{ACCEPT_LANGUAGE, LOCATION};
@@ -54,9 +55,7 @@ pub async fn switch(
     query: Query<SwitchQuery>,
 ) -> HttpResponse {
     let Some(lang) = Lang::from_code(&code) else {
-        return HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/"))
-            .finish();
+        return see_other("/");
     };
     let cookie = Cookie::build(LANG_COOKIE, lang.code())
         .path("/")

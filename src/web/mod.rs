@@ -54,3 +54,11 @@ impl AppState {
         }
     }
 }
+
+/// A 303 See Other to `to`: the answer to every successful form post (post, redirect, get), so
+/// that a reload does not post again.
+pub fn see_other(to: impl Into<String>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to.into()))
+        .finish()
+}

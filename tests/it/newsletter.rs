@@ -1250,8 +1250,8 @@ async fn every_newsletter_form_post_without_csrf_is_refused_except_one_click() {
     }
 }
 
-fn bench_options(subscribers: usize) -> secunity::newsletter::bench::BenchOptions {
-    secunity::newsletter::bench::BenchOptions {
+fn bench_options(subscribers: usize) -> secunity::bench::newsletter::BenchOptions {
+    secunity::bench::newsletter::BenchOptions {
         subscribers,
         postgres_admin_url: std::env::var("TEST_DATABASE_URL")
             .ok()
@@ -1263,7 +1263,7 @@ fn bench_options(subscribers: usize) -> secunity::newsletter::bench::BenchOption
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_newsletter_benchmark_delivers_every_message() {
-    let figures = secunity::newsletter::bench::run(bench_options(500))
+    let figures = secunity::bench::newsletter::run(bench_options(500))
         .await
         .unwrap();
     assert_eq!(figures["messages"], 500);
@@ -1288,7 +1288,7 @@ async fn newsletter_benchmark_full() {
     {
         options.concurrency = c;
     }
-    let figures = secunity::newsletter::bench::run(options).await.unwrap();
+    let figures = secunity::bench::newsletter::run(options).await.unwrap();
     println!("{figures}");
 }
 

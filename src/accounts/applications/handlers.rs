@@ -3,7 +3,6 @@
 //! without an organization.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use views::accounts::applications as v;
@@ -18,6 +17,7 @@ use crate::validate;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
+use crate::web::see_other;
 
 /// The application form: the organization's fields plus the 宣言ID and a note for staff.
 #[derive(Deserialize, Default)]
@@ -188,9 +188,7 @@ pub async fn submit(
         .db
         .run(move |c| super::submit(c, &actor, &application))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, "/account/organization?done=sent"))
-        .finish())
+    Ok(see_other("/account/organization?done=sent"))
 }
 
 /// The board's page for a signed-in person without an organization: what is pending, what was

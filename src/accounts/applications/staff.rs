@@ -2,7 +2,6 @@
 //! staff read of personal data, audited) and the approve and refuse actions.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,6 +16,7 @@ use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
+use crate::web::see_other;
 use crate::{reference, validate};
 
 /// The message after a decision.
@@ -182,9 +182,7 @@ async fn decided(
         .db
         .run(move |c| decide(c, &actor, &mailer, &base, id, &decision))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/staff/applications?done={done}")))
-        .finish())
+    Ok(see_other(format!("/staff/applications?done={done}")))
 }
 
 /// `POST /staff/applications/{id}/approve`: creates the organization, lets the applicant in and

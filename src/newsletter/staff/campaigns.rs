@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 use views::newsletter::staff as sv;
 
-use super::{Options, codes, see_other, topic_options, topics_label, when};
+use super::{Options, codes, topic_options, topics_label, when};
 use crate::accounts::StaffUser;
 use crate::audit;
 use crate::error::AppError;
@@ -18,6 +18,7 @@ use crate::newsletter::links::Links;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{self, Form, Query};
+use crate::web::see_other;
 
 /// `GET /staff/newsletter/campaigns/new`.
 pub async fn new_campaign(
@@ -50,8 +51,8 @@ pub async fn live_preview(_staff: StaffUser, form: Form<Fields>) -> Result<HttpR
 
 fn preview(markdown: &str) -> (String, String) {
     (
-        crate::newsletter::markdown::to_html(markdown),
-        crate::newsletter::markdown::to_text(markdown),
+        crate::markdown::to_html(markdown),
+        crate::markdown::to_text(markdown),
     )
 }
 

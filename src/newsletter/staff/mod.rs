@@ -4,7 +4,6 @@
 pub mod campaigns;
 pub mod subscribers;
 
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use views::newsletter::staff as sv;
 
@@ -19,12 +18,6 @@ use crate::web::ctx::{Page, html};
 
 /// (code, label) options.
 type Options = Vec<(String, String)>;
-
-pub(crate) fn see_other(to: String) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, to))
-        .finish()
-}
 
 pub(crate) fn topic_options(conn: &mut DbConn, lang: views::Lang) -> diesel::QueryResult<Options> {
     Ok(q::list_topics(conn, true)?

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 use views::newsletter::staff as sv;
 
-use super::{Options, codes, see_other, topic_options};
+use super::{Options, codes, topic_options};
 use crate::accounts::StaffUser;
 use crate::audit;
 use crate::error::AppError;
@@ -19,6 +19,7 @@ use crate::newsletter::{csvio, subscribe};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
+use crate::web::see_other;
 
 /// Query of the subscriber list.
 #[derive(Debug, Default, Deserialize)]
@@ -210,9 +211,7 @@ pub async fn unsubscribe(
             })
         })
         .await?;
-    Ok(see_other(
-        "/staff/newsletter/subscribers?done=unsubscribed".into(),
-    ))
+    Ok(see_other("/staff/newsletter/subscribers?done=unsubscribed"))
 }
 
 /// `GET /staff/newsletter/export.csv` (audited).
@@ -453,5 +452,5 @@ pub async fn add_topic(
             sv::topics(&page, &rows, &values, &e.errors),
         ));
     }
-    Ok(see_other("/staff/newsletter/topics".into()))
+    Ok(see_other("/staff/newsletter/topics"))
 }

@@ -1,7 +1,6 @@
 //! The certificate routes: the registrant's PDF, the public check, and for staff a seminar's
 //! certificates as one PDF, their list and revoking one (confirmation page, then POST).
 
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use views::certificates::{CheckView, RevokeView, StaffCertificate, StaffList};
@@ -14,6 +13,7 @@ use crate::error::{AppError, Message};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Fields, Form, Query};
+use crate::web::see_other;
 
 fn pdf_response(filename: &str, certificates: &[Certificate]) -> Result<HttpResponse, AppError> {
     let rendered = pdf::render_all(certificates, crate::time::now_utc())
@@ -215,10 +215,7 @@ pub async fn revoke(
         .db
         .run(move |c| service::revoke(c, &actor, &serial, &reason, crate::time::now_utc()))
         .await?;
-    Ok(HttpResponse::SeeOther()
-        .insert_header((
-            LOCATION,
-            format!("/staff/seminars/{seminar_id}/certificates?done=revoked"),
-        ))
-        .finish())
+    Ok(see_other(format!(
+        "/staff/seminars/{seminar_id}/certificates?done=revoked"
+    )))
 }

@@ -1,7 +1,6 @@
 //! The registrant's survey page and the staff downloads (CSV, API).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 use views::forms::FormErrors;
@@ -22,6 +21,7 @@ use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html_status};
 use crate::web::input::Form;
+use crate::web::see_other;
 
 /// The registration, its seminar and its survey, by the personal link's token (404 when the
 /// token is unknown).
@@ -129,9 +129,7 @@ pub async fn answer(
             StatusCode::CONFLICT,
         ));
     }
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/registrations/{token}/survey")))
-        .finish())
+    Ok(see_other(format!("/registrations/{token}/survey")))
 }
 
 /// `GET /api/v1/seminars/{id}/survey` (staff): [`api_json`], audited like the CSV.

@@ -1,9 +1,9 @@
-//! The SMTP listener of the tests is the library's (`secunity::mail::sink`); this adds a parser
+//! The SMTP listener of the tests is the library's (`secunity::bench::sink`); this adds a parser
 //! and the check of what a crash may leave (copies with the same Message-ID, nothing lost).
 
 use std::collections::HashMap;
 
-pub use secunity::mail::sink::{Received, SmtpServer};
+pub use secunity::bench::sink::{Received, SmtpServer};
 
 /// Parses a received message with a real mail parser.
 #[allow(dead_code)]

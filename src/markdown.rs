@@ -1,5 +1,5 @@
-//! Markdown of newsletter issues to sanitized HTML (pulldown-cmark, then ammonia) and to a
-//! readable plain-text part.
+//! The one Markdown renderer of the service (seminar descriptions, newsletter issues): to
+//! sanitized HTML (pulldown-cmark, then ammonia) and to a readable plain-text part for mails.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 

@@ -1,14 +1,14 @@
 //! The staff view of the outbox in the JSON API: counts by status, failed messages, retry (the
-//! operations are in [`super::back_office`], shared with the staff pages).
+//! operations are in [`super::service`], shared with the staff pages).
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::back_office::{read_as, retry_as};
-use super::outbox;
+use super::service::{read_as, retry_as};
 use crate::accounts::ApiStaff;
 use crate::error::AppError;
+use crate::mail::outbox;
 use crate::time::rfc3339;
 use crate::web::AppState;
 

@@ -2,6 +2,11 @@
 //! database that the benchmark creates and removes itself, peak and current RSS, percentiles,
 //! and the final JSON line.
 //!
+//! The harness is not production code: it exists only with the cargo feature `bench`
+//! (`cargo run --release --features bench -- bench ...`), which `cargo build --release` leaves
+//! out. The test suite turns it on (through the package's dev-dependency on itself), because its
+//! SMTP listener on loopback ([`sink`]) is also the recording listener of the tests.
+//!
 //! The contract (DESIGN.md §2): a benchmark prints human-readable lines as it goes and, as its
 //! last line on stdout, one JSON object with its figures. Logs go to stderr, so that nothing
 //! printed after the figures can hide them. BENCHMARKS.md lists the commands and the figures
@@ -17,12 +22,18 @@ use serde::Serialize;
 
 use crate::db::{Backend, DbTarget};
 
+pub mod mail;
+pub mod matching;
+pub mod newsletter;
+pub mod registrations;
+pub mod sink;
+
 /// The benchmarks, one subcommand each (`secunity bench mail`, ...).
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum BenchCommand {
     /// The outbound mail pipeline: enqueue N messages in the outbox and send them through the
     /// real sender to a counting SMTP listener on loopback.
-    Mail(crate::mail::bench::MailBenchArgs),
+    Mail(mail::MailBenchArgs),
     /// A newsletter campaign from "send" to the last message accepted by a counting SMTP
     /// listener on loopback.
     Newsletter {
@@ -39,7 +50,7 @@ pub enum BenchCommand {
     },
     /// A burst of seminar registrations through the real HTTP form path, then the seminar list
     /// page with 500 seminars against an empty actix-web handler.
-    Registrations(crate::registrations::bench::RegistrationBenchArgs),
+    Registrations(registrations::RegistrationBenchArgs),
     /// Ranking the board's suggestions: N offerings, M needs; p50/p99 for one need and the time
     /// to recompute all.
     Matching {
@@ -57,7 +68,7 @@ pub enum BenchCommand {
 pub async fn run(which: BenchCommand) -> anyhow::Result<()> {
     match which {
         BenchCommand::Mail(args) => {
-            let figures = crate::mail::bench::run(&args).await?;
+            let figures = mail::run(&args).await?;
             print_json_line(&figures)?;
             if !figures.ok {
                 bail!("the mail benchmark's checks failed (see the lines above)");
@@ -69,7 +80,7 @@ pub async fn run(which: BenchCommand) -> anyhow::Result<()> {
             concurrency,
             postgres,
         } => {
-            let figures = crate::newsletter::bench::run(crate::newsletter::bench::BenchOptions {
+            let figures = newsletter::run(newsletter::BenchOptions {
                 subscribers,
                 concurrency,
                 postgres_admin_url: postgres,
@@ -79,14 +90,13 @@ pub async fn run(which: BenchCommand) -> anyhow::Result<()> {
             print_json_line(&figures)
         }
         BenchCommand::Registrations(args) => {
-            let figures = crate::registrations::bench::run(&args).await?;
+            let figures = registrations::run(&args).await?;
             print_json_line(&figures)?;
-            crate::registrations::bench::check(&figures)
+            registrations::check(&figures)
         }
         BenchCommand::Matching { offerings, needs } => {
             let figures =
-                tokio::task::spawn_blocking(move || crate::matching::bench::run(offerings, needs))
-                    .await?;
+                tokio::task::spawn_blocking(move || matching::run(offerings, needs)).await?;
             print_json_line(&figures)
         }
     }

@@ -1,16 +1,16 @@
 //! `secunity bench mail`: the throughput of the outbound mail pipeline, end to end.
 //!
 //! On a scratch database (see [`crate::bench::ScratchDatabase`]) and a counting SMTP listener on
-//! loopback ([`super::sink::SmtpServer::start_counting`]), in one process:
+//! loopback ([`crate::bench::sink::SmtpServer::start_counting`]), in one process:
 //!
 //! 1. the listener's ceiling: pre-built messages sent back to back through the sender's own
-//!    SMTP client ([`super::smtp::SmtpPool`]; no database, no message building) for
+//!    SMTP client ([`crate::mail::smtp::SmtpPool`]; no database, no message building) for
 //!    `--ceiling-seconds`, on one connection (`ceiling_per_s`, the reference of `ratio`) and on
 //!    as many as the sender uses (`ceiling_concurrent_per_s`);
 //! 2. the enqueue rate: N newsletter-like messages (Japanese subject, text + HTML bodies,
-//!    `List-*` headers, a dedupe key each) written with [`super::outbox::insert_many`] in
+//!    `List-*` headers, a dedupe key each) written with [`crate::mail::outbox::insert_many`] in
 //!    transactions of `--enqueue-batch` rows;
-//! 3. the send rate: the real [`super::worker::Sender`], built from settings like production
+//! 3. the send rate: the real [`crate::mail::worker::Sender`], built from settings like production
 //!    (`MAIL_RATE` high enough never to be the limit, `MAIL_CONCURRENCY` from
 //!    `--concurrency`), runs until the listener has accepted N messages and the sender has
 //!    recorded its last chunk. Then every row must be `sent` and the listener must have accepted
@@ -26,16 +26,16 @@ use anyhow::Context;
 use chrono::Utc;
 use serde::Serialize;
 
-use super::outbox::{self, OutboxRow};
-use super::sink::SmtpServer;
-use super::smtp::{SmtpEndpoint, SmtpPool};
-use super::worker::{Sender, SenderSettings};
-use super::{MailKind, Mailer, OutgoingMail, message};
+use crate::bench::sink::SmtpServer;
 use crate::bench::{
     Latency, Machine, ScratchDatabase, cpu_us_per, mib, per_second, process_cpu_time, round, say,
 };
 use crate::config::Config;
 use crate::db::Db;
+use crate::mail::outbox::{self, OutboxRow};
+use crate::mail::smtp::{SmtpEndpoint, SmtpPool};
+use crate::mail::worker::{Sender, SenderSettings};
+use crate::mail::{MailKind, Mailer, OutgoingMail, message};
 
 /// The `MAIL_RATE` of the benchmark: far above what one machine can send, so that the global
 /// rate bucket is exercised on every claim but never waits.

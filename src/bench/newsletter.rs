@@ -10,11 +10,11 @@ use anyhow::Context;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use super::campaigns;
-use super::links::Links;
+use crate::bench::sink::SmtpServer;
 use crate::config::Config;
 use crate::db::{Db, DbConn};
-use crate::mail::sink::SmtpServer;
+use crate::newsletter::campaigns;
+use crate::newsletter::links::Links;
 use crate::schema::{newsletter_subscriber_topics as sub_topics, newsletter_subscribers as subs};
 use crate::time::now_utc;
 
@@ -68,7 +68,7 @@ fn seed(conn: &mut DbConn, links: &Links, n: usize) -> QueryResult<()> {
                     (
                         subs::email.eq(format!("bench{i:06}@example.jp")),
                         subs::name.eq(format!("ベンチ {i}")),
-                        subs::status.eq(super::queries::ACTIVE),
+                        subs::status.eq(crate::newsletter::queries::ACTIVE),
                         subs::pref_token_hash.eq(Some(links.pref_hash(&nonce))),
                         subs::pref_nonce.eq(nonce),
                         subs::consent_source.eq("bench"),

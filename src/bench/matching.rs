@@ -2,7 +2,7 @@
 //! the same functions the board uses, and prints the figures as one JSON object.
 //!
 //! Wiring (the `Bench` subcommand lives on another branch): add a `Matching { offerings,
-//! needs }` variant next to `Mail` and call `println!("{}", secunity::matching::bench::run(
+//! needs }` variant next to `Mail` and call `println!("{}", secunity::bench::matching::run(
 //! offerings, needs))`.
 
 use std::time::Instant;
@@ -11,10 +11,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
-use super::scoring::{
+use crate::matching::scoring::{
     Capacity, NeedProfile, OfferingProfile, Overrides, PriceModel, TOP_N, rank_offerings,
 };
-use super::taxonomy::{CATEGORIES, EMPLOYEE_BANDS, SECTORS, budget_codes};
+use crate::matching::taxonomy::{CATEGORIES, EMPLOYEE_BANDS, SECTORS, budget_codes};
 
 fn pick<'a>(rng: &mut StdRng, list: &[&'a str]) -> &'a str {
     list[rng.random_range(0..list.len())]
@@ -94,7 +94,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 pub fn run(offering_count: usize, need_count: usize) -> Value {
     let all = offerings(offering_count, 7);
     let list = needs(need_count, 11);
-    let ctx = super::match_context();
+    let ctx = crate::matching::match_context();
     let none = Overrides::default();
     let started = Instant::now();
     let mut times: Vec<f64> = Vec::with_capacity(list.len());
