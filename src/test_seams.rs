@@ -100,8 +100,7 @@ pub async fn record_api(
     let (Some(log), Some(pattern)) = (log, pattern) else {
         return Ok(res.map_into_boxed_body());
     };
-    if !pattern.starts_with("/api/v1/") || res.request().method() == actix_web::http::Method::HEAD
-    {
+    if !pattern.starts_with("/api/v1/") || res.request().method() == actix_web::http::Method::HEAD {
         return Ok(res.map_into_boxed_body());
     }
     let (req, res) = res.into_parts();

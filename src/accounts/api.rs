@@ -99,15 +99,13 @@ pub async fn list_tokens(
 
 /// The paths of the accounts API in the document.
 #[derive(utoipa::OpenApi)]
-#[openapi(
-    paths(
-        me,
-        list_tokens,
-        organizations::list,
-        organizations::create,
-        organizations::show,
-        organizations::update,
-        organizations::invite
-    )
-)]
+#[openapi(paths(
+    me,
+    list_tokens,
+    organizations::list,
+    organizations::create,
+    organizations::show,
+    organizations::update,
+    organizations::invite
+))]
 pub struct Doc;

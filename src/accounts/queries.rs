@@ -617,11 +617,7 @@ pub fn create_organization(conn: &mut DbConn, org: &NewOrganization) -> QueryRes
 }
 
 /// Changes an organization's fields (all but its creation time); false when there is none.
-pub fn update_organization(
-    conn: &mut DbConn,
-    id: i64,
-    org: &NewOrganization,
-) -> QueryResult<bool> {
+pub fn update_organization(conn: &mut DbConn, id: i64, org: &NewOrganization) -> QueryResult<bool> {
     let n = diesel::update(organizations::table.find(id))
         .set((
             organizations::kind.eq(&org.kind),

@@ -386,8 +386,11 @@ impl OrganizationForm {
         let name = check("name", validate::line(&self.name, true, 200));
         let kind = check(
             "kind",
-            validate::one_of(&self.kind, super::api::organizations::OrganizationKind::codes().as_slice())
-                .map(str::to_string),
+            validate::one_of(
+                &self.kind,
+                super::api::organizations::OrganizationKind::codes().as_slice(),
+            )
+            .map(str::to_string),
         );
         let in_options = |opts: &reference::Options, value: &str| {
             let value = value.trim();

@@ -224,9 +224,15 @@ pub fn error_response(status: u16) -> utoipa::openapi::Response {
 /// error answers of every operation ([`ErrorBody`] is among the document's own schemas).
 pub fn finish(doc: &mut OpenApi, base_url: &str) {
     doc.servers = Some(vec![Server::new(base_url.trim_end_matches('/'))]);
-    doc.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    doc.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
     let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+    );
     for (path, item) in doc.paths.paths.iter_mut() {
         for op in [
             &mut item.get,

@@ -593,17 +593,20 @@ pub async fn offering_needs(
 
 /// The paths of the board's API in the document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    create_need,
-    show_need,
-    suggestions,
-    create_offering,
-    show_offering,
-    offering_needs,
-    request_introduction,
-    show_introduction,
-    accept_introduction,
-    decline_introduction,
-    introduction_stage
-), components(schemas(NeedInput, OfferingInput)))]
+#[openapi(
+    paths(
+        create_need,
+        show_need,
+        suggestions,
+        create_offering,
+        show_offering,
+        offering_needs,
+        request_introduction,
+        show_introduction,
+        accept_introduction,
+        decline_introduction,
+        introduction_stage
+    ),
+    components(schemas(NeedInput, OfferingInput))
+)]
 pub struct Doc;

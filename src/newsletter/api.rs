@@ -12,12 +12,12 @@ use super::links::Links;
 use super::queries::{self as q, SubscriberFilter};
 use super::subscribe::{self, Import, ImportResult};
 use crate::accounts::ApiStaff;
+use crate::api::ErrorBody;
 use crate::audit;
 use crate::error::{AppError, FieldError, Message};
+use crate::time::rfc3339;
 use crate::validate::{self, Invalid};
 use crate::web::AppState;
-use crate::api::ErrorBody;
-use crate::time::rfc3339;
 use crate::web::input::JsonBody;
 use crate::web::input::Query;
 

@@ -8,8 +8,8 @@ use utoipa::ToSchema;
 use super::forms::{SeminarForm, Window};
 use super::model::{Mode, Question, Seminar, SeminarData, name_list, status};
 use super::queries::{self, Filter, Seats};
-use crate::api::ErrorBody;
 use crate::accounts::ApiStaff;
+use crate::api::ErrorBody;
 use crate::error::{AppError, FieldError, Message};
 use crate::time::rfc3339;
 use crate::web::AppState;
@@ -219,7 +219,11 @@ pub struct SeminarInput {
     /// before the seminar (sent at once when a seminar is created after that time, as long as
     /// it has not started); null for no reminder.
     #[serde(default)]
-    #[schema(default = "10:00", pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "10:00")]
+    #[schema(
+        default = "10:00",
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        example = "10:00"
+    )]
     pub reminder_time: Option<String>,
     /// Publish it (on create: at once; on change: true publishes a draft).
     #[serde(default)]

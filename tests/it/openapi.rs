@@ -9,7 +9,10 @@ use serde_json::Value;
 use crate::support::schema::document;
 use crate::support::spawn_app;
 
-const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/snapshots/openapi.json");
+const SNAPSHOT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/it/snapshots/openapi.json"
+);
 
 #[test]
 fn the_document_matches_its_snapshot() {
@@ -28,7 +31,10 @@ fn the_document_matches_its_snapshot() {
             .lines()
             .zip(text.lines())
             .position(|(a, b)| a != b)
-            .map_or(committed.lines().count().min(text.lines().count()) + 1, |n| n + 1)
+            .map_or(
+                committed.lines().count().min(text.lines().count()) + 1,
+                |n| n + 1
+            )
     );
 }
 
@@ -52,7 +58,9 @@ fn the_document_is_openapi_3_1_and_every_schema_compiles() {
             );
             for (status, response) in responses {
                 assert!(
-                    response["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    response["description"]
+                        .as_str()
+                        .is_some_and(|d| !d.is_empty()),
                     "{method} {path} {status} has no description"
                 );
                 if let Some(schema) = response["content"]["application/json"].get("schema") {

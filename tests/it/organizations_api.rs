@@ -53,8 +53,10 @@ async fn staff_record_change_show_and_invite_organizations_through_the_api() {
         "POST",
         &token,
         "/api/v1/organizations",
-        Some(json!({"name": "株式会社博多テクノ", "kind": "sme", "prefecture": 40,
-            "industry": "manufacturing", "employee_band": "6-20"})),
+        Some(
+            json!({"name": "株式会社博多テクノ", "kind": "sme", "prefecture": 40,
+            "industry": "manufacturing", "employee_band": "6-20"}),
+        ),
     )
     .await;
     assert_eq!(s, 201, "{created}");
@@ -286,7 +288,10 @@ async fn the_taxonomy_lists_every_code_with_both_labels() {
         .collect();
     assert_eq!(bands.first(), Some(&"1-5"));
     assert!(bands.contains(&"6-20"));
-    assert_eq!(t["bands"].as_array().unwrap().last().unwrap()["max_employees"], Value::Null);
+    assert_eq!(
+        t["bands"].as_array().unwrap().last().unwrap()["max_employees"],
+        Value::Null
+    );
 }
 
 #[test]

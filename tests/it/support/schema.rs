@@ -81,7 +81,9 @@ fn problem(
             .then(|| format!("{what}: no body, but the document promises one"));
     };
     let Some(media) = content.get(&body_type) else {
-        return Some(format!("{what}: a body of type {body_type} is not documented"));
+        return Some(format!(
+            "{what}: a body of type {body_type} is not documented"
+        ));
     };
     if body_type != "application/json" {
         return None;
