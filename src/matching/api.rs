@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 
 use super::api_types::{
     Contact, DeclineBody, HistoryEntry, IntroductionBody, IntroductionOut, NeedInput, NeedMatch,
-    NeedOut, OfferingInput, OfferingOut, StageBody, Suggestion,
+    NeedOut, OfferingInput, OfferingOut, Side, StageBody, Suggestion,
 };
 use super::forms::{self, Rejected};
 use super::handlers::{can_manage, org_kind};
@@ -14,6 +14,7 @@ use super::queries::{self, Introduction, Need, Offering, Submit};
 use super::scoring::{TOP_N, WEIGHTS_VERSION};
 use super::taxonomy::split_list;
 use super::view::Refs;
+use crate::accounts::api::organizations::OrganizationKind;
 use crate::accounts::{ApiUser, CurrentUser};
 use crate::api::ErrorBody;
 use crate::db::DbConn;
@@ -178,7 +179,7 @@ pub async fn create_need(
     let out = state
         .db
         .run(move |c| {
-            let (org, submit) = poster(c, &user, &body, "sme")?;
+            let (org, submit) = poster(c, &user, &body, OrganizationKind::Sme.as_str())?;
             let id = c.write_transaction(|c| {
                 queries::create_need(c, org, Some(user.id), &input, submit)
             })?;
@@ -211,7 +212,7 @@ pub async fn create_offering(
     let out = state
         .db
         .run(move |c| {
-            let (org, submit) = poster(c, &user, &body, "vendor")?;
+            let (org, submit) = poster(c, &user, &body, OrganizationKind::Vendor.as_str())?;
             let id = c.write_transaction(|c| {
                 queries::create_offering(c, org, Some(user.id), &input, submit)
             })?;
@@ -342,19 +343,19 @@ fn introduction_json(
 ) -> Result<IntroductionOut> {
     let n = queries::find_need(c, i.need_id)?;
     let o = queries::find_offering(c, i.offering_id)?;
+    // The caller's side; staff see no contact.
     let side = if user.organization_id == Some(n.organization_id) {
-        "sme"
+        Some(Side::Sme)
     } else if user.organization_id == Some(o.organization_id) {
-        "vendor"
+        Some(Side::Vendor)
     } else if user.is_staff() {
-        "staff"
+        None
     } else {
         return Err(AppError::NotFound);
     };
-    let contact = if side == "staff" {
-        None
-    } else {
-        introductions::counterpart_contact(c, i, &n, &o, side)?
+    let contact = match side {
+        Some(side) => introductions::counterpart_contact(c, i, &n, &o, side.as_str())?,
+        None => None,
     };
     let history: Vec<HistoryEntry> = serde_json::from_str(&i.history).unwrap_or_default();
     Ok(IntroductionOut {
