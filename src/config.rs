@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
 
 /// The file read when `SECUNITY_CONFIG` does not name another one.
 pub const DEFAULT_CONFIG_FILE: &str = "secunity.toml";
@@ -63,6 +64,14 @@ pub const DEFAULT_IDLE_MINUTES_STAFF: u32 = 120;
 /// most 14 days): members come back weekly to the board without signing in each time.
 pub const DEFAULT_IDLE_MINUTES_MEMBER: u32 = 7 * 24 * 60;
 
+/// The key that signs CSRF tokens, personal links and check-in codes: shared by every part of
+/// the process, printed as `[REDACTED]` by `Debug`.
+pub type SecretKey = std::sync::Arc<secrecy::SecretSlice<u8>>;
+
+fn secret_key(bytes: Vec<u8>) -> SecretKey {
+    std::sync::Arc::new(bytes.into())
+}
+
 /// One configured OAuth2 provider (for example gBizID).
 #[derive(Debug, Clone)]
 pub struct OAuthSettings {
@@ -71,7 +80,7 @@ pub struct OAuthSettings {
     /// Client id registered with the provider.
     pub client_id: String,
     /// Client secret registered with the provider.
-    pub client_secret: String,
+    pub client_secret: SecretString,
     /// Authorization endpoint.
     pub auth_url: String,
     /// Token endpoint.
@@ -117,11 +126,11 @@ pub struct Config {
     /// Absolute base URL for links in mails and feeds, without a trailing slash.
     pub base_url: String,
     /// Secret key (at least 32 bytes) for CSRF tokens and signed values.
-    pub secret_key: Vec<u8>,
+    pub secret_key: SecretKey,
     /// HTTP worker threads (0: one per core).
     pub http_workers: usize,
     /// SMTP server; `None` writes mail as `.eml` files under `data/outbox/`.
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<SecretString>,
     /// Sender address of every mail.
     pub mail_from: String,
     /// Messages per second, all senders together.
@@ -165,8 +174,8 @@ impl Config {
         };
         let env: HashMap<String, String> = std::env::vars().collect();
         let mut config = Self::from_sources(file_text.as_deref(), &env)?;
-        if config.secret_key.is_empty() {
-            config.secret_key = load_or_create_secret(&config.data_dir)?;
+        if config.secret_key.expose_secret().is_empty() {
+            config.secret_key = secret_key(load_or_create_secret(&config.data_dir)?);
         }
         Ok(config)
     }
@@ -230,10 +239,10 @@ impl Config {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             bail!("SECUNITY_BASE_URL must start with http:// or https://");
         }
-        let secret_key = get("SECUNITY_SECRET_KEY")
+        let secret_key_bytes = get("SECUNITY_SECRET_KEY")
             .map(|s| s.into_bytes())
             .unwrap_or_default();
-        if !secret_key.is_empty() && secret_key.len() < 32 {
+        if !secret_key_bytes.is_empty() && secret_key_bytes.len() < 32 {
             bail!("SECUNITY_SECRET_KEY must be at least 32 characters long");
         }
         let mail_rate = number("MAIL_RATE", 50)?;
@@ -266,7 +275,7 @@ impl Config {
                 Some(OAuthSettings {
                     provider_name: get("OAUTH_PROVIDER_NAME").unwrap_or_else(|| "OAuth".into()),
                     client_id,
-                    client_secret: required("OAUTH_CLIENT_SECRET")?,
+                    client_secret: required("OAUTH_CLIENT_SECRET")?.into(),
                     auth_url: required("OAUTH_AUTH_URL")?,
                     token_url: required("OAUTH_TOKEN_URL")?,
                     userinfo_url: required("OAUTH_USERINFO_URL")?,
@@ -290,9 +299,9 @@ impl Config {
             data_dir,
             bind: get("SECUNITY_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             base_url,
-            secret_key,
+            secret_key: secret_key(secret_key_bytes),
             http_workers: number("SECUNITY_WORKERS", 0)? as usize,
-            smtp_url: get("SMTP_URL"),
+            smtp_url: get("SMTP_URL").map(SecretString::from),
             mail_from: get("MAIL_FROM")
                 .unwrap_or_else(|| "地域SECUNITY <no-reply@localhost>".into()),
             mail_rate,
@@ -376,6 +385,32 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_settings_never_print_their_secrets() {
+        let c = Config::from_sources(
+            None,
+            &env(&[
+                ("SECUNITY_SECRET_KEY", "k-0123456789-0123456789-0123456789"),
+                ("SMTP_URL", "smtp://user:pa55word@mail.example.jp:587"),
+                ("OAUTH_CLIENT_ID", "client"),
+                ("OAUTH_CLIENT_SECRET", "oauth-s3cret"),
+                ("OAUTH_AUTH_URL", "https://id.example.jp/auth"),
+                ("OAUTH_TOKEN_URL", "https://id.example.jp/token"),
+                ("OAUTH_USERINFO_URL", "https://id.example.jp/userinfo"),
+            ]),
+        )
+        .unwrap();
+        let printed = format!("{c:?}");
+        for secret in ["0123456789", "pa55word", "oauth-s3cret"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("REDACTED"));
+        assert_eq!(
+            c.smtp_url.as_ref().map(|u| u.expose_secret().to_string()),
+            Some("smtp://user:pa55word@mail.example.jp:587".to_string())
+        );
     }
 
     #[test]

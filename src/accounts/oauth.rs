@@ -75,7 +75,9 @@ fn client(settings: &OAuthSettings, base_url: &str) -> Result<Client, AppError> 
     let bad =
         |e: oauth2::url::ParseError| AppError::Internal(anyhow::anyhow!("OAuth setting: {e}"));
     Ok(BasicClient::new(ClientId::new(settings.client_id.clone()))
-        .set_client_secret(ClientSecret::new(settings.client_secret.clone()))
+        .set_client_secret(ClientSecret::new(
+            secrecy::ExposeSecret::expose_secret(&settings.client_secret).to_string(),
+        ))
         .set_auth_uri(AuthUrl::new(settings.auth_url.clone()).map_err(bad)?)
         .set_token_uri(TokenUrl::new(settings.token_url.clone()).map_err(bad)?)
         .set_redirect_uri(

@@ -86,7 +86,7 @@ impl Transport {
     pub fn from_config(config: &Config) -> anyhow::Result<Self> {
         match &config.smtp_url {
             Some(url) => {
-                let endpoint = SmtpEndpoint::parse(url)
+                let endpoint = SmtpEndpoint::parse(secrecy::ExposeSecret::expose_secret(url))
                     .map_err(|e| anyhow::anyhow!("SMTP_URL is not usable: {e}"))?;
                 Ok(Transport::Smtp(SmtpPool::new(
                     endpoint,

@@ -89,27 +89,10 @@ pub fn parse_import(
     }
 }
 
-/// A cell made safe for spreadsheets: a leading `= + - @`, tab or CR gets a `'`.
-pub fn safe_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
-/// Writes rows as CSV for Excel in Japan: UTF-8 with BOM, CRLF, safe cells.
+/// Writes rows as CSV for Excel in Japan (UTF-8 with BOM, CRLF, safe cells: [`crate::csv_file`]).
 pub fn write(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let _ = w.write_record(headers);
-    for row in rows {
-        let _ = w.write_record(row.iter().map(|c| safe_cell(c)));
-    }
-    out.extend(w.into_inner().unwrap_or_default());
-    out
+    let head = headers.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+    crate::csv_file::excel_document(std::iter::once(&head).chain(rows)).into_bytes()
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub const CONFIRM_PURPOSE: &str = "newsletter-confirm";
 #[derive(Clone)]
 pub struct Links {
     base_url: String,
-    secret: Vec<u8>,
+    secret: crate::config::SecretKey,
     /// `List-Id` value, e.g. `<kyushu-iot.example.jp>`.
     pub list_id: String,
     /// The mailto address of `List-Unsubscribe`; the subject it fills in carries the
@@ -51,7 +51,8 @@ impl Links {
     /// The preference token of a subscriber with this nonce.
     pub fn pref_token(&self, nonce: &str) -> String {
         let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+            Hmac::<Sha256>::new_from_slice(secrecy::ExposeSecret::expose_secret(&*self.secret))
+                .expect("HMAC takes any key length");
         mac.update(PREF_PURPOSE.as_bytes());
         mac.update(b":");
         mac.update(nonce.as_bytes());
@@ -120,7 +121,7 @@ mod tests {
     fn links() -> Links {
         Links {
             base_url: "https://secunity.example".into(),
-            secret: b"k".to_vec(),
+            secret: std::sync::Arc::new(b"k".to_vec().into()),
             list_id: "<kyushu-iot.secunity.example>".into(),
             mailto: "no-reply@secunity.example".into(),
         }

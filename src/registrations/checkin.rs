@@ -22,6 +22,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::json;
 use sha2::Sha256;
@@ -93,7 +94,7 @@ pub fn qr(state: &AppState, reg_id: i64) -> Option<CheckinQr> {
     let url = format!(
         "{}{}",
         state.config.base_url.trim_end_matches('/'),
-        path(&state.config.secret_key, reg_id)
+        path(state.config.secret_key.expose_secret(), reg_id)
     );
     Some(CheckinQr {
         svg: qr_svg(&url)?,
@@ -128,7 +129,7 @@ pub fn check_in_by_staff(
 
 /// 404 unless `code` is the check-in code of `reg_id`.
 fn check_code(state: &AppState, reg_id: i64, code: &str) -> Result<(), AppError> {
-    if verify(&state.config.secret_key, reg_id, code) {
+    if verify(state.config.secret_key.expose_secret(), reg_id, code) {
         Ok(())
     } else {
         Err(AppError::NotFound)

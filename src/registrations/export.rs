@@ -1,9 +1,5 @@
-//! The staff CSV export of a seminar's registrations: UTF-8 with BOM and CRLF (Excel in Japan
-//! opens it correctly), formula-like cells defused, every export in the audit log. The writer
-//! ([`document`], [`attachment`]) is shared with the survey answers' export.
-//!
-//! Written by hand rather than with a CSV crate: quoting and the formula prefix are a few
-//! lines, and the BOM/CRLF conventions are ours anyway.
+//! The staff CSV export of a seminar's registrations (written by [`crate::csv_file`]: BOM, CRLF,
+//! formula-like cells defused), every export in the audit log.
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
@@ -18,28 +14,6 @@ use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::Page;
 
-/// One cell: `'` before a leading `= + - @`, tab or CR; quoted when needed. A lone `-` (the
-/// mark of a withheld figure) is no formula and stays as it is.
-pub fn cell(value: &str) -> String {
-    let defused = if value != "-" && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
-}
-
-/// One CSV line with CRLF.
-pub fn line(cells: &[String]) -> String {
-    let mut out = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
-    out.push_str("\r\n");
-    out
-}
-
 /// An answer as text (choices joined with ` / `).
 pub fn answer_text(answers: &serde_json::Value, index: usize) -> String {
     match answers.get(format!("q_{index}")) {
@@ -51,27 +25,6 @@ pub fn answer_text(answers: &serde_json::Value, index: usize) -> String {
             .join(" / "),
         _ => String::new(),
     }
-}
-
-/// A whole file: the BOM, then one CRLF line per row.
-pub fn document(rows: &[Vec<String>]) -> String {
-    let mut out = String::from("\u{feff}");
-    for row in rows {
-        out.push_str(&line(row));
-    }
-    out
-}
-
-/// The download response of a CSV file (not cached: it holds what staff may see only).
-pub fn attachment(filename: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body)
 }
 
 /// The whole file.
@@ -122,7 +75,7 @@ pub fn render(
         row.extend((0..questions.len()).map(|i| answer_text(&answers, i)));
         rows.push(row);
     }
-    document(&rows)
+    crate::csv_file::excel_document(&rows)
 }
 
 /// Waitlist positions of every waitlisted registration, per mode in waitlist order.
@@ -170,25 +123,8 @@ pub async fn csv(
             Ok::<_, AppError>(body)
         })
         .await?;
-    Ok(attachment(&format!("seminar-{id}-registrations.csv"), body))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_are_defused_and_quoted() {
-        assert_eq!(cell("=1+1"), "'=1+1");
-        assert_eq!(cell("+81-90"), "'+81-90");
-        assert_eq!(cell("-1"), "'-1");
-        assert_eq!(cell("-"), "-");
-        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(cell("\t=1"), "'\t=1");
-        assert_eq!(cell("\r=1"), "\"'\r=1\"");
-        assert_eq!(cell("a,b"), "\"a,b\"");
-        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("株式会社テスト"), "株式会社テスト");
-        assert_eq!(line(&["a".into(), "b".into()]), "a,b\r\n");
-    }
+    Ok(crate::csv_file::attachment(
+        &format!("seminar-{id}-registrations.csv"),
+        body,
+    ))
 }

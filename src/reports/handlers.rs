@@ -346,9 +346,9 @@ pub async fn csv(
     let report = load(&state, &user, fy, lang, Delivery::Csv, Some(detail)).await?;
     let all = tables::tables(&report, lang, publication);
     let t = all.iter().find(|t| t.id == *id).ok_or(AppError::NotFound)?;
-    Ok(crate::registrations::export::attachment(
+    Ok(crate::csv_file::attachment(
         &format!("secunity-report-{fy}-{id}{}.csv", file_suffix(publication)),
-        crate::registrations::export::document(&csv_rows(t, lang)),
+        crate::csv_file::excel_document(&csv_rows(t, lang)),
     ))
 }
 

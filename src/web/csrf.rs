@@ -23,6 +23,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
+use secrecy::ExposeSecret;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
@@ -100,7 +101,9 @@ pub fn token(req: &HttpRequest) -> String {
     let state = req.app_data::<actix_web::web::Data<super::AppState>>();
     let seed = req.extensions().get::<CsrfSeed>().map(|s| s.0.clone());
     match (state, seed) {
-        (Some(state), Some(seed)) => masked(&real_token(&state.config.secret_key, &seed)),
+        (Some(state), Some(seed)) => {
+            masked(&real_token(state.config.secret_key.expose_secret(), &seed))
+        }
         _ => String::new(),
     }
 }
@@ -254,7 +257,8 @@ pub async fn protect(
             // Any other body cannot carry the token: not read.
             (None, None) => None,
         };
-        let valid = submitted.is_some_and(|t| token_matches(&state.config.secret_key, &seed, &t));
+        let valid = submitted
+            .is_some_and(|t| token_matches(state.config.secret_key.expose_secret(), &seed, &t));
         if !valid {
             return Ok(req.error_response(AppError::Csrf).map_into_right_body());
         }

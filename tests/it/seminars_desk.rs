@@ -122,7 +122,7 @@ async fn a_confirmed_onsite_registrant_shows_a_qr_code_that_staff_use_to_check_i
         assert_eq!(res.status().as_u16(), 404, "{bad}");
     }
     // The waitlisted person's own code opens the page, but there is nothing to check in.
-    let secret = app.state.config.secret_key.clone();
+    let secret = secrecy::ExposeSecret::expose_secret(&*app.state.config.secret_key).to_vec();
     let waiting_path = secunity::registrations::checkin::path(&secret, other);
     let (status, desk) = app.get_text(&waiting_path).await;
     assert_eq!(status, 200);

@@ -277,14 +277,10 @@ pub async fn export(
         ],
         &rows,
     );
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            "attachment; filename=\"newsletter-subscribers.csv\"",
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body))
+    Ok(crate::csv_file::attachment(
+        "newsletter-subscribers.csv",
+        body,
+    ))
 }
 
 /// `GET /staff/newsletter/import`.

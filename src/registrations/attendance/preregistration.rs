@@ -83,20 +83,9 @@ pub fn write(shape: ImportShape, invitees: &[Invitee<'_>]) -> Vec<u8> {
         ImportShape::Zoom => b',',
         ImportShape::Webex => b'\t',
     };
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
     let rows = std::iter::once(shape.headings().map(str::to_string))
-        .chain(invitees.iter().map(|i| shape.row(i).map(|c| defused(&c))));
-    for row in rows {
-        // Writing to a Vec cannot fail.
-        let _ = writer.write_record(&row);
-    }
-    let text = writer
-        .into_inner()
-        .map(|bytes| String::from_utf8(bytes).unwrap_or_default())
-        .unwrap_or_default();
+        .chain(invitees.iter().map(|i| shape.row(i)));
+    let text = crate::csv_file::records(delimiter, rows);
     match shape {
         ImportShape::Zoom => text.into_bytes(),
         ImportShape::Webex => {
@@ -104,17 +93,6 @@ pub fn write(shape: ImportShape, invitees: &[Invitee<'_>]) -> Vec<u8> {
             out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
             out
         }
-    }
-}
-
-/// The leading characters that make a spreadsheet read a cell as a formula.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-fn defused(cell: &str) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
     }
 }
 

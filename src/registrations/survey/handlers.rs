@@ -190,10 +190,10 @@ pub async fn csv(
                 Some(id.to_string()),
                 json!({"rows": rows.len() - 1}),
             )?;
-            Ok::<_, AppError>(crate::registrations::export::document(&rows))
+            Ok::<_, AppError>(crate::csv_file::excel_document(&rows))
         })
         .await?;
-    Ok(crate::registrations::export::attachment(
+    Ok(crate::csv_file::attachment(
         &format!("seminar-{id}-survey.csv"),
         body,
     ))

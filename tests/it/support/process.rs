@@ -50,7 +50,8 @@ fn command(app: &TestApp, subcommand: &str, extra: &[(&str, &str)], log: &PathBu
         .env("SECUNITY_DATA_DIR", &config.data_dir)
         .env(
             "SECUNITY_SECRET_KEY",
-            String::from_utf8(config.secret_key.clone()).expect("a text secret key"),
+            String::from_utf8(secrecy::ExposeSecret::expose_secret(&*config.secret_key).to_vec())
+                .expect("a text secret key"),
         )
         .env("SECUNITY_WORKERS", "2")
         .env("SMTP_URL", app.smtp.url())
