@@ -159,6 +159,8 @@ stored_names! {
         SeminarCancel => "seminar.cancel",
         /// `seminar.create`.
         SeminarCreate => "seminar.create",
+        /// `seminar.draw`: a lottery drawn (by staff, the API or the worker at the draw time).
+        SeminarDraw => "seminar.draw",
         /// `seminar.duplicate`.
         SeminarDuplicate => "seminar.duplicate",
         /// `seminar.import`.

@@ -247,6 +247,9 @@ fn past_seminar(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(usize, us
         fee: "無料".into(),
         questions: "[]".into(),
         reminder_time: Some(crate::seminars::model::DEFAULT_REMINDER_TIME.into()),
+        allocation: "first_come".into(),
+        draw_at: None,
+        lottery_waitlist: true,
     };
     let id = crate::seminars::queries::create(conn, &data, true, starts_at - Duration::days(30))?;
     let answers = [
@@ -434,6 +437,9 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
                 fee: "無料".into(),
                 questions: "[]".into(),
                 reminder_time: Some(crate::seminars::model::DEFAULT_REMINDER_TIME.into()),
+                allocation: "first_come".into(),
+                draw_at: None,
+                lottery_waitlist: true,
             };
             let id = crate::seminars::queries::create(conn, &data, true, now)?;
             seminar_ids.push((id, p.format));

@@ -223,6 +223,14 @@ impl Workers {
         let (shutdown, watch) = tokio::sync::watch::channel(false);
         let sender = mail::worker::Sender::from_config(config, db.clone())?;
         let reminders = registrations::reminders::run_reminders(config, db.clone(), watch.clone());
+        let lottery = registrations::lottery::service::run(
+            registrations::mail::Notifier {
+                mailer: mail::Mailer::new(config),
+                base_url: config.base_url.trim_end_matches('/').to_string(),
+            },
+            db.clone(),
+            watch.clone(),
+        );
         let campaigns = newsletter::worker::task(config, db.clone(), watch.clone());
         let board = matching::worker::run(
             db.clone(),
@@ -233,6 +241,7 @@ impl Workers {
         let tasks = vec![
             tokio::spawn(sender.run(watch.clone())),
             tokio::spawn(reminders),
+            tokio::spawn(lottery),
             tokio::spawn(campaigns),
             tokio::spawn(board),
             tokio::spawn(maintenance(db, watch)),

@@ -59,6 +59,21 @@ enum Command {
         #[command(subcommand)]
         action: BouncesAction,
     },
+    /// Seminar lotteries (抽選).
+    Lottery {
+        #[command(subcommand)]
+        action: LotteryAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum LotteryAction {
+    /// Re-runs a seminar's recorded draw from its record (seed, algorithm, entrants) and says
+    /// whether it gives the recorded winners and order; exits 0 when it does, 1 when not.
+    Verify {
+        /// The seminar's id.
+        seminar_id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -173,6 +188,40 @@ fn main() -> anyhow::Result<()> {
             drop(conn);
             println!("{summary}");
             Ok(())
+        }
+        Command::Lottery {
+            action: LotteryAction::Verify { seminar_id },
+        } => {
+            let mut conn = migrated(&config)?;
+            let checks =
+                match secunity::registrations::lottery::service::verify(&mut conn, seminar_id) {
+                    Ok(checks) => checks,
+                    Err(secunity::error::AppError::NotFound) => {
+                        println!("seminar {seminar_id}: no recorded draw");
+                        std::process::exit(1);
+                    }
+                    Err(e) => return Err(anyhow::anyhow!("{e}")),
+                };
+            drop(conn);
+            let all = checks.iter().all(|v| v.matches);
+            if checks.len() > 1 {
+                println!(
+                    "seminar {seminar_id}: {} draws are recorded where there must be one",
+                    checks.len()
+                );
+            }
+            for v in &checks {
+                for line in &v.findings {
+                    println!("draw {}: {line}", v.draw.id);
+                }
+            }
+            if all && checks.len() == 1 {
+                println!("seminar {seminar_id}: the draw matches its record");
+                Ok(())
+            } else {
+                println!("seminar {seminar_id}: the draw does NOT match its record");
+                std::process::exit(1);
+            }
         }
         Command::Bench { .. } => unreachable!("handled above"),
     }

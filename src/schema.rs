@@ -268,6 +268,29 @@ diesel::table! {
         updated_at -> Timestamp,
         reminder_time -> Nullable<Text>,
         import_uid -> Nullable<Text>,
+        allocation -> Text,
+        draw_at -> Nullable<Timestamp>,
+        lottery_waitlist -> Bool,
+        drawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The record of each lottery draw (seed, algorithm, entrants, result).
+    lottery_draws (id) {
+        id -> BigInt,
+        seminar_id -> BigInt,
+        algorithm -> Text,
+        version -> Integer,
+        seed -> Text,
+        record -> Text,
+        result -> Text,
+        entrants -> Integer,
+        confirmed -> Integer,
+        waitlisted -> Integer,
+        not_drawn -> Integer,
+        drawn_by -> Nullable<BigInt>,
+        drawn_at -> Timestamp,
     }
 }
 
@@ -517,6 +540,7 @@ diesel::joinable!(oauth_identities -> users (user_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
+diesel::joinable!(lottery_draws -> seminars (seminar_id));
 diesel::joinable!(seminar_surveys -> registrations (registration_id));
 diesel::joinable!(certificates -> registrations (registration_id));
 diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
@@ -528,6 +552,7 @@ diesel::joinable!(matching_introductions -> matching_needs (need_id));
 diesel::joinable!(matching_introductions -> matching_offerings (offering_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    lottery_draws,
     prefectures,
     industries,
     employee_bands,

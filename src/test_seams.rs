@@ -42,6 +42,26 @@ pub fn pause_between_seat_check_and_write() {
     }
 }
 
+/// How long a draw without its claim waits where the claim would be: long enough that the
+/// concurrent draws of a control all find the seminar not drawn yet.
+const DRAW_RACE_PAUSE: Duration = Duration::from_millis(300);
+
+/// `SECUNITY_TEST_NO_DRAW_CLAIM=1`: a lottery's draw runs without its transaction and without
+/// the conditional claim on `seminars.drawn_at` (every draw claims the seminar), so two draws
+/// at once both draw. With [`pause_in_draw`] they do for certain.
+pub fn draw_claim_disabled() -> bool {
+    static DISABLED: OnceLock<bool> = OnceLock::new();
+    *DISABLED.get_or_init(|| flag("SECUNITY_TEST_NO_DRAW_CLAIM"))
+}
+
+/// Under [`draw_claim_disabled`], sleeps between the check that the seminar is not drawn and
+/// the draw (a no-op otherwise).
+pub fn pause_in_draw() {
+    if draw_claim_disabled() {
+        std::thread::sleep(DRAW_RACE_PAUSE);
+    }
+}
+
 /// `SECUNITY_TEST_SEND_WINDOW=N`: the mail sender's window of sent but unrecorded messages is
 /// `N` instead of `default` (a larger window re-sends more after a crash).
 pub fn send_window(default: usize) -> usize {

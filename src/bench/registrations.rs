@@ -109,6 +109,9 @@ fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
         fee: "無料".into(),
         questions: "[]".into(),
         reminder_time: Some("10:00".into()),
+        allocation: "first_come".into(),
+        draw_at: None,
+        lottery_waitlist: true,
     }
 }
 

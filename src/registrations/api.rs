@@ -32,10 +32,14 @@ pub struct CheckedIn {
 crate::api_enum! {
     /// Where a registration stands.
     pub enum RegistrationStatus {
+        /// Awaits the lottery's draw.
+        Applied = "applied",
         /// Has a seat.
         Confirmed = "confirmed",
         /// Waits for a seat.
         Waitlisted = "waitlisted",
+        /// A lottery without waitlist did not draw it.
+        NotDrawn = "not_drawn",
         /// Cancelled.
         Cancelled = "cancelled",
     }
@@ -192,5 +196,10 @@ pub async fn registrations(
 
 /// The paths of the registrations API in the document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(check_in, registrations, super::survey::handlers::api))]
+#[openapi(paths(
+    check_in,
+    registrations,
+    super::survey::handlers::api,
+    super::lottery::api::draw
+))]
 pub struct Doc;

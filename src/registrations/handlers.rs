@@ -147,6 +147,8 @@ async fn render(
         status: reg.status.clone(),
         status_label: status_label(&reg.status, lang).to_string(),
         position: pos,
+        results_at: (reg.status == status::APPLIED && seminar.awaits_draw())
+            .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
         mode_label: lang.t(reg.mode().label_key()).to_string(),
         join_url: (confirmed && !seminar.online_url.is_empty()).then(|| seminar.online_url.clone()),
         other_modes: if active {

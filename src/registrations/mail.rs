@@ -37,6 +37,14 @@ pub enum Notice {
     Changed,
     /// The address registered again: it is registered already (with a fresh personal link).
     AlreadyRegistered,
+    /// Applied for a lottery: the draw decides, at the draw time the mail gives.
+    Applied,
+    /// Drawn in the lottery: a seat (with the calendar entry).
+    Won,
+    /// Not drawn within the seats: waiting in drawn order.
+    DrawnWaitlisted,
+    /// Not drawn, and the lottery keeps no waitlist.
+    NotDrawn,
 }
 
 impl Notice {
@@ -49,17 +57,24 @@ impl Notice {
             | Notice::Promoted
             | Notice::Reminder
             | Notice::ReminderToday
-            | Notice::Changed => Some(Method::Request),
+            | Notice::Changed
+            | Notice::Won => Some(Method::Request),
             Notice::Cancelled | Notice::SeminarCancelled => had_seat.then_some(Method::Cancel),
             // A repeated registration carries the entry again only when it holds a seat.
             Notice::AlreadyRegistered => had_seat.then_some(Method::Request),
-            Notice::Waitlisted | Notice::Survey => None,
+            Notice::Waitlisted
+            | Notice::Survey
+            | Notice::Applied
+            | Notice::DrawnWaitlisted
+            | Notice::NotDrawn => None,
         }
     }
 }
 
 /// The dedupe key of a registration's reminder is this prefix and its id: one reminder each.
 pub const REMINDER_KEY: &str = "seminar-reminder:";
+/// The dedupe key of a registration's lottery result is this prefix and its id.
+pub const DRAW_KEY: &str = "lottery-result:";
 /// The dedupe key of a registration's survey mail is this prefix and its id.
 pub const SURVEY_KEY: &str = "seminar-survey:";
 
@@ -180,6 +195,10 @@ impl Notifier {
                 Notice::Survey => MailNotice::Survey,
                 Notice::Changed => MailNotice::Changed,
                 Notice::AlreadyRegistered => MailNotice::AlreadyRegistered,
+                Notice::Applied => MailNotice::Applied,
+                Notice::Won => MailNotice::Won,
+                Notice::DrawnWaitlisted => MailNotice::DrawnWaitlisted,
+                Notice::NotDrawn => MailNotice::NotDrawn,
             },
             name: reg.name.clone(),
             title: seminar.title.clone(),
@@ -198,6 +217,8 @@ impl Notifier {
             join_url: (confirmed && notice != Notice::Survey && !seminar.online_url.is_empty())
                 .then(|| seminar.online_url.clone()),
             position: waitlist_position(c, reg)?,
+            results_at: (reg.status == status::APPLIED)
+                .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
             changes,
         };
         let body = views::seminars::mail::registration(lang, &view);
@@ -211,6 +232,10 @@ impl Notifier {
             Notice::Changed => Some(format!("seminar-changed:{}:{}", reg.id, seminar.sequence)),
             Notice::Reminder | Notice::ReminderToday => Some(format!("{REMINDER_KEY}{}", reg.id)),
             Notice::Survey => Some(format!("{SURVEY_KEY}{}", reg.id)),
+            // One result per registrant and draw, however many processes try.
+            Notice::Won | Notice::DrawnWaitlisted | Notice::NotDrawn => {
+                Some(format!("{DRAW_KEY}{}", reg.id))
+            }
             _ => None,
         };
         let mail = OutgoingMail {

@@ -11,6 +11,7 @@ pub mod export;
 pub mod forms;
 pub mod group;
 pub mod handlers;
+pub mod lottery;
 pub mod mail;
 pub mod manual;
 pub mod model;
@@ -88,6 +89,13 @@ pub fn routes(r: &mut Router) {
             manual::create,
         )
         .post("/api/v1/registrations/{id:\\d+}/check-in", api::check_in)
+        .get("/staff/seminars/{id:\\d+}/lottery", lottery::staff::page)
+        .get(
+            "/staff/seminars/{id:\\d+}/draw",
+            lottery::staff::confirm_page,
+        )
+        .post("/staff/seminars/{id:\\d+}/draw", lottery::staff::draw)
+        .post("/api/v1/seminars/{id:\\d+}/draw", lottery::api::draw)
         .get(
             "/registrations/{token}/certificate.pdf",
             certificates::handlers::download,

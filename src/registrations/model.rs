@@ -34,7 +34,7 @@ pub struct Registration {
     pub mode: String,
     /// Answers to the extra questions, JSON object.
     pub answers: String,
-    /// confirmed, waitlisted, cancelled.
+    /// applied, confirmed, waitlisted, not_drawn, cancelled.
     pub status: String,
     /// Order on the waitlist.
     pub waitlist_seq: Option<i64>,
@@ -130,6 +130,8 @@ pub fn status_label(s: &str, lang: views::Lang) -> &'static str {
     match s {
         status::CONFIRMED => lang.t("seminars.reg_confirmed"),
         status::WAITLISTED => lang.t("seminars.reg_waitlisted"),
+        status::APPLIED => lang.t("lottery.reg_applied"),
+        status::NOT_DRAWN => lang.t("lottery.reg_not_drawn"),
         _ => lang.t("seminars.reg_cancelled"),
     }
 }

@@ -55,8 +55,9 @@ pub fn export_person(conn: &mut DbConn, email: &str) -> QueryResult<Value> {
 }
 
 /// Anonymises every registration of an address: name, company, address and answers are
-/// replaced; the counts (mode, status, check-in) stay for statistics. Waitlisted ones are
-/// cancelled so that nobody is promoted under an erased name. Free-text survey answers are
+/// replaced; the counts (mode, status, check-in) stay for statistics. Waitlisted ones (and
+/// applications awaiting a lottery's draw) are cancelled so that nobody is promoted or drawn
+/// under an erased name. Free-text survey answers are
 /// removed; the two scores stay, like the counts, as anonymous statistics.
 pub fn erase_person(conn: &mut DbConn, email: &str) -> QueryResult<()> {
     let ids: Vec<i64> = r::table
@@ -76,11 +77,10 @@ pub fn erase_person(conn: &mut DbConn, email: &str) -> QueryResult<()> {
         diesel::update(sv::table.filter(sv::registration_id.eq(id)))
             .set((sv::topics.eq(""), sv::comments.eq("")))
             .execute(conn)?;
-        diesel::update(
-            r::table
-                .find(id)
-                .filter(r::status.eq(super::model::status::WAITLISTED)),
-        )
+        diesel::update(r::table.find(id).filter(r::status.eq_any([
+            super::model::status::WAITLISTED,
+            super::model::status::APPLIED,
+        ])))
         .set((
             r::status.eq(super::model::status::CANCELLED),
             r::waitlist_seq.eq(None::<i64>),

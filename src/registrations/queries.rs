@@ -136,7 +136,8 @@ pub fn waitlist_position(c: &mut DbConn, reg: &Registration) -> QueryResult<Opti
         .map(Some)
 }
 
-fn next_waitlist_seq(c: &mut DbConn, seminar_id: i64) -> QueryResult<i64> {
+/// The waitlist place after every one given so far in the seminar (both modes).
+pub fn next_waitlist_seq(c: &mut DbConn, seminar_id: i64) -> QueryResult<i64> {
     let max: Option<i64> = r::table
         .filter(r::seminar_id.eq(seminar_id))
         .select(diesel::dsl::max(r::waitlist_seq))
@@ -208,7 +209,12 @@ pub fn register_locked(
         }
         return Ok(Registered::Existing(reg.clone()));
     }
-    let (state, seq) = place(c, &seminar, who.mode)?;
+    // Until a lottery's draw nobody takes a seat: every application is equal.
+    let (state, seq) = if seminar.awaits_draw() {
+        (status::APPLIED, None)
+    } else {
+        place(c, &seminar, who.mode)?
+    };
     let token = tokens::new_token();
     let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
     let values = (
@@ -272,10 +278,10 @@ pub fn register_locked(
         created_at: existing.as_ref().map_or(now, |o| o.created_at),
         updated_at: now,
     };
-    let notice = if state == status::CONFIRMED {
-        Notice::Confirmed
-    } else {
-        Notice::Waitlisted
+    let notice = match state {
+        status::CONFIRMED => Notice::Confirmed,
+        status::APPLIED => Notice::Applied,
+        _ => Notice::Waitlisted,
     };
     if who.intake.sends_mail() {
         notifier.send(c, &seminar, &reg, Some(&token), notice)?;
@@ -374,18 +380,40 @@ fn promote(
     reg: &Registration,
     now: NaiveDateTime,
 ) -> QueryResult<Registration> {
-    // The old link's token is only stored hashed: the mail carries a new one.
+    settle(
+        c,
+        notifier,
+        seminar,
+        reg.id,
+        (status::CONFIRMED, None),
+        Notice::Promoted,
+        now,
+    )
+}
+
+/// Gives a registration a new status and place on the waitlist (`placed`), replaces its
+/// personal link and mails the new one with `notice`: the old link's token is only stored
+/// hashed, so a mail can only carry a new one. Call inside the serialized transaction.
+pub fn settle(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    seminar: &Seminar,
+    reg_id: i64,
+    placed: (&str, Option<i64>),
+    notice: Notice,
+    now: NaiveDateTime,
+) -> QueryResult<Registration> {
     let token = tokens::new_token();
-    diesel::update(r::table.find(reg.id))
+    diesel::update(r::table.find(reg_id))
         .set((
-            r::status.eq(status::CONFIRMED),
-            r::waitlist_seq.eq(None::<i64>),
+            r::status.eq(placed.0),
+            r::waitlist_seq.eq(placed.1),
             r::token_hash.eq(tokens::hash_for(TOKEN_PURPOSE, &token)),
             r::updated_at.eq(now),
         ))
         .execute(c)?;
-    let reg = find(c, reg.id)?;
-    notifier.send(c, seminar, &reg, Some(&token), Notice::Promoted)?;
+    let reg = find(c, reg_id)?;
+    notifier.send(c, seminar, &reg, Some(&token), notice)?;
     Ok(reg)
 }
 
@@ -454,7 +482,11 @@ pub fn change_mode(
         if reg.mode() == mode {
             return Ok(reg);
         }
-        let (state, seq) = place(c, &seminar, mode)?;
+        let (state, seq) = if reg.status == status::APPLIED && seminar.awaits_draw() {
+            (status::APPLIED, None)
+        } else {
+            place(c, &seminar, mode)?
+        };
         if reg.status == status::CONFIRMED && state != status::CONFIRMED {
             return Err(AppError::Conflict(Message::new("registrations.no_seat")));
         }
@@ -529,6 +561,9 @@ pub fn update_seminar(
     let before = lock_seminar(c, seminar_id)?;
     crate::seminars::queries::update(c, seminar_id, data, now)?;
     let after = find_seminar(c, seminar_id)?;
+    if before.awaits_draw() && !after.awaits_draw() {
+        place_applications(c, notifier, &after)?;
+    }
     let over = before.ends_at < now && after.ends_at < now;
     if after.status == crate::seminars::model::status::CANCELLED || over {
         return Ok(0);
@@ -546,6 +581,35 @@ pub fn update_seminar(
         }
     }
     Ok(told)
+}
+
+/// A lottery turned into first come before its draw: the applications are placed as they
+/// arrived (confirmed while seats last, then waitlisted), each told by mail.
+fn place_applications(c: &mut DbConn, notifier: &Notifier, seminar: &Seminar) -> QueryResult<()> {
+    let applied: Vec<Registration> = r::table
+        .filter(r::seminar_id.eq(seminar.id))
+        .filter(r::status.eq(status::APPLIED))
+        .order(r::id)
+        .select(Registration::as_select())
+        .load(c)?;
+    for reg in applied {
+        let (state, seq) = place(c, seminar, reg.mode())?;
+        diesel::update(r::table.find(reg.id))
+            .set((r::status.eq(state), r::waitlist_seq.eq(seq)))
+            .execute(c)?;
+        let reg = Registration {
+            status: state.to_string(),
+            waitlist_seq: seq,
+            ..reg
+        };
+        let notice = if state == status::CONFIRMED {
+            Notice::Confirmed
+        } else {
+            Notice::Waitlisted
+        };
+        notifier.send(c, seminar, &reg, None, notice)?;
+    }
+    Ok(())
 }
 
 /// Calls off a seminar: status cancelled, SEQUENCE bumped, every active registrant told (the

@@ -28,6 +28,16 @@ crate::api_enum! {
 }
 
 crate::api_enum! {
+    /// How a seminar's seats are given out.
+    pub enum SeminarAllocation {
+        /// In order of arrival.
+        FirstCome = "first_come",
+        /// By a lottery (抽選) at `draw_at`.
+        Lottery = "lottery",
+    }
+}
+
+crate::api_enum! {
     /// How a seminar is held.
     pub enum SeminarFormat {
         /// Online only.
@@ -48,6 +58,8 @@ pub struct SeatCounts {
     pub confirmed: i64,
     /// Waitlisted registrations.
     pub waitlisted: i64,
+    /// Applications awaiting the lottery's draw.
+    pub applied: i64,
     /// Cancelled registrations.
     pub cancelled: i64,
     /// Confirmed registrations checked in.
@@ -60,6 +72,7 @@ impl From<Seats> for SeatCounts {
             capacity: s.capacity,
             confirmed: s.confirmed,
             waitlisted: s.waitlisted,
+            applied: s.applied,
             cancelled: s.cancelled,
             checked_in: s.checked_in,
         }
@@ -134,6 +147,17 @@ pub struct SeminarOut {
     /// before; null: no reminder.
     #[schema(example = "10:00")]
     pub reminder_time: Option<String>,
+    /// How seats are given out.
+    #[schema(value_type = SeminarAllocation)]
+    pub allocation: String,
+    /// When the lottery is drawn (lottery only).
+    #[schema(format = DateTime)]
+    pub draw_at: Option<String>,
+    /// Whether those a lottery does not draw wait in drawn order.
+    pub lottery_waitlist: bool,
+    /// When the lottery was drawn.
+    #[schema(format = DateTime)]
+    pub drawn_at: Option<String>,
     /// The seminar's page.
     pub url: String,
     /// Its iCalendar file.
@@ -225,6 +249,18 @@ pub struct SeminarInput {
         example = "10:00"
     )]
     pub reminder_time: Option<String>,
+    /// How seats are given out (default `first_come`).
+    #[serde(default)]
+    pub allocation: Option<SeminarAllocation>,
+    /// When a lottery is drawn (not before the registration deadline, before the start); null
+    /// or absent: at the deadline.
+    #[serde(default)]
+    #[schema(format = DateTime)]
+    pub draw_at: Option<String>,
+    /// Whether those a lottery does not draw wait in drawn order (else they are told they were
+    /// not drawn; default true).
+    #[serde(default)]
+    pub lottery_waitlist: Option<bool>,
     /// Publish it (on create: at once; on change: true publishes a draft).
     #[serde(default)]
     pub published: bool,
@@ -263,6 +299,11 @@ pub fn seminar_json(
         sequence: s.sequence,
         questions: serde_json::from_str(&s.questions).unwrap_or_default(),
         reminder_time: s.reminder_time.clone(),
+        allocation: s.allocation.clone(),
+        draw_at: (s.allocation() == super::model::Allocation::Lottery)
+            .then(|| rfc3339(s.draw_time())),
+        lottery_waitlist: s.lottery_waitlist,
+        drawn_at: s.drawn_at.map(rfc3339),
         url: format!("{base}/seminars/{}", s.id),
         ics_url: format!("{base}/seminars/{}.ics", s.id),
         seats: SeminarSeats {
@@ -351,6 +392,8 @@ fn apply(form: &mut SeminarForm, body: JsonBody) -> Result<(JsonInput, Option<bo
         ("registration_opens_at", &mut form.registration_opens_at),
         ("registration_closes_at", &mut form.registration_closes_at),
         ("fee", &mut form.fee),
+        ("allocation", &mut form.allocation),
+        ("draw_at", &mut form.draw_at),
     ] {
         if let Some(v) = j.text(key) {
             *field = v;
@@ -395,6 +438,14 @@ fn apply(form: &mut SeminarForm, body: JsonBody) -> Result<(JsonInput, Option<bo
         } else {
             q.to_string()
         };
+    }
+    if let Some(waitlist) = j.boolean("lottery_waitlist") {
+        form.lottery_rest = if waitlist {
+            super::forms::LOTTERY_WAITLIST
+        } else {
+            super::forms::LOTTERY_NOT_DRAWN
+        }
+        .into();
     }
     let published = j.boolean("published");
     Ok((j, published))
@@ -494,6 +545,7 @@ pub async fn update(
     form.ends_at = rfc3339(d.ends_at);
     form.registration_closes_at = rfc3339(d.registration_closes_at);
     form.registration_opens_at = d.registration_opens_at.map(rfc3339).unwrap_or_default();
+    form.draw_at = d.draw_at.map(rfc3339).unwrap_or_default();
     let (body, published) = apply(&mut form, body)?;
     let data = validate(&state, &form, body, Some(d.starts_at)).await?;
     let actor = user.0.clone();

@@ -64,8 +64,30 @@ pub struct SeminarForm {
     /// field is not sent at all (an empty value is refused).
     #[serde(default = "default_reminder_time")]
     pub reminder_time: String,
+    /// `first_come` (the default when not sent) or `lottery`.
+    #[serde(default = "default_allocation")]
+    pub allocation: String,
+    /// The draw time of a lottery, datetime-local in Tokyo (or RFC 3339); empty: the deadline.
+    pub draw_at: String,
+    /// What happens to those a lottery does not draw: [`LOTTERY_WAITLIST`] (the default when
+    /// not sent) or [`LOTTERY_NOT_DRAWN`].
+    #[serde(default = "default_lottery_rest")]
+    pub lottery_rest: String,
     /// CSRF token (checked by the middleware).
     pub csrf_token: String,
+}
+
+/// The value of the lottery field: those not drawn wait in drawn order.
+pub const LOTTERY_WAITLIST: &str = "waitlist";
+/// The value of the lottery field: those not drawn are told so.
+pub const LOTTERY_NOT_DRAWN: &str = "not_drawn";
+
+fn default_allocation() -> String {
+    super::model::Allocation::FirstCome.as_str().into()
+}
+
+fn default_lottery_rest() -> String {
+    LOTTERY_WAITLIST.into()
 }
 
 /// The value of the reminder field that turns the reminder off.
@@ -277,6 +299,29 @@ impl SeminarForm {
                 None
             }
         };
+        // Not sent (an older client, the API without the field): first come, waitlist.
+        let or_default =
+            |v: &str, d: &'static str| if v.trim().is_empty() { d } else { v }.to_string();
+        let allocation = match validate::one_of(
+            &or_default(&self.allocation, "first_come"),
+            &super::model::Allocation::ALL,
+        ) {
+            Ok(v) => v.to_string(),
+            Err(e) => {
+                errors.push(("allocation", e));
+                String::new()
+            }
+        };
+        let lottery_waitlist = match validate::one_of(
+            &or_default(&self.lottery_rest, LOTTERY_WAITLIST),
+            &[LOTTERY_WAITLIST, LOTTERY_NOT_DRAWN],
+        ) {
+            Ok(v) => v == LOTTERY_WAITLIST,
+            Err(e) => {
+                errors.push(("lottery_rest", e));
+                true
+            }
+        };
         let prefecture = match self.prefecture.trim().parse::<i32>() {
             Ok(p) if (1..=47).contains(&p) => p,
             _ => {
@@ -301,6 +346,19 @@ impl SeminarForm {
         let ends_at = time("ends_at", &self.ends_at, true);
         let opens_at = time("registration_opens_at", &self.registration_opens_at, false);
         let closes_at = time("registration_closes_at", &self.registration_closes_at, true);
+        let draw_at = time("draw_at", &self.draw_at, false);
+        // A draw before the deadline would shut out later applications; after the start it
+        // would come too late for anyone.
+        if let (Some(d), Some(c)) = (draw_at, closes_at)
+            && d < c
+        {
+            errors.push(("draw_at", invalid("lottery.err_draw_before_deadline")));
+        }
+        if let (Some(d), Some(s)) = (draw_at, starts_at)
+            && d >= s
+        {
+            errors.push(("draw_at", invalid("lottery.err_draw_after_start")));
+        }
         if let Some(s) = starts_at
             && let Err(e) = window.start(s)
         {
@@ -388,6 +446,9 @@ impl SeminarForm {
             fee: if fee.is_empty() { "無料".into() } else { fee },
             questions,
             reminder_time,
+            allocation,
+            draw_at,
+            lottery_waitlist,
         })
     }
 
@@ -421,6 +482,14 @@ impl SeminarForm {
                 d.questions.clone()
             },
             reminder_time: reminder_value(d.reminder_time.as_deref()),
+            allocation: d.allocation.clone(),
+            draw_at: d.draw_at.map(t).unwrap_or_default(),
+            lottery_rest: if d.lottery_waitlist {
+                LOTTERY_WAITLIST
+            } else {
+                LOTTERY_NOT_DRAWN
+            }
+            .into(),
             csrf_token: String::new(),
         }
     }

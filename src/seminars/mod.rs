@@ -81,7 +81,32 @@ pub fn format_options(lang: Lang) -> Vec<(String, String)> {
 }
 
 /// 「会場 残り3席 / オンライン 残り120席」 for the modes the seminar offers.
+/// A lottery not drawn yet says so instead: 「抽選（会場 30席 / オンライン 50席）・結果は12月3日 18:00まで」.
 pub fn seats_text(s: &Seminar, seats: &HashMap<&'static str, Seats>, lang: Lang) -> String {
+    if s.awaits_draw() {
+        let capacities = s
+            .format()
+            .modes()
+            .iter()
+            .map(|m| {
+                lang.tf(
+                    "lottery.capacity",
+                    &[
+                        ("mode", lang.t(m.label_key())),
+                        ("n", &s.capacity(*m).to_string()),
+                    ],
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" / ");
+        return lang.tf(
+            "lottery.public_seats",
+            &[
+                ("seats", &capacities),
+                ("when", &crate::time::format_datetime(s.draw_time(), lang)),
+            ],
+        );
+    }
     s.format()
         .modes()
         .iter()
@@ -135,6 +160,42 @@ pub fn reminder_options(current: &str, lang: Lang) -> Vec<(String, String)> {
                 .map(|t| (t.clone(), reminder_label(Some(&t), lang))),
         )
         .collect()
+}
+
+/// Options of the allocation field: first come, lottery.
+pub fn allocation_options(lang: Lang) -> Vec<(String, String)> {
+    [model::Allocation::FirstCome, model::Allocation::Lottery]
+        .iter()
+        .map(|a| (a.as_str().to_string(), lang.t(a.label_key()).to_string()))
+        .collect()
+}
+
+/// Options of what a lottery does with those it does not draw.
+pub fn lottery_rest_options(lang: Lang) -> Vec<(String, String)> {
+    [
+        (forms::LOTTERY_WAITLIST, "lottery.rest_waitlist"),
+        (forms::LOTTERY_NOT_DRAWN, "lottery.rest_not_drawn"),
+    ]
+    .iter()
+    .map(|(v, k)| (v.to_string(), lang.t(k).to_string()))
+    .collect()
+}
+
+/// A lottery's state for staff: 「抽選: 12月3日(木) 18:00」 or 「抽選済み: ...」; `None` for first come.
+pub fn lottery_state(s: &Seminar, lang: Lang) -> Option<String> {
+    if s.allocation() != model::Allocation::Lottery {
+        return None;
+    }
+    Some(match s.drawn_at {
+        Some(at) => lang.tf(
+            "lottery.state_drawn",
+            &[("when", &crate::time::format_datetime(at, lang))],
+        ),
+        None => lang.tf(
+            "lottery.state_pending",
+            &[("when", &crate::time::format_datetime(s.draw_time(), lang))],
+        ),
+    })
 }
 
 /// Mode options of a seminar.

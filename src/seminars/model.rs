@@ -90,6 +90,47 @@ impl Mode {
     }
 }
 
+/// How a seminar gives out its seats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Allocation {
+    /// In order of arrival (the default).
+    #[default]
+    FirstCome,
+    /// A lottery (抽選) at the draw time: until then every application is equal.
+    Lottery,
+}
+
+impl Allocation {
+    /// Every value as stored.
+    pub const ALL: [&'static str; 2] = ["first_come", "lottery"];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Allocation::FirstCome => "first_come",
+            Allocation::Lottery => "lottery",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "first_come" => Some(Allocation::FirstCome),
+            "lottery" => Some(Allocation::Lottery),
+            _ => None,
+        }
+    }
+
+    /// The catalog key of its label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Allocation::FirstCome => "lottery.first_come",
+            Allocation::Lottery => "lottery.lottery",
+        }
+    }
+}
+
 /// Published state of a seminar.
 pub mod status {
     /// Not visible to the public.
@@ -104,6 +145,10 @@ pub mod status {
 /// registrations, its waitlist the waitlisted ones. Registrations store these
 /// (`crate::registrations::model::status` is this module); seminars only count them.
 pub mod registration_status {
+    /// Applied for a lottery that has not been drawn: equal to every other application.
+    pub const APPLIED: &str = "applied";
+    /// Not drawn in a lottery that keeps no waitlist (told so).
+    pub const NOT_DRAWN: &str = "not_drawn";
     /// Has a seat.
     pub const CONFIRMED: &str = "confirmed";
     /// Waiting for a seat of its mode.
@@ -199,6 +244,14 @@ pub struct Seminar {
     pub updated_at: NaiveDateTime,
     /// Reminder time, `HH:MM` in Tokyo on the day before; `None`: no reminder.
     pub reminder_time: Option<String>,
+    /// `first_come` or `lottery` ([`Allocation`]).
+    pub allocation: String,
+    /// When a lottery is drawn (UTC); `None`: at the registration deadline.
+    pub draw_at: Option<NaiveDateTime>,
+    /// Whether those not drawn wait in drawn order (else they are told they were not drawn).
+    pub lottery_waitlist: bool,
+    /// When the lottery was drawn (set once, by the draw).
+    pub drawn_at: Option<NaiveDateTime>,
 }
 
 /// The reminder time of a new seminar: 10:00 in Tokyo on the day before.
@@ -260,15 +313,36 @@ impl Seminar {
     }
 
     /// Whether a freed seat may still go to the waitlist at `now`.
+    /// A drawn lottery's waitlist moves up until the start, since its draw is usually at the
+    /// deadline itself.
     pub fn may_promote(&self, now: NaiveDateTime) -> bool {
-        self.status == status::PUBLISHED
-            && now < self.registration_closes_at
-            && now < self.starts_at
+        let until = if self.allocation() == Allocation::Lottery && self.drawn_at.is_some() {
+            self.starts_at
+        } else {
+            self.registration_closes_at
+        };
+        self.status == status::PUBLISHED && now < until && now < self.starts_at
     }
 
     /// When the reminder goes out (UTC); `None` when the seminar has no reminder.
     pub fn reminder_at(&self) -> Option<NaiveDateTime> {
         reminder_instant(self.starts_at, self.reminder_time.as_deref()?)
+    }
+
+    /// How the seminar gives out its seats.
+    pub fn allocation(&self) -> Allocation {
+        Allocation::parse(&self.allocation).unwrap_or_default()
+    }
+
+    /// Whether the seminar is a lottery that has not been drawn yet: every application made
+    /// now is `applied`, equal to every other.
+    pub fn awaits_draw(&self) -> bool {
+        self.allocation() == Allocation::Lottery && self.drawn_at.is_none()
+    }
+
+    /// When the lottery is drawn: the draw time, or else the registration deadline.
+    pub fn draw_time(&self) -> NaiveDateTime {
+        self.draw_at.unwrap_or(self.registration_closes_at)
     }
 
     /// Whether the online attendance code is accepted at `now` (2 h before start to the end).
@@ -323,6 +397,12 @@ pub struct SeminarData {
     pub questions: String,
     /// Reminder time, `HH:MM` in Tokyo on the day before; `None`: no reminder.
     pub reminder_time: Option<String>,
+    /// `first_come` or `lottery`.
+    pub allocation: String,
+    /// The draw time of a lottery (UTC); `None`: the deadline.
+    pub draw_at: Option<NaiveDateTime>,
+    /// Whether those not drawn are waitlisted in drawn order.
+    pub lottery_waitlist: bool,
 }
 
 impl SeminarData {
@@ -350,6 +430,9 @@ impl SeminarData {
             fee: s.fee.clone(),
             questions: s.questions.clone(),
             reminder_time: s.reminder_time.clone(),
+            allocation: s.allocation.clone(),
+            draw_at: s.draw_at,
+            lottery_waitlist: s.lottery_waitlist,
         }
     }
 }

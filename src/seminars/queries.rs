@@ -142,6 +142,8 @@ pub struct Seats {
     pub confirmed: i64,
     /// Waitlisted registrations.
     pub waitlisted: i64,
+    /// Applications that await a lottery's draw.
+    pub applied: i64,
     /// Cancelled registrations.
     pub cancelled: i64,
     /// Confirmed registrations checked in.
@@ -194,6 +196,7 @@ pub fn seats_many(
                     capacity: i64::from(seminar.capacity(mode)),
                     confirmed: n(st::CONFIRMED),
                     waitlisted: n(st::WAITLISTED),
+                    applied: n(st::APPLIED),
                     cancelled: n(st::CANCELLED),
                     checked_in: present
                         .iter()

@@ -44,6 +44,9 @@ fn pairs(f: &SeminarForm) -> Vec<(&'static str, String)> {
         ("fee", f.fee.clone()),
         ("questions", f.questions.clone()),
         ("reminder_time", f.reminder_time.clone()),
+        ("allocation", f.allocation.clone()),
+        ("draw_at", f.draw_at.clone()),
+        ("lottery_rest", f.lottery_rest.clone()),
     ]
 }
 
@@ -68,6 +71,8 @@ async fn form_page(
             prefectures,
             formats: super::format_options(lang),
             reminder_times: super::reminder_options(&form.reminder_time, lang),
+            allocations: super::allocation_options(lang),
+            lottery_rests: super::lottery_rest_options(lang),
         },
     ))
 }

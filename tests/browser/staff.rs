@@ -1,6 +1,6 @@
 //! Bureau staff on a desktop: sign in with the mailed link, create a seminar (after a first
-//! save with nothing filled in), publish it, find it on the public list, and look at the
-//! audit log.
+//! save with nothing filled in) as a lottery, look at its lottery page, publish it, find it on
+//! the public list, and look at the audit log.
 
 use secunity::accounts::Role;
 use views::Lang;
@@ -55,6 +55,8 @@ async fn creates_and_publishes_a_seminar(lang: Lang) {
         .await;
     v.fill("capacity_onsite", "30").await;
     v.fill("capacity_online", "200").await;
+    // A lottery (抽選), drawn at the deadline.
+    v.select("allocation", "lottery").await;
     v.fill(
         "hosts",
         "九州大学サイバーセキュリティセンター\n九州経済産業局",
@@ -63,6 +65,14 @@ async fn creates_and_publishes_a_seminar(lang: Lang) {
     v.click("form[action='/staff/seminars/new'] button[type='submit']")
         .await;
     assert_eq!(v.text("h1").await, title, "the saved seminar's own page");
+    // Its lottery's page: not drawn, and a draft cannot be drawn.
+    v.click(".lottery-state a").await;
+    assert_eq!(v.text("h1").await, v.t("lottery.title"));
+    assert!(
+        v.page_text()
+            .await
+            .contains(v.t("lottery.err_not_published"))
+    );
 
     v.click(".staff-nav a[href='/staff/seminars']").await;
     v.click("form[action$='/publish'] button[type='submit']")
@@ -88,6 +98,7 @@ async fn creates_and_publishes_a_seminar(lang: Lang) {
     v.click(".global-nav a[href='/seminars']").await;
     v.follow(&title).await;
     assert!(v.page_text().await.contains(v.t("seminars.register_title")));
+    assert!(v.page_text().await.contains(v.t("lottery.lottery")));
 
     v.open("/staff/audit").await;
     v.leave(&format!(

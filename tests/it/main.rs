@@ -17,6 +17,7 @@ mod erasure;
 mod followup;
 mod inputs;
 mod logs;
+mod lottery;
 mod mail;
 mod matching;
 mod newsletter;

@@ -49,6 +49,9 @@ pub fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
         fee: "無料".into(),
         questions: r#"[{"label":"関心のあるテーマ","kind":"multiple","required":false,"options":["EDR","UTM"]}]"#.into(),
         reminder_time: Some("10:00".into()),
+        allocation: "first_come".into(),
+        draw_at: None,
+        lottery_waitlist: true,
     }
 }
 
@@ -153,7 +156,7 @@ async fn two_hundred_registrations_for_fifty_seats_confirm_exactly_fifty_in_orde
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(
         v["seats"]["onsite"],
-        json!({"capacity": 50, "confirmed": 50, "waitlisted": 150, "cancelled": 0, "checked_in": 0})
+        json!({"capacity": 50, "confirmed": 50, "waitlisted": 150, "applied": 0, "cancelled": 0, "checked_in": 0})
     );
 }
 
@@ -638,7 +641,7 @@ async fn the_api_creates_shows_patches_and_lists_registrations() {
         .unwrap();
     assert_eq!(
         v["seats"]["online"],
-        json!({"capacity": 100, "confirmed": 1, "waitlisted": 0, "cancelled": 0, "checked_in": 0})
+        json!({"capacity": 100, "confirmed": 1, "waitlisted": 0, "applied": 0, "cancelled": 0, "checked_in": 0})
     );
     assert_eq!(v["seats"]["onsite"]["capacity"], 30);
     assert!(v.get("online_url").is_none());

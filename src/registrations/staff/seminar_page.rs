@@ -38,6 +38,7 @@ fn flash(query: &RegQuery, lang: views::Lang) -> Option<String> {
     match (query.added.as_deref(), query.done.as_deref()) {
         (Some("confirmed"), _) => Some(lang.t("seminars.add.done_confirmed").to_string()),
         (Some("waitlisted"), _) => Some(lang.t("seminars.add.done_waitlisted").to_string()),
+        (Some("applied"), _) => Some(lang.t("lottery.done_added").to_string()),
         (_, Some("cancelled")) => Some(lang.tf(
             "seminars.cancel.done",
             &[("n", &crate::web::confirm::count(query.told.unwrap_or(0)))],
@@ -133,21 +134,28 @@ pub async fn registrations(
                 rows,
                 q: q2,
                 status_filter: sf2,
-                statuses: ["confirmed", "waitlisted", "cancelled"]
-                    .iter()
-                    .map(|st| {
-                        (
-                            st.to_string(),
-                            crate::registrations::model::status_label(st, lang).to_string(),
-                        )
-                    })
-                    .collect(),
+                statuses: [
+                    "applied",
+                    "confirmed",
+                    "waitlisted",
+                    "not_drawn",
+                    "cancelled",
+                ]
+                .iter()
+                .map(|st| {
+                    (
+                        st.to_string(),
+                        crate::registrations::model::status_label(st, lang).to_string(),
+                    )
+                })
+                .collect(),
                 flash,
                 status_label: crate::seminars::status_label(&s.status, lang).to_string(),
                 can_cancel: crate::seminars::service::can_call_off(&s, crate::time::now_utc()),
                 charts,
                 reminder: crate::seminars::reminder_label(s.reminder_time.as_deref(), lang),
                 survey,
+                lottery: crate::seminars::lottery_state(&s, lang),
                 timeline,
                 audiences: ["confirmed", "waitlisted"]
                     .iter()

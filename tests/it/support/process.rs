@@ -116,6 +116,17 @@ pub async fn serve(app: &TestApp, extra: &[(&str, &str)]) -> Service {
     service
 }
 
+/// Runs a one-shot `secunity` command (`args`, the subcommand first) on the app's database and
+/// returns what it printed and how it exited.
+pub fn run(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let log = log_path(app, "run");
+    let mut cmd = command(app, args[0], &[], &log);
+    cmd.args(&args[1..])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.output().expect("run secunity")
+}
+
 /// Starts `secunity worker` (only the background workers).
 pub fn worker(app: &TestApp, extra: &[(&str, &str)]) -> Service {
     let log = log_path(app, "worker");

@@ -27,6 +27,14 @@ pub enum MailNotice {
     Changed,
     /// A second registration with the same address: registered already, here is the link.
     AlreadyRegistered,
+    /// Applied for a lottery (抽選): the draw decides, results at `results_at`.
+    Applied,
+    /// Drawn in the lottery: a seat.
+    Won,
+    /// Not drawn within the seats: on the waitlist in drawn order.
+    DrawnWaitlisted,
+    /// Not drawn (the lottery keeps no waitlist).
+    NotDrawn,
 }
 
 /// One change the [`MailNotice::Changed`] mail lists (values already formatted).
@@ -63,6 +71,8 @@ pub struct RegistrationMail {
     pub join_url: Option<String>,
     /// Waitlist position.
     pub position: Option<i64>,
+    /// When the results of a lottery come (an application that awaits the draw).
+    pub results_at: Option<String>,
     /// What changed, for [`MailNotice::Changed`] (empty otherwise).
     pub changes: Vec<MailChange>,
 }
@@ -118,6 +128,16 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
             "registrations.mail_subject_already",
             "registrations.mail_lead_already",
         ),
+        MailNotice::Applied => ("lottery.mail_subject_applied", "lottery.mail_lead_applied"),
+        MailNotice::Won => ("lottery.mail_subject_won", "lottery.mail_lead_won"),
+        MailNotice::DrawnWaitlisted => (
+            "lottery.mail_subject_waitlisted",
+            "lottery.mail_lead_waitlisted",
+        ),
+        MailNotice::NotDrawn => (
+            "lottery.mail_subject_not_drawn",
+            "lottery.mail_lead_not_drawn",
+        ),
     };
     let link_key = if m.notice == MailNotice::Survey {
         "seminars.mail_survey_link"
@@ -162,6 +182,12 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
         })
         .collect();
     let mut text = format!("{greeting}\n\n{lead}\n");
+    if let Some(when) = &m.results_at {
+        text.push_str(&format!(
+            "{}\n",
+            lang.tf("lottery.mail_results_at", &[("when", when)])
+        ));
+    }
     if let Some(p) = &position {
         text.push_str(&format!("{p}\n"));
     }
@@ -184,6 +210,9 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
     let html = html! {
         p { (greeting) }
         p { (lead) }
+        @if let Some(when) = &m.results_at {
+            p { strong { (lang.tf("lottery.mail_results_at", &[("when", when)])) } }
+        }
         @if let Some(p) = &position { p { strong { (p) } } }
         @if !changes.is_empty() {
             p { strong { (lang.t("seminars.mail_changes_title")) } }

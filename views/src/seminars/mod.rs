@@ -5,6 +5,7 @@ pub mod add;
 pub mod charts;
 pub mod checkin;
 pub mod import;
+pub mod lottery;
 pub mod mail;
 pub mod public;
 pub mod staff;

@@ -412,6 +412,8 @@ pub struct RegistrationPage {
     pub status_label: String,
     /// Waitlist position.
     pub position: Option<i64>,
+    /// When the lottery's results come, while the application awaits the draw.
+    pub results_at: Option<String>,
     /// Mode label.
     pub mode_label: String,
     /// Join URL (confirmed only).
@@ -461,6 +463,9 @@ pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
                 dt { (ctx.t("seminars.status")) } dd.status { (v.status_label) }
                 @if let Some(p) = v.position {
                     dt { (ctx.t("seminars.position")) } dd { (p) }
+                }
+                @if let Some(when) = &v.results_at {
+                    dt { (ctx.t("lottery.results_at")) } dd.results-at { (when) }
                 }
                 @if let Some(url) = &v.join_url {
                     dt { (ctx.t("seminars.join_url")) } dd { a.join-url href=(url) { (url) } }

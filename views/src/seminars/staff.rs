@@ -144,6 +144,10 @@ pub struct SeminarFormView {
     pub formats: Options,
     /// Reminder time options (none, then times on the day before).
     pub reminder_times: Options,
+    /// Allocation options (first come, lottery).
+    pub allocations: Options,
+    /// What a lottery does with those it does not draw.
+    pub lottery_rests: Options,
 }
 
 impl SeminarFormView {
@@ -175,6 +179,11 @@ pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
     let reminder = field("reminder_time", "seminars.field_reminder")
         .required()
         .hint(ctx.t("seminars.hint_reminder"));
+    let allocation = field("allocation", "lottery.field_allocation")
+        .required()
+        .hint(ctx.t("lottery.hint_allocation"));
+    let draw_at = field("draw_at", "lottery.field_draw_at").hint(ctx.t("lottery.hint_draw_at"));
+    let lottery_rest = field("lottery_rest", "lottery.field_rest");
     let capacity_onsite = field("capacity_onsite", "seminars.field_capacity_onsite");
     let capacity_online = field("capacity_online", "seminars.field_capacity_online");
     let lines = ctx.t("seminars.hint_lines");
@@ -201,6 +210,9 @@ pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
         reminder,
         capacity_onsite,
         capacity_online,
+        allocation,
+        draw_at,
+        lottery_rest,
         hosts,
         cohosts,
         speakers,
@@ -233,6 +245,9 @@ pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
                 (select(ctx, reminder, &f.reminder_times, f.v("reminder_time")))
                 (text(capacity_onsite, "number"))
                 (text(capacity_online, "number"))
+                (select(ctx, allocation, &f.allocations, f.v("allocation")))
+                (text(draw_at, "datetime-local"))
+                (select(ctx, lottery_rest, &f.lottery_rests, f.v("lottery_rest")))
                 (textarea(ctx, hosts, f.v("hosts"), 3))
                 (textarea(ctx, cohosts, f.v("cohosts"), 3))
                 (textarea(ctx, speakers, f.v("speakers"), 3))
@@ -310,6 +325,9 @@ pub struct RegistrationsView {
     pub reminder: String,
     /// The survey after the seminar.
     pub survey: SurveySummary,
+    /// A lottery's state (「抽選: 12月3日 18:00」, 「抽選済み」), linking to its page; `None` for
+    /// first come.
+    pub lottery: Option<String>,
 }
 
 /// The answers to the survey after a seminar, without names.
@@ -394,6 +412,9 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
             p.meta { (v.when) " ・ " (v.seats) }
             p.meta { (ctx.t("seminars.attendance_code")) ": " strong.attendance-code { (v.attendance_code) } }
             p.meta { (ctx.t("seminars.field_reminder")) ": " span.reminder-time { (v.reminder) } }
+            @if let Some(lottery) = &v.lottery {
+                p.meta.lottery-state { a href={ (base) "/lottery" } { (lottery) } }
+            }
             p {
                 a href={ (base) "/edit" } { (ctx.t("seminars.edit")) } " ・ "
                 a href={ (base) "/registrations/new" } { (ctx.t("seminars.add.link")) } " ・ "
