@@ -641,3 +641,47 @@ async fn a_lottery_turned_into_first_come_before_the_draw_places_the_application
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("allocation"));
 }
+
+#[tokio::test]
+async fn staff_can_write_to_the_applicants_of_a_lottery_until_it_is_drawn() {
+    let app = spawn_app().await;
+    let id = lottery(&app, "onsite", 1, 0, true).await;
+    apply(&app, id, 2, Mode::Onsite).await;
+    let first_come = seminar(&app, data("onsite", 1, 0)).await;
+    app.sign_in("staff@example.jp", Role::Staff).await;
+    let page = format!("/staff/seminars/{id}");
+    let (status, body) = app.get_text(&page).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("抽選をお待ちの方"), "{body}");
+    let message = |seminar: i64| {
+        let page = format!("/staff/seminars/{seminar}");
+        let app = &app;
+        async move {
+            app.post_form_from(
+                &page,
+                &format!("{page}/message"),
+                &[
+                    ("audience", "applied"),
+                    ("subject", "抽選日のご案内"),
+                    ("body", "抽選は予定どおり行います。"),
+                ],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    // A first-come seminar has no applicants to write to: the choice is refused.
+    assert_eq!(message(first_come).await, 422);
+    assert_eq!(message(id).await, 303);
+    app.wait_outbox_drained().await;
+    let mut told: Vec<String> = app
+        .smtp
+        .messages()
+        .iter()
+        .filter(|m| parsed(m).subject().unwrap().contains("抽選日のご案内"))
+        .flat_map(|m| m.rcpt_to.clone())
+        .collect();
+    told.sort();
+    assert_eq!(told, vec!["who0@example.jp", "who1@example.jp"]);
+}

@@ -7,7 +7,9 @@ use serde_json::json;
 use crate::accounts::StaffUser;
 use crate::audit;
 use crate::error::AppError;
+use crate::registrations::model::status;
 use crate::registrations::queries as reg_queries;
+use crate::seminars::model::Seminar;
 use crate::seminars::queries;
 use crate::web::ctx::Page;
 use crate::web::input::Form;
@@ -38,8 +40,10 @@ pub async fn message(
     let id = path.into_inner();
     let invalid =
         |field: &str, e: validate::Invalid| AppError::invalid_field(page.t(field_key(field)), e);
-    let audience = validate::one_of(&form.audience, &["confirmed", "waitlisted"])
-        .map_err(|e| invalid("audience", e))?;
+    let seminar = state.db.run(move |c| queries::find(c, id)).await?;
+    let offered: Vec<&str> = audiences(&seminar).iter().map(|(a, _)| *a).collect();
+    let audience =
+        validate::one_of(&form.audience, &offered).map_err(|e| invalid("audience", e))?;
     let subject = validate::line(&form.subject, true, 150).map_err(|e| invalid("subject", e))?;
     let body = validate::text(&form.body, true, 10_000).map_err(|e| invalid("body", e))?;
     let mailer = state.mailer.clone();
@@ -82,6 +86,19 @@ pub async fn message(
         })
         .await?;
     Ok(see_other(format!("/staff/seminars/{id}")))
+}
+
+/// Whom staff may write to (status, label key): the confirmed and the waitlisted, and the
+/// applicants of a lottery that has not been drawn yet (to tell them the draw is delayed, say).
+pub fn audiences(seminar: &Seminar) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![
+        (status::CONFIRMED, "seminars.audience_confirmed"),
+        (status::WAITLISTED, "seminars.audience_waitlisted"),
+    ];
+    if seminar.awaits_draw() {
+        out.push((status::APPLIED, "seminars.audience_applied"));
+    }
+    out
 }
 
 fn field_key(field: &str) -> &'static str {

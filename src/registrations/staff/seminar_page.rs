@@ -157,16 +157,9 @@ pub async fn registrations(
                 survey,
                 lottery: crate::seminars::lottery_state(&s, lang),
                 timeline,
-                audiences: ["confirmed", "waitlisted"]
+                audiences: super::message::audiences(&s)
                     .iter()
-                    .map(|a| {
-                        let key = if *a == "confirmed" {
-                            "seminars.audience_confirmed"
-                        } else {
-                            "seminars.audience_waitlisted"
-                        };
-                        (a.to_string(), lang.t(key).to_string())
-                    })
+                    .map(|(a, key)| (a.to_string(), lang.t(key).to_string()))
                     .collect(),
             })
         })
