@@ -137,6 +137,8 @@ stored_names! {
         OrganizationCreate => "organization.create",
         /// `organization.invite`.
         OrganizationInvite => "organization.invite",
+        /// `organization.update`.
+        OrganizationUpdate => "organization.update",
         /// `organization.view`.
         OrganizationView => "organization.view",
         /// `organization_application.approve`: staff approved an application (the organization is created).

@@ -56,6 +56,9 @@ pub struct Services {
     pub registrations: registrations::Services,
     /// Every feature's personal data, for "My data" and the deletion of an account.
     pub personal_data: privacy::Holders,
+    /// Test builds: every API response, for the check against the OpenAPI document.
+    #[cfg(feature = "test-seams")]
+    pub api_log: test_seams::ApiLog,
 }
 
 impl Services {
@@ -64,6 +67,8 @@ impl Services {
         Self {
             registrations: registrations::Services::new(&core),
             personal_data: personal_data(),
+            #[cfg(feature = "test-seams")]
+            api_log: test_seams::ApiLog::default(),
             core,
         }
     }
@@ -82,7 +87,7 @@ pub fn app(
     >,
 > {
     let https = services.core.config.is_https();
-    App::new()
+    let app = App::new()
         .app_data(aw::Data::new(services.core))
         .app_data(aw::Data::from(services.registrations.registrants()))
         .app_data(aw::Data::new(services.registrations.group))
@@ -99,8 +104,13 @@ pub fn app(
         .wrap(from_fn(accounts::sessions::load))
         .wrap(from_fn(web::router::allow_methods))
         .wrap(from_fn(web::input::check_path))
-        .wrap(web::errors::error_pages())
-        .wrap(from_fn(web::logging::log_requests))
+        .wrap(web::errors::error_pages());
+    // Test builds record every API response as the client gets it (before compression).
+    #[cfg(feature = "test-seams")]
+    let app = app
+        .app_data(aw::Data::new(services.api_log))
+        .wrap(from_fn(test_seams::record_api));
+    app.wrap(from_fn(web::logging::log_requests))
         .wrap(Compress::default())
         .wrap(from_fn(web::headers::cache_control))
         .wrap(web::headers::security_headers(https))
@@ -123,7 +133,8 @@ fn register(r: &mut Router) {
         .get("/privacy", web::pages::privacy)
         .get("/lang/{code}", web::lang::switch)
         .get("/assets/{version}/{file:.*}", web::assets::serve)
-        .get("/api/openapi.json", openapi_json);
+        .get("/api/openapi.json", openapi_json)
+        .get("/api/v1/taxonomy", reference::api::show);
     accounts::routes(r);
     mail_office::routes(r);
     seminars::routes(r);
@@ -133,19 +144,51 @@ fn register(r: &mut Router) {
     reports::routes(r);
 }
 
-/// `GET /api/openapi.json`: the API document, from every feature's part.
+/// The OpenAPI 3.1 document's own part: its title, the error body, and the routes outside
+/// any feature. Each feature's `api::Doc` adds its paths and their schemas ([`api_document`]).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "地域SECUNITY API",
+        description = "Seminars, registrations, newsletter and matching board of 地域SECUNITY. Times are RFC 3339 with offset (Asia/Tokyo); prefectures are JIS X 0401 codes. Every error answers with `ErrorBody`."
+    ),
+    components(schemas(api::ErrorBody)),
+    tags(
+        (name = "accounts", description = "The token's user, API tokens, organizations and their members"),
+        (name = "seminars", description = "The programme"),
+        (name = "registrations", description = "Registrations, check-in and surveys"),
+        (name = "newsletter", description = "Subscribers, topics, campaigns and returned mail"),
+        (name = "matching", description = "The board: needs, offerings and introductions"),
+        (name = "mail", description = "Mail delivery"),
+        (name = "reports", description = "Fiscal-year figures"),
+        (name = "reference", description = "Codes and their labels")
+    )
+)]
+pub struct ApiDoc;
+
+/// The API document: [`ApiDoc`] with every feature's paths, for the server at `base_url`.
+pub fn api_document(base_url: &str) -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = ApiDoc::openapi();
+    for part in [
+        accounts::api::Doc::openapi(),
+        reference::api::Doc::openapi(),
+        mail_office::api::Doc::openapi(),
+        seminars::api::Doc::openapi(),
+        registrations::api::Doc::openapi(),
+        newsletter::api::Doc::openapi(),
+        matching::api::Doc::openapi(),
+        reports::api::Doc::openapi(),
+    ] {
+        doc.merge(part);
+    }
+    api::finish(&mut doc, base_url);
+    doc
+}
+
+/// `GET /api/openapi.json`: the API document.
 async fn openapi_json(state: aw::Data<AppState>) -> actix_web::HttpResponse {
-    let fragments = vec![
-        accounts::api::openapi(),
-        mail_office::api::openapi(),
-        seminars::api::openapi(),
-        newsletter::api::openapi(),
-        matching::api::openapi(),
-        reports::api::openapi(),
-        registrations::api::openapi(),
-        registrations::lottery::api::openapi(),
-    ];
-    actix_web::HttpResponse::Ok().json(api::document(&state.config.base_url, fragments))
+    actix_web::HttpResponse::Ok().json(api_document(&state.config.base_url))
 }
 
 /// What waits for staff, feature by feature, for the dashboard's 「今日の確認事項」.

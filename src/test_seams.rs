@@ -78,3 +78,76 @@ pub fn send_window(default: usize) -> usize {
 fn flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| v == "1")
 }
+
+/// Every `/api/v1` response a test server gave, for the suite's check of each against the
+/// OpenAPI document (`tests/it/support/schema.rs`). A test server records into its own log.
+#[derive(Clone, Default)]
+pub struct ApiLog(std::sync::Arc<std::sync::Mutex<Vec<ApiResponse>>>);
+
+/// One recorded response.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    /// The request's method, in capitals.
+    pub method: String,
+    /// The route's pattern as registered (`/api/v1/seminars/{id:\d+}`).
+    pub pattern: String,
+    /// The path as requested.
+    pub path: String,
+    /// The status.
+    pub status: u16,
+    /// The `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl ApiLog {
+    /// Takes what was recorded so far.
+    pub fn take(&self) -> Vec<ApiResponse> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Middleware: records the response of every request to a route under `/api/v1/` (other than
+/// HEAD) into the [`ApiLog`] of the app.
+pub async fn record_api(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let log = req.app_data::<actix_web::web::Data<ApiLog>>().cloned();
+    let res = next.call(req).await?;
+    let pattern = res.request().match_pattern();
+    let (Some(log), Some(pattern)) = (log, pattern) else {
+        return Ok(res.map_into_boxed_body());
+    };
+    if !pattern.starts_with("/api/v1/") || res.request().method() == actix_web::http::Method::HEAD {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let status = res.status().as_u16();
+    let content_type = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (res, body) = res.into_parts();
+    let body = actix_web::body::to_bytes(body).await.map_err(|e| {
+        let e: Box<dyn std::error::Error> = e.into();
+        actix_web::error::ErrorInternalServerError(e.to_string())
+    })?;
+    log.0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(ApiResponse {
+            method: req.method().as_str().to_string(),
+            pattern,
+            path: req.path().to_string(),
+            status,
+            content_type,
+            body: body.to_vec(),
+        });
+    Ok(actix_web::dev::ServiceResponse::new(
+        req,
+        res.set_body(body).map_into_boxed_body(),
+    ))
+}

@@ -1,24 +1,79 @@
-//! The accounts part of the JSON API: who am I, and my API tokens.
+//! The accounts part of the JSON API: who am I, my API tokens, and (staff) organizations and
+//! their members ([`organizations`]).
+
+pub mod organizations;
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::ApiUser;
+use super::{ApiUser, Role};
 use crate::error::AppError;
+use crate::time::rfc3339;
 use crate::web::AppState;
 
+/// The user of the Bearer token.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Me {
+    /// The user's id.
+    pub id: i64,
+    /// The address (lower-case).
+    pub email: String,
+    /// The display name.
+    pub name: String,
+    /// What the user may do.
+    pub role: Role,
+    /// The organization the user belongs to.
+    pub organization_id: Option<i64>,
+}
+
+/// An API token, without its secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiToken {
+    /// The token's id.
+    pub id: i64,
+    /// Its owner.
+    pub user_id: i64,
+    /// Its label.
+    pub name: String,
+    /// When it was made (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    /// When it was last used.
+    #[schema(format = DateTime)]
+    pub last_used_at: Option<String>,
+    /// When it was revoked, if it was.
+    #[schema(format = DateTime)]
+    pub revoked_at: Option<String>,
+}
+
 /// `GET /api/v1/me`: the token's user.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    summary = "The user of the Bearer token",
+    responses((status = 200, description = "The user", body = Me))
+)]
 pub async fn me(user: ApiUser) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role.as_str(),
-        "organization_id": user.organization_id,
-    }))
+    let user = user.0;
+    HttpResponse::Ok().json(Me {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        organization_id: user.organization_id,
+    })
 }
 
 /// `GET /api/v1/tokens`: the caller's API tokens (never the secrets).
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "accounts",
+    summary = "The caller's API tokens (without their secrets)",
+    responses((status = 200, description = "Tokens, newest first", body = Vec<ApiToken>))
+)]
 pub async fn list_tokens(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -28,41 +83,29 @@ pub async fn list_tokens(
         .db
         .run(move |c| super::queries::list_api_tokens(c, id))
         .await?;
-    Ok(HttpResponse::Ok().json(tokens))
+    let out: Vec<ApiToken> = tokens
+        .into_iter()
+        .map(|t| ApiToken {
+            id: t.id,
+            user_id: t.user_id,
+            name: t.name,
+            created_at: rfc3339(t.created_at),
+            last_used_at: t.last_used_at.map(rfc3339),
+            revoked_at: t.revoked_at.map(rfc3339),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(out))
 }
 
-/// The OpenAPI fragment of these endpoints.
-pub fn openapi() -> Value {
-    json!({
-        "paths": {
-            "/api/v1/me": {"get": {
-                "summary": "The user of the Bearer token",
-                "tags": ["accounts"],
-                "responses": {
-                    "200": {"description": "The user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}},
-                    "401": crate::api::error_responses(&[401])["401"].clone()
-                }
-            }},
-            "/api/v1/tokens": {"get": {
-                "summary": "The caller's API tokens (without their secrets)",
-                "tags": ["accounts"],
-                "responses": {
-                    "200": {"description": "Tokens", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/ApiToken"}}}}},
-                    "401": crate::api::error_responses(&[401])["401"].clone()
-                }
-            }}
-        },
-        "schemas": {
-            "Me": {"type": "object", "required": ["id", "email", "role"], "properties": {
-                "id": {"type": "integer"}, "email": {"type": "string", "format": "email"},
-                "name": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "staff", "member"]},
-                "organization_id": {"type": "integer", "nullable": true}
-            }},
-            "ApiToken": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "user_id": {"type": "integer"}, "name": {"type": "string"},
-                "created_at": {"type": "string"}, "last_used_at": {"type": "string", "nullable": true},
-                "revoked_at": {"type": "string", "nullable": true}
-            }}
-        }
-    })
-}
+/// The paths of the accounts API in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    me,
+    list_tokens,
+    organizations::list,
+    organizations::create,
+    organizations::show,
+    organizations::update,
+    organizations::invite
+))]
+pub struct Doc;

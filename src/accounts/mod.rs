@@ -12,6 +12,7 @@ pub mod extract;
 pub mod handlers;
 pub mod identities;
 pub mod oauth;
+pub mod organizations;
 pub mod privacy;
 pub mod queries;
 pub mod sessions;
@@ -67,41 +68,30 @@ pub fn routes(r: &mut Router) {
         .post("/staff/organizations/{id}/invitations", staff::invite)
         .get("/staff/audit", staff::audit_log)
         .get("/api/v1/me", api::me)
-        .get("/api/v1/tokens", api::list_tokens);
+        .get("/api/v1/tokens", api::list_tokens)
+        .get("/api/v1/organizations", api::organizations::list)
+        .post("/api/v1/organizations", api::organizations::create)
+        .get("/api/v1/organizations/{id}", api::organizations::show)
+        .patch("/api/v1/organizations/{id}", api::organizations::update)
+        .post(
+            "/api/v1/organizations/{id}/invitations",
+            api::organizations::invite,
+        );
 }
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Bureau staff who also manage staff.
-    Admin,
-    /// Bureau staff.
-    Staff,
-    /// A member of an SME or a vendor.
-    Member,
+crate::api_enum! {
+    /// What a user may do.
+    pub enum Role {
+        /// Bureau staff who also manage staff.
+        Admin = "admin",
+        /// Bureau staff.
+        Staff = "staff",
+        /// A member of an SME or a vendor.
+        Member = "member",
+    }
 }
 
 impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Staff => "staff",
-            Role::Member => "member",
-        }
-    }
-
-    /// Parses the stored name.
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "staff" => Some(Role::Staff),
-            "member" => Some(Role::Member),
-            _ => None,
-        }
-    }
-
     /// Whether this role reaches the back office.
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Admin | Role::Staff)

@@ -616,6 +616,24 @@ pub fn create_organization(conn: &mut DbConn, org: &NewOrganization) -> QueryRes
         .get_result(conn)
 }
 
+/// Changes an organization's fields (all but its creation time); false when there is none.
+pub fn update_organization(conn: &mut DbConn, id: i64, org: &NewOrganization) -> QueryResult<bool> {
+    let n = diesel::update(organizations::table.find(id))
+        .set((
+            organizations::kind.eq(&org.kind),
+            organizations::name.eq(&org.name),
+            organizations::prefecture.eq(org.prefecture),
+            organizations::industry.eq(&org.industry),
+            organizations::employee_band.eq(&org.employee_band),
+            organizations::website.eq(&org.website),
+            organizations::security_action.eq(&org.security_action),
+            organizations::otasuketai_service.eq(&org.otasuketai_service),
+            organizations::it_support_provider.eq(org.it_support_provider),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Members of an organization: (name, email).
 pub fn members(conn: &mut DbConn, organization_id: i64) -> QueryResult<Vec<(String, String)>> {
     users::table

@@ -11,7 +11,7 @@ use views::forms::FormErrors;
 use super::{AdminUser, Role, StaffUser, queries};
 use crate::audit;
 use crate::error::AppError;
-use crate::mail::{OutgoingMail, outbox};
+use crate::mail::outbox;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Form, Query};
@@ -403,21 +403,42 @@ impl OrganizationForm {
         page: &Page,
         options: &v::OrganizationsView,
     ) -> Result<queries::NewOrganization, FormErrors> {
-        let mut errors = FormErrors::new();
-        let lang = page.lang;
-        let mut check = |field: &str, r: Result<String, validate::Invalid>| match r {
+        self.check(&options.prefectures, &options.industries, &options.bands)
+            .map_err(|list| {
+                let mut errors = FormErrors::new();
+                for (field, invalid) in list {
+                    errors.add(field, invalid.message(page.lang));
+                }
+                errors
+            })
+    }
+
+    /// Validates against the codes of the reference data (prefectures, industries, employee
+    /// bands); every wrong field with its failed check, in the order of the form.
+    pub(crate) fn check(
+        &self,
+        prefectures: &reference::Options,
+        industries: &reference::Options,
+        bands: &reference::Options,
+    ) -> Result<queries::NewOrganization, Vec<(&'static str, validate::Invalid)>> {
+        let mut errors = Vec::new();
+        let mut check = |field: &'static str, r: Result<String, validate::Invalid>| match r {
             Ok(v) => v,
             Err(e) => {
-                errors.add(field, e.message(lang));
+                errors.push((field, e));
                 String::new()
             }
         };
         let name = check("name", validate::line(&self.name, true, 200));
         let kind = check(
             "kind",
-            validate::one_of(&self.kind, &["sme", "vendor"]).map(str::to_string),
+            validate::one_of(
+                &self.kind,
+                super::api::organizations::OrganizationKind::codes().as_slice(),
+            )
+            .map(str::to_string),
         );
-        let in_options = |opts: &Vec<(String, String)>, value: &str| {
+        let in_options = |opts: &reference::Options, value: &str| {
             let value = value.trim();
             if value.is_empty() || opts.iter().any(|(v, _)| v == value) {
                 Ok(value.to_string())
@@ -425,23 +446,20 @@ impl OrganizationForm {
                 Err(validate::invalid_choice())
             }
         };
-        let prefecture = check(
-            "prefecture",
-            in_options(&options.prefectures, &self.prefecture),
-        );
-        let industry = check("industry", in_options(&options.industries, &self.industry));
-        let band = check(
-            "employee_band",
-            in_options(&options.bands, &self.employee_band),
-        );
+        let prefecture = check("prefecture", in_options(prefectures, &self.prefecture));
+        let industry = check("industry", in_options(industries, &self.industry));
+        let band = check("employee_band", in_options(bands, &self.employee_band));
         let website = check("website", validate::web_url(&self.website, 300));
         let action = if self.security_action.trim().is_empty() {
             "none".to_string()
         } else {
             check(
                 "security_action",
-                validate::one_of(&self.security_action, &["none", "one_star", "two_star"])
-                    .map(str::to_string),
+                validate::one_of(
+                    &self.security_action,
+                    super::api::organizations::SecurityAction::codes().as_slice(),
+                )
+                .map(str::to_string),
             )
         };
         let otasuketai = check(
@@ -489,20 +507,7 @@ pub async fn create_organization(
     let actor = staff.0.clone();
     let id = state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let id = queries::create_organization(c, &org)?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::OrganizationCreate,
-                    audit::Target::Organization,
-                    Some(id.to_string()),
-                    json!({ "name": org.name, "kind": org.kind }),
-                )?;
-                Ok::<_, diesel::result::Error>(id)
-            })
-        })
+        .run(move |c| super::organizations::create(c, &actor, &org, "page"))
         .await?;
     Ok(see_other(format!("/staff/organizations/{id}?done=created")))
 }
@@ -623,36 +628,10 @@ pub async fn invite(
         }
     };
     let actor = staff.0.clone();
-    let base = state.config.base_url.clone();
-    let mailer = state.mailer.clone();
-    let lang = page.lang;
+    let invite = super::organizations::Invite::of(&state, page.lang);
     state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let org = queries::find_organization(c, id)?;
-                let token = queries::create_invitation(c, id, &email, actor.id)?;
-                let body = views::mail::accounts::invitation(
-                    lang,
-                    &org.name,
-                    &actor.name,
-                    &format!("{base}/invitations/{token}"),
-                );
-                mailer.enqueue(
-                    c,
-                    &OutgoingMail::transactional(&email, &body.subject, body.text, body.html),
-                )?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::OrganizationInvite,
-                    audit::Target::Organization,
-                    Some(id.to_string()),
-                    json!({}),
-                )?;
-                Ok::<_, diesel::result::Error>(())
-            })
-        })
+        .run(move |c| invite.send(c, &actor, id, &email, "page"))
         .await?;
     Ok(see_other(format!("/staff/organizations/{id}?done=invited")))
 }

@@ -2,25 +2,135 @@
 //! operations are in [`super::service`], shared with the staff pages).
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::service::{read_as, retry_as};
 use crate::accounts::ApiStaff;
 use crate::error::AppError;
 use crate::mail::outbox;
+use crate::time::rfc3339;
 use crate::web::AppState;
 
+crate::api_enum! {
+    /// Where a message of the outbox is.
+    pub enum OutboxStatus {
+        /// Waiting to be sent.
+        Queued = "queued",
+        /// Being sent.
+        Sending = "sending",
+        /// Accepted by the mail server.
+        Sent = "sent",
+        /// Given up after the last attempt.
+        Failed = "failed",
+    }
+}
+
+/// Counts of messages by status.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboxCounts {
+    /// Waiting.
+    pub queued: i64,
+    /// Being sent.
+    pub sending: i64,
+    /// Accepted.
+    pub sent: i64,
+    /// Given up.
+    pub failed: i64,
+}
+
+/// A message that could not be delivered.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FailedMessage {
+    /// The message's id.
+    pub id: i64,
+    /// `transactional` or `newsletter`.
+    pub kind: String,
+    /// The recipient.
+    pub recipient: String,
+    /// The subject.
+    pub subject: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// The mail server's last answer or the error.
+    pub last_error: Option<String>,
+    /// When it was queued (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+/// The outbox at a glance.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboxStatusReport {
+    /// Messages by status.
+    pub counts: OutboxCounts,
+    /// The latest failed messages, newest first (at most 100).
+    pub failed: Vec<FailedMessage>,
+}
+
+/// A message queued again.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Requeued {
+    /// The message's id.
+    pub id: i64,
+    /// Its status now: `queued`.
+    pub status: OutboxStatus,
+}
+
 /// `GET /api/v1/outbox` (staff): counts by status and the latest failed messages (audited).
+#[utoipa::path(
+    get,
+    path = "/api/v1/outbox",
+    tag = "mail",
+    summary = "Mail delivery: counts by status and the latest failed messages (staff; audited)",
+    responses((status = 200, description = "Counts and failures", body = OutboxStatusReport))
+)]
 pub async fn status(staff: ApiStaff, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let actor = staff.0;
     let (counts, failed) = state
         .db
         .run(move |c| read_as(c, &actor, 100, "api"))
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "counts": counts, "failed": failed })))
+    let outbox::StatusCounts {
+        queued,
+        sending,
+        sent,
+        failed: failed_count,
+    } = counts;
+    Ok(HttpResponse::Ok().json(OutboxStatusReport {
+        counts: OutboxCounts {
+            queued,
+            sending,
+            sent,
+            failed: failed_count,
+        },
+        failed: failed
+            .into_iter()
+            .map(|m| FailedMessage {
+                id: m.id,
+                kind: m.kind,
+                recipient: m.recipient,
+                subject: m.subject,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created_at: rfc3339(m.created_at),
+            })
+            .collect(),
+    }))
 }
 
 /// `POST /api/v1/outbox/{id}/retry` (staff): puts a failed message back in the queue.
+#[utoipa::path(
+    post,
+    path = "/api/v1/outbox/{id}/retry",
+    tag = "mail",
+    summary = "Queue a failed message again (staff; audited)",
+    params(("id" = i64, Path, description = "The message")),
+    responses(
+        (status = 200, description = "Queued again", body = Requeued),
+        (status = 404, description = "No such message, or it has not failed", body = crate::api::ErrorBody)
+    )
+)]
 pub async fn retry(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -28,40 +138,13 @@ pub async fn retry(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     retry_as(&state, staff.0, id).await?;
-    Ok(HttpResponse::Ok().json(json!({ "id": id, "status": outbox::QUEUED })))
+    Ok(HttpResponse::Ok().json(Requeued {
+        id,
+        status: OutboxStatus::Queued,
+    }))
 }
 
-/// The OpenAPI fragment of these endpoints.
-pub fn openapi() -> Value {
-    json!({
-        "paths": {
-            "/api/v1/outbox": {"get": {
-                "summary": "Mail delivery: counts by status and the latest failed messages (staff)",
-                "tags": ["mail"],
-                "responses": {
-                    "200": {"description": "Counts and failures", "content": {"application/json": {"schema": {"type": "object", "properties": {
-                        "counts": {"type": "object", "properties": {"queued": {"type": "integer"}, "sending": {"type": "integer"}, "sent": {"type": "integer"}, "failed": {"type": "integer"}}},
-                        "failed": {"type": "array", "items": {"type": "object", "properties": {
-                            "id": {"type": "integer"}, "kind": {"type": "string"}, "recipient": {"type": "string"},
-                            "subject": {"type": "string"}, "attempts": {"type": "integer"}, "last_error": {"type": "string", "nullable": true},
-                            "created_at": {"type": "string"}
-                        }}}
-                    }}}}},
-                    "401": crate::api::error_responses(&[401])["401"].clone(),
-                    "403": crate::api::error_responses(&[403])["403"].clone()
-                }
-            }},
-            "/api/v1/outbox/{id}/retry": {"post": {
-                "summary": "Queue a failed message again (staff)",
-                "tags": ["mail"],
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                "responses": {
-                    "200": {"description": "Queued again"},
-                    "401": crate::api::error_responses(&[401])["401"].clone(),
-                    "403": crate::api::error_responses(&[403])["403"].clone(),
-                    "404": crate::api::error_responses(&[404])["404"].clone()
-                }
-            }}
-        }
-    })
-}
+/// The paths of the outbox API in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(status, retry))]
+pub struct Doc;

@@ -2,8 +2,11 @@
 //! need, and introductions. No answer carries a contact detail before both sides consented.
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Value, json};
 
+use super::api_types::{
+    Contact, DeclineBody, HistoryEntry, IntroductionBody, IntroductionOut, NeedInput, NeedMatch,
+    NeedOut, OfferingInput, OfferingOut, Side, StageBody, Suggestion,
+};
 use super::forms::{self, Rejected};
 use super::handlers::{can_manage, org_kind};
 use super::introductions::{self, MailCtx};
@@ -11,7 +14,9 @@ use super::queries::{self, Introduction, Need, Offering, Submit};
 use super::scoring::{TOP_N, WEIGHTS_VERSION};
 use super::taxonomy::split_list;
 use super::view::Refs;
+use crate::accounts::api::organizations::OrganizationKind;
 use crate::accounts::{ApiUser, CurrentUser};
+use crate::api::ErrorBody;
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::time::rfc3339;
@@ -65,52 +70,57 @@ fn read_post<T>(
 }
 
 /// The need as JSON (the SME's name only when it chose to show it).
-pub fn need_json(n: &Need, org_name: Option<&str>) -> Value {
-    json!({
-        "id": n.id,
-        "title": n.title,
-        "description": n.description,
-        "categories": split_list(&n.categories),
-        "prefecture": n.prefecture,
-        "onsite_needed": n.onsite_needed,
-        "employee_band": n.employee_band,
-        "device_count": n.device_count,
-        "budget_band": n.budget_band,
-        "wants_subsidy": n.wants_subsidy,
-        "urgency": n.urgency,
-        "sector": n.sector,
-        "show_name": n.show_name,
-        "organization_name": if n.show_name { org_name } else { None },
-        "status": n.status,
-        "published_at": n.published_at.map(rfc3339),
-        "expires_at": n.expires_at.map(rfc3339),
-    })
+pub fn need_json(n: &Need, org_name: Option<&str>) -> NeedOut {
+    NeedOut {
+        id: n.id,
+        title: n.title.clone(),
+        description: n.description.clone(),
+        categories: split_list(&n.categories),
+        prefecture: n.prefecture,
+        onsite_needed: n.onsite_needed,
+        employee_band: n.employee_band.clone(),
+        device_count: n.device_count,
+        budget_band: n.budget_band.clone(),
+        wants_subsidy: n.wants_subsidy,
+        urgency: n.urgency.clone(),
+        sector: n.sector.clone(),
+        show_name: n.show_name,
+        organization_name: org_name.filter(|_| n.show_name).map(str::to_string),
+        status: n.status.clone(),
+        published_at: n.published_at.map(rfc3339),
+        expires_at: n.expires_at.map(rfc3339),
+    }
 }
 
 /// The offering as JSON.
-pub fn offering_json(o: &Offering, vendor: &str) -> Value {
-    json!({
-        "id": o.id,
-        "vendor": vendor,
-        "title": o.title,
-        "description": o.description,
-        "categories": split_list(&o.categories),
-        "onsite_prefectures": split_list(&o.onsite_prefectures).iter().filter_map(|p| p.parse::<i32>().ok()).collect::<Vec<_>>(),
-        "remote_ok": o.remote_ok,
-        "price_model": o.price_model,
-        "price_amount": o.price_amount,
-        "target_bands": split_list(&o.target_bands),
-        "sectors": split_list(&o.sectors),
-        "otasuketai_type": o.otasuketai_type,
-        "otasuketai_valid_until": o.otasuketai_valid_until.map(|d| d.format("%Y-%m-%d").to_string()),
-        "subsidy_fiscal_year": o.subsidy_fiscal_year,
-        "certifications": o.certifications,
-        "languages": split_list(&o.languages),
-        "capacity": o.capacity,
-        "status": o.status,
-        "published_at": o.published_at.map(rfc3339),
-        "reconfirm_by": o.reconfirm_by.map(rfc3339),
-    })
+pub fn offering_json(o: &Offering, vendor: &str) -> OfferingOut {
+    OfferingOut {
+        id: o.id,
+        vendor: vendor.to_string(),
+        title: o.title.clone(),
+        description: o.description.clone(),
+        categories: split_list(&o.categories),
+        onsite_prefectures: split_list(&o.onsite_prefectures)
+            .iter()
+            .filter_map(|p| p.parse::<i32>().ok())
+            .collect(),
+        remote_ok: o.remote_ok,
+        price_model: o.price_model.clone(),
+        price_amount: o.price_amount,
+        target_bands: split_list(&o.target_bands),
+        sectors: split_list(&o.sectors),
+        otasuketai_type: o.otasuketai_type.clone(),
+        otasuketai_valid_until: o
+            .otasuketai_valid_until
+            .map(|d| d.format("%Y-%m-%d").to_string()),
+        subsidy_fiscal_year: o.subsidy_fiscal_year,
+        certifications: o.certifications.clone(),
+        languages: split_list(&o.languages),
+        capacity: o.capacity.clone(),
+        status: o.status.clone(),
+        published_at: o.published_at.map(rfc3339),
+        reconfirm_by: o.reconfirm_by.map(rfc3339),
+    }
 }
 
 /// Who posts: a member's own organization of the right kind, or for staff the
@@ -148,6 +158,17 @@ fn poster(c: &mut DbConn, user: &CurrentUser, body: &Poster, kind: &str) -> Resu
 }
 
 /// `POST /api/v1/needs`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/needs",
+    tag = "matching",
+    summary = "Post a need (SME members: draft, or in review with \"submit\": true; staff: published for \"organization_id\")",
+    request_body = NeedInput,
+    responses(
+        (status = 201, description = "Created", body = NeedOut),
+        (status = 422, description = "A value is not acceptable; each wrong field is named.", body = ErrorBody)
+    )
+)]
 pub async fn create_need(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -158,7 +179,7 @@ pub async fn create_need(
     let out = state
         .db
         .run(move |c| {
-            let (org, submit) = poster(c, &user, &body, "sme")?;
+            let (org, submit) = poster(c, &user, &body, OrganizationKind::Sme.as_str())?;
             let id = c.write_transaction(|c| {
                 queries::create_need(c, org, Some(user.id), &input, submit)
             })?;
@@ -170,6 +191,17 @@ pub async fn create_need(
 }
 
 /// `POST /api/v1/offerings`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/offerings",
+    tag = "matching",
+    summary = "Post an offering (vendor members; staff for \"organization_id\")",
+    request_body = OfferingInput,
+    responses(
+        (status = 201, description = "Created", body = OfferingOut),
+        (status = 422, description = "A value is not acceptable; each wrong field is named.", body = ErrorBody)
+    )
+)]
 pub async fn create_offering(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -180,7 +212,7 @@ pub async fn create_offering(
     let out = state
         .db
         .run(move |c| {
-            let (org, submit) = poster(c, &user, &body, "vendor")?;
+            let (org, submit) = poster(c, &user, &body, OrganizationKind::Vendor.as_str())?;
             let id = c.write_transaction(|c| {
                 queries::create_offering(c, org, Some(user.id), &input, submit)
             })?;
@@ -203,6 +235,14 @@ fn visible_need(c: &mut DbConn, user: &CurrentUser, id: i64) -> Result<Need> {
 }
 
 /// `GET /api/v1/needs/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/needs/{id}",
+    tag = "matching",
+    summary = "A need (published, or of the caller's organization)",
+    params(("id" = i64, Path, description = "The need")),
+    responses((status = 200, description = "The need", body = NeedOut))
+)]
 pub async fn show_need(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -221,6 +261,14 @@ pub async fn show_need(
 }
 
 /// `GET /api/v1/offerings/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/offerings/{id}",
+    tag = "matching",
+    summary = "An offering (published, or of the caller's organization)",
+    params(("id" = i64, Path, description = "The offering")),
+    responses((status = 200, description = "The offering", body = OfferingOut))
+)]
 pub async fn show_offering(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -242,6 +290,14 @@ pub async fn show_offering(
 }
 
 /// `GET /api/v1/needs/{id}/suggestions`: the top offerings for the need's SME (and staff).
+#[utoipa::path(
+    get,
+    path = "/api/v1/needs/{id}/suggestions",
+    tag = "matching",
+    summary = "The top offerings for a need, with score and reasons (the need's SME and staff)",
+    params(("id" = i64, Path, description = "The need")),
+    responses((status = 200, description = "Ranked suggestions", body = Vec<Suggestion>))
+)]
 pub async fn suggestions(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -258,58 +314,66 @@ pub async fn suggestions(
             }
             let refs = Refs::load(c, lang)?;
             let ranked = queries::suggestions_for(c, &n)?;
-            let list: Vec<Value> = ranked
+            let list: Vec<Suggestion> = ranked
                 .iter()
                 .take(TOP_N)
                 .map(|s| {
                     let (reasons, cautions) = refs.notes(s);
-                    json!({
-                        "offering_id": s.offering_id,
-                        "score": s.score,
-                        "reasons": reasons,
-                        "cautions": cautions,
-                        "pinned": s.pinned,
-                        "weights_version": WEIGHTS_VERSION,
-                    })
+                    Suggestion {
+                        offering_id: s.offering_id,
+                        score: s.score,
+                        reasons,
+                        cautions,
+                        pinned: s.pinned,
+                        weights_version: WEIGHTS_VERSION.into(),
+                    }
                 })
                 .collect();
-            Ok::<_, AppError>(Value::Array(list))
+            Ok::<_, AppError>(list)
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
 /// The introduction as one side sees it: `contact` stays null until both consented.
-fn introduction_json(c: &mut DbConn, user: &CurrentUser, i: &Introduction) -> Result<Value> {
+fn introduction_json(
+    c: &mut DbConn,
+    user: &CurrentUser,
+    i: &Introduction,
+) -> Result<IntroductionOut> {
     let n = queries::find_need(c, i.need_id)?;
     let o = queries::find_offering(c, i.offering_id)?;
+    // The caller's side; staff see no contact.
     let side = if user.organization_id == Some(n.organization_id) {
-        "sme"
+        Some(Side::Sme)
     } else if user.organization_id == Some(o.organization_id) {
-        "vendor"
+        Some(Side::Vendor)
     } else if user.is_staff() {
-        "staff"
+        None
     } else {
         return Err(AppError::NotFound);
     };
-    let contact = if side == "staff" {
-        None
-    } else {
-        introductions::counterpart_contact(c, i, &n, &o, side)?
+    let contact = match side {
+        Some(side) => introductions::counterpart_contact(c, i, &n, &o, side.as_str())?,
+        None => None,
     };
-    let history: Value = serde_json::from_str(&i.history).unwrap_or(Value::Array(vec![]));
-    Ok(json!({
-        "id": i.id,
-        "need_id": i.need_id,
-        "offering_id": i.offering_id,
-        "requested_by": i.requested_by,
-        "stage": i.stage,
-        "decline_reason": i.decline_reason,
-        "sme_consent_at": i.sme_consent_at.map(rfc3339),
-        "vendor_consent_at": i.vendor_consent_at.map(rfc3339),
-        "history": history,
-        "contact": contact.map(|(org, name, email)| json!({"organization": org, "name": name, "email": email})),
-    }))
+    let history: Vec<HistoryEntry> = serde_json::from_str(&i.history).unwrap_or_default();
+    Ok(IntroductionOut {
+        id: i.id,
+        need_id: i.need_id,
+        offering_id: i.offering_id,
+        requested_by: i.requested_by.clone(),
+        stage: i.stage.clone(),
+        decline_reason: i.decline_reason.clone(),
+        sme_consent_at: i.sme_consent_at.map(rfc3339),
+        vendor_consent_at: i.vendor_consent_at.map(rfc3339),
+        history,
+        contact: contact.map(|(organization, name, email)| Contact {
+            organization,
+            name,
+            email,
+        }),
+    })
 }
 
 /// Runs `change` on introduction `id` as `user`, then answers with the introduction as it is now.
@@ -333,14 +397,20 @@ where
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// Body of `POST /api/v1/introductions`.
-#[derive(Debug, serde::Deserialize)]
-pub struct IntroductionBody {
-    need_id: i64,
-    offering_id: i64,
-}
-
 /// `POST /api/v1/introductions`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/introductions",
+    tag = "matching",
+    summary = "Request an introduction (either side); the other side is mailed",
+    request_body = IntroductionBody,
+    responses(
+        (status = 201, description = "Requested", body = IntroductionOut),
+        (status = 404, description = "No such need or offering, or not visible to the caller.", body = ErrorBody),
+        (status = 409, description = "Already requested, or the post is not on the board.", body = ErrorBody),
+        (status = 422, description = "A value is not acceptable.", body = ErrorBody)
+    )
+)]
 pub async fn request_introduction(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -361,6 +431,14 @@ pub async fn request_introduction(
 }
 
 /// `GET /api/v1/introductions/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/introductions/{id}",
+    tag = "matching",
+    summary = "An introduction; contact is null until both sides consented",
+    params(("id" = i64, Path, description = "The introduction")),
+    responses((status = 200, description = "The introduction", body = IntroductionOut))
+)]
 pub async fn show_introduction(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -378,6 +456,17 @@ pub async fn show_introduction(
 }
 
 /// `POST /api/v1/introductions/{id}/accept`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/introductions/{id}/accept",
+    tag = "matching",
+    summary = "Accept (the side that did not ask): consent recorded, contacts revealed to both",
+    params(("id" = i64, Path, description = "The introduction")),
+    responses(
+        (status = 200, description = "Introduced", body = IntroductionOut),
+        (status = 409, description = "Not waiting for this side's answer.", body = ErrorBody)
+    )
+)]
 pub async fn accept_introduction(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -391,13 +480,20 @@ pub async fn accept_introduction(
     .await
 }
 
-/// Body of `POST /api/v1/introductions/{id}/decline`.
-#[derive(Debug, serde::Deserialize)]
-pub struct DeclineBody {
-    reason: String,
-}
-
 /// `POST /api/v1/introductions/{id}/decline`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/introductions/{id}/decline",
+    tag = "matching",
+    summary = "Decline with a reason the requester sees",
+    params(("id" = i64, Path, description = "The introduction")),
+    request_body = DeclineBody,
+    responses(
+        (status = 200, description = "Declined", body = IntroductionOut),
+        (status = 409, description = "Not waiting for this side's answer.", body = ErrorBody),
+        (status = 422, description = "The reason is not acceptable.", body = ErrorBody)
+    )
+)]
 pub async fn decline_introduction(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -414,14 +510,21 @@ pub async fn decline_introduction(
     .await
 }
 
-/// Body of `POST /api/v1/introductions/{id}/stage`.
-#[derive(Debug, serde::Deserialize)]
-pub struct StageBody {
-    stage: String,
-}
-
 /// `POST /api/v1/introductions/{id}/stage`: either side reports progress (only the SME
 /// confirms a contract).
+#[utoipa::path(
+    post,
+    path = "/api/v1/introductions/{id}/stage",
+    tag = "matching",
+    summary = "Report progress: meeting_held, proposal_sent, contracted (SME only) or not_contracted",
+    params(("id" = i64, Path, description = "The introduction")),
+    request_body = StageBody,
+    responses(
+        (status = 200, description = "Recorded", body = IntroductionOut),
+        (status = 409, description = "The introduction's stage does not allow it.", body = ErrorBody),
+        (status = 422, description = "Not a stage this side may report.", body = ErrorBody)
+    )
+)]
 pub async fn introduction_stage(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -438,6 +541,14 @@ pub async fn introduction_stage(
 
 /// `GET /api/v1/offerings/{id}/needs`: the open needs an offering could answer, best first
 /// (its vendor and staff); needs are anonymous.
+#[utoipa::path(
+    get,
+    path = "/api/v1/offerings/{id}/needs",
+    tag = "matching",
+    summary = "The open needs an offering could answer, best first (its vendor and staff)",
+    params(("id" = i64, Path, description = "The offering")),
+    responses((status = 200, description = "Ranked needs", body = Vec<NeedMatch>))
+)]
 pub async fn offering_needs(
     user: ApiUser,
     state: web::Data<AppState>,
@@ -454,143 +565,49 @@ pub async fn offering_needs(
             }
             let now = crate::time::now_utc();
             if !o.is_live(now) {
-                return Ok(Value::Array(vec![]));
+                return Ok(Vec::new());
             }
             let refs = Refs::load(c, lang)?;
             let stats = queries::vendor_stats(c)?;
             let profile = o.profile(now, stats.get(&o.organization_id));
             let needs: Vec<_> = queries::live_needs(c)?.iter().map(Need::profile).collect();
             let ranked = super::scoring::rank_needs(&profile, &needs, &super::match_context());
-            let list = ranked
+            let list: Vec<NeedMatch> = ranked
                 .iter()
                 .take(TOP_N * 2)
                 .map(|s| {
                     let (reasons, cautions) = refs.notes(s);
-                    json!({"need_id": s.need_id, "score": s.score, "reasons": reasons, "cautions": cautions, "weights_version": WEIGHTS_VERSION})
+                    NeedMatch {
+                        need_id: s.need_id,
+                        score: s.score,
+                        reasons,
+                        cautions,
+                        weights_version: WEIGHTS_VERSION.into(),
+                    }
                 })
                 .collect();
-            Ok::<_, AppError>(Value::Array(list))
+            Ok::<_, AppError>(list)
         })
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// The OpenAPI fragment of the board.
-pub fn openapi() -> Value {
-    let err = crate::api::error_responses;
-    let id_param =
-        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
-    let merge = |ok: Value, codes: &[u16]| {
-        let mut r = err(codes);
-        if let (Some(map), Some(ok)) = (r.as_object_mut(), ok.as_object()) {
-            for (k, v) in ok {
-                map.insert(k.clone(), v.clone());
-            }
-        }
-        r
-    };
-    let obj = |name: &str| json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}});
-    let with_desc = |mut v: Value, d: &str| {
-        v["description"] = json!(d);
-        v
-    };
-    json!({
-        "paths": {
-            "/api/v1/needs": {"post": {
-                "summary": "Post a need (SME members: draft, or in review with \"submit\": true; staff: published for \"organization_id\")",
-                "tags": ["matching"],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NeedInput"}}}},
-                "responses": merge(json!({"201": with_desc(obj("Need"), "Created")}), &[400, 401, 403, 422])
-            }},
-            "/api/v1/needs/{id}": {"get": {
-                "summary": "A need (published, or of the caller's organization)",
-                "tags": ["matching"], "parameters": id_param,
-                "responses": merge(json!({"200": with_desc(obj("Need"), "The need")}), &[401, 404])
-            }},
-            "/api/v1/needs/{id}/suggestions": {"get": {
-                "summary": "The top offerings for a need, with score and reasons (the need's SME and staff)",
-                "tags": ["matching"], "parameters": id_param,
-                "responses": merge(json!({"200": {"description": "Ranked suggestions", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Suggestion"}}}}}}), &[401, 404])
-            }},
-            "/api/v1/offerings": {"post": {
-                "summary": "Post an offering (vendor members; staff for \"organization_id\")",
-                "tags": ["matching"],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OfferingInput"}}}},
-                "responses": merge(json!({"201": with_desc(obj("Offering"), "Created")}), &[400, 401, 403, 422])
-            }},
-            "/api/v1/offerings/{id}": {"get": {
-                "summary": "An offering", "tags": ["matching"], "parameters": id_param,
-                "responses": merge(json!({"200": with_desc(obj("Offering"), "The offering")}), &[401, 404])
-            }},
-            "/api/v1/introductions": {"post": {
-                "summary": "Request an introduction (either side); the other side is mailed",
-                "tags": ["matching"],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["need_id", "offering_id"], "properties": {"need_id": {"type": "integer"}, "offering_id": {"type": "integer"}}}}}},
-                "responses": merge(json!({"201": with_desc(obj("Introduction"), "Requested")}), &[400, 401, 404, 409])
-            }},
-            "/api/v1/introductions/{id}": {"get": {
-                "summary": "An introduction; contact is null until both sides consented",
-                "tags": ["matching"], "parameters": id_param,
-                "responses": merge(json!({"200": with_desc(obj("Introduction"), "The introduction")}), &[401, 404])
-            }},
-            "/api/v1/introductions/{id}/accept": {"post": {
-                "summary": "Accept (the side that did not ask): consent recorded, contacts revealed to both",
-                "tags": ["matching"], "parameters": id_param,
-                "responses": merge(json!({"200": with_desc(obj("Introduction"), "Introduced")}), &[401, 404, 409])
-            }},
-            "/api/v1/introductions/{id}/stage": {"post": {
-                "summary": "Report progress: meeting_held, proposal_sent, contracted (SME only) or not_contracted",
-                "tags": ["matching"], "parameters": id_param,
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["stage"], "properties": {"stage": {"type": "string", "enum": super::taxonomy::PROGRESS_STAGES}}}}}},
-                "responses": merge(json!({"200": with_desc(obj("Introduction"), "Recorded")}), &[400, 401, 404, 409, 422])
-            }},
-            "/api/v1/offerings/{id}/needs": {"get": {
-                "summary": "The open needs an offering could answer, best first (its vendor and staff)",
-                "tags": ["matching"], "parameters": id_param,
-                "responses": merge(json!({"200": {"description": "Ranked needs", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object", "properties": {"need_id": {"type": "integer"}, "score": {"type": "integer"}, "reasons": {"type": "array", "items": {"type": "string"}}}}}}}}}), &[401, 404])
-            }},
-            "/api/v1/introductions/{id}/decline": {"post": {
-                "summary": "Decline with a reason the requester sees",
-                "tags": ["matching"], "parameters": id_param,
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 200}}}}}},
-                "responses": merge(json!({"200": with_desc(obj("Introduction"), "Declined")}), &[400, 401, 404, 409, 422])
-            }}
-        },
-        "schemas": {
-            "NeedInput": {"type": "object", "required": ["title", "description", "categories", "prefecture", "employee_band"], "properties": {
-                "title": {"type": "string", "maxLength": 100}, "description": {"type": "string", "maxLength": 4000},
-                "categories": {"type": "array", "items": {"type": "string", "example": "B2"}},
-                "prefecture": {"type": "integer", "example": 40}, "onsite_needed": {"type": "boolean"},
-                "employee_band": {"type": "string", "enum": super::taxonomy::EMPLOYEE_BANDS},
-                "device_count": {"type": "integer"}, "budget_band": {"type": "string", "enum": super::taxonomy::budget_codes()},
-                "wants_subsidy": {"type": "boolean"}, "urgency": {"type": "string", "enum": super::taxonomy::URGENCIES},
-                "sector": {"type": "string", "enum": super::taxonomy::SECTORS}, "show_name": {"type": "boolean"},
-                "submit": {"type": "boolean"}, "organization_id": {"type": "integer", "description": "staff only"}
-            }},
-            "Need": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string", "enum": super::taxonomy::STATUSES}, "expires_at": {"type": "string", "nullable": true}}},
-            "OfferingInput": {"type": "object", "required": ["title", "description", "categories", "price_model"], "properties": {
-                "title": {"type": "string"}, "description": {"type": "string"},
-                "categories": {"type": "array", "items": {"type": "string"}},
-                "onsite_prefectures": {"type": "array", "items": {"type": "integer"}}, "remote_ok": {"type": "boolean"},
-                "price_model": {"type": "string", "enum": super::taxonomy::PRICE_MODELS}, "price_amount": {"type": "integer"},
-                "target_bands": {"type": "array", "items": {"type": "string"}}, "sectors": {"type": "array", "items": {"type": "string"}},
-                "otasuketai_type": {"type": "string", "enum": super::taxonomy::OTASUKETAI_TYPES}, "otasuketai_valid_until": {"type": "string", "format": "date"},
-                "subsidy_fiscal_year": {"type": "integer"}, "certifications": {"type": "string"},
-                "languages": {"type": "array", "items": {"type": "string"}}, "capacity": {"type": "string", "enum": super::taxonomy::CAPACITIES},
-                "submit": {"type": "boolean"}, "organization_id": {"type": "integer", "description": "staff only"}
-            }},
-            "Offering": {"type": "object", "properties": {"id": {"type": "integer"}, "vendor": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "string"}}},
-            "Suggestion": {"type": "object", "required": ["offering_id", "score", "reasons"], "properties": {
-                "offering_id": {"type": "integer"}, "score": {"type": "integer", "minimum": 0, "maximum": 100},
-                "reasons": {"type": "array", "items": {"type": "string"}}, "cautions": {"type": "array", "items": {"type": "string"}},
-                "pinned": {"type": "boolean"}, "weights_version": {"type": "string"}
-            }},
-            "Introduction": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "need_id": {"type": "integer"}, "offering_id": {"type": "integer"},
-                "requested_by": {"type": "string", "enum": ["sme", "vendor"]}, "stage": {"type": "string", "enum": super::taxonomy::STAGES},
-                "decline_reason": {"type": "string", "nullable": true},
-                "contact": {"type": "object", "nullable": true, "properties": {"organization": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"}}}
-            }}
-        }
-    })
-}
+/// The paths of the board's API in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        create_need,
+        show_need,
+        suggestions,
+        create_offering,
+        show_offering,
+        offering_needs,
+        request_introduction,
+        show_introduction,
+        accept_introduction,
+        decline_introduction,
+        introduction_stage
+    ),
+    components(schemas(NeedInput, OfferingInput))
+)]
+pub struct Doc;

@@ -7,6 +7,7 @@
 //! `api` the JSON endpoints.
 
 pub mod api;
+pub mod api_types;
 pub mod demo;
 pub mod forms;
 pub mod handlers;

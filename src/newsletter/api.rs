@@ -1,8 +1,9 @@
 //! The newsletter in the JSON API (staff): subscribers, topics, campaigns, bounces.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 use super::bounces;
 use super::campaigns::{self, Campaign, SendResult};
@@ -11,12 +12,172 @@ use super::links::Links;
 use super::queries::{self as q, SubscriberFilter};
 use super::subscribe::{self, Import, ImportResult};
 use crate::accounts::ApiStaff;
+use crate::api::ErrorBody;
 use crate::audit;
 use crate::error::{AppError, FieldError, Message};
+use crate::time::rfc3339;
 use crate::validate::{self, Invalid};
 use crate::web::AppState;
 use crate::web::input::JsonBody;
 use crate::web::input::Query;
+
+crate::api_enum! {
+    /// Where a subscriber stands.
+    pub enum SubscriberStatus {
+        /// The confirmation mail went out; its link was not followed yet.
+        Pending = "pending",
+        /// Receives issues.
+        Active = "active",
+        /// Paused by the subscriber.
+        Paused = "paused",
+        /// Unsubscribed.
+        Unsubscribed = "unsubscribed",
+        /// Suppressed after bounces or a complaint.
+        Suppressed = "suppressed",
+    }
+}
+
+crate::api_enum! {
+    /// Where a campaign stands.
+    pub enum CampaignStatus {
+        /// Being written.
+        Draft = "draft",
+        /// Starts at `scheduled_at`.
+        Scheduled = "scheduled",
+        /// Going out.
+        Sending = "sending",
+        /// Paused by staff.
+        Paused = "paused",
+        /// Every mail delivered or given up on.
+        Sent = "sent",
+        /// Cancelled by staff.
+        Cancelled = "cancelled",
+    }
+}
+
+/// A subscriber as the import answers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubscriberCreated {
+    /// The subscriber's id.
+    pub id: i64,
+    /// The address.
+    pub email: String,
+    /// Its status now.
+    #[schema(value_type = SubscriberStatus)]
+    pub status: String,
+}
+
+/// A subscriber.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Subscriber {
+    /// The subscriber's id.
+    pub id: i64,
+    /// The address.
+    pub email: String,
+    /// The name.
+    pub name: String,
+    /// The company.
+    pub company: String,
+    /// Its status.
+    #[schema(value_type = SubscriberStatus)]
+    pub status: String,
+    /// The topics it receives (codes).
+    pub topics: Vec<String>,
+    /// Where and when consent was given.
+    pub consent_source: String,
+    /// When it was recorded (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+/// A newsletter topic.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Topic {
+    /// The code.
+    pub code: String,
+    /// The Japanese label.
+    pub label_ja: String,
+    /// The English label.
+    pub label_en: String,
+    /// The order on forms.
+    pub position: i32,
+    /// Offered on forms.
+    pub active: bool,
+}
+
+/// A topic as created.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TopicCreated {
+    /// The code.
+    pub code: String,
+}
+
+/// A campaign: its status and counts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CampaignOut {
+    /// The campaign's id.
+    pub id: i64,
+    /// The subject.
+    pub subject: String,
+    /// Its status.
+    #[schema(value_type = CampaignStatus)]
+    pub status: String,
+    /// Topic codes; null: every subscriber.
+    pub topics: Option<Vec<String>>,
+    /// When it is to start (RFC 3339).
+    #[schema(format = DateTime)]
+    pub scheduled_at: Option<String>,
+    /// When sending started.
+    #[schema(format = DateTime)]
+    pub started_at: Option<String>,
+    /// When the last mail was delivered.
+    #[schema(format = DateTime)]
+    pub sent_at: Option<String>,
+    /// Recipients when sending started.
+    pub audience: i64,
+    /// Mails waiting (including those being sent).
+    pub queued: i64,
+    /// Mails accepted by the mail server.
+    pub sent: i64,
+    /// Mails given up on.
+    pub failed: i64,
+    /// Subscribers who unsubscribed since sending started.
+    pub unsubscribed_since: i64,
+    /// Subscribers suppressed (bounces) since sending started.
+    pub bounced_since: i64,
+}
+
+/// A campaign's status after a change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CampaignState {
+    /// The campaign's id.
+    pub id: i64,
+    /// Its status now.
+    #[schema(value_type = CampaignStatus)]
+    pub status: String,
+}
+
+/// What a returned mail did to one address.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BounceApplied {
+    /// The address.
+    pub recipient: String,
+    /// The DSN status code (`5.1.1`).
+    pub status: String,
+    /// Whether the address is now suppressed.
+    pub suppressed: bool,
+    /// Whether the address is a subscriber at all.
+    pub known: bool,
+}
+
+/// What a returned mail did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BounceResult {
+    /// The bounces found, one per address.
+    pub processed: Vec<BounceApplied>,
+    /// Subscriptions ended by an unsubscribe request.
+    pub unsubscribed: i64,
+}
 
 /// The checks of a body's fields, each failure kept with its field.
 #[derive(Default)]
@@ -52,21 +213,44 @@ async fn topic_codes(state: &AppState) -> Result<Vec<String>, AppError> {
 }
 
 /// Body of `POST /api/v1/subscribers`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewSubscriber)]
 pub struct NewSubscriberBody {
+    /// The address.
+    #[schema(max_length = 254)]
     email: String,
+    /// The name.
     #[serde(default)]
+    #[schema(max_length = 100)]
     name: String,
+    /// The company.
     #[serde(default)]
+    #[schema(max_length = 200)]
     company: String,
+    /// Topic codes; empty: every active topic.
     #[serde(default)]
     topics: Vec<String>,
+    /// true: active at once (consent given elsewhere); false: a confirmation mail is sent.
     #[serde(default)]
     confirmed: bool,
+    /// Where and when consent was given.
+    #[schema(min_length = 1, max_length = 200)]
     consent_source: String,
 }
 
 /// `POST /api/v1/subscribers`: imports one address with its consent source; 201 when new.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subscribers",
+    tag = "newsletter",
+    summary = "Import one subscriber with a recorded consent (staff); confirmed=false sends a confirmation mail",
+    request_body = NewSubscriberBody,
+    responses(
+        (status = 201, description = "A new subscriber", body = SubscriberCreated),
+        (status = 200, description = "The address was known: imported again", body = SubscriberCreated),
+        (status = 422, description = "A value is not acceptable.", body = ErrorBody)
+    )
+)]
 pub async fn create_subscriber(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -118,7 +302,11 @@ pub async fn create_subscriber(
             })
         })
         .await?;
-    let body = json!({ "id": s.id, "email": s.email, "status": s.status });
+    let body = SubscriberCreated {
+        id: s.id,
+        email: s.email,
+        status: s.status,
+    };
     Ok(match result {
         Some(ImportResult::Created(_)) => HttpResponse::Created().json(body),
         _ => HttpResponse::Ok().json(body),
@@ -126,15 +314,32 @@ pub async fn create_subscriber(
 }
 
 /// Filters of `GET /api/v1/subscribers`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SubscriberQuery {
+    /// Part of the address, name or company.
     #[serde(default)]
+    #[param(max_length = 200)]
     q: String,
+    /// Only this status.
+    #[param(value_type = Option<SubscriberStatus>)]
     status: Option<String>,
+    /// Only subscribers of this topic (a code).
     topic: Option<String>,
 }
 
 /// `GET /api/v1/subscribers` (audited: a staff read of personal data).
+#[utoipa::path(
+    get,
+    path = "/api/v1/subscribers",
+    tag = "newsletter",
+    summary = "Subscribers, at most 1000 (staff; audited)",
+    params(SubscriberQuery),
+    responses(
+        (status = 200, description = "Subscribers", body = Vec<Subscriber>),
+        (status = 422, description = "A filter is not acceptable.", body = ErrorBody)
+    )
+)]
 pub async fn list_subscribers(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -170,25 +375,35 @@ pub async fn list_subscribers(
         })
         .await?;
     let (list, topics) = list;
-    let out: Vec<Value> = list
-        .iter()
-        .map(|s| {
-            let mine: Vec<&str> = topics
+    let out: Vec<Subscriber> = list
+        .into_iter()
+        .map(|s| Subscriber {
+            topics: topics
                 .iter()
                 .filter(|(id, _)| *id == s.id)
-                .map(|(_, t)| t.as_str())
-                .collect();
-            json!({
-                "id": s.id, "email": s.email, "name": s.name, "company": s.company,
-                "status": s.status, "topics": mine, "consent_source": s.consent_source,
-                "created_at": crate::time::rfc3339(s.created_at),
-            })
+                .map(|(_, t)| t.clone())
+                .collect(),
+            id: s.id,
+            email: s.email,
+            name: s.name,
+            company: s.company,
+            status: s.status,
+            consent_source: s.consent_source,
+            created_at: rfc3339(s.created_at),
         })
         .collect();
     Ok(HttpResponse::Ok().json(out))
 }
 
 /// `DELETE /api/v1/subscribers/{id}`: removes the subscriber and its history.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/subscribers/{id}",
+    tag = "newsletter",
+    summary = "Delete a subscriber and its consent history (staff; audited)",
+    params(("id" = i64, Path, description = "The subscriber")),
+    responses((status = 204, description = "Deleted"))
+)]
 pub async fn delete_subscriber(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -224,23 +439,59 @@ pub async fn delete_subscriber(
 }
 
 /// `GET /api/v1/topics`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/topics",
+    tag = "newsletter",
+    summary = "Newsletter topics (staff)",
+    responses((status = 200, description = "Topics in order", body = Vec<Topic>))
+)]
 pub async fn list_topics(
     _staff: ApiStaff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let list = state.db.run(|c| q::list_topics(c, true)).await?;
-    Ok(HttpResponse::Ok().json(list))
+    let out: Vec<Topic> = list
+        .into_iter()
+        .map(|t| Topic {
+            code: t.code,
+            label_ja: t.label_ja,
+            label_en: t.label_en,
+            position: t.position,
+            active: t.active,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(out))
 }
 
 /// Body of `POST /api/v1/topics`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewTopic)]
 pub struct NewTopicBody {
+    /// Lower-case letters, digits and `_`, starting with a letter.
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,31}$")]
     code: String,
+    /// The Japanese label.
+    #[schema(min_length = 1, max_length = 100)]
     label_ja: String,
+    /// The English label.
+    #[schema(min_length = 1, max_length = 100)]
     label_en: String,
 }
 
 /// `POST /api/v1/topics`: 201, or 409 when the code exists.
+#[utoipa::path(
+    post,
+    path = "/api/v1/topics",
+    tag = "newsletter",
+    summary = "Add a topic (staff)",
+    request_body = NewTopicBody,
+    responses(
+        (status = 201, description = "Created", body = TopicCreated),
+        (status = 409, description = "A topic has this code.", body = ErrorBody),
+        (status = 422, description = "A value is not acceptable.", body = ErrorBody)
+    )
+)]
 pub async fn create_topic(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -284,19 +535,36 @@ pub async fn create_topic(
             "newsletter.staff.topic_exists",
         )));
     }
-    Ok(HttpResponse::Created().json(json!({ "code": code })))
+    Ok(HttpResponse::Created().json(TopicCreated { code }))
 }
 
 /// Body of `POST /api/v1/campaigns`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewCampaign)]
 pub struct NewCampaignBody {
+    /// The subject.
+    #[schema(min_length = 1, max_length = 200)]
     subject: String,
+    /// The body in Markdown.
+    #[schema(min_length = 1, max_length = 100000)]
     body_markdown: String,
+    /// Topic codes; empty or missing: every subscriber.
     #[serde(default)]
     topics: Vec<String>,
 }
 
 /// `POST /api/v1/campaigns`: a draft; 201 `{"id"}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns",
+    tag = "newsletter",
+    summary = "Create a campaign draft (staff)",
+    request_body = NewCampaignBody,
+    responses(
+        (status = 201, description = "Created", body = CampaignState),
+        (status = 422, description = "A value is not acceptable.", body = ErrorBody)
+    )
+)]
 pub async fn create_campaign(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -330,28 +598,38 @@ pub async fn create_campaign(
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(json!({ "id": id, "status": campaigns::DRAFT })))
+    Ok(HttpResponse::Created().json(CampaignState {
+        id,
+        status: CampaignStatus::Draft.as_str().into(),
+    }))
 }
 
-fn campaign_json(c: &Campaign, s: &campaigns::Stats) -> Value {
-    json!({
-        "id": c.id,
-        "subject": c.subject,
-        "status": c.status,
-        "topics": c.topic_list(),
-        "scheduled_at": c.scheduled_at.map(crate::time::rfc3339),
-        "started_at": c.started_at.map(crate::time::rfc3339),
-        "sent_at": c.sent_at.map(crate::time::rfc3339),
-        "audience": s.audience,
-        "queued": s.queued,
-        "sent": s.sent,
-        "failed": s.failed,
-        "unsubscribed_since": s.unsubscribed_since,
-        "bounced_since": s.bounced_since,
-    })
+fn campaign_json(c: &Campaign, s: &campaigns::Stats) -> CampaignOut {
+    CampaignOut {
+        id: c.id,
+        subject: c.subject.clone(),
+        status: c.status.clone(),
+        topics: c.topic_list(),
+        scheduled_at: c.scheduled_at.map(rfc3339),
+        started_at: c.started_at.map(rfc3339),
+        sent_at: c.sent_at.map(rfc3339),
+        audience: s.audience,
+        queued: s.queued,
+        sent: s.sent,
+        failed: s.failed,
+        unsubscribed_since: s.unsubscribed_since,
+        bounced_since: s.bounced_since,
+    }
 }
 
 /// `GET /api/v1/campaigns`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns",
+    tag = "newsletter",
+    summary = "Campaigns with counts, newest first, at most 200 (staff)",
+    responses((status = 200, description = "Campaigns", body = Vec<CampaignOut>))
+)]
 pub async fn list_campaigns(
     _staff: ApiStaff,
     state: web::Data<AppState>,
@@ -369,6 +647,14 @@ pub async fn list_campaigns(
 }
 
 /// `GET /api/v1/campaigns/{id}`: status and counts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/campaigns/{id}",
+    tag = "newsletter",
+    summary = "A campaign: status and counts (staff)",
+    params(("id" = i64, Path, description = "The campaign")),
+    responses((status = 200, description = "The campaign", body = CampaignOut))
+)]
 pub async fn show_campaign(
     _staff: ApiStaff,
     state: web::Data<AppState>,
@@ -391,13 +677,28 @@ pub async fn show_campaign(
 }
 
 /// Optional body of `POST /api/v1/campaigns/{id}/send`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = SendCampaign)]
 pub struct SendBody {
+    /// When to start (RFC 3339); missing or null: now.
+    #[schema(format = DateTime)]
     scheduled_at: Option<String>,
 }
 
 /// `POST /api/v1/campaigns/{id}/send`: now, or at `scheduled_at` (RFC 3339). A second call
 /// changes nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/send",
+    tag = "newsletter",
+    summary = "Send now, or schedule with scheduled_at (staff); a second call changes nothing",
+    params(("id" = i64, Path, description = "The campaign")),
+    request_body(content = Option<SendBody>, description = "Optional; an empty body sends now"),
+    responses(
+        (status = 202, description = "Started or scheduled", body = CampaignState),
+        (status = 422, description = "scheduled_at is not an RFC 3339 time.", body = ErrorBody)
+    )
+)]
 pub async fn send_campaign(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -441,7 +742,10 @@ pub async fn send_campaign(
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Accepted().json(json!({ "id": id, "status": result.status })))
+    Ok(HttpResponse::Accepted().json(CampaignState {
+        id,
+        status: result.status,
+    }))
 }
 
 /// Applies a transition and answers with the campaign's new status (409 when its state does not
@@ -468,10 +772,24 @@ async fn transition(
             "newsletter.staff.not_editable",
         )));
     }
-    Ok(HttpResponse::Ok().json(json!({ "id": id, "status": c.status })))
+    Ok(HttpResponse::Ok().json(CampaignState {
+        id,
+        status: c.status,
+    }))
 }
 
 /// `POST /api/v1/campaigns/{id}/pause`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/pause",
+    tag = "newsletter",
+    summary = "Pause sending; queued mails are held (staff; audited)",
+    params(("id" = i64, Path, description = "The campaign")),
+    responses(
+        (status = 200, description = "The new status", body = CampaignState),
+        (status = 409, description = "The campaign's status does not allow it.", body = ErrorBody)
+    )
+)]
 pub async fn pause_campaign(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -481,6 +799,17 @@ pub async fn pause_campaign(
 }
 
 /// `POST /api/v1/campaigns/{id}/resume`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/resume",
+    tag = "newsletter",
+    summary = "Resume sending (staff; audited)",
+    params(("id" = i64, Path, description = "The campaign")),
+    responses(
+        (status = 200, description = "The new status", body = CampaignState),
+        (status = 409, description = "The campaign's status does not allow it.", body = ErrorBody)
+    )
+)]
 pub async fn resume_campaign(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -490,6 +819,17 @@ pub async fn resume_campaign(
 }
 
 /// `POST /api/v1/campaigns/{id}/cancel`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/campaigns/{id}/cancel",
+    tag = "newsletter",
+    summary = "Cancel; queued mails are removed (staff; audited)",
+    params(("id" = i64, Path, description = "The campaign")),
+    responses(
+        (status = 200, description = "The new status", body = CampaignState),
+        (status = 409, description = "The campaign's status does not allow it.", body = ErrorBody)
+    )
+)]
 pub async fn cancel_campaign(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -500,6 +840,17 @@ pub async fn cancel_campaign(
 
 /// `POST /api/v1/bounces`: a returned mail as the body, raw: a DSN (RFC 3464) or an
 /// unsubscribe request sent to the `mailto:` of `List-Unsubscribe`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/bounces",
+    tag = "newsletter",
+    summary = "Feed a returned mail, raw: a DSN (RFC 3464; hard bounces suppress at once, soft ones after three in a row) or an unsubscribe request sent to the mailto: of List-Unsubscribe (subject `unsubscribe <token>`) (staff; audited)",
+    request_body(content((String = "message/rfc822"), (String = "text/plain")), description = "The returned mail as received"),
+    responses(
+        (status = 200, description = "What was done", body = BounceResult),
+        (status = 422, description = "Neither a DSN nor an unsubscribe request.", body = ErrorBody)
+    )
+)]
 pub async fn post_bounce(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -529,112 +880,35 @@ pub async fn post_bounce(
             Ok::<_, diesel::result::Error>((applied, unsubscribed))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({ "processed": applied, "unsubscribed": unsubscribed })))
+    Ok(HttpResponse::Ok().json(BounceResult {
+        processed: applied
+            .into_iter()
+            .map(|a| BounceApplied {
+                recipient: a.recipient,
+                status: a.status,
+                suppressed: a.suppressed,
+                known: a.known,
+            })
+            .collect(),
+        unsubscribed: unsubscribed as i64,
+    }))
 }
 
-/// The OpenAPI fragment of these endpoints.
-pub fn openapi() -> Value {
-    let err = |codes: &[u16]| crate::api::error_responses(codes);
-    let with = |ok: (&str, Value), codes: &[u16]| {
-        let mut r = err(codes);
-        if let Value::Object(m) = &mut r {
-            m.insert(ok.0.to_string(), ok.1);
-        }
-        r
-    };
-    let json_ok = |d: &str, schema: Value| json!({"description": d, "content": {"application/json": {"schema": schema}}});
-    let body = |schema: Value| json!({"required": true, "content": {"application/json": {"schema": schema}}});
-    let id_param =
-        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
-    let campaign_ref = json!({"$ref": "#/components/schemas/Campaign"});
-    let transition = |summary: &str| {
-        json!({"post": {
-            "summary": summary, "tags": ["newsletter"], "parameters": id_param.clone(),
-            "responses": with(("200", json_ok("New status", json!({"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}}))), &[401, 403, 404, 409])
-        }})
-    };
-    json!({
-        "paths": {
-            "/api/v1/subscribers": {
-                "post": {
-                    "summary": "Import one subscriber with a recorded consent (staff); confirmed=false sends a confirmation mail",
-                    "tags": ["newsletter"],
-                    "requestBody": body(json!({"$ref": "#/components/schemas/NewSubscriber"})),
-                    "responses": with(("201", json_ok("Created", json!({"type": "object", "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "status": {"type": "string"}}}))), &[400, 401, 403, 422])
-                },
-                "get": {
-                    "summary": "Subscribers (staff; audited)",
-                    "tags": ["newsletter"],
-                    "parameters": [
-                        {"name": "q", "in": "query", "schema": {"type": "string"}},
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": q::STATUSES}},
-                        {"name": "topic", "in": "query", "schema": {"type": "string"}}
-                    ],
-                    "responses": with(("200", json_ok("Subscribers", json!({"type": "array", "items": {"$ref": "#/components/schemas/Subscriber"}}))), &[401, 403, 422])
-                }
-            },
-            "/api/v1/subscribers/{id}": {"delete": {
-                "summary": "Delete a subscriber and its consent history (staff)",
-                "tags": ["newsletter"], "parameters": id_param.clone(),
-                "responses": with(("204", json!({"description": "Deleted"})), &[401, 403, 404])
-            }},
-            "/api/v1/topics": {
-                "get": {"summary": "Newsletter topics", "tags": ["newsletter"],
-                    "responses": with(("200", json_ok("Topics", json!({"type": "array", "items": {"$ref": "#/components/schemas/Topic"}}))), &[401, 403])},
-                "post": {"summary": "Add a topic (staff)", "tags": ["newsletter"],
-                    "requestBody": body(json!({"type": "object", "required": ["code", "label_ja", "label_en"], "properties": {"code": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"}, "label_ja": {"type": "string"}, "label_en": {"type": "string"}}})),
-                    "responses": with(("201", json_ok("Created", json!({"type": "object", "properties": {"code": {"type": "string"}}}))), &[400, 401, 403, 409, 422])}
-            },
-            "/api/v1/campaigns": {
-                "post": {"summary": "Create a campaign draft (staff)", "tags": ["newsletter"],
-                    "requestBody": body(json!({"type": "object", "required": ["subject", "body_markdown"], "properties": {"subject": {"type": "string", "maxLength": 200}, "body_markdown": {"type": "string"}, "topics": {"type": "array", "items": {"type": "string"}, "description": "Topic codes; empty or missing: every subscriber"}}})),
-                    "responses": with(("201", json_ok("Created", json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}}))), &[400, 401, 403, 422])},
-                "get": {"summary": "Campaigns with counts (staff)", "tags": ["newsletter"],
-                    "responses": with(("200", json_ok("Campaigns", json!({"type": "array", "items": campaign_ref.clone()}))), &[401, 403])}
-            },
-            "/api/v1/campaigns/{id}": {"get": {
-                "summary": "A campaign: status and counts (staff)", "tags": ["newsletter"], "parameters": id_param.clone(),
-                "responses": with(("200", json_ok("The campaign", campaign_ref)), &[401, 403, 404])
-            }},
-            "/api/v1/campaigns/{id}/send": {"post": {
-                "summary": "Send now, or schedule with scheduled_at (staff); a second call changes nothing",
-                "tags": ["newsletter"], "parameters": id_param.clone(),
-                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"scheduled_at": {"type": "string", "format": "date-time"}}}}}},
-                "responses": with(("202", json_ok("Started or scheduled", json!({"type": "object", "properties": {"id": {"type": "integer"}, "status": {"type": "string"}}}))), &[400, 401, 403, 404, 422])
-            }},
-            "/api/v1/campaigns/{id}/pause": transition("Pause sending; queued mails are held (staff)"),
-            "/api/v1/campaigns/{id}/resume": transition("Resume sending (staff)"),
-            "/api/v1/campaigns/{id}/cancel": transition("Cancel; queued mails are removed (staff)"),
-            "/api/v1/bounces": {"post": {
-                "summary": "Feed a returned mail, raw: a DSN (RFC 3464; hard bounces suppress at once, soft ones after three in a row) or an unsubscribe request sent to the mailto: of List-Unsubscribe (subject `unsubscribe <token>`) (staff)",
-                "tags": ["newsletter"],
-                "requestBody": {"required": true, "content": {"message/rfc822": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}}},
-                "responses": with(("200", json_ok("What was done", json!({"type": "object", "properties": {"processed": {"type": "array", "items": {"type": "object", "properties": {"recipient": {"type": "string"}, "status": {"type": "string"}, "suppressed": {"type": "boolean"}, "known": {"type": "boolean"}}}}, "unsubscribed": {"type": "integer", "description": "Subscriptions ended by an unsubscribe request"}}}))), &[401, 403, 422])
-            }}
-        },
-        "schemas": {
-            "NewSubscriber": {"type": "object", "required": ["email", "consent_source"], "properties": {
-                "email": {"type": "string", "format": "email"}, "name": {"type": "string"}, "company": {"type": "string"},
-                "topics": {"type": "array", "items": {"type": "string"}, "description": "Topic codes; empty: every active topic"},
-                "confirmed": {"type": "boolean", "description": "true: active at once (consent given elsewhere); false: a confirmation mail is sent"},
-                "consent_source": {"type": "string", "description": "Where and when consent was given"}
-            }},
-            "Subscriber": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"}, "company": {"type": "string"},
-                "status": {"type": "string", "enum": q::STATUSES}, "topics": {"type": "array", "items": {"type": "string"}},
-                "consent_source": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}
-            }},
-            "Topic": {"type": "object", "properties": {"code": {"type": "string"}, "label_ja": {"type": "string"}, "label_en": {"type": "string"}, "position": {"type": "integer"}, "active": {"type": "boolean"}}},
-            "Campaign": {"type": "object", "required": ["status", "audience", "queued", "sent", "failed"], "properties": {
-                "id": {"type": "integer"}, "subject": {"type": "string"},
-                "status": {"type": "string", "enum": ["draft", "scheduled", "sending", "paused", "sent", "cancelled"]},
-                "topics": {"type": "array", "items": {"type": "string"}, "nullable": true},
-                "scheduled_at": {"type": "string", "format": "date-time", "nullable": true},
-                "started_at": {"type": "string", "format": "date-time", "nullable": true},
-                "sent_at": {"type": "string", "format": "date-time", "nullable": true},
-                "audience": {"type": "integer"}, "queued": {"type": "integer"}, "sent": {"type": "integer"},
-                "failed": {"type": "integer"}, "unsubscribed_since": {"type": "integer"}, "bounced_since": {"type": "integer"}
-            }}
-        }
-    })
-}
+/// The paths of the newsletter API in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    create_subscriber,
+    list_subscribers,
+    delete_subscriber,
+    list_topics,
+    create_topic,
+    create_campaign,
+    list_campaigns,
+    show_campaign,
+    send_campaign,
+    pause_campaign,
+    resume_campaign,
+    cancel_campaign,
+    post_bounce
+))]
+pub struct Doc;

@@ -4,7 +4,8 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
+use utoipa::ToSchema;
 
 use super::checkin::check_in_by_staff;
 use super::queries;
@@ -14,7 +15,7 @@ use crate::time::rfc3339;
 use crate::web::AppState;
 
 /// The answer of a check-in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckedIn {
     /// The registration.
     pub id: i64,
@@ -23,12 +24,100 @@ pub struct CheckedIn {
     /// Always `true` after a check-in.
     pub checked_in: bool,
     /// When first checked in (RFC 3339, Tokyo).
+    #[schema(format = DateTime)]
     pub checked_in_at: String,
+}
+
+crate::api_enum! {
+    /// Where a registration stands.
+    pub enum RegistrationStatus {
+        /// Awaits the lottery's draw.
+        Applied = "applied",
+        /// Has a seat.
+        Confirmed = "confirmed",
+        /// Waits for a seat.
+        Waitlisted = "waitlisted",
+        /// A lottery without waitlist did not draw it.
+        NotDrawn = "not_drawn",
+        /// Cancelled.
+        Cancelled = "cancelled",
+    }
+}
+
+/// A registration as staff see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RegistrationOut {
+    /// The registration's id.
+    pub id: i64,
+    /// The registrant's address.
+    pub email: String,
+    /// The registrant's name.
+    pub name: String,
+    /// The company.
+    pub company: String,
+    /// How the registrant attends.
+    #[schema(value_type = crate::seminars::model::Mode)]
+    pub mode: String,
+    /// Its status.
+    #[schema(value_type = RegistrationStatus)]
+    pub status: String,
+    /// The place on the waitlist (1 first); null unless waitlisted.
+    #[schema(minimum = 1)]
+    pub waitlist_position: Option<i64>,
+    /// Whether the registrant checked in.
+    pub checked_in: bool,
+    /// When it was made (RFC 3339).
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+/// The post-seminar survey of a seminar, without names.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SurveyResults {
+    /// Surveys sent.
+    pub sent: i64,
+    /// Surveys answered.
+    pub answered: i64,
+    /// The mean satisfaction (1-5) to one decimal; null before any answer.
+    pub satisfaction_average: Option<f64>,
+    /// The mean usefulness (1-5) to one decimal; null before any answer.
+    pub usefulness_average: Option<f64>,
+    /// The answers, without names.
+    pub answers: Vec<SurveyAnswer>,
+}
+
+/// One answer of a survey.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SurveyAnswer {
+    /// When it was answered (RFC 3339).
+    #[schema(format = DateTime)]
+    pub answered_at: String,
+    /// 1 (not at all) to 5 (very).
+    #[schema(minimum = 1, maximum = 5)]
+    pub satisfaction: Option<i32>,
+    /// 1 (not at all) to 5 (very).
+    #[schema(minimum = 1, maximum = 5)]
+    pub usefulness: Option<i32>,
+    /// Topics wished for.
+    pub topics: String,
+    /// Comments.
+    pub comments: String,
 }
 
 /// `POST /api/v1/registrations/{id}/check-in` (staff): checks a confirmed registration in;
 /// again is harmless and keeps the first time. Audited; 404 unknown, 409 not confirmed or
 /// outside the check-in window (the seminar's day until a week after its end).
+#[utoipa::path(
+    post,
+    path = "/api/v1/registrations/{id}/check-in",
+    tag = "registrations",
+    summary = "Check a confirmed registration in (staff; idempotent; audited)",
+    params(("id" = i64, Path, description = "The registration")),
+    responses(
+        (status = 200, description = "Checked in", body = CheckedIn),
+        (status = 409, description = "The registration is not confirmed (waitlisted or cancelled), or the seminar is outside its check-in window", body = crate::api::ErrorBody)
+    )
+)]
 pub async fn check_in(
     user: ApiStaff,
     state: web::Data<AppState>,
@@ -55,37 +144,15 @@ pub async fn check_in(
     Ok(HttpResponse::Ok().json(out))
 }
 
-/// The OpenAPI fragment of these endpoints.
-pub fn openapi() -> Value {
-    let mut responses = json!({"200": {"description": "Checked in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckedIn"}}}}});
-    if let (Some(out), Value::Object(errors)) = (
-        responses.as_object_mut(),
-        crate::api::error_responses(&[401, 403, 404, 409]),
-    ) {
-        out.extend(errors);
-    }
-    json!({
-        "paths": {
-            "/api/v1/registrations/{id}/check-in": {
-                "post": {
-                    "summary": "Check a confirmed registration in (staff; idempotent; audited)",
-                    "tags": ["registrations"],
-                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                    "responses": responses
-                }
-            }
-        },
-        "schemas": {
-            "CheckedIn": {"type": "object", "required": ["id", "seminar_id", "checked_in", "checked_in_at"], "properties": {
-                "id": {"type": "integer"}, "seminar_id": {"type": "integer"},
-                "checked_in": {"type": "boolean"},
-                "checked_in_at": {"type": "string", "format": "date-time"}
-            }}
-        }
-    })
-}
-
 /// `GET /api/v1/seminars/{id}/registrations` (staff; audited as a read of personal data).
+#[utoipa::path(
+    get,
+    path = "/api/v1/seminars/{id}/registrations",
+    tag = "registrations",
+    summary = "Registrations of a seminar (staff; audited)",
+    params(("id" = i64, Path, description = "The seminar")),
+    responses((status = 200, description = "Registrations", body = Vec<RegistrationOut>))
+)]
 pub async fn registrations(
     user: ApiStaff,
     state: web::Data<AppState>,
@@ -109,18 +176,16 @@ pub async fn registrations(
             )?;
             Ok::<_, AppError>(
                 regs.iter()
-                    .map(|r| {
-                        json!({
-                            "id": r.id,
-                            "email": r.email,
-                            "name": r.name,
-                            "company": r.company,
-                            "mode": r.mode,
-                            "status": r.status,
-                            "waitlist_position": pos.get(&r.id),
-                            "checked_in": r.checked_in_at.is_some(),
-                            "created_at": rfc3339(r.created_at),
-                        })
+                    .map(|r| RegistrationOut {
+                        id: r.id,
+                        email: r.email.clone(),
+                        name: r.name.clone(),
+                        company: r.company.clone(),
+                        mode: r.mode.clone(),
+                        status: r.status.clone(),
+                        waitlist_position: pos.get(&r.id).copied(),
+                        checked_in: r.checked_in_at.is_some(),
+                        created_at: rfc3339(r.created_at),
                     })
                     .collect::<Vec<_>>(),
             )
@@ -128,3 +193,13 @@ pub async fn registrations(
         .await?;
     Ok(HttpResponse::Ok().json(out))
 }
+
+/// The paths of the registrations API in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    check_in,
+    registrations,
+    super::survey::handlers::api,
+    super::lottery::api::draw
+))]
+pub struct Doc;

@@ -16,7 +16,7 @@ use crate::seminars::model::status as seminar_status;
 pub const UNKNOWN: &str = "unknown";
 
 /// One line of a breakdown of participants.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ParticipantItem {
     /// The code (JIS prefecture code as text, industry or band code, mode), or `unknown`.
     pub code: String,
@@ -29,7 +29,7 @@ pub struct ParticipantItem {
 }
 
 /// One line of a count of things (seminars, introductions) by a code.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CountItem {
     /// The code.
     pub code: String,
@@ -40,7 +40,7 @@ pub struct CountItem {
 }
 
 /// The survey after the seminars of the year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SurveyFigures {
     /// Surveys sent.
     pub sent: u64,
@@ -55,7 +55,7 @@ pub struct SurveyFigures {
 }
 
 /// The seminars section.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SeminarFigures {
     /// Published seminars that started in the year (up to the moment of the report).
     pub held: u64,
@@ -100,7 +100,7 @@ pub struct SeminarFigures {
 }
 
 /// A topic of the newsletter in the year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TopicItem {
     /// Topic code, or `all` for issues sent to every subscriber.
     pub code: String,
@@ -113,7 +113,7 @@ pub struct TopicItem {
 }
 
 /// The newsletter section.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct NewsletterFigures {
     /// Subscribers (confirmed, not ended) on 1 April.
     pub subscribers_at_start: u64,
@@ -134,7 +134,7 @@ pub struct NewsletterFigures {
 }
 
 /// A family of board categories.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FamilyItem {
     /// A ... E.
     pub code: String,
@@ -147,7 +147,7 @@ pub struct FamilyItem {
 }
 
 /// The matching board section.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MatchingFigures {
     /// Needs published in the year.
     pub needs_published: u64,
@@ -166,7 +166,7 @@ pub struct MatchingFigures {
 }
 
 /// One fiscal year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct YearFigures {
     /// The Western year it starts in.
     pub fiscal_year: i32,

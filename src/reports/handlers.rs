@@ -354,6 +354,17 @@ pub async fn csv(
 
 /// `GET /api/v1/reports/fiscal-years/{year}` (staff): the figures with the year before, labels
 /// in Japanese.
+#[utoipa::path(
+    get,
+    path = "/api/v1/reports/fiscal-years/{year}",
+    tag = "reports",
+    summary = "The fiscal-year report (staff; audited): seminars, newsletter and matching board, with the year before. No personal data.",
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "The Western year the fiscal year starts in (2000-2100)")),
+    responses(
+        (status = 200, description = "The report", body = super::service::FiscalYearReport),
+        (status = 400, description = "Not a supported year.", body = crate::api::ErrorBody)
+    )
+)]
 pub async fn api(
     user: ApiStaff,
     state: web::Data<AppState>,

@@ -15,7 +15,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 
 /// A year's report with the year before beside it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FiscalYearReport {
     /// The year asked for.
     #[serde(flatten)]

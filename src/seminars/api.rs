@@ -1,26 +1,269 @@
-//! The seminar part of the JSON API (`/api/v1/seminars...`) and its OpenAPI fragment.
+//! The seminar part of the JSON API (`/api/v1/seminars...`): the programme.
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::forms::{SeminarForm, Window};
-use super::model::{Seminar, SeminarData, name_list, status};
+use super::model::{Mode, Question, Seminar, SeminarData, name_list, status};
 use super::queries::{self, Filter, Seats};
 use crate::accounts::ApiStaff;
+use crate::api::ErrorBody;
 use crate::error::{AppError, FieldError, Message};
 use crate::time::rfc3339;
 use crate::web::AppState;
 use crate::web::input::{JsonBody, JsonInput};
 
-fn seats_json(s: &Seats) -> Value {
-    json!({
-        "capacity": s.capacity,
-        "confirmed": s.confirmed,
-        "waitlisted": s.waitlisted,
-        "applied": s.applied,
-        "cancelled": s.cancelled,
-        "checked_in": s.checked_in,
-    })
+crate::api_enum! {
+    /// Where a seminar stands.
+    pub enum SeminarStatus {
+        /// Not visible to the public.
+        Draft = "draft",
+        /// Listed and open for registration until the deadline.
+        Published = "published",
+        /// Called off; registrants were told.
+        Cancelled = "cancelled",
+    }
+}
+
+crate::api_enum! {
+    /// How a seminar's seats are given out.
+    pub enum SeminarAllocation {
+        /// In order of arrival.
+        FirstCome = "first_come",
+        /// By a lottery (抽選) at `draw_at`.
+        Lottery = "lottery",
+    }
+}
+
+crate::api_enum! {
+    /// How a seminar is held.
+    pub enum SeminarFormat {
+        /// Online only.
+        Online = "online",
+        /// At the venue only.
+        Onsite = "onsite",
+        /// Both.
+        Hybrid = "hybrid",
+    }
+}
+
+/// The seats of one mode of a seminar.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeatCounts {
+    /// Seats.
+    pub capacity: i64,
+    /// Confirmed registrations.
+    pub confirmed: i64,
+    /// Waitlisted registrations.
+    pub waitlisted: i64,
+    /// Applications awaiting the lottery's draw.
+    pub applied: i64,
+    /// Cancelled registrations.
+    pub cancelled: i64,
+    /// Confirmed registrations checked in.
+    pub checked_in: i64,
+}
+
+impl From<Seats> for SeatCounts {
+    fn from(s: Seats) -> Self {
+        Self {
+            capacity: s.capacity,
+            confirmed: s.confirmed,
+            waitlisted: s.waitlisted,
+            applied: s.applied,
+            cancelled: s.cancelled,
+            checked_in: s.checked_in,
+        }
+    }
+}
+
+/// The seats of a seminar by mode.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeminarSeats {
+    /// At the venue.
+    pub onsite: SeatCounts,
+    /// Online.
+    pub online: SeatCounts,
+}
+
+/// A seminar as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeminarOut {
+    /// The seminar's id.
+    pub id: i64,
+    /// The title.
+    pub title: String,
+    /// A line for lists.
+    pub summary: String,
+    /// The description in Markdown.
+    pub body_markdown: String,
+    /// The industry code (see `/api/v1/taxonomy`).
+    pub industry: String,
+    /// The prefecture (JIS code).
+    pub prefecture: i32,
+    /// How it is held.
+    #[schema(value_type = SeminarFormat)]
+    pub format: String,
+    /// The venue.
+    pub venue: String,
+    /// The venue's address.
+    pub address: String,
+    /// Start (RFC 3339).
+    #[schema(format = DateTime)]
+    pub starts_at: String,
+    /// End (RFC 3339).
+    #[schema(format = DateTime)]
+    pub ends_at: String,
+    /// When registration opens; null: at once.
+    #[schema(format = DateTime)]
+    pub registration_opens_at: Option<String>,
+    /// When registration closes.
+    #[schema(format = DateTime)]
+    pub registration_closes_at: String,
+    /// Seats at the venue.
+    pub capacity_onsite: i32,
+    /// Seats online.
+    pub capacity_online: i32,
+    /// Hosts.
+    pub hosts: Vec<String>,
+    /// Co-hosts.
+    pub cohosts: Vec<String>,
+    /// Speakers.
+    pub speakers: Vec<String>,
+    /// The fee as shown (`無料`).
+    pub fee: String,
+    /// Its status.
+    #[schema(value_type = SeminarStatus)]
+    pub status: String,
+    /// Whether it is published.
+    pub published: bool,
+    /// The iCalendar SEQUENCE: how often it changed.
+    pub sequence: i32,
+    /// The extra questions of the registration form.
+    pub questions: Vec<Question>,
+    /// When the reminder mail goes to confirmed registrants: HH:MM in Asia/Tokyo on the day
+    /// before; null: no reminder.
+    #[schema(example = "10:00")]
+    pub reminder_time: Option<String>,
+    /// How seats are given out.
+    #[schema(value_type = SeminarAllocation)]
+    pub allocation: String,
+    /// When the lottery is drawn (lottery only).
+    #[schema(format = DateTime)]
+    pub draw_at: Option<String>,
+    /// Whether those a lottery does not draw wait in drawn order.
+    pub lottery_waitlist: bool,
+    /// When the lottery was drawn.
+    #[schema(format = DateTime)]
+    pub drawn_at: Option<String>,
+    /// The seminar's page.
+    pub url: String,
+    /// Its iCalendar file.
+    pub ics_url: String,
+    /// Seats by mode.
+    pub seats: SeminarSeats,
+    /// The join URL of an online seminar (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub online_url: Option<String>,
+}
+
+/// A seminar as staff create or change it: on create the fields without a default are
+/// required; on change only the given fields change. Every field is checked with its JSON
+/// type, and a wrong one is named in the 422; null in an optional text field is empty.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(as = SeminarInput)]
+pub struct SeminarInput {
+    /// The title.
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+    /// A line for lists.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The description in Markdown.
+    #[serde(default)]
+    pub body_markdown: Option<String>,
+    /// An industry code (see `/api/v1/taxonomy`).
+    #[schema(example = "manufacturing", min_length = 1)]
+    pub industry: String,
+    /// The prefecture (JIS code).
+    #[schema(minimum = 1, maximum = 47, example = 40)]
+    pub prefecture: i32,
+    /// How it is held.
+    pub format: SeminarFormat,
+    /// The venue (onsite and hybrid).
+    #[serde(default)]
+    pub venue: Option<String>,
+    /// The venue's address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The join URL (online and hybrid).
+    #[serde(default)]
+    pub online_url: Option<String>,
+    /// Start (RFC 3339 with offset).
+    #[schema(format = DateTime, example = "2026-12-10T13:00:00+09:00")]
+    pub starts_at: String,
+    /// End (RFC 3339), after the start.
+    #[schema(format = DateTime)]
+    pub ends_at: String,
+    /// When registration opens; missing, empty or null: at once.
+    #[serde(default)]
+    #[schema(format = DateTime)]
+    pub registration_opens_at: Option<String>,
+    /// When registration closes, before the end.
+    #[schema(format = DateTime)]
+    pub registration_closes_at: String,
+    /// Seats at the venue.
+    #[serde(default)]
+    #[schema(minimum = 0)]
+    pub capacity_onsite: i32,
+    /// Seats online.
+    #[serde(default)]
+    #[schema(minimum = 0)]
+    pub capacity_online: i32,
+    /// Hosts.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Co-hosts.
+    #[serde(default)]
+    pub cohosts: Vec<String>,
+    /// Speakers.
+    #[serde(default)]
+    pub speakers: Vec<String>,
+    /// The fee as shown.
+    #[serde(default)]
+    #[schema(default = "無料")]
+    pub fee: Option<String>,
+    /// Extra questions of the registration form; null: none.
+    #[serde(default)]
+    pub questions: Option<Vec<Question>>,
+    /// When the reminder mail goes to confirmed registrants: HH:MM in Asia/Tokyo on the day
+    /// before the seminar (sent at once when a seminar is created after that time, as long as
+    /// it has not started); null for no reminder.
+    #[serde(default)]
+    #[schema(
+        default = "10:00",
+        pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        example = "10:00"
+    )]
+    pub reminder_time: Option<String>,
+    /// How seats are given out (default `first_come`).
+    #[serde(default)]
+    pub allocation: Option<SeminarAllocation>,
+    /// When a lottery is drawn (not before the registration deadline, before the start); null
+    /// or absent: at the deadline.
+    #[serde(default)]
+    #[schema(format = DateTime)]
+    pub draw_at: Option<String>,
+    /// Whether those a lottery does not draw wait in drawn order (else they are told they were
+    /// not drawn; default true).
+    #[serde(default)]
+    pub lottery_waitlist: Option<bool>,
+    /// Publish it (on create: at once; on change: true publishes a draft).
+    #[serde(default)]
+    pub published: bool,
 }
 
 /// A seminar as the API shows it (the join URL only to staff).
@@ -29,47 +272,46 @@ pub fn seminar_json(
     seats: &std::collections::HashMap<&'static str, Seats>,
     base: &str,
     staff: bool,
-) -> Value {
-    let mut v = json!({
-        "id": s.id,
-        "title": s.title,
-        "summary": s.summary,
-        "body_markdown": s.body_md,
-        "industry": s.industry,
-        "prefecture": s.prefecture,
-        "format": s.format,
-        "venue": s.venue,
-        "address": s.address,
-        "starts_at": rfc3339(s.starts_at),
-        "ends_at": rfc3339(s.ends_at),
-        "registration_opens_at": s.registration_opens_at.map(rfc3339),
-        "registration_closes_at": rfc3339(s.registration_closes_at),
-        "capacity_onsite": s.capacity_onsite,
-        "capacity_online": s.capacity_online,
-        "hosts": name_list(&s.hosts),
-        "cohosts": name_list(&s.cohosts),
-        "speakers": name_list(&s.speakers),
-        "fee": s.fee,
-        "status": s.status,
-        "published": s.status == status::PUBLISHED,
-        "sequence": s.sequence,
-        "questions": serde_json::from_str::<Value>(&s.questions).unwrap_or(json!([])),
-        "reminder_time": s.reminder_time,
-        "allocation": s.allocation,
-        "draw_at": (s.allocation() == super::model::Allocation::Lottery).then(|| rfc3339(s.draw_time())),
-        "lottery_waitlist": s.lottery_waitlist,
-        "drawn_at": s.drawn_at.map(rfc3339),
-        "url": format!("{base}/seminars/{}", s.id),
-        "ics_url": format!("{base}/seminars/{}.ics", s.id),
-        "seats": {
-            "onsite": seats_json(&seats.get("onsite").copied().unwrap_or_default()),
-            "online": seats_json(&seats.get("online").copied().unwrap_or_default()),
-        }
-    });
-    if staff {
-        v["online_url"] = json!(s.online_url);
+) -> SeminarOut {
+    let seats_of = |mode: &str| SeatCounts::from(seats.get(mode).copied().unwrap_or_default());
+    SeminarOut {
+        id: s.id,
+        title: s.title.clone(),
+        summary: s.summary.clone(),
+        body_markdown: s.body_md.clone(),
+        industry: s.industry.clone(),
+        prefecture: s.prefecture,
+        format: s.format.clone(),
+        venue: s.venue.clone(),
+        address: s.address.clone(),
+        starts_at: rfc3339(s.starts_at),
+        ends_at: rfc3339(s.ends_at),
+        registration_opens_at: s.registration_opens_at.map(rfc3339),
+        registration_closes_at: rfc3339(s.registration_closes_at),
+        capacity_onsite: s.capacity_onsite,
+        capacity_online: s.capacity_online,
+        hosts: name_list(&s.hosts),
+        cohosts: name_list(&s.cohosts),
+        speakers: name_list(&s.speakers),
+        fee: s.fee.clone(),
+        status: s.status.clone(),
+        published: s.status == status::PUBLISHED,
+        sequence: s.sequence,
+        questions: serde_json::from_str(&s.questions).unwrap_or_default(),
+        reminder_time: s.reminder_time.clone(),
+        allocation: s.allocation.clone(),
+        draw_at: (s.allocation() == super::model::Allocation::Lottery)
+            .then(|| rfc3339(s.draw_time())),
+        lottery_waitlist: s.lottery_waitlist,
+        drawn_at: s.drawn_at.map(rfc3339),
+        url: format!("{base}/seminars/{}", s.id),
+        ics_url: format!("{base}/seminars/{}.ics", s.id),
+        seats: SeminarSeats {
+            onsite: seats_of(Mode::Onsite.as_str()),
+            online: seats_of(Mode::Online.as_str()),
+        },
+        online_url: staff.then(|| s.online_url.clone()),
     }
-    v
 }
 
 fn base(state: &AppState) -> String {
@@ -77,6 +319,14 @@ fn base(state: &AppState) -> String {
 }
 
 /// `GET /api/v1/seminars`: upcoming published seminars.
+#[utoipa::path(
+    get,
+    path = "/api/v1/seminars",
+    tag = "seminars",
+    summary = "Upcoming seminars",
+    security(()),
+    responses((status = 200, description = "Published seminars, soonest first", body = Vec<SeminarOut>))
+)]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let base = base(&state);
     let out = state
@@ -96,6 +346,15 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, AppError> 
 }
 
 /// `GET /api/v1/seminars/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/seminars/{id}",
+    tag = "seminars",
+    summary = "One seminar with its seats",
+    security(()),
+    params(("id" = i64, Path, description = "The seminar")),
+    responses((status = 200, description = "The seminar", body = SeminarOut))
+)]
 pub async fn show(
     state: web::Data<AppState>,
     path: web::Path<i64>,
@@ -222,6 +481,17 @@ fn api_name(field: &str) -> &str {
 }
 
 /// `POST /api/v1/seminars` (staff): 201 with the seminar.
+#[utoipa::path(
+    post,
+    path = "/api/v1/seminars",
+    tag = "seminars",
+    summary = "Create a seminar (staff; audited)",
+    request_body = SeminarInput,
+    responses(
+        (status = 201, description = "Created", body = SeminarOut),
+        (status = 422, description = "A value is not acceptable; each wrong field is named.", body = ErrorBody)
+    )
+)]
 pub async fn create(
     user: ApiStaff,
     state: web::Data<AppState>,
@@ -248,6 +518,18 @@ pub async fn create(
 }
 
 /// `PATCH /api/v1/seminars/{id}` (staff): changes the given fields.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/seminars/{id}",
+    tag = "seminars",
+    summary = "Change a seminar (staff; audited); only the given fields change",
+    params(("id" = i64, Path, description = "The seminar")),
+    request_body(content = SeminarInput, description = "Any of the fields"),
+    responses(
+        (status = 200, description = "The seminar", body = SeminarOut),
+        (status = 422, description = "A value is not acceptable; each wrong field is named.", body = ErrorBody)
+    )
+)]
 pub async fn update(
     user: ApiStaff,
     state: web::Data<AppState>,
@@ -282,125 +564,7 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(v))
 }
 
-/// The OpenAPI fragment of these endpoints.
-pub fn openapi() -> Value {
-    let err = crate::api::error_responses;
-    let id_param =
-        json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}]);
-    let seminar = json!({"$ref": "#/components/schemas/Seminar"});
-    let seats = json!({"type": "object", "properties": {
-        "capacity": {"type": "integer"}, "confirmed": {"type": "integer"}, "waitlisted": {"type": "integer"},
-        "applied": {"type": "integer", "description": "Applications awaiting the lottery's draw"},
-        "cancelled": {"type": "integer"}, "checked_in": {"type": "integer"}
-    }});
-    json!({
-        "paths": {
-            "/api/v1/seminars": {
-                "get": {
-                    "summary": "Upcoming seminars", "tags": ["seminars"], "security": [],
-                    "responses": {"200": {"description": "Seminars", "content": {"application/json": {"schema": {"type": "array", "items": seminar}}}}}
-                },
-                "post": {
-                    "summary": "Create a seminar (staff)", "tags": ["seminars"],
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SeminarInput"}}}},
-                    "responses": merge(json!({"201": {"description": "Created", "content": {"application/json": {"schema": seminar}}}}), err(&[400, 401, 403, 422]))
-                }
-            },
-            "/api/v1/seminars/{id}": {
-                "get": {
-                    "summary": "One seminar with its seats", "tags": ["seminars"], "security": [],
-                    "parameters": id_param,
-                    "responses": merge(json!({"200": {"description": "The seminar", "content": {"application/json": {"schema": seminar}}}}), err(&[404]))
-                },
-                "patch": {
-                    "summary": "Change a seminar (staff); only the given fields change", "tags": ["seminars"],
-                    "parameters": id_param,
-                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SeminarInput"}}}},
-                    "responses": merge(json!({"200": {"description": "The seminar", "content": {"application/json": {"schema": seminar}}}}), err(&[400, 401, 403, 404, 422]))
-                }
-            },
-            "/api/v1/seminars/{id}/registrations": {
-                "get": {
-                    "summary": "Registrations of a seminar (staff)", "tags": ["seminars"],
-                    "parameters": id_param,
-                    "responses": merge(json!({"200": {"description": "Registrations", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Registration"}}}}}}), err(&[401, 403, 404]))
-                }
-            },
-            "/api/v1/seminars/{id}/survey": {
-                "get": {
-                    "summary": "The post-seminar survey: how many were sent and answered, the average scores (1-5) and the answers, without names (staff; audited)", "tags": ["seminars"],
-                    "parameters": id_param,
-                    "responses": merge(json!({"200": {"description": "Survey results", "content": {"application/json": {"schema": {"type": "object", "properties": {
-                        "sent": {"type": "integer"}, "answered": {"type": "integer"},
-                        "satisfaction_average": {"type": ["number", "null"]}, "usefulness_average": {"type": ["number", "null"]},
-                        "answers": {"type": "array", "items": {"type": "object", "properties": {
-                            "answered_at": {"type": "string", "format": "date-time"}, "satisfaction": {"type": "integer"}, "usefulness": {"type": "integer"},
-                            "topics": {"type": "string"}, "comments": {"type": "string"}}}}}}}}}}), err(&[401, 403, 404]))
-                }
-            }
-        },
-        "schemas": {
-            "SeminarInput": {"type": "object", "required": ["title", "industry", "prefecture", "format", "starts_at", "ends_at", "registration_closes_at"], "properties": {
-                "title": {"type": "string", "maxLength": 200},
-                "summary": {"type": "string"},
-                "body_markdown": {"type": "string"},
-                "industry": {"type": "string", "example": "manufacturing"},
-                "prefecture": {"type": "integer", "minimum": 1, "maximum": 47, "example": 40},
-                "format": {"type": "string", "enum": ["online", "onsite", "hybrid"]},
-                "venue": {"type": "string"}, "address": {"type": "string"},
-                "online_url": {"type": "string", "format": "uri"},
-                "starts_at": {"type": "string", "format": "date-time", "example": "2026-12-10T13:00:00+09:00"},
-                "ends_at": {"type": "string", "format": "date-time"},
-                "registration_opens_at": {"type": "string", "format": "date-time", "nullable": true},
-                "registration_closes_at": {"type": "string", "format": "date-time"},
-                "capacity_onsite": {"type": "integer", "minimum": 0},
-                "capacity_online": {"type": "integer", "minimum": 0},
-                "hosts": {"type": "array", "items": {"type": "string"}},
-                "cohosts": {"type": "array", "items": {"type": "string"}},
-                "speakers": {"type": "array", "items": {"type": "string"}},
-                "fee": {"type": "string", "default": "無料"},
-                "questions": {"type": "array", "items": {"type": "object", "properties": {
-                    "label": {"type": "string"}, "kind": {"type": "string", "enum": ["short", "long", "single", "multiple"]},
-                    "required": {"type": "boolean"}, "options": {"type": "array", "items": {"type": "string"}}
-                }}},
-                "reminder_time": {"type": "string", "nullable": true, "default": "10:00", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "10:00",
-                    "description": "When the reminder mail goes to confirmed registrants: HH:MM in Asia/Tokyo on the day before the seminar (sent at once when a seminar is created after that time, as long as it has not started); null for no reminder"},
-                "allocation": {"type": "string", "enum": ["first_come", "lottery"], "default": "first_come",
-                    "description": "How seats are given out: in order of arrival, or by a lottery (抽選) at draw_at"},
-                "draw_at": {"type": "string", "format": "date-time", "nullable": true,
-                    "description": "When a lottery is drawn (not before the registration deadline, before the start); null or absent: at the deadline"},
-                "lottery_waitlist": {"type": "boolean", "default": true,
-                    "description": "Whether those a lottery does not draw wait in drawn order (else they are told they were not drawn)"},
-                "published": {"type": "boolean"}
-            }},
-            "Seminar": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "title": {"type": "string"}, "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
-                "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
-                "registration_closes_at": {"type": "string", "format": "date-time"},
-                "format": {"type": "string"}, "industry": {"type": "string"}, "prefecture": {"type": "integer"},
-                "sequence": {"type": "integer"}, "url": {"type": "string"}, "ics_url": {"type": "string"},
-                "reminder_time": {"type": "string", "nullable": true, "example": "10:00", "description": "HH:MM in Asia/Tokyo on the day before; null: no reminder"},
-                "allocation": {"type": "string", "enum": ["first_come", "lottery"]},
-                "draw_at": {"type": "string", "format": "date-time", "nullable": true, "description": "When the lottery is drawn (lottery only)"},
-                "lottery_waitlist": {"type": "boolean"},
-                "drawn_at": {"type": "string", "format": "date-time", "nullable": true, "description": "When the lottery was drawn"},
-                "seats": {"type": "object", "properties": {"onsite": seats, "online": seats}}
-            }},
-            "Registration": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
-                "mode": {"type": "string", "enum": ["onsite", "online"]},
-                "status": {"type": "string", "enum": ["applied", "confirmed", "waitlisted", "not_drawn", "cancelled"],
-                    "description": "applied: awaits the lottery's draw; not_drawn: a lottery without waitlist did not draw it"},
-                "waitlist_position": {"type": "integer", "nullable": true},
-                "checked_in": {"type": "boolean"}
-            }}
-        }
-    })
-}
-
-fn merge(mut a: Value, b: Value) -> Value {
-    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
-        a.extend(b);
-    }
-    a
-}
+/// The paths of the seminars API in the document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, show, create, update))]
+pub struct Doc;

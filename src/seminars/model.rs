@@ -51,7 +51,7 @@ impl Format {
 }
 
 /// How a registrant attends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// At the venue.
@@ -160,7 +160,7 @@ pub mod registration_status {
 }
 
 /// The kind of an extra question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum QuestionKind {
     /// One line.
@@ -174,7 +174,7 @@ pub enum QuestionKind {
 }
 
 /// An extra question of a seminar's registration form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Question {
     /// The question as shown.
     pub label: String,

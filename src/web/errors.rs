@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpRequest, HttpResponse};
-use serde_json::json;
 
 use crate::error::{AppError, FieldError, Message};
 
@@ -100,17 +99,22 @@ pub fn error_body(
     let ctx = super::ctx::page_ctx(req);
     let text = message.render(ctx.lang);
     if is_api(req.path()) {
-        let code = code_for(status);
-        let mut error = json!({ "code": code, "message": text });
-        if !fields.is_empty() {
-            error["fields"] = fields
-                .iter()
-                .map(|f| json!({ "field": f.field, "message": f.message.render(ctx.lang) }))
-                .collect();
-        }
+        let body = crate::api::ErrorBody {
+            error: crate::api::ErrorDetail {
+                code: crate::api::ErrorCode::of_status(status.as_u16()),
+                message: text,
+                fields: fields
+                    .iter()
+                    .map(|f| crate::api::FieldMessage {
+                        field: f.field.to_string(),
+                        message: f.message.render(ctx.lang),
+                    })
+                    .collect(),
+            },
+        };
         return HttpResponse::build(status)
             .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-            .json(json!({ "error": error }));
+            .json(body);
     }
     let details: Vec<String> = fields.iter().map(|f| f.render(ctx.lang)).collect();
     let markup =
@@ -119,24 +123,6 @@ pub fn error_body(
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .content_type(header::ContentType::html())
         .body(markup.into_string())
-}
-
-fn code_for(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        409 => "conflict",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        422 => "invalid_input",
-        429 => "rate_limited",
-        503 => "unavailable",
-        s if s >= 500 => "internal",
-        _ => "bad_request",
-    }
 }
 
 /// The default service: anything no route matched is a 404.

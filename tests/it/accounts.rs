@@ -270,7 +270,7 @@ async fn every_state_changing_route_refuses_a_request_without_a_valid_csrf_token
 async fn every_api_route_is_in_the_openapi_document() {
     let app = spawn_app().await;
     let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
-    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["openapi"], "3.1.0");
     for (method, path) in secunity::route_list() {
         if !path.starts_with("/api/v1/") {
             continue;

@@ -327,6 +327,12 @@ async fn every_form_and_api_body_refuses_the_corpus_and_stores_nothing() {
             "title",
             crate::matching::need_body(sme, "", "説明"),
         ),
+        ("/api/v1/organizations", "name", json!({"kind": "sme"})),
+        (
+            "/api/v1/organizations",
+            "otasuketai_service",
+            json!({"name": "株式会社テスト", "kind": "vendor"}),
+        ),
     ];
     for (path, field, base) in &api_cases {
         for value in &values {

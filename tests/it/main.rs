@@ -24,6 +24,8 @@ mod mail;
 mod matching;
 mod newsletter;
 mod oauth_linking;
+mod openapi;
+mod organizations_api;
 mod outbox_staff;
 mod pages;
 mod privacy;

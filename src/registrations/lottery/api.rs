@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
-use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::service;
 use crate::accounts::ApiStaff;
@@ -12,24 +12,39 @@ use crate::registrations::mail::Notifier;
 use crate::web::AppState;
 
 /// The answer of a draw.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Drawn {
     /// The seminar.
     pub seminar_id: i64,
     /// The stored draw.
     pub draw_id: i64,
     /// Applications drawn.
+    #[schema(minimum = 0)]
     pub entrants: i64,
     /// Confirmed.
+    #[schema(minimum = 0)]
     pub confirmed: i64,
     /// Waitlisted in drawn order.
+    #[schema(minimum = 0)]
     pub waitlisted: i64,
     /// Told they were not drawn.
+    #[schema(minimum = 0)]
     pub not_drawn: i64,
 }
 
 /// `POST /api/v1/seminars/{id}/draw` (staff): draws the lottery now, once registration has
 /// closed. 409 when it is drawn already, still open, not a lottery or not published.
+#[utoipa::path(
+    post,
+    path = "/api/v1/seminars/{id}/draw",
+    tag = "registrations",
+    summary = "Draw a seminar's lottery now (staff; after the registration deadline; once: 409 when drawn already; audited)",
+    params(("id" = i64, Path, description = "The seminar")),
+    responses(
+        (status = 200, description = "Drawn", body = Drawn),
+        (status = 409, description = "Drawn already, registration still open, not a lottery or not published.", body = crate::api::ErrorBody)
+    )
+)]
 pub async fn draw(
     user: ApiStaff,
     state: web::Data<AppState>,
@@ -51,34 +66,4 @@ pub async fn draw(
         waitlisted: s.waitlisted,
         not_drawn: s.not_drawn,
     }))
-}
-
-/// The OpenAPI fragment of this endpoint.
-pub fn openapi() -> Value {
-    let mut responses = json!({"200": {"description": "Drawn", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Drawn"}}}}});
-    if let (Some(out), Value::Object(errors)) = (
-        responses.as_object_mut(),
-        crate::api::error_responses(&[401, 403, 404, 409]),
-    ) {
-        out.extend(errors);
-    }
-    let count = json!({"type": "integer", "minimum": 0});
-    json!({
-        "paths": {
-            "/api/v1/seminars/{id}/draw": {
-                "post": {
-                    "summary": "Draw a seminar's lottery now (staff; after the registration deadline; once: 409 when drawn already; audited)",
-                    "tags": ["seminars"],
-                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                    "responses": responses
-                }
-            }
-        },
-        "schemas": {
-            "Drawn": {"type": "object", "required": ["seminar_id", "draw_id", "entrants", "confirmed", "waitlisted", "not_drawn"], "properties": {
-                "seminar_id": {"type": "integer"}, "draw_id": {"type": "integer"},
-                "entrants": count, "confirmed": count, "waitlisted": count, "not_drawn": count
-            }}
-        }
-    })
 }

@@ -133,6 +133,14 @@ pub async fn answer(
 }
 
 /// `GET /api/v1/seminars/{id}/survey` (staff): [`api_json`], audited like the CSV.
+#[utoipa::path(
+    get,
+    path = "/api/v1/seminars/{id}/survey",
+    tag = "registrations",
+    summary = "The post-seminar survey: how many were sent and answered, the average scores (1-5) and the answers, without names (staff; audited)",
+    params(("id" = i64, Path, description = "The seminar")),
+    responses((status = 200, description = "Survey results", body = crate::registrations::api::SurveyResults))
+)]
 pub async fn api(
     user: crate::accounts::ApiStaff,
     state: web::Data<AppState>,

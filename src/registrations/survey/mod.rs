@@ -18,7 +18,7 @@
 //! and the staff downloads, `results` sums the answers up for staff.
 
 mod forms;
-mod handlers;
+pub(crate) mod handlers;
 mod queries;
 mod results;
 

@@ -1,7 +1,6 @@
 //! The answers summed up for staff: counts, averages, distributions, free texts, CSV rows and
 //! the API's JSON. No names anywhere.
 
-use serde_json::json;
 use views::Lang;
 use views::seminars::staff::SurveySummary;
 
@@ -100,21 +99,25 @@ pub(super) fn csv_rows(surveys: &[Survey], lang: Lang) -> Vec<Vec<String>> {
 }
 
 /// The surveys of a seminar as the API shows them: counts, averages and the answers, no names.
-pub fn api_json(surveys: &[Survey]) -> serde_json::Value {
+pub fn api_json(surveys: &[Survey]) -> crate::registrations::api::SurveyResults {
+    use crate::registrations::api::{SurveyAnswer, SurveyResults};
     let (answered, satisfaction, usefulness) = answered(surveys);
-    json!({
-        "sent": surveys.len(),
-        "answered": answered.len(),
-        "satisfaction_average": average(&satisfaction),
-        "usefulness_average": average(&usefulness),
-        "answers": answered.iter().map(|v| json!({
-            "answered_at": v.answered_at.map(crate::time::rfc3339),
-            "satisfaction": v.satisfaction,
-            "usefulness": v.usefulness,
-            "topics": v.topics,
-            "comments": v.comments,
-        })).collect::<Vec<_>>(),
-    })
+    SurveyResults {
+        sent: surveys.len() as i64,
+        answered: answered.len() as i64,
+        satisfaction_average: average(&satisfaction),
+        usefulness_average: average(&usefulness),
+        answers: answered
+            .iter()
+            .map(|v| SurveyAnswer {
+                answered_at: v.answered_at.map(crate::time::rfc3339).unwrap_or_default(),
+                satisfaction: v.satisfaction,
+                usefulness: v.usefulness,
+                topics: v.topics.clone(),
+                comments: v.comments.clone(),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -122,6 +122,11 @@ impl Drop for TestApp {
         let handle = self.server.clone();
         // Stop without waiting: the runtime of the test is going away too.
         drop(handle.stop(false));
+        // Every API response of the test against the document (not while already failing).
+        let log = self.services.api_log.take();
+        if !std::thread::panicking() {
+            super::schema::check(&log);
+        }
     }
 }
 

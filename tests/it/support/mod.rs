@@ -5,6 +5,7 @@ pub mod corpus;
 pub mod mailbox;
 pub mod oauth;
 pub mod process;
+pub mod schema;
 pub mod smtp;
 
 #[allow(unused_imports)]

@@ -1,5 +1,8 @@
 //! The reference data of DESIGN.md §5 as form options: prefectures, industries, employee
-//! bands, service categories, labelled in the user's language.
+//! bands, service categories, labelled in the user's language; and in both languages for the
+//! API ([`api`]).
+
+pub mod api;
 
 use diesel::prelude::*;
 use views::Lang;
