@@ -272,6 +272,7 @@ diesel::table! {
         draw_at -> Nullable<Timestamp>,
         lottery_waitlist -> Bool,
         drawn_at -> Nullable<Timestamp>,
+        group_limit -> Integer,
     }
 }
 
@@ -314,6 +315,8 @@ diesel::table! {
         lang -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        group_id -> Nullable<BigInt>,
+        attended_minutes -> Nullable<Integer>,
     }
 }
 
@@ -532,6 +535,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One imported attendance report of a meeting tool (Zoom, Webex, Teams): what it matched,
+    /// and its unmatched rows (JSON) for staff.
+    attendance_imports (id) {
+        id -> BigInt,
+        seminar_id -> BigInt,
+        tool -> Text,
+        file_sha256 -> Text,
+        row_count -> Integer,
+        matched -> Integer,
+        already -> Integer,
+        unmatched -> Text,
+        imported_by -> Nullable<BigInt>,
+        imported_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(service_categories -> service_category_groups (group_code));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -541,6 +561,7 @@ diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
 diesel::joinable!(lottery_draws -> seminars (seminar_id));
+diesel::joinable!(attendance_imports -> seminars (seminar_id));
 diesel::joinable!(seminar_surveys -> registrations (registration_id));
 diesel::joinable!(certificates -> registrations (registration_id));
 diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
@@ -552,6 +573,7 @@ diesel::joinable!(matching_introductions -> matching_needs (need_id));
 diesel::joinable!(matching_introductions -> matching_offerings (offering_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    attendance_imports,
     lottery_draws,
     prefectures,
     industries,

@@ -112,6 +112,7 @@ fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
         allocation: "first_come".into(),
         draw_at: None,
         lottery_waitlist: true,
+        group_limit: 1,
     }
 }
 

@@ -77,6 +77,10 @@ pub fn routes(r: &mut Router) {
         .get("/api/v1/seminars/{id:\\d+}/survey", survey::api)
         .get("/registrations/{token}", handlers::page)
         .post("/registrations/{token}/cancel", handlers::cancel)
+        .post(
+            "/registrations/{token}/participants/remove",
+            handlers::remove_participant,
+        )
         .post("/registrations/{token}/mode", handlers::change_mode)
         .post("/registrations/{token}/attend", handlers::attend)
         .get("/registrations/{token}/survey", survey::page)

@@ -16,6 +16,7 @@ mod demo;
 mod dkim;
 mod erasure;
 mod followup;
+mod groups;
 mod inputs;
 mod labels;
 mod logs;
