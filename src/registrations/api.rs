@@ -215,6 +215,7 @@ pub async fn registrations(
     check_in,
     registrations,
     super::survey::handlers::api,
-    super::lottery::api::draw
+    super::lottery::api::draw,
+    super::attendance::api::import
 ))]
 pub struct Doc;

@@ -101,6 +101,22 @@ pub fn routes(r: &mut Router) {
         .post("/staff/seminars/{id:\\d+}/draw", lottery::staff::draw)
         .post("/api/v1/seminars/{id:\\d+}/draw", lottery::api::draw)
         .get(
+            "/staff/seminars/{id:\\d+}/attendance",
+            attendance::staff::page,
+        )
+        .post(
+            "/staff/seminars/{id:\\d+}/attendance",
+            attendance::staff::upload,
+        )
+        .post(
+            "/staff/seminars/{id:\\d+}/attendance/confirm",
+            attendance::staff::confirm,
+        )
+        .post(
+            "/api/v1/seminars/{id:\\d+}/attendance-imports",
+            attendance::api::import,
+        )
+        .get(
             "/registrations/{token}/certificate.pdf",
             certificates::handlers::download,
         )

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod applications;
+mod attendance_imports;
 mod bad_input;
 mod bench;
 mod calendar;

@@ -187,6 +187,10 @@ pub async fn registrations(
                 reminder: crate::seminars::reminder_label(s.reminder_time.as_deref(), lang),
                 survey,
                 lottery: crate::seminars::lottery_state(&s, lang),
+                online: s
+                    .format()
+                    .modes()
+                    .contains(&crate::seminars::model::Mode::Online),
                 timeline,
                 audiences: super::message::audiences(&s)
                     .iter()

@@ -340,6 +340,8 @@ pub struct RegistrationsView {
     /// A lottery's state (「抽選: 12月3日 18:00」, 「抽選済み」), linking to its page; `None` for
     /// first come.
     pub lottery: Option<String>,
+    /// Whether the seminar has online attendees (the attendance import is offered).
+    pub online: bool,
 }
 
 /// The answers to the survey after a seminar, without names.
@@ -431,6 +433,9 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                 a href={ (base) "/edit" } { (ctx.t("seminars.edit")) } " ・ "
                 a href={ (base) "/registrations/new" } { (ctx.t("seminars.add.link")) } " ・ "
                 a href={ (base) "/registrations.csv" } { (ctx.t("seminars.export_csv")) } " ・ "
+                @if v.online {
+                    a href={ (base) "/attendance" } { (ctx.t("attendance_import.link")) } " ・ "
+                }
                 a href={ "/seminars/" (v.id) } { (ctx.t("seminars.public_page")) }
             }
             p.seminar-state {
