@@ -10,6 +10,7 @@ pub mod audit;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod config;
+pub mod content_version;
 pub mod csv_file;
 pub mod db;
 pub mod demo;
