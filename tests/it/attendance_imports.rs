@@ -121,6 +121,38 @@ fn upload_body(token: &str, file: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// Posts the staff page's upload form with `csrf` and the file.
+async fn staff_upload(app: &TestApp, id: i64, csrf: &str, file: &[u8]) -> reqwest::Response {
+    let (content_type, body) = upload_body(csrf, file);
+    app.client
+        .post(app.url(&format!("/staff/seminars/{id}/attendance")))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Staff confirm a proposed name match on the attendance page.
+async fn confirm(
+    app: &TestApp,
+    id: i64,
+    import: &str,
+    line: &str,
+    registration: &str,
+) -> reqwest::Response {
+    app.post_form_from(
+        &format!("/staff/seminars/{id}/attendance"),
+        &format!("/staff/seminars/{id}/attendance/confirm"),
+        &[
+            ("import", import),
+            ("line", line),
+            ("registration", registration),
+        ],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_zoom_report_marks_the_registrants_it_names_attended_and_a_second_import_changes_nothing()
 {
@@ -184,17 +216,7 @@ async fn a_zoom_report_marks_the_registrants_it_names_attended_and_a_second_impo
     let jiro = by_email(&after, "jiro.oita@example.jp").id.to_string();
     let import = again["id"].to_string();
     let line = again["unmatched"][1]["line"].to_string();
-    let res = app
-        .post_form_from(
-            &format!("/staff/seminars/{id}/attendance"),
-            &format!("/staff/seminars/{id}/attendance/confirm"),
-            &[
-                ("import", import.as_str()),
-                ("line", line.as_str()),
-                ("registration", jiro.as_str()),
-            ],
-        )
-        .await;
+    let res = confirm(&app, id, &import, &line, &jiro).await;
     assert_eq!(res.status(), 303);
     let list = regs(&app, id).await;
     let j = by_email(&list, "jiro.oita@example.jp");
@@ -205,22 +227,12 @@ async fn a_zoom_report_marks_the_registrants_it_names_attended_and_a_second_impo
     assert_eq!(audits(&app, "attendance.confirm").await, 1);
     // Someone the row does not propose cannot be confirmed through it.
     let absent = by_email(&list, "absent@example.jp").id.to_string();
-    let res = app
-        .post_form_from(
-            &format!("/staff/seminars/{id}/attendance"),
-            &format!("/staff/seminars/{id}/attendance/confirm"),
-            &[
-                ("import", import.as_str()),
-                ("line", line.as_str()),
-                ("registration", absent.as_str()),
-            ],
-        )
-        .await;
+    let res = confirm(&app, id, &import, &line, &absent).await;
     assert_eq!(res.status(), 404);
     assert!(
-        !by_email(&regs(&app, id).await, "absent@example.jp")
+        by_email(&regs(&app, id).await, "absent@example.jp")
             .checked_in_at
-            .is_some()
+            .is_none()
     );
     // The fiscal-year report counts them once the seminar is held.
     let start = now() - Days::days(1);
@@ -241,15 +253,8 @@ async fn a_zoom_report_marks_the_registrants_it_names_attended_and_a_second_impo
         local.year() - 1
     };
     let report: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/reports/fiscal-years/{fy}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .api_json(&format!("/api/v1/reports/fiscal-years/{fy}"), &token)
+        .await;
     assert_eq!(report["seminars"]["attendees"], 4, "{report}");
 }
 
@@ -354,15 +359,7 @@ async fn staff_upload_a_shift_jis_zoom_report_on_the_seminar_page() {
     let token = app
         .csrf_token(&format!("/staff/seminars/{id}/attendance"))
         .await;
-    let (content_type, body) = upload_body(&token, &fixture("zoom_participants_sjis.csv"));
-    let res = app
-        .client
-        .post(app.url(&format!("/staff/seminars/{id}/attendance")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let res = staff_upload(&app, id, &token, &fixture("zoom_participants_sjis.csv")).await;
     assert_eq!(res.status(), 303);
     let to = res.headers()["location"].to_str().unwrap().to_string();
     let (_, page) = app.get_text(&to).await;
@@ -379,15 +376,7 @@ async fn staff_upload_a_shift_jis_zoom_report_on_the_seminar_page() {
         Some(58)
     );
     // Without the CSRF token nothing is imported.
-    let (content_type, body) = upload_body("forged", &fixture("zoom_participants_sjis.csv"));
-    let res = app
-        .client
-        .post(app.url(&format!("/staff/seminars/{id}/attendance")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let res = staff_upload(&app, id, "forged", &fixture("zoom_participants_sjis.csv")).await;
     assert_eq!(res.status(), 403);
     assert_eq!(imports(&app).await, 1);
 }
@@ -439,15 +428,7 @@ async fn a_bad_file_gets_a_4xx_with_a_message_and_nothing_is_stored() {
     let csrf = app
         .csrf_token(&format!("/staff/seminars/{id}/attendance"))
         .await;
-    let (content_type, body) = upload_body(&csrf, b"just some text\n");
-    let res = app
-        .client
-        .post(app.url(&format!("/staff/seminars/{id}/attendance")))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let res = staff_upload(&app, id, &csrf, b"just some text\n").await;
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
     assert!(page.contains("名前 (元の名前)"), "{page}");

@@ -175,15 +175,8 @@ async fn a_group_of_four_facing_three_free_seats_waits_whole_while_a_single_behi
     // The group keeps first place; its members share it.
     let (_, api) = app.api_token("staff@example.jp", Role::Staff).await;
     let rows: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/seminars/{id}/registrations")))
-        .bearer_auth(&api)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .api_json(&format!("/api/v1/seminars/{id}/registrations"), &api)
+        .await;
     let rows = rows.as_array().unwrap();
     let row = |email: &str| rows.iter().find(|r| r["email"] == email).unwrap().clone();
     let lead_row = row("lead@example.jp");

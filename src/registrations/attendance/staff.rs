@@ -158,43 +158,37 @@ pub async fn upload(
             let _ = part.bytes(64 * 1024).await;
         }
     }
-    let refuse = |message: String| (Tone::Error, message);
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        let flash = refuse(page.t("attendance_import.err_no_file").to_string());
-        return render(
-            &state,
-            &page,
-            id,
-            None,
-            Some(flash),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    };
     let actor = user.0.clone();
-    let done = state
-        .db
-        .run(move |c| service::import(c, &actor, id, &bytes, "staff", crate::time::now_utc()))
-        .await;
-    match done {
-        Ok(d) => Ok(see_other(format!(
-            "/staff/seminars/{id}/attendance?import={}&done=imported",
-            d.id
-        ))),
-        Err(AppError::Invalid(m)) => {
-            let flash = refuse(m.render(page.lang));
-            render(
-                &state,
-                &page,
-                id,
-                None,
-                Some(flash),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+    let refused = match file.filter(|b| !b.is_empty()) {
+        None => page.t("attendance_import.err_no_file").to_string(),
+        Some(bytes) => {
+            let done = state
+                .db
+                .run(move |c| {
+                    service::import(c, &actor, id, &bytes, "staff", crate::time::now_utc())
+                })
+                .await;
+            match done {
+                Ok(d) => {
+                    return Ok(see_other(format!(
+                        "/staff/seminars/{id}/attendance?import={}&done=imported",
+                        d.id
+                    )));
+                }
+                Err(AppError::Invalid(m)) => m.render(page.lang),
+                Err(e) => return Err(e),
+            }
         }
-        Err(e) => Err(e),
-    }
+    };
+    render(
+        &state,
+        &page,
+        id,
+        None,
+        Some((Tone::Error, refused)),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// The body of a name match's confirmation.
