@@ -108,6 +108,10 @@ pub fn routes(r: &mut Router) {
             "/staff/seminars/{id:\\d+}/attendance",
             attendance::staff::upload,
         )
+        .get(
+            "/staff/seminars/{id:\\d+}/attendance/preregistration.csv",
+            attendance::staff::preregistration,
+        )
         .post(
             "/staff/seminars/{id:\\d+}/attendance/confirm",
             attendance::staff::confirm,

@@ -379,6 +379,30 @@ async fn staff_upload_a_shift_jis_zoom_report_on_the_seminar_page() {
     let res = staff_upload(&app, id, "forged", &fixture("zoom_participants_sjis.csv")).await;
     assert_eq!(res.status(), 403);
     assert_eq!(imports(&app).await, 1);
+    // The confirmed online registrants, for the tool's pre-registration import.
+    let res = app
+        .get(&format!(
+            "/staff/seminars/{id}/attendance/preregistration.csv?tool=zoom"
+        ))
+        .await;
+    assert_eq!(res.status(), 200);
+    let zoom = res.text().await.unwrap();
+    assert!(zoom.starts_with("Email,First Name,Last Name\r\n"), "{zoom}");
+    assert!(zoom.contains("sora@example.jp,宇宙,大分"), "{zoom}");
+    let res = app
+        .get(&format!(
+            "/staff/seminars/{id}/attendance/preregistration.csv?tool=webex"
+        ))
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap().starts_with(&[0xFF, 0xFE]));
+    assert_eq!(audits(&app, "registration.export").await, 2);
+    let res = app
+        .get(&format!(
+            "/staff/seminars/{id}/attendance/preregistration.csv?tool=skype"
+        ))
+        .await;
+    assert_eq!(res.status(), 400);
 }
 
 #[tokio::test]

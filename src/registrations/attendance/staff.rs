@@ -191,6 +191,71 @@ pub async fn upload(
     .await
 }
 
+/// The query of the pre-registration download.
+#[derive(Debug, Default, Deserialize)]
+pub struct ShapeQuery {
+    /// `zoom` or `webex`.
+    pub tool: Option<String>,
+}
+
+/// `GET /staff/seminars/{id}/attendance/preregistration.csv?tool=zoom|webex`: the confirmed
+/// online registrants (name, email) in the file the tool imports to pre-register them
+/// (audited as an export of personal data).
+pub async fn preregistration(
+    user: StaffUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    query: Query<ShapeQuery>,
+) -> Result<HttpResponse, AppError> {
+    use super::preregistration::{ImportShape, Invitee, write};
+    let id = path.into_inner();
+    let shape = match query.tool.as_deref().unwrap_or("zoom") {
+        "zoom" => ImportShape::Zoom,
+        "webex" => ImportShape::Webex,
+        _ => {
+            return Err(AppError::bad_field(
+                "tool",
+                Message::new("form.invalid_choice"),
+            ));
+        }
+    };
+    let actor = user.0.clone();
+    let body = state
+        .db
+        .run(move |c| {
+            c.write_transaction(|c| {
+                crate::seminars::queries::find(c, id)?;
+                let regs = crate::registrations::queries::list_for_seminar(c, id)?;
+                let invitees: Vec<Invitee<'_>> = regs
+                    .iter()
+                    .filter(|r| r.mode() == Mode::Online && r.status == status::CONFIRMED)
+                    .map(|r| Invitee {
+                        name: &r.name,
+                        email: &r.email,
+                    })
+                    .collect();
+                crate::audit::record(
+                    c,
+                    &actor,
+                    crate::audit::Action::RegistrationExport,
+                    crate::audit::Target::Seminar,
+                    Some(id.to_string()),
+                    serde_json::json!({"rows": invitees.len(), "format": "preregistration", "tool": shape}),
+                )?;
+                Ok::<_, AppError>(write(shape, &invitees))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(shape.content_type())
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", shape.file_name(id)),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body))
+}
+
 /// The body of a name match's confirmation.
 #[derive(Debug, Deserialize)]
 pub struct ConfirmForm {

@@ -87,6 +87,15 @@ pub fn page(ctx: &PageCtx, v: &AttendanceView) -> Markup {
             p.attendance-counts {
                 (ctx.tf("attendance_import.counts", &[("n", &v.online.0.to_string()), ("attended", &v.online.1.to_string())]))
             }
+            section aria-labelledby="prereg-title" {
+                h2 #prereg-title { (ctx.t("attendance_import.prereg_title")) }
+                p { (ctx.t("attendance_import.prereg_hint")) }
+                p {
+                    a href={ (base) "/attendance/preregistration.csv?tool=zoom" } download { (ctx.t("attendance_import.prereg_zoom")) }
+                    " ・ "
+                    a href={ (base) "/attendance/preregistration.csv?tool=webex" } download { (ctx.t("attendance_import.prereg_webex")) }
+                }
+            }
             section aria-labelledby="upload-title" {
                 h2 #upload-title { (ctx.t("attendance_import.upload_title")) }
                 p { (ctx.t("attendance_import.upload_hint")) }
