@@ -39,3 +39,4 @@ mod seminars;
 mod seminars_desk;
 mod sessions;
 mod skeleton;
+mod suggestions;
