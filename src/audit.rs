@@ -97,6 +97,10 @@ stored_names! {
         CertificateIssue => "certificate.issue",
         /// `certificate.list`.
         CertificateList => "certificate.list",
+        /// `attendance.confirm`: staff confirmed a name match of an attendance report.
+        AttendanceConfirm => "attendance.confirm",
+        /// `attendance.import`: a meeting tool's attendance report imported.
+        AttendanceImport => "attendance.import",
         /// `certificate.revoke`.
         CertificateRevoke => "certificate.revoke",
         /// `newsletter.bounce.import`.

@@ -250,6 +250,7 @@ fn past_seminar(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<(usize, us
         allocation: "first_come".into(),
         draw_at: None,
         lottery_waitlist: true,
+        group_limit: 1,
     };
     let id = crate::seminars::queries::create(conn, &data, true, starts_at - Duration::days(30))?;
     let answers = [
@@ -440,6 +441,7 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
                 allocation: "first_come".into(),
                 draw_at: None,
                 lottery_waitlist: true,
+        group_limit: 1,
             };
             let id = crate::seminars::queries::create(conn, &data, true, now)?;
             seminar_ids.push((id, p.format));

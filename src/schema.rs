@@ -272,6 +272,7 @@ diesel::table! {
         draw_at -> Nullable<Timestamp>,
         lottery_waitlist -> Bool,
         drawn_at -> Nullable<Timestamp>,
+        group_limit -> Integer,
     }
 }
 
@@ -314,6 +315,8 @@ diesel::table! {
         lang -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        group_id -> Nullable<BigInt>,
+        attended_minutes -> Nullable<Integer>,
     }
 }
 
@@ -533,6 +536,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// One imported attendance report of a meeting tool (Zoom, Webex, Teams): what it matched,
+    /// and its unmatched rows (JSON) for staff.
+    attendance_imports (id) {
+        id -> BigInt,
+        seminar_id -> BigInt,
+        tool -> Text,
+        file_sha256 -> Text,
+        row_count -> Integer,
+        matched -> Integer,
+        already -> Integer,
+        unmatched -> Text,
+        imported_by -> Nullable<BigInt>,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     /// The content version (one row, id 1): raised by triggers in the same transaction as every
     /// write to what the public pages show (`crate::content_version`).
     content_versions (id) {
@@ -550,6 +570,7 @@ diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
 diesel::joinable!(lottery_draws -> seminars (seminar_id));
+diesel::joinable!(attendance_imports -> seminars (seminar_id));
 diesel::joinable!(seminar_surveys -> registrations (registration_id));
 diesel::joinable!(certificates -> registrations (registration_id));
 diesel::joinable!(newsletter_subscriber_topics -> newsletter_subscribers (subscriber_id));
@@ -561,6 +582,7 @@ diesel::joinable!(matching_introductions -> matching_needs (need_id));
 diesel::joinable!(matching_introductions -> matching_offerings (offering_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    attendance_imports,
     content_versions,
     lottery_draws,
     prefectures,

@@ -62,6 +62,15 @@ pub fn pause_in_draw() {
     }
 }
 
+/// `SECUNITY_TEST_SPLIT_GROUPS=1`: a group entry is placed member by member, as if each
+/// participant were an entry of their own: a registration confirms as many of a group as seats
+/// are free and waitlists the rest, the waitlist's promotion and the lottery take members one
+/// by one. So a group facing fewer free seats than it has members is split for certain.
+pub fn groups_split() -> bool {
+    static SPLIT: OnceLock<bool> = OnceLock::new();
+    *SPLIT.get_or_init(|| flag("SECUNITY_TEST_SPLIT_GROUPS"))
+}
+
 /// `SECUNITY_TEST_SEND_WINDOW=N`: the mail sender's window of sent but unrecorded messages is
 /// `N` instead of `default` (a larger window re-sends more after a crash).
 pub fn send_window(default: usize) -> usize {

@@ -113,6 +113,7 @@ pub(super) fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarD
         allocation: "first_come".into(),
         draw_at: None,
         lottery_waitlist: true,
+        group_limit: 1,
     }
 }
 

@@ -69,6 +69,12 @@ pub struct RegistrationOut {
     /// When it was made (RFC 3339).
     #[schema(format = DateTime)]
     pub created_at: String,
+    /// The group entry it belongs to: the id of the applicant's registration (the applicant's
+    /// own included); null for one person. A group is placed whole.
+    pub group_id: Option<i64>,
+    /// For the applicant of a group: the registrations of the further participants (any
+    /// status); empty otherwise.
+    pub participants: Vec<i64>,
 }
 
 /// The post-seminar survey of a seminar, without names.
@@ -186,6 +192,15 @@ pub async fn registrations(
                         waitlist_position: pos.get(&r.id).copied(),
                         checked_in: r.checked_in_at.is_some(),
                         created_at: rfc3339(r.created_at),
+                        group_id: r.group_id,
+                        participants: if r.leads_group() {
+                            regs.iter()
+                                .filter(|m| m.group_id == Some(r.id) && m.id != r.id)
+                                .map(|m| m.id)
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
                     })
                     .collect::<Vec<_>>(),
             )
@@ -200,6 +215,7 @@ pub async fn registrations(
     check_in,
     registrations,
     super::survey::handlers::api,
-    super::lottery::api::draw
+    super::lottery::api::draw,
+    super::attendance::api::import
 ))]
 pub struct Doc;

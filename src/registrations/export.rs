@@ -141,10 +141,14 @@ pub fn positions(regs: &[Registration]) -> std::collections::HashMap<i64, i64> {
         .collect();
     waiting.sort_by_key(|r| (r.waitlist_seq, r.id));
     let mut out = std::collections::HashMap::new();
-    let mut per_mode: std::collections::HashMap<&str, i64> = Default::default();
+    // The members of a waiting group share one place (and one waitlist_seq).
+    let mut per_mode: std::collections::HashMap<&str, (i64, Option<i64>)> = Default::default();
     for r in waiting {
-        let n = per_mode.entry(r.mode.as_str()).or_insert(0);
-        *n += 1;
+        let (n, last) = per_mode.entry(r.mode.as_str()).or_insert((0, None));
+        if *last != Some(r.waitlist_seq.unwrap_or(-r.id)) {
+            *n += 1;
+            *last = Some(r.waitlist_seq.unwrap_or(-r.id));
+        }
         out.insert(r.id, *n);
     }
     out

@@ -7,7 +7,7 @@ use views::forms::FormErrors;
 
 use diesel::QueryResult;
 
-use super::model::{Intake, NewRegistrant};
+use super::model::{Intake, NewRegistrant, Participant};
 use crate::db::DbConn;
 use crate::seminars::model::{Mode, Question, QuestionKind, Seminar};
 use crate::validate::{self, Invalid};
@@ -23,6 +23,8 @@ pub struct FormRules {
     pub industries: Vec<String>,
     /// Known employee band codes.
     pub bands: Vec<String>,
+    /// The most participants of one entry, the applicant included (1: no groups).
+    pub group_limit: usize,
 }
 
 impl FormRules {
@@ -36,6 +38,7 @@ impl FormRules {
             bands: crate::schema::employee_bands::table
                 .select(crate::schema::employee_bands::code)
                 .load(c)?,
+            group_limit: seminar.group_limit(),
         })
     }
 
@@ -183,6 +186,7 @@ pub fn parse(
             Err(e) => errors.add(&name, e.message(lang)),
         }
     }
+    let participants = participants(values, rules.group_limit, &email, lang, &mut errors);
     match (errors.is_empty(), mode) {
         (true, Some(mode)) => Ok(NewRegistrant {
             name,
@@ -196,9 +200,81 @@ pub fn parse(
             lang: lang.code().to_string(),
             subscribe_newsletter: first(values, "subscribe_newsletter") == "1",
             intake: Intake::Public,
+            participants,
         }),
         _ => Err(errors),
     }
+}
+
+/// The field names of participant `number` of a group entry (the applicant is number 1, so
+/// the further rows are 2, 3, ...): `p2_name`, `p2_email`.
+pub fn participant_fields(number: usize) -> (String, String) {
+    (format!("p{number}_name"), format!("p{number}_email"))
+}
+
+/// The number of a participant field (`p3_email` → 3), if `name` is one.
+fn participant_number(name: &str) -> Option<usize> {
+    let rest = name.strip_prefix('p')?;
+    let (digits, field) = rest.split_once('_')?;
+    if !matches!(field, "name" | "email") || digits.is_empty() {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The further participants of a group entry: rows 2 to `limit`, each with a name and an
+/// address; a row left empty is skipped. A row with one of the two, a bad address, an address
+/// given twice in the entry, or a row beyond the limit is an error that names its row.
+fn participants(
+    values: &[(String, String)],
+    limit: usize,
+    applicant: &str,
+    lang: Lang,
+    errors: &mut FormErrors,
+) -> Vec<Participant> {
+    let beyond = values.iter().any(|(k, v)| {
+        !v.trim().is_empty() && participant_number(k).is_some_and(|n| n < 2 || n > limit)
+    });
+    if beyond {
+        errors.add(
+            "participants",
+            lang.tf("groups.err_too_many", &[("max", &limit.to_string())]),
+        );
+    }
+    let mut seen: Vec<String> = vec![applicant.to_string()];
+    let mut list = Vec::new();
+    for number in 2..=limit {
+        let (name_field, email_field) = participant_fields(number);
+        let (name, email) = (first(values, &name_field), first(values, &email_field));
+        if name.trim().is_empty() && email.trim().is_empty() {
+            continue;
+        }
+        let row = number.to_string();
+        let in_row = |e: Invalid| {
+            lang.tf(
+                "groups.err_row",
+                &[("row", &row), ("message", &e.message(lang))],
+            )
+        };
+        let name = validate::line(name, true, 100).map_err(|e| errors.add(&name_field, in_row(e)));
+        let email = validate::email(email).map_err(|e| errors.add(&email_field, in_row(e)));
+        let email = match email {
+            Ok(e) if seen.contains(&e) => {
+                errors.add(
+                    &email_field,
+                    lang.tf("groups.err_duplicate", &[("row", &row)]),
+                );
+                continue;
+            }
+            Ok(e) => e,
+            Err(()) => continue,
+        };
+        seen.push(email.clone());
+        if let Ok(name) = name {
+            list.push(Participant { name, email });
+        }
+    }
+    list
 }
 
 #[cfg(test)]
@@ -216,6 +292,7 @@ mod tests {
             }],
             industries: vec!["manufacturing".into()],
             bands: vec!["1-5".into()],
+            group_limit: 3,
         }
     }
 
@@ -264,5 +341,60 @@ mod tests {
         for f in ["name", "email", "prefecture", "mode", "consent", "q_0"] {
             assert!(errors.get(f).is_some(), "{f}");
         }
+    }
+
+    #[test]
+    fn participant_rows_parse_and_empty_rows_are_skipped() {
+        let mut values = v(&[
+            ("name", "九州 太郎"),
+            ("email", "taro@example.jp"),
+            ("prefecture", "40"),
+            ("mode", "online"),
+            ("consent", "1"),
+            ("q_0", "EDR"),
+            ("p2_name", ""),
+            ("p2_email", ""),
+            ("p3_name", "佐藤 花子"),
+            ("p3_email", "Hanako@Example.JP"),
+        ]);
+        let r = parse(&values, &rules(), Lang::Ja).unwrap();
+        assert_eq!(
+            r.participants,
+            vec![Participant {
+                name: "佐藤 花子".into(),
+                email: "hanako@example.jp".into()
+            }]
+        );
+        values.push(("p4_name".into(), "四人目".into()));
+        let errors = parse(&values, &rules(), Lang::Ja).unwrap_err();
+        assert!(errors.get("participants").unwrap().contains("3名まで"));
+    }
+
+    #[test]
+    fn a_bad_or_repeated_participant_address_names_its_row() {
+        let values = v(&[
+            ("name", "九州 太郎"),
+            ("email", "taro@example.jp"),
+            ("prefecture", "40"),
+            ("mode", "online"),
+            ("consent", "1"),
+            ("p2_name", "佐藤"),
+            ("p2_email", "TARO@example.jp"),
+            ("p3_name", "鈴木"),
+            ("p3_email", "suzuki@"),
+        ]);
+        let errors = parse(&values, &rules(), Lang::En).unwrap_err();
+        assert!(
+            errors
+                .get("p2_email")
+                .unwrap()
+                .starts_with("Participant 2:")
+        );
+        assert!(
+            errors
+                .get("p3_email")
+                .unwrap()
+                .starts_with("Participant 3:")
+        );
     }
 }

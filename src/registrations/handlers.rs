@@ -113,7 +113,7 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let now = crate::time::now_utc();
-    let (seminar, pos, reg, survey, revoked) = state
+    let (seminar, pos, reg, survey, revoked, group) = state
         .db
         .run(move |c| {
             let s = seminar_queries::find(c, reg.seminar_id)?;
@@ -121,9 +121,14 @@ async fn render(
             let survey = super::survey::find(c, reg.id)?;
             let revoked = super::certificates::service::find_for(c, reg.id)?
                 .is_some_and(|i| i.revoked_at.is_some());
-            Ok::<_, AppError>((s, p, reg, survey, revoked))
+            let group = match reg.group_id {
+                Some(g) => queries::group_members(c, g)?,
+                None => Vec::new(),
+            };
+            Ok::<_, AppError>((s, p, reg, survey, revoked, group))
         })
         .await?;
+    let (group, removable, registered_by) = group_view(&reg, &group, &seminar, now, lang);
     let certificate =
         !revoked && super::certificates::service::eligibility(&seminar, &reg, now).is_ok();
     let survey_open = super::survey::state_of(&seminar, survey.as_ref(), now)
@@ -151,7 +156,7 @@ async fn render(
             .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
         mode_label: lang.t(reg.mode().label_key()).to_string(),
         join_url: (confirmed && !seminar.online_url.is_empty()).then(|| seminar.online_url.clone()),
-        other_modes: if active {
+        other_modes: if active && reg.group_id.is_none() {
             crate::seminars::mode_options(&other, lang)
         } else {
             Vec::new()
@@ -168,11 +173,52 @@ async fn render(
             .then(|| super::checkin::qr(state, reg.id))
             .flatten(),
         flash,
+        group,
+        removable,
+        registered_by,
     };
     Ok(html_status(
         code,
         views::seminars::public::registration(page, &view),
     ))
+}
+
+/// What the registrant's page shows of a group entry: its applicant sees every participant and
+/// may remove the others while the seminar has not started; a further participant sees who
+/// registered them.
+fn group_view(
+    reg: &Registration,
+    members: &[Registration],
+    seminar: &crate::seminars::model::Seminar,
+    now: chrono::NaiveDateTime,
+    lang: views::Lang,
+) -> (
+    Vec<views::seminars::public::GroupMemberView>,
+    views::seminars::public::Options,
+    Option<String>,
+) {
+    if !reg.leads_group() {
+        let by = members
+            .iter()
+            .find(|m| m.leads_group() && m.id != reg.id)
+            .map(|m| m.name.clone());
+        return (Vec::new(), Vec::new(), by);
+    }
+    let view = members
+        .iter()
+        .map(|m| views::seminars::public::GroupMemberView {
+            name: m.name.clone(),
+            email: m.email.clone(),
+            status_label: status_label(&m.status, lang).to_string(),
+            applicant: m.id == reg.id,
+        })
+        .collect();
+    let removable = members
+        .iter()
+        .filter(|m| m.id != reg.id && m.status != status::CANCELLED && now < seminar.starts_at)
+        .map(|m| (m.id.to_string(), format!("{} ({})", m.name, m.email)))
+        .collect();
+    (view, removable, None)
 }
 
 /// The registrant's page with an error message, as a 422 (successes redirect instead).
@@ -207,16 +253,19 @@ pub enum Done {
     Mode,
     /// The online attendee checked in with the code.
     Attended,
+    /// The applicant removed a participant from the group.
+    Removed,
 }
 
 impl Done {
-    const ALL: [Done; 3] = [Done::Cancelled, Done::Mode, Done::Attended];
+    const ALL: [Done; 4] = [Done::Cancelled, Done::Mode, Done::Attended, Done::Removed];
 
     fn as_str(self) -> &'static str {
         match self {
             Done::Cancelled => "cancelled",
             Done::Mode => "mode",
             Done::Attended => "attended",
+            Done::Removed => "removed",
         }
     }
 
@@ -230,6 +279,7 @@ impl Done {
             Done::Cancelled => "seminars.cancelled_done",
             Done::Mode => "seminars.mode_changed",
             Done::Attended => "seminars.attended",
+            Done::Removed => "groups.removed",
         }
     }
 }
@@ -302,6 +352,59 @@ pub async fn cancel(
         .run(move |c| queries::cancel(c, &notifier, id, crate::time::now_utc()))
         .await?;
     Ok(done(&token, Done::Cancelled))
+}
+
+/// Body of the form that removes a participant from a group.
+#[derive(Debug, Deserialize)]
+pub struct RemoveForm {
+    /// The participant's registration id.
+    #[serde(default)]
+    pub participant: String,
+    /// Must be `1`.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// `POST /registrations/{token}/participants/remove` (with `participant` and `confirm=1`):
+/// the applicant of a group removes a participant; the freed seat goes to the waitlist.
+pub async fn remove_participant(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
+    path: web::Path<String>,
+    form: Form<RemoveForm>,
+) -> Result<HttpResponse, AppError> {
+    state.limits.check_ip(&req, REGISTRANT_BUCKET)?;
+    let token = path.into_inner();
+    let reg = by_token(&state, token.clone()).await?;
+    let Ok(member) = form.participant.trim().parse::<i64>() else {
+        return refuse(&state, &page, &token, reg, "groups.err_which").await;
+    };
+    if form.confirm != "1" {
+        return refuse(&state, &page, &token, reg, "seminars.err_confirm").await;
+    }
+    let seminar_id = reg.seminar_id;
+    let seminar = state
+        .db
+        .run(move |c| seminar_queries::find(c, seminar_id))
+        .await?;
+    if crate::time::now_utc() >= seminar.starts_at {
+        return Err(AppError::Conflict(Message::new("registrations.closed")));
+    }
+    let notifier = notifier.get_ref().clone();
+    let applicant = reg.clone();
+    let removed = state
+        .db
+        .run(move |c| {
+            queries::remove_participant(c, &notifier, &applicant, member, crate::time::now_utc())
+        })
+        .await;
+    match removed {
+        Ok(_) => Ok(done(&token, Done::Removed)),
+        Err(AppError::NotFound) => refuse(&state, &page, &token, reg, "groups.err_which").await,
+        Err(e) => Err(e),
+    }
 }
 
 /// Body of the mode form.

@@ -77,6 +77,10 @@ pub fn routes(r: &mut Router) {
         .get("/api/v1/seminars/{id:\\d+}/survey", survey::api)
         .get("/registrations/{token}", handlers::page)
         .post("/registrations/{token}/cancel", handlers::cancel)
+        .post(
+            "/registrations/{token}/participants/remove",
+            handlers::remove_participant,
+        )
         .post("/registrations/{token}/mode", handlers::change_mode)
         .post("/registrations/{token}/attend", handlers::attend)
         .get("/registrations/{token}/survey", survey::page)
@@ -96,6 +100,26 @@ pub fn routes(r: &mut Router) {
         )
         .post("/staff/seminars/{id:\\d+}/draw", lottery::staff::draw)
         .post("/api/v1/seminars/{id:\\d+}/draw", lottery::api::draw)
+        .get(
+            "/staff/seminars/{id:\\d+}/attendance",
+            attendance::staff::page,
+        )
+        .post(
+            "/staff/seminars/{id:\\d+}/attendance",
+            attendance::staff::upload,
+        )
+        .get(
+            "/staff/seminars/{id:\\d+}/attendance/preregistration.csv",
+            attendance::staff::preregistration,
+        )
+        .post(
+            "/staff/seminars/{id:\\d+}/attendance/confirm",
+            attendance::staff::confirm,
+        )
+        .post(
+            "/api/v1/seminars/{id:\\d+}/attendance-imports",
+            attendance::api::import,
+        )
         .get(
             "/registrations/{token}/certificate.pdf",
             certificates::handlers::download,

@@ -49,9 +49,25 @@ pub struct Registration {
     pub created_at: NaiveDateTime,
     /// Last changed (UTC).
     pub updated_at: NaiveDateTime,
+    /// The group entry this registration belongs to: the id of the applicant's registration
+    /// (the applicant's own included); `None` for one person.
+    pub group_id: Option<i64>,
+    /// Minutes in the online meeting, from an imported attendance report.
+    pub attended_minutes: Option<i32>,
 }
 
 impl Registration {
+    /// Whether this is the applicant of a group entry (who sees the group and may remove
+    /// participants from it).
+    pub fn leads_group(&self) -> bool {
+        self.group_id == Some(self.id)
+    }
+
+    /// The entry this registration is placed with: its group, or itself.
+    pub fn entry_id(&self) -> i64 {
+        self.group_id.unwrap_or(self.id)
+    }
+
     /// The mode (onsite when unknown, which the CHECK forbids).
     pub fn mode(&self) -> Mode {
         Mode::parse(&self.mode).unwrap_or(Mode::Onsite)
@@ -88,6 +104,19 @@ pub struct NewRegistrant {
     pub subscribe_newsletter: bool,
     /// Who enters the registration (the public form or staff).
     pub intake: Intake,
+    /// The further participants of a group entry (the applicant is the first participant and
+    /// not among them); empty for one person. They share the applicant's company, details,
+    /// answers, mode and language, and each gets a registration, a link and mails of their own.
+    pub participants: Vec<Participant>,
+}
+
+/// A further participant of a group entry, as the applicant entered them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// Name.
+    pub name: String,
+    /// Email, lower-case.
+    pub email: String,
 }
 
 /// Who enters a registration: decides when it is accepted and whether the mail goes out.

@@ -13,6 +13,7 @@ use super::mail::{Notice, Notifier};
 use super::model::{NewRegistrant, Registration, status};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
+use crate::registrations::allocation::placement::{self, Entry, Seats};
 use crate::schema::{registrations as r, seminars};
 use crate::seminars::model::{Mode, Seminar};
 use crate::seminars::queries::find as find_seminar;
@@ -126,14 +127,52 @@ pub fn waitlist_position(c: &mut DbConn, reg: &Registration) -> QueryResult<Opti
     else {
         return Ok(None);
     };
+    // The members of a waiting group share one place: places count entries, not people.
     r::table
         .filter(r::seminar_id.eq(reg.seminar_id))
         .filter(r::mode.eq(&reg.mode))
         .filter(r::status.eq(status::WAITLISTED))
         .filter(r::waitlist_seq.le(seq))
-        .count()
+        .select(diesel::dsl::count(r::waitlist_seq).aggregate_distinct())
         .get_result(c)
         .map(Some)
+}
+
+/// The members of a group entry (`group_id`: the applicant's registration), applicant first.
+pub fn group_members(c: &mut DbConn, group_id: i64) -> QueryResult<Vec<Registration>> {
+    r::table
+        .filter(r::group_id.eq(group_id))
+        .order(r::id)
+        .select(Registration::as_select())
+        .load(c)
+}
+
+/// Registrations (`(id, mode, group_id)`, in the order they are to be taken) as the entries
+/// they are placed as, in the order of each entry's first member: one person, or a group of
+/// its members (see [`crate::registrations::allocation::placement`]), with the ids of the
+/// members. The test seam that splits groups makes every registration an entry of its own.
+pub fn entries_of(rows: &[(i64, Mode, Option<i64>)]) -> Vec<(Entry, Vec<i64>)> {
+    let mut entries: Vec<(i64, Mode, Vec<i64>)> = Vec::new();
+    for &(id, mode, group) in rows {
+        let key = group.unwrap_or(id);
+        #[cfg(feature = "test-seams")]
+        let key = if crate::test_seams::groups_split() {
+            id
+        } else {
+            key
+        };
+        match entries.iter_mut().find(|(k, m, _)| *k == key && *m == mode) {
+            Some((_, _, members)) => members.push(id),
+            None => entries.push((key, mode, vec![id])),
+        }
+    }
+    entries
+        .into_iter()
+        .filter_map(|(key, mode, members)| {
+            let size = u32::try_from(members.len()).ok()?;
+            Entry::group(key, mode, size).map(|e| (e, members))
+        })
+        .collect()
 }
 
 /// The waitlist place after every one given so far in the seminar (both modes).
@@ -145,22 +184,52 @@ pub fn next_waitlist_seq(c: &mut DbConn, seminar_id: i64) -> QueryResult<i64> {
     Ok(max.unwrap_or(0) + 1)
 }
 
+/// A status and a place on the waitlist.
+type Placed = (&'static str, Option<i64>);
+
 /// Confirmed if a seat of `mode` is free, else waitlisted with the next place in line.
-fn place(
+fn place(c: &mut DbConn, seminar: &Seminar, mode: Mode) -> QueryResult<Placed> {
+    Ok(place_entry(c, seminar, mode, 1)?
+        .pop()
+        .unwrap_or((status::WAITLISTED, None)))
+}
+
+/// Places an entry of `size` participants whole: all confirmed if that many seats of `mode`
+/// are free, else all waitlisted at one new place in line (a group is never split). One
+/// [`Placed`] per participant. The test seam that splits groups confirms as many as fit.
+fn place_entry(
     c: &mut DbConn,
     seminar: &Seminar,
     mode: Mode,
-) -> QueryResult<(&'static str, Option<i64>)> {
+    size: usize,
+) -> QueryResult<Vec<Placed>> {
     #[cfg(feature = "test-seams")]
     crate::test_seams::pause_before_seat_check();
     let taken = count(c, seminar.id, mode, status::CONFIRMED)?;
     #[cfg(feature = "test-seams")]
     crate::test_seams::pause_between_seat_check_and_write();
-    if taken < i64::from(seminar.capacity(mode)) {
-        Ok((status::CONFIRMED, None))
+    let free = usize::try_from(i64::from(seminar.capacity(mode)) - taken).unwrap_or(0);
+    let seats = if size <= free { size } else { 0 };
+    #[cfg(feature = "test-seams")]
+    let seats = if crate::test_seams::groups_split() {
+        free.min(size)
     } else {
-        Ok((status::WAITLISTED, Some(next_waitlist_seq(c, seminar.id)?)))
-    }
+        seats
+    };
+    let seq = if seats < size {
+        Some(next_waitlist_seq(c, seminar.id)?)
+    } else {
+        None
+    };
+    Ok((0..size)
+        .map(|i| {
+            if i < seats {
+                (status::CONFIRMED, None)
+            } else {
+                (status::WAITLISTED, seq)
+            }
+        })
+        .collect())
 }
 
 fn closed() -> AppError {
@@ -209,82 +278,60 @@ pub fn register_locked(
         }
         return Ok(Registered::Existing(reg.clone()));
     }
-    // Until a lottery's draw nobody takes a seat: every application is equal.
-    let (state, seq) = if seminar.awaits_draw() {
-        (status::APPLIED, None)
-    } else {
-        place(c, &seminar, who.mode)?
-    };
-    let token = tokens::new_token();
-    let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
-    let values = (
-        r::name.eq(&who.name),
-        r::company.eq(&who.company),
-        r::prefecture.eq(who.prefecture),
-        r::industry.eq(&who.industry),
-        r::employee_band.eq(&who.employee_band),
-        r::mode.eq(who.mode.as_str()),
-        r::answers.eq(&who.answers),
-        r::status.eq(state),
-        r::waitlist_seq.eq(seq),
-        r::checked_in_at.eq(None::<NaiveDateTime>),
-        r::token_hash.eq(&hash),
-        r::lang.eq(&who.lang),
-        r::updated_at.eq(now),
-    );
-    let id = match &existing {
-        // Someone who cancelled registers again: the same row, taken up afresh. Their calendar
-        // may hold this seminar's CANCEL: the new entry needs a SEQUENCE above it.
-        Some(old) => {
-            diesel::update(r::table.find(old.id))
-                .set(values)
-                .execute(c)?;
-            diesel::update(seminars::table.find(seminar_id))
-                .set(seminars::sequence.eq(seminars::sequence + 1))
-                .execute(c)?;
-            seminar.sequence += 1;
-            old.id
+    if who.participants.len() >= seminar.group_limit() {
+        return Err(AppError::Invalid(
+            Message::new("groups.err_too_many").arg("max", seminar.group_limit().to_string()),
+        ));
+    }
+    // The further participants of a group: one who is registered already keeps that
+    // registration and is told so, as they would be registering alone (the answer must not
+    // tell the applicant who is registered); the others join the entry.
+    let mut members: Vec<(&str, &str, Option<Registration>)> =
+        vec![(&who.name, &who.email, existing)];
+    for p in &who.participants {
+        match find_by_email(c, seminar_id, &p.email)? {
+            Some(reg) if reg.status != status::CANCELLED => {
+                if who.intake.sends_mail() {
+                    remind_existing(c, notifier, &seminar, &reg, now)?;
+                }
+            }
+            old => members.push((&p.name, &p.email, old)),
         }
-        None => diesel::insert_into(r::table)
-            .values((
-                values,
-                r::seminar_id.eq(seminar_id),
-                r::email.eq(&who.email),
-                r::created_at.eq(now),
-            ))
-            .returning(r::id)
-            .get_result(c)?,
+    }
+    // Until a lottery's draw nobody takes a seat: every application is equal.
+    let placed = if seminar.awaits_draw() {
+        vec![(status::APPLIED, None); members.len()]
+    } else {
+        place_entry(c, &seminar, who.mode, members.len())?
     };
-    // Built from what was just written rather than read back: one round trip less while
-    // the seminar is locked.
-    let reg = Registration {
-        id,
-        seminar_id,
-        name: who.name.clone(),
-        company: who.company.clone(),
-        email: existing
-            .as_ref()
-            .map_or_else(|| who.email.clone(), |o| o.email.clone()),
-        prefecture: who.prefecture,
-        industry: who.industry.clone(),
-        employee_band: who.employee_band.clone(),
-        mode: who.mode.as_str().to_string(),
-        answers: who.answers.clone(),
-        status: state.to_string(),
-        waitlist_seq: seq,
-        checked_in_at: None,
-        token_hash: hash,
-        lang: who.lang.clone(),
-        created_at: existing.as_ref().map_or(now, |o| o.created_at),
-        updated_at: now,
-    };
-    let notice = match state {
-        status::CONFIRMED => Notice::Confirmed,
-        status::APPLIED => Notice::Applied,
-        _ => Notice::Waitlisted,
-    };
+    let grouped = members.len() > 1;
+    let mut stored: Vec<(Registration, String)> = Vec::with_capacity(members.len());
+    for ((name, email, old), placed) in members.into_iter().zip(placed) {
+        let group_id = stored.first().map(|(applicant, _)| applicant.id);
+        let member = Member {
+            name,
+            email,
+            old: old.as_ref(),
+            placed,
+            group_id,
+        };
+        stored.push(store_member(c, &mut seminar, who, &member, now)?);
+    }
+    if grouped && let Some((applicant, _)) = stored.first_mut() {
+        diesel::update(r::table.find(applicant.id))
+            .set(r::group_id.eq(applicant.id))
+            .execute(c)?;
+        applicant.group_id = Some(applicant.id);
+    }
     if who.intake.sends_mail() {
-        notifier.send(c, &seminar, &reg, Some(&token), notice)?;
+        for (reg, token) in &stored {
+            let notice = match reg.status.as_str() {
+                status::CONFIRMED => Notice::Confirmed,
+                status::APPLIED => Notice::Applied,
+                _ => Notice::Waitlisted,
+            };
+            notifier.send(c, &seminar, reg, Some(token), notice)?;
+        }
     }
     if who.subscribe_newsletter {
         // Same transaction: the newsletter's confirmation mail is queued with the
@@ -301,7 +348,102 @@ pub fn register_locked(
             &source,
         )?;
     }
-    Ok(Registered::New(reg, token))
+    let mut stored = stored.into_iter();
+    match stored.next() {
+        Some((reg, token)) => Ok(Registered::New(reg, token)),
+        None => Err(AppError::Unavailable("no registration was stored".into())),
+    }
+}
+
+/// One participant of an entry to store: the applicant's details with this name and address.
+struct Member<'a> {
+    name: &'a str,
+    email: &'a str,
+    /// Their cancelled registration of this seminar, taken up afresh.
+    old: Option<&'a Registration>,
+    placed: Placed,
+    /// The applicant's registration, for a further participant of a group.
+    group_id: Option<i64>,
+}
+
+/// Writes one participant's registration with a new personal link; returns it and the link's
+/// token. Call inside the serialized transaction.
+fn store_member(
+    c: &mut DbConn,
+    seminar: &mut Seminar,
+    who: &NewRegistrant,
+    m: &Member<'_>,
+    now: NaiveDateTime,
+) -> QueryResult<(Registration, String)> {
+    let (state, seq) = m.placed;
+    let token = tokens::new_token();
+    let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
+    let values = (
+        r::name.eq(m.name),
+        r::company.eq(&who.company),
+        r::prefecture.eq(who.prefecture),
+        r::industry.eq(&who.industry),
+        r::employee_band.eq(&who.employee_band),
+        r::mode.eq(who.mode.as_str()),
+        r::answers.eq(&who.answers),
+        r::status.eq(state),
+        r::waitlist_seq.eq(seq),
+        r::checked_in_at.eq(None::<NaiveDateTime>),
+        r::token_hash.eq(&hash),
+        r::lang.eq(&who.lang),
+        r::updated_at.eq(now),
+        r::group_id.eq(m.group_id),
+        r::attended_minutes.eq(None::<i32>),
+    );
+    let id = match m.old {
+        // Someone who cancelled registers again: the same row, taken up afresh. Their calendar
+        // may hold this seminar's CANCEL: the new entry needs a SEQUENCE above it.
+        Some(old) => {
+            diesel::update(r::table.find(old.id))
+                .set(values)
+                .execute(c)?;
+            diesel::update(seminars::table.find(seminar.id))
+                .set(seminars::sequence.eq(seminars::sequence + 1))
+                .execute(c)?;
+            seminar.sequence += 1;
+            old.id
+        }
+        None => diesel::insert_into(r::table)
+            .values((
+                values,
+                r::seminar_id.eq(seminar.id),
+                r::email.eq(m.email),
+                r::created_at.eq(now),
+            ))
+            .returning(r::id)
+            .get_result(c)?,
+    };
+    // Built from what was just written rather than read back: one round trip less while
+    // the seminar is locked.
+    let reg = Registration {
+        id,
+        seminar_id: seminar.id,
+        name: m.name.to_string(),
+        company: who.company.clone(),
+        email: m
+            .old
+            .map_or_else(|| m.email.to_string(), |o| o.email.clone()),
+        prefecture: who.prefecture,
+        industry: who.industry.clone(),
+        employee_band: who.employee_band.clone(),
+        mode: who.mode.as_str().to_string(),
+        answers: who.answers.clone(),
+        status: state.to_string(),
+        waitlist_seq: seq,
+        checked_in_at: None,
+        token_hash: hash,
+        lang: who.lang.clone(),
+        created_at: m.old.map_or(now, |o| o.created_at),
+        updated_at: now,
+        group_id: m.group_id,
+        attended_minutes: None,
+    };
+    Ok((reg, token))
 }
 
 /// No "you are registered already" mail within this many minutes of the registration's last
@@ -342,8 +484,38 @@ fn remind_existing(
     notifier.send(c, seminar, &reg, Some(&token), Notice::AlreadyRegistered)
 }
 
-/// Gives free seats of `mode` to the waitlist, first come first served, each told by mail
-/// once; nothing after the deadline or the start. Call inside the serialized transaction.
+/// The waiting entries of a mode in waitlist order, with their members.
+fn waiting_entries(
+    c: &mut DbConn,
+    seminar_id: i64,
+    mode: Mode,
+) -> QueryResult<Vec<(Entry, Vec<i64>)>> {
+    let rows: Vec<(i64, Option<i64>)> = r::table
+        .filter(r::seminar_id.eq(seminar_id))
+        .filter(r::mode.eq(mode.as_str()))
+        .filter(r::status.eq(status::WAITLISTED))
+        .order((r::waitlist_seq, r::id))
+        .select((r::id, r::group_id))
+        .load(c)?;
+    let rows: Vec<(i64, Mode, Option<i64>)> =
+        rows.into_iter().map(|(id, g)| (id, mode, g)).collect();
+    Ok(entries_of(&rows))
+}
+
+/// The free seats of `mode` (never below 0).
+fn free_seats(c: &mut DbConn, seminar: &Seminar, mode: Mode) -> QueryResult<Seats> {
+    let taken = count(c, seminar.id, mode, status::CONFIRMED)?;
+    let free = u32::try_from(i64::from(seminar.capacity(mode)) - taken).unwrap_or(0);
+    Ok(match mode {
+        Mode::Onsite => Seats::new(free, 0),
+        Mode::Online => Seats::new(0, free),
+    })
+}
+
+/// Gives free seats of `mode` to the waitlist in order, each entry told by mail once: a
+/// waiting group goes only when it fits whole, and one that does not fit keeps its place
+/// without blocking the smaller entries behind it ([`placement::promote`]). Nothing after the
+/// deadline or the start. Call inside the serialized transaction. Returns the promoted ids.
 pub fn fill_seats(
     c: &mut DbConn,
     notifier: &Notifier,
@@ -355,19 +527,24 @@ pub fn fill_seats(
     if !seminar.may_promote(now) {
         return Ok(promoted);
     }
-    while count(c, seminar.id, mode, status::CONFIRMED)? < i64::from(seminar.capacity(mode)) {
-        #[cfg(feature = "test-seams")]
-        crate::test_seams::pause_between_seat_check_and_write();
-        let next: Option<Registration> = r::table
-            .filter(r::seminar_id.eq(seminar.id))
-            .filter(r::mode.eq(mode.as_str()))
-            .filter(r::status.eq(status::WAITLISTED))
-            .order((r::waitlist_seq, r::id))
-            .select(Registration::as_select())
-            .first(c)
-            .optional()?;
-        let Some(next) = next else { break };
-        promoted.push(promote(c, notifier, seminar, &next, now)?.id);
+    let free = free_seats(c, seminar, mode)?;
+    if free.of(mode) == 0 {
+        return Ok(promoted);
+    }
+    #[cfg(feature = "test-seams")]
+    crate::test_seams::pause_between_seat_check_and_write();
+    let waiting = waiting_entries(c, seminar.id, mode)?;
+    let entries: Vec<Entry> = waiting.iter().map(|(e, _)| *e).collect();
+    for entry in placement::promote(free, &entries) {
+        let members = waiting
+            .iter()
+            .find(|(e, _)| e.id == entry.id)
+            .map(|(_, m)| m.as_slice())
+            .unwrap_or_default();
+        for id in members {
+            promote(c, notifier, seminar, *id, now)?;
+            promoted.push(*id);
+        }
     }
     Ok(promoted)
 }
@@ -377,14 +554,14 @@ fn promote(
     c: &mut DbConn,
     notifier: &Notifier,
     seminar: &Seminar,
-    reg: &Registration,
+    reg_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Registration> {
     settle(
         c,
         notifier,
         seminar,
-        reg.id,
+        reg_id,
         (status::CONFIRMED, None),
         Notice::Promoted,
         now,
@@ -460,6 +637,27 @@ pub fn cancel(
     })
 }
 
+/// The applicant of a group entry removes one of its further participants: that registration
+/// is cancelled as if the participant had cancelled it ([`cancel`]: they are told, and a freed
+/// seat goes to the waitlist). `NotFound` unless `member_id` is a further participant of the
+/// group that `applicant` leads.
+pub fn remove_participant(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    applicant: &Registration,
+    member_id: i64,
+    now: NaiveDateTime,
+) -> Result<Registration, AppError> {
+    let member = find(c, member_id).optional()?.ok_or(AppError::NotFound)?;
+    if !applicant.leads_group()
+        || member.group_id != Some(applicant.id)
+        || member.id == applicant.id
+    {
+        return Err(AppError::NotFound);
+    }
+    cancel(c, notifier, member.id, now)
+}
+
 /// Moves a registration to the other mode: confirmed there if a seat is free; a confirmed
 /// registrant without a free seat keeps the old seat (409). The freed seat goes to the waitlist.
 pub fn change_mode(
@@ -481,6 +679,9 @@ pub fn change_mode(
         }
         if reg.mode() == mode {
             return Ok(reg);
+        }
+        if reg.group_id.is_some() {
+            return Err(AppError::Conflict(Message::new("groups.err_mode")));
         }
         let (state, seq) = if reg.status == status::APPLIED && seminar.awaits_draw() {
             (status::APPLIED, None)
@@ -522,12 +723,19 @@ pub fn staff_promote(
                 "registrations.not_waitlisted",
             )));
         }
-        if count(c, seminar_id, reg.mode(), status::CONFIRMED)?
-            >= i64::from(seminar.capacity(reg.mode()))
-        {
+        // A waiting group goes whole or not at all.
+        let members: Vec<i64> = waiting_entries(c, seminar_id, reg.mode())?
+            .into_iter()
+            .find(|(_, members)| members.contains(&reg.id))
+            .map_or_else(|| vec![reg.id], |(_, members)| members);
+        let free = free_seats(c, &seminar, reg.mode())?.of(reg.mode());
+        if u32::try_from(members.len()).unwrap_or(u32::MAX) > free {
             return Err(AppError::Conflict(Message::new("registrations.no_seat")));
         }
-        Ok(promote(c, notifier, &seminar, &reg, now)?)
+        for id in &members {
+            promote(c, notifier, &seminar, *id, now)?;
+        }
+        Ok(find(c, reg.id)?)
     })
 }
 
@@ -592,22 +800,32 @@ fn place_applications(c: &mut DbConn, notifier: &Notifier, seminar: &Seminar) ->
         .order(r::id)
         .select(Registration::as_select())
         .load(c)?;
-    for reg in applied {
-        let (state, seq) = place(c, seminar, reg.mode())?;
-        diesel::update(r::table.find(reg.id))
-            .set((r::status.eq(state), r::waitlist_seq.eq(seq)))
-            .execute(c)?;
-        let reg = Registration {
-            status: state.to_string(),
-            waitlist_seq: seq,
-            ..reg
-        };
-        let notice = if state == status::CONFIRMED {
-            Notice::Confirmed
-        } else {
-            Notice::Waitlisted
-        };
-        notifier.send(c, seminar, &reg, None, notice)?;
+    let rows: Vec<(i64, Mode, Option<i64>)> = applied
+        .iter()
+        .map(|r| (r.id, r.mode(), r.group_id))
+        .collect();
+    // Each entry whole, in the order it arrived.
+    for (entry, members) in entries_of(&rows) {
+        let placed = place_entry(c, seminar, entry.mode, members.len())?;
+        for (id, (state, seq)) in members.into_iter().zip(placed) {
+            diesel::update(r::table.find(id))
+                .set((r::status.eq(state), r::waitlist_seq.eq(seq)))
+                .execute(c)?;
+            let Some(reg) = applied.iter().find(|r| r.id == id) else {
+                continue;
+            };
+            let reg = Registration {
+                status: state.to_string(),
+                waitlist_seq: seq,
+                ..reg.clone()
+            };
+            let notice = if state == status::CONFIRMED {
+                Notice::Confirmed
+            } else {
+                Notice::Waitlisted
+            };
+            notifier.send(c, seminar, &reg, None, notice)?;
+        }
     }
     Ok(())
 }

@@ -158,6 +158,10 @@ pub struct SeminarOut {
     /// When the lottery was drawn.
     #[schema(format = DateTime)]
     pub drawn_at: Option<String>,
+    /// The most participants one applicant may register in one entry (a group of the same
+    /// company, placed whole); 1: no groups.
+    #[schema(minimum = 1, maximum = 20)]
+    pub group_limit: i32,
     /// The seminar's page.
     pub url: String,
     /// Its iCalendar file.
@@ -261,6 +265,11 @@ pub struct SeminarInput {
     /// not drawn; default true).
     #[serde(default)]
     pub lottery_waitlist: Option<bool>,
+    /// The most participants one applicant may register in one entry, 1 to 20 (default 1:
+    /// no groups). A group is placed whole: all confirmed or all waitlisted.
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 20, default = 1)]
+    pub group_limit: Option<i32>,
     /// Publish it (on create: at once; on change: true publishes a draft).
     #[serde(default)]
     pub published: bool,
@@ -304,6 +313,7 @@ pub fn seminar_json(
             .then(|| rfc3339(s.draw_time())),
         lottery_waitlist: s.lottery_waitlist,
         drawn_at: s.drawn_at.map(rfc3339),
+        group_limit: s.group_limit,
         url: format!("{base}/seminars/{}", s.id),
         ics_url: format!("{base}/seminars/{}.ics", s.id),
         seats: SeminarSeats {
@@ -403,6 +413,7 @@ fn apply(form: &mut SeminarForm, body: JsonBody) -> Result<(JsonInput, Option<bo
         ("prefecture", &mut form.prefecture),
         ("capacity_onsite", &mut form.capacity_onsite),
         ("capacity_online", &mut form.capacity_online),
+        ("group_limit", &mut form.group_limit),
     ] {
         if let Some(v) = j.integer(key) {
             *field = v;

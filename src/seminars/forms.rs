@@ -73,6 +73,10 @@ pub struct SeminarForm {
     /// not sent) or [`LOTTERY_NOT_DRAWN`].
     #[serde(default = "default_lottery_rest")]
     pub lottery_rest: String,
+    /// The most participants of one group entry (申込1件あたりの人数), 1 to [`GROUP_LIMIT_MAX`];
+    /// 1 (no groups) when not sent or empty.
+    #[serde(default)]
+    pub group_limit: String,
     /// CSRF token (checked by the middleware).
     pub csrf_token: String,
 }
@@ -98,6 +102,22 @@ const SUMMARY_MAX: usize = 1000;
 const BODY_MAX: usize = 20_000;
 const LINE_MAX: usize = 200;
 const CAPACITY_MAX: i32 = 100_000;
+/// The most participants staff may allow in one group entry.
+pub const GROUP_LIMIT_MAX: i32 = 20;
+
+fn group_limit(value: &str) -> Result<i32, Invalid> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(1);
+    }
+    match value.parse::<i64>() {
+        Ok(n) if (1..=i64::from(GROUP_LIMIT_MAX)).contains(&n) => Ok(n as i32),
+        _ => Err(Invalid {
+            key: "groups.err_limit",
+            args: vec![("max", GROUP_LIMIT_MAX.to_string())],
+        }),
+    }
+}
 
 /// A newline-separated list, each entry a checked line.
 fn lines(value: &str) -> Result<Vec<String>, Invalid> {
@@ -410,6 +430,13 @@ impl SeminarForm {
         };
         let capacity_onsite = cap("capacity_onsite", &self.capacity_onsite);
         let capacity_online = cap("capacity_online", &self.capacity_online);
+        let group_limit = match group_limit(&self.group_limit) {
+            Ok(n) => n,
+            Err(e) => {
+                errors.push(("group_limit", e));
+                1
+            }
+        };
         if let Some(f) = Format::parse(&format) {
             let modes = f.modes();
             if modes.contains(&super::model::Mode::Onsite) && capacity_onsite == 0 {
@@ -449,6 +476,7 @@ impl SeminarForm {
             allocation,
             draw_at,
             lottery_waitlist,
+            group_limit,
         })
     }
 
@@ -490,6 +518,7 @@ impl SeminarForm {
                 LOTTERY_NOT_DRAWN
             }
             .into(),
+            group_limit: d.group_limit.to_string(),
             csrf_token: String::new(),
         }
     }

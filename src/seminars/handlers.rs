@@ -288,7 +288,7 @@ pub fn registration_form(
     bands: reference::Options,
     lang: views::Lang,
 ) -> RegistrationForm {
-    RegistrationForm {
+    let mut form = RegistrationForm {
         values: Vec::new(),
         errors: FormErrors::new(),
         prefectures,
@@ -310,7 +310,10 @@ pub fn registration_form(
                 options: q.options,
             })
             .collect(),
-    }
+        participants: Vec::new(),
+    };
+    form.allow_group(s.group_limit(), lang);
+    form
 }
 
 /// `GET /seminars/{id}`.

@@ -254,6 +254,8 @@ pub struct Seminar {
     pub lottery_waitlist: bool,
     /// When the lottery was drawn (set once, by the draw).
     pub drawn_at: Option<NaiveDateTime>,
+    /// The most participants one entry may register (1: one person per entry, no groups).
+    pub group_limit: i32,
 }
 
 /// The reminder time of a new seminar: 10:00 in Tokyo on the day before.
@@ -363,6 +365,11 @@ impl Seminar {
         self.draw_at.unwrap_or(self.registration_closes_at)
     }
 
+    /// The most participants one entry may register, at least 1.
+    pub fn group_limit(&self) -> usize {
+        usize::try_from(self.group_limit.max(1)).unwrap_or(1)
+    }
+
     /// Whether the online attendance code is accepted at `now` (2 h before start to the end).
     pub fn attendance_window(&self, now: NaiveDateTime) -> bool {
         now >= self.starts_at - chrono::Duration::hours(2) && now <= self.ends_at
@@ -421,6 +428,8 @@ pub struct SeminarData {
     pub draw_at: Option<NaiveDateTime>,
     /// Whether those not drawn are waitlisted in drawn order.
     pub lottery_waitlist: bool,
+    /// The most participants of one group entry (1: no groups).
+    pub group_limit: i32,
 }
 
 impl SeminarData {
@@ -451,6 +460,7 @@ impl SeminarData {
             allocation: s.allocation.clone(),
             draw_at: s.draw_at,
             lottery_waitlist: s.lottery_waitlist,
+            group_limit: s.group_limit,
         }
     }
 }

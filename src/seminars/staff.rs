@@ -47,6 +47,7 @@ fn pairs(f: &SeminarForm) -> Vec<(&'static str, String)> {
         ("allocation", f.allocation.clone()),
         ("draw_at", f.draw_at.clone()),
         ("lottery_rest", f.lottery_rest.clone()),
+        ("group_limit", f.group_limit.clone()),
     ]
 }
 

@@ -6,6 +6,7 @@ mod support;
 
 mod accounts;
 mod applications;
+mod attendance_imports;
 mod bad_input;
 mod bench;
 mod calendar;
@@ -16,6 +17,7 @@ mod demo;
 mod dkim;
 mod erasure;
 mod followup;
+mod groups;
 mod inputs;
 mod labels;
 mod logs;

@@ -64,6 +64,7 @@ async fn the_list_shows_twenty_four_seminars_a_page_with_links_between_pages() {
 
 pub(crate) fn person(email: &str, mode: Mode) -> NewRegistrant {
     NewRegistrant {
+        participants: Vec::new(),
         name: "九州 花子".into(),
         company: "株式会社グループ".into(),
         email: email.into(),

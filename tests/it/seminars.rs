@@ -52,6 +52,7 @@ pub fn data(format: &str, onsite: i32, online: i32) -> SeminarData {
         allocation: "first_come".into(),
         draw_at: None,
         lottery_waitlist: true,
+        group_limit: 1,
     }
 }
 

@@ -1,8 +1,10 @@
 //! Online attendance from the meeting tools: reading the attendance reports that Zoom, Webex
 //! Meetings and Microsoft Teams export ([`report::read`]), proposing registrants by name for
 //! rows without a matching email ([`names::propose`]), and writing the CSV these tools import
-//! for pre-registration ([`preregistration`]). Pure functions over bytes and strings; matching
-//! rows to registrations and marking attendance is the service layer's.
+//! for pre-registration ([`preregistration`]). Those are pure functions over bytes and
+//! strings; [`service`] matches the rows to a seminar's registrations and marks attendance,
+//! [`staff`] is its page (upload, name matches to confirm) and [`api`] its endpoint
+//! (`POST /api/v1/seminars/{id}/attendance-imports`).
 //!
 //! # The formats, and where they were checked
 //!
@@ -54,10 +56,13 @@
 //!
 //! Encodings: see [`decode`]. Durations and times: see [`values`].
 
+pub mod api;
 pub mod decode;
 pub mod layout;
 pub mod names;
 pub mod preregistration;
 pub mod report;
+pub mod service;
+pub mod staff;
 pub mod table;
 pub mod values;

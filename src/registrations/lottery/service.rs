@@ -8,6 +8,8 @@
 //! seed, the record, the new statuses, every result mail and the audit entry are written in that
 //! same transaction, so a draw is all there or not at all.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
@@ -21,7 +23,7 @@ use crate::registrations::allocation::placement::{Entry, Seats};
 use crate::registrations::allocation::shuffle::Seed;
 use crate::registrations::mail::{Notice, Notifier};
 use crate::registrations::model::status;
-use crate::registrations::queries::{count, lock_seminar, next_waitlist_seq, settle};
+use crate::registrations::queries::{count, entries_of, lock_seminar, next_waitlist_seq, settle};
 use crate::schema::{registrations as r, seminars as s};
 use crate::seminars::model::{Allocation, Mode, Seminar, status as seminar_status};
 
@@ -109,13 +111,21 @@ pub fn draw(
             drawn_at: Some(now),
             ..seminar
         };
-        let entrants: Vec<Entry> = r::table
+        // A group entry is one entrant, drawn and placed whole.
+        let rows: Vec<(i64, Mode, Option<i64>)> = r::table
             .filter(r::seminar_id.eq(seminar_id))
             .filter(r::status.eq(status::APPLIED))
-            .select((r::id, r::mode))
-            .load::<(i64, String)>(c)?
+            .order(r::id)
+            .select((r::id, r::mode, r::group_id))
+            .load::<(i64, String, Option<i64>)>(c)?
             .into_iter()
-            .map(|(id, mode)| Entry::single(id, Mode::parse(&mode).unwrap_or(Mode::Onsite)))
+            .map(|(id, mode, group)| (id, Mode::parse(&mode).unwrap_or(Mode::Onsite), group))
+            .collect();
+        let entries = entries_of(&rows);
+        let entrants: Vec<Entry> = entries.iter().map(|(e, _)| *e).collect();
+        let members: HashMap<i64, Vec<i64>> = entries
+            .into_iter()
+            .map(|(e, members)| (e.id, members))
             .collect();
         // Seats confirmed before the draw (staff may have switched from first come) stay taken.
         let free = |c: &mut DbConn, mode: Mode| -> QueryResult<u32> {
@@ -127,7 +137,7 @@ pub fn draw(
         let record =
             DrawRecord::new(seed, seats, entrants).map_err(|e| anyhow::anyhow!("draw: {e}"))?;
         let result = draw::verify(&record).map_err(|e| anyhow::anyhow!("draw: {e}"))?;
-        let summary = apply(c, notifier, &seminar, &result, now)?;
+        let summary = apply(c, notifier, &seminar, &result, &members, now)?;
         let draw_id = draws::insert(
             c,
             &NewDraw {
@@ -160,12 +170,15 @@ pub fn draw(
     })
 }
 
-/// Gives every entrant its outcome and its mail; the waitlist places follow the drawn order.
+/// Gives every entrant its outcome and every participant of it its mail (a group's members
+/// share the outcome and the place); the waitlist places follow the drawn order. The counts of
+/// the summary are of participants, its `entrants` of entries.
 fn apply(
     c: &mut DbConn,
     notifier: &Notifier,
     seminar: &Seminar,
     result: &DrawResult,
+    members: &HashMap<i64, Vec<i64>>,
     now: NaiveDateTime,
 ) -> Result<Summary, AppError> {
     let base = next_waitlist_seq(c, seminar.id)? - 1;
@@ -177,24 +190,30 @@ fn apply(
         not_drawn: 0,
     };
     for d in &result.drawn {
+        let ids = members
+            .get(&d.entry.id)
+            .map_or_else(|| vec![d.entry.id], Clone::clone);
+        let n = ids.len() as i64;
         let (placed, notice) = match d.outcome {
             Outcome::Confirmed => {
-                summary.confirmed += 1;
+                summary.confirmed += n;
                 ((status::CONFIRMED, None), Notice::Won)
             }
             Outcome::Waitlisted { .. } if seminar.lottery_waitlist => {
-                summary.waitlisted += 1;
+                summary.waitlisted += n;
                 (
                     (status::WAITLISTED, Some(base + i64::from(d.rank))),
                     Notice::DrawnWaitlisted,
                 )
             }
             Outcome::Waitlisted { .. } => {
-                summary.not_drawn += 1;
+                summary.not_drawn += n;
                 ((status::NOT_DRAWN, None), Notice::NotDrawn)
             }
         };
-        settle(c, notifier, seminar, d.entry.id, placed, notice, now)?;
+        for id in ids {
+            settle(c, notifier, seminar, id, placed, notice, now)?;
+        }
     }
     Ok(summary)
 }

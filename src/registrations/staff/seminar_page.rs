@@ -72,8 +72,31 @@ pub async fn registrations(
             let regs = reg_queries::list_for_seminar(c, id)?;
             let pos = positions(&regs);
             let questions = s.questions();
-            let rows: Vec<RegRow> = regs
-                .iter()
+            // The members of a group follow each other, the applicant first.
+            let mut ordered: Vec<&crate::registrations::model::Registration> =
+                regs.iter().collect();
+            ordered.sort_by_key(|r| (r.entry_id(), r.id != r.entry_id(), r.id));
+            let group_label = |r: &crate::registrations::model::Registration| {
+                let g = r.group_id?;
+                let size = regs
+                    .iter()
+                    .filter(|m| {
+                        m.group_id == Some(g)
+                            && m.status != crate::registrations::model::status::CANCELLED
+                    })
+                    .count();
+                let mut label = lang.tf(
+                    "groups.staff_label",
+                    &[("id", &g.to_string()), ("n", &size.to_string())],
+                );
+                if r.leads_group() {
+                    label.push('・');
+                    label.push_str(lang.t("groups.applicant"));
+                }
+                Some(label)
+            };
+            let rows: Vec<RegRow> = ordered
+                .into_iter()
                 .filter(|r| sf2.is_empty() || r.status == sf2)
                 .filter(|r| {
                     q2.is_empty()
@@ -98,6 +121,8 @@ pub async fn registrations(
                         answers: (0..questions.len())
                             .map(|i| answer_text(&answers, i))
                             .collect(),
+                        group: group_label(r),
+                        minutes: r.attended_minutes,
                     }
                 })
                 .collect();
@@ -162,6 +187,10 @@ pub async fn registrations(
                 reminder: crate::seminars::reminder_label(s.reminder_time.as_deref(), lang),
                 survey,
                 lottery: crate::seminars::lottery_state(&s, lang),
+                online: s
+                    .format()
+                    .modes()
+                    .contains(&crate::seminars::model::Mode::Online),
                 timeline,
                 audiences: super::message::audiences(&s)
                     .iter()

@@ -235,6 +235,19 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// GET an API path with a Bearer token and return the JSON answer.
+    pub async fn api_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("a JSON answer")
+    }
+
     /// Runs `f` on the app's database (on a blocking thread) and unwraps its result.
     pub async fn db<T, E, F>(&self, f: F) -> T
     where

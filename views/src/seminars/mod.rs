@@ -2,6 +2,7 @@
 //! survey, the back office, and the mails.
 
 pub mod add;
+pub mod attendance;
 pub mod charts;
 pub mod checkin;
 pub mod import;

@@ -185,9 +185,46 @@ pub struct RegistrationForm {
     pub modes: Options,
     /// Extra questions.
     pub questions: Vec<QuestionView>,
+    /// The optional rows of further participants of a group entry (none when the seminar
+    /// takes one person per entry).
+    pub participants: Vec<ParticipantRow>,
+}
+
+/// One optional row of a further participant of a group entry: participant `number` (the
+/// applicant is number 1), with the names and labels of its two fields.
+#[derive(Debug, Clone)]
+pub struct ParticipantRow {
+    /// Its number, from 2.
+    pub number: usize,
+    /// The name field's name (`p2_name`).
+    pub name_field: String,
+    /// The email field's name (`p2_email`).
+    pub email_field: String,
+    /// The name field's label.
+    pub name_label: String,
+    /// The email field's label.
+    pub email_label: String,
 }
 
 impl RegistrationForm {
+    /// Offers rows for further participants up to `limit` participants in one entry, the
+    /// applicant included (nothing for 1). The form works without script: every row is
+    /// there, and a row left empty is not sent as a participant.
+    pub fn allow_group(&mut self, limit: usize, lang: crate::Lang) {
+        self.participants = (2..=limit)
+            .map(|number| {
+                let n = number.to_string();
+                ParticipantRow {
+                    number,
+                    name_field: format!("p{number}_name"),
+                    email_field: format!("p{number}_email"),
+                    name_label: lang.tf("groups.field_name", &[("n", &n)]),
+                    email_label: lang.tf("groups.field_email", &[("n", &n)]),
+                }
+            })
+            .collect();
+    }
+
     /// Puts submitted (or empty) values in; a seminar with one mode has it chosen already.
     pub fn set_values(&mut self, values: Vec<(String, String)>) {
         self.values = values;
@@ -294,6 +331,7 @@ pub struct RegistrantFields<'a> {
     employees: Field<'a>,
     mode: Field<'a>,
     questions: Vec<(&'a QuestionView, Field<'a>)>,
+    participants: Vec<(Field<'a>, Field<'a>)>,
     form: &'a RegistrationForm,
 }
 
@@ -319,6 +357,16 @@ impl<'a> RegistrantFields<'a> {
             employees: field("employees", "seminars.field_employees"),
             mode: field("mode", "seminars.field_mode").required(),
             questions,
+            participants: form
+                .participants
+                .iter()
+                .map(|p| {
+                    (
+                        Field::new(&p.name_field, &p.name_label, e),
+                        Field::new(&p.email_field, &p.email_label, e),
+                    )
+                })
+                .collect(),
             form,
         }
     }
@@ -335,6 +383,7 @@ impl<'a> RegistrantFields<'a> {
             self.mode,
         ];
         all.extend(self.questions.iter().map(|(_, f)| *f));
+        all.extend(self.participants.iter().flat_map(|(n, e)| [*n, *e]));
         all
     }
 
@@ -351,6 +400,21 @@ impl<'a> RegistrantFields<'a> {
             (radios(ctx, self.mode, &form.modes, form.value("mode")))
             @for (q, f) in &self.questions {
                 (question(ctx, q, *f, form))
+            }
+            @if !self.participants.is_empty() {
+                fieldset.participants #f-participants {
+                    legend { (ctx.tf("groups.legend", &[("max", &(self.participants.len() + 1).to_string())])) }
+                    p.hint { (ctx.t("groups.hint_rows")) }
+                    @if let Some(message) = form.errors.get("participants") {
+                        p.field-error { (message) }
+                    }
+                    @for (name, email) in &self.participants {
+                        div.participant-row {
+                            (input(ctx, *name, "text", form.value(name.name)))
+                            (input(ctx, *email, "email", form.value(email.name)))
+                        }
+                    }
+                }
             }
         }
     }
@@ -434,6 +498,62 @@ pub struct RegistrationPage {
     pub checkin: Option<CheckinQr>,
     /// A message after an action.
     pub flash: Option<(Tone, String)>,
+    /// The participants of the group entry, for its applicant (empty otherwise).
+    pub group: Vec<GroupMemberView>,
+    /// The participants the applicant may still remove: `(registration id, "name (email)")`.
+    pub removable: Options,
+    /// For a further participant of a group: who registered them.
+    pub registered_by: Option<String>,
+}
+
+/// One participant of a group entry on its applicant's page.
+#[derive(Debug, Clone, Default)]
+pub struct GroupMemberView {
+    /// Name.
+    pub name: String,
+    /// Email.
+    pub email: String,
+    /// Status as text.
+    pub status_label: String,
+    /// Whether this is the applicant.
+    pub applicant: bool,
+}
+
+/// The group entry on its applicant's page: every participant with their status, and the form
+/// that removes one of them (with a confirmation tick, as cancelling has).
+fn group_section(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
+    let none = FormErrors::new();
+    html! {
+        section.group-entry aria-labelledby="group-title" {
+            h2 #group-title { (ctx.t("groups.title")) }
+            p { (ctx.t("groups.lead")) }
+            table.table {
+                thead { tr {
+                    th scope="col" { (ctx.t("seminars.field_name")) }
+                    th scope="col" { (ctx.t("seminars.field_email")) }
+                    th scope="col" { (ctx.t("seminars.status")) }
+                } }
+                tbody {
+                    @for m in &v.group {
+                        tr {
+                            td { (m.name) @if m.applicant { " " span.badge { (ctx.t("groups.applicant")) } } }
+                            td { (m.email) }
+                            td.status { (m.status_label) }
+                        }
+                    }
+                }
+            }
+            @if !v.removable.is_empty() {
+                form.no-print method="post" action={ (v.base) "/participants/remove" } {
+                    (ctx.csrf_field())
+                    (radios(ctx, Field::new("participant", ctx.t("groups.remove_which"), &none).required(), &v.removable, ""))
+                    p { (ctx.t("groups.remove_hint")) }
+                    (checkbox(ctx, Field::new("confirm", ctx.t("groups.remove_confirm"), &none).required(), false))
+                    button.button.button-danger type="submit" { (ctx.t("groups.remove_button")) }
+                }
+            }
+        }
+    }
 }
 
 /// The check-in QR code of a registrant's page.
@@ -472,8 +592,14 @@ pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
                 }
                 @if v.checked_in { dt { (ctx.t("seminars.checked_in")) } dd { "✓" } }
             }
+            @if let Some(by) = &v.registered_by {
+                p.registered-by { (ctx.tf("groups.registered_by", &[("name", by)])) }
+            }
             @if let Some(href) = &v.survey_href {
                 p { a.button href=(href) { (ctx.t("seminars.survey_answer_link")) } }
+            }
+            @if !v.group.is_empty() {
+                (group_section(ctx, v))
             }
             @if let Some(href) = &v.certificate_href {
                 p { a href=(href) download { (ctx.t("certificates.download")) } }

@@ -184,6 +184,7 @@ pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
         .hint(ctx.t("lottery.hint_allocation"));
     let draw_at = field("draw_at", "lottery.field_draw_at").hint(ctx.t("lottery.hint_draw_at"));
     let lottery_rest = field("lottery_rest", "lottery.field_rest");
+    let group_limit = field("group_limit", "groups.field_limit").hint(ctx.t("groups.hint_limit"));
     let capacity_onsite = field("capacity_onsite", "seminars.field_capacity_onsite");
     let capacity_online = field("capacity_online", "seminars.field_capacity_online");
     let lines = ctx.t("seminars.hint_lines");
@@ -213,6 +214,7 @@ pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
         allocation,
         draw_at,
         lottery_rest,
+        group_limit,
         hosts,
         cohosts,
         speakers,
@@ -248,6 +250,7 @@ pub fn form(ctx: &PageCtx, f: &SeminarFormView) -> Markup {
                 (select(ctx, allocation, &f.allocations, f.v("allocation")))
                 (text(draw_at, "datetime-local"))
                 (select(ctx, lottery_rest, &f.lottery_rests, f.v("lottery_rest")))
+                (text(group_limit, "number"))
                 (textarea(ctx, hosts, f.v("hosts"), 3))
                 (textarea(ctx, cohosts, f.v("cohosts"), 3))
                 (textarea(ctx, speakers, f.v("speakers"), 3))
@@ -282,6 +285,11 @@ pub struct RegRow {
     pub checked_in: bool,
     /// Answers in question order.
     pub answers: Vec<String>,
+    /// The group entry it belongs to, as shown (`グループ #12・4名・申込者`); rows of one
+    /// group follow each other.
+    pub group: Option<String>,
+    /// Minutes in the online meeting, from an imported attendance report.
+    pub minutes: Option<i32>,
 }
 
 /// The registrations page of a seminar.
@@ -332,6 +340,8 @@ pub struct RegistrationsView {
     /// A lottery's state (「抽選: 12月3日 18:00」, 「抽選済み」), linking to its page; `None` for
     /// first come.
     pub lottery: Option<String>,
+    /// Whether the seminar has online attendees (the attendance import is offered).
+    pub online: bool,
 }
 
 /// The answers to the survey after a seminar, without names.
@@ -423,6 +433,9 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                 a href={ (base) "/edit" } { (ctx.t("seminars.edit")) } " ・ "
                 a href={ (base) "/registrations/new" } { (ctx.t("seminars.add.link")) } " ・ "
                 a href={ (base) "/registrations.csv" } { (ctx.t("seminars.export_csv")) } " ・ "
+                @if v.online {
+                    a href={ (base) "/attendance" } { (ctx.t("attendance_import.link")) } " ・ "
+                }
                 a href={ "/seminars/" (v.id) } { (ctx.t("seminars.public_page")) }
             }
             p.seminar-state {
@@ -479,8 +492,11 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                     } }
                     tbody {
                         @for r in &v.rows {
-                            tr {
-                                td { (r.name) }
+                            tr.group-member[r.group.is_some()] {
+                                td {
+                                    (r.name)
+                                    @if let Some(g) = &r.group { br; span.badge.group-badge { (g) } }
+                                }
                                 td { (r.company) }
                                 td { (r.email) }
                                 td { (r.mode) }
@@ -493,6 +509,7 @@ pub fn registrations(ctx: &PageCtx, v: &RegistrationsView) -> Markup {
                                     @if r.status == "confirmed" {
                                         @if r.checked_in {
                                             span.checked-in { (ctx.t("seminars.checked_in")) }
+                                            @if let Some(m) = r.minutes { " " span.minutes { (ctx.tf("attendance_import.minutes", &[("n", &m.to_string())])) } }
                                         } @else if v.check_in_open {
                                             (post_button(ctx, &format!("{base}/registrations/{}/check-in", r.id), ctx.t("seminars.check_in"), "button"))
                                         }
