@@ -45,6 +45,10 @@ pub struct OutboxRow {
     pub attempts: i32,
     /// When the row was queued (also the `Date` header, stable across attempts).
     pub created_at: NaiveDateTime,
+    /// The template the message is built from (then the bodies and headers are empty).
+    pub template_id: Option<i64>,
+    /// JSON list of the values of the template's slots.
+    pub template_values: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -66,6 +70,8 @@ struct NewOutboxRow<'a> {
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
+    template_id: Option<i64>,
+    template_values: Option<String>,
 }
 
 fn now() -> NaiveDateTime {
@@ -91,6 +97,8 @@ impl<'a> NewOutboxRow<'a> {
             attempts: 0,
             next_attempt_at: at,
             created_at: at,
+            template_id: None,
+            template_values: None,
         }
     }
 }
@@ -114,15 +122,47 @@ pub fn insert(
 /// skipped. Returns how many were inserted.
 pub fn insert_many(conn: &mut DbConn, mails: &[(OutgoingMail, String)]) -> QueryResult<usize> {
     let at = now();
-    let mut inserted = 0;
-    // SQLite allows at most 32,766 bound values per statement; 16 columns × 500 rows is safe.
-    for chunk in mails.chunks(500) {
-        let rows: Vec<NewOutboxRow> = chunk
+    insert_rows(
+        conn,
+        mails
             .iter()
-            .map(|(mail, id)| NewOutboxRow::from_mail(mail, id, at))
-            .collect();
+            .map(|(mail, id)| NewOutboxRow::from_mail(mail, id, at)),
+    )
+}
+
+/// Inserts many messages built from template `template_id` (see [`super::template`]): each
+/// with its Message-ID and the values of the template's slots; the mail's own bodies and
+/// headers are not stored (the template has them). Rows whose `dedupe_key` is taken are
+/// skipped. Returns how many were inserted.
+pub fn insert_many_templated(
+    conn: &mut DbConn,
+    template_id: i64,
+    mails: &[(OutgoingMail, String, Vec<String>)],
+) -> QueryResult<usize> {
+    let at = now();
+    insert_rows(
+        conn,
+        mails.iter().map(|(mail, id, values)| NewOutboxRow {
+            body_text: "",
+            body_html: "",
+            headers: "[]".into(),
+            template_id: Some(template_id),
+            template_values: Some(serde_json::to_string(values).unwrap_or_else(|_| "[]".into())),
+            ..NewOutboxRow::from_mail(mail, id, at)
+        }),
+    )
+}
+
+fn insert_rows<'a>(
+    conn: &mut DbConn,
+    rows: impl Iterator<Item = NewOutboxRow<'a>>,
+) -> QueryResult<usize> {
+    let rows: Vec<NewOutboxRow> = rows.collect();
+    let mut inserted = 0;
+    // SQLite allows at most 32,766 bound values per statement; 18 columns × 500 rows is safe.
+    for chunk in rows.chunks(500) {
         inserted += crate::per_backend!(conn, |c| diesel::insert_into(outbox::table)
-            .values(&rows)
+            .values(chunk)
             .on_conflict_do_nothing()
             .execute(c))?;
     }
@@ -401,7 +441,8 @@ pub fn retry(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
 /// How long a sent message keeps its content (bodies, attachments, extra headers).
 pub const SENT_CONTENT_DAYS: i64 = 30;
 
-/// Empties the content of messages sent before `before`: the bodies carry names, personal links
+/// Empties the content of messages sent before `before` (a template row's slot values with
+/// it; the template itself holds nothing personal): the bodies carry names, personal links
 /// and join URLs that nobody needs once the mail is out. The row itself stays (status, recipient,
 /// Message-ID, dedupe key and source), so counts per campaign and seminar, the dedupe of
 /// "exactly one mail per purpose" and bounce matching keep working. Returns how many rows were
@@ -411,13 +452,19 @@ pub fn scrub_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize
         outbox::table
             .filter(outbox::status.eq(SENT))
             .filter(outbox::sent_at.lt(before))
-            .filter(outbox::body_text.ne("").or(outbox::attachments.ne("[]"))),
+            .filter(
+                outbox::body_text
+                    .ne("")
+                    .or(outbox::attachments.ne("[]"))
+                    .or(outbox::template_values.is_not_null()),
+            ),
     )
     .set((
         outbox::body_text.eq(""),
         outbox::body_html.eq(""),
         outbox::attachments.eq("[]"),
         outbox::headers.eq("[]"),
+        outbox::template_values.eq(None::<String>),
     ))
     .execute(conn)
 }
@@ -441,7 +488,7 @@ pub const NEWSLETTER_CONFIRM_SOURCE: &str = "newsletter:confirm";
 /// the address on `/staff/outbox`). Sent mails, and mails a sender holds at this moment, stay
 /// as anonymous rows so that campaign and seminar counts keep adding up: the address becomes
 /// a placeholder at an `.invalid` domain, and the name, bodies, headers (with their personal
-/// links), attachments and server replies are emptied. Returns how many rows were touched.
+/// links), template slot values, attachments and server replies are emptied. Returns how many rows were touched.
 pub fn erase_recipient(conn: &mut DbConn, email: &str, scope: ErasureScope) -> QueryResult<usize> {
     let email = email.trim().to_lowercase();
     let mine = || {
@@ -475,6 +522,7 @@ pub fn erase_recipient(conn: &mut DbConn, email: &str, scope: ErasureScope) -> Q
                 outbox::body_html.eq(""),
                 outbox::headers.eq("[]"),
                 outbox::attachments.eq("[]"),
+                outbox::template_values.eq(None::<String>),
                 outbox::last_error.eq(None::<String>),
             ))
             .execute(conn)?;
