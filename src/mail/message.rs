@@ -47,13 +47,17 @@ pub struct BuildError(pub String);
 /// The headers every message has: From, To, Message-ID and Date (the row's, stable across
 /// attempts).
 fn addressed(row: &OutboxRow, from: &Mailbox) -> Result<MessageBuilder, BuildError> {
-    let address = row
+    let address: lettre::Address = row
         .recipient
         .parse()
         .map_err(|e| BuildError(format!("invalid recipient address: {e}")))?;
+    // Given rather than read back from the headers by lettre (which parses them again).
+    let envelope = lettre::address::Envelope::new(Some(from.email.clone()), vec![address.clone()])
+        .map_err(|e| BuildError(format!("invalid envelope: {e}")))?;
     let to = Mailbox::new(row.recipient_name.as_deref().map(header_safe), address);
     let date = UNIX_EPOCH + Duration::from_secs(row.created_at.and_utc().timestamp().max(0) as u64);
     Ok(Message::builder()
+        .envelope(envelope)
         .from(from.clone())
         .to(to)
         .message_id(Some(row.message_id.clone()))
@@ -161,12 +165,14 @@ pub fn build_templated(
     body.extend_from_slice(b"--\r\n");
     let mut message = builder
         .header(content_type)
-        .header(ContentTransferEncoding::SevenBit)
         .body(Body::dangerous_pre_encoded(
             body,
             ContentTransferEncoding::SevenBit,
         ))
         .map_err(|e| BuildError(format!("cannot build the message: {e}")))?;
+    // lettre gives every raw body a top-level Content-Transfer-Encoding; a multipart message
+    // has its encodings in the parts (as lettre writes its own multipart messages).
+    message.headers_mut().remove::<ContentTransferEncoding>();
     if let Some(config) = dkim {
         message.sign(config);
     }

@@ -293,56 +293,67 @@ pub enum Outcome {
 
 /// Records the outcomes of a batch; only rows still leased by `owner` are touched, so a sender
 /// that lost its lease cannot overwrite another's result.
+///
+/// One statement per kind of outcome rather than one per message: the sent rows together; the
+/// failed ones together per server reply; the ones to retry together per reply, all of them
+/// at the latest of their retry times (their backoffs differ only by the jitter, so none is
+/// tried earlier than its own backoff said).
 pub fn record(conn: &mut DbConn, owner: &str, outcomes: &[(i64, Outcome)]) -> QueryResult<()> {
     let at = now();
-    conn.write_transaction(|conn| {
-        let sent: Vec<i64> = outcomes
-            .iter()
-            .filter(|(_, o)| matches!(o, Outcome::Sent))
-            .map(|(id, _)| *id)
-            .collect();
-        for ids in sent.chunks(500) {
-            diesel::update(
-                outbox::table
-                    .filter(outbox::id.eq_any(ids))
-                    .filter(outbox::lease_owner.eq(owner)),
-            )
-            .set((
-                outbox::status.eq(SENT),
-                outbox::attempts.eq(outbox::attempts + 1),
-                outbox::sent_at.eq(at),
-                outbox::lease_until.eq(None::<NaiveDateTime>),
-                outbox::last_error.eq(None::<String>),
-            ))
-            .execute(conn)?;
+    let mut sent: Vec<i64> = Vec::new();
+    let mut failed: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+    let mut retry: std::collections::BTreeMap<&str, (NaiveDateTime, Vec<i64>)> = Default::default();
+    for (id, outcome) in outcomes {
+        match outcome {
+            Outcome::Sent => sent.push(*id),
+            Outcome::Failed { error } => failed.entry(error).or_default().push(*id),
+            Outcome::Retry { at: next, error } => {
+                let group = retry.entry(error).or_insert((*next, Vec::new()));
+                group.0 = group.0.max(*next);
+                group.1.push(*id);
+            }
         }
-        for (id, outcome) in outcomes {
-            let mine = outbox::table
-                .filter(outbox::id.eq(*id))
-                .filter(outbox::lease_owner.eq(owner));
-            match outcome {
-                Outcome::Sent => {}
-                Outcome::Retry { at: next, error } => {
-                    diesel::update(mine)
-                        .set((
-                            outbox::status.eq(QUEUED),
-                            outbox::attempts.eq(outbox::attempts + 1),
-                            outbox::next_attempt_at.eq(*next),
-                            outbox::lease_until.eq(None::<NaiveDateTime>),
-                            outbox::last_error.eq(error),
-                        ))
-                        .execute(conn)?;
-                }
-                Outcome::Failed { error } => {
-                    diesel::update(mine)
-                        .set((
-                            outbox::status.eq(FAILED),
-                            outbox::attempts.eq(outbox::attempts + 1),
-                            outbox::lease_until.eq(None::<NaiveDateTime>),
-                            outbox::last_error.eq(error),
-                        ))
-                        .execute(conn)?;
-                }
+    }
+    conn.write_transaction(|conn| {
+        let mine = |ids: &[i64]| {
+            outbox::table
+                .filter(outbox::id.eq_any(ids.to_vec()))
+                .filter(outbox::lease_owner.eq(owner.to_string()))
+        };
+        for ids in sent.chunks(500) {
+            diesel::update(mine(ids))
+                .set((
+                    outbox::status.eq(SENT),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                    outbox::sent_at.eq(at),
+                    outbox::lease_until.eq(None::<NaiveDateTime>),
+                    outbox::last_error.eq(None::<String>),
+                ))
+                .execute(conn)?;
+        }
+        for (error, (next, ids)) in &retry {
+            for ids in ids.chunks(500) {
+                diesel::update(mine(ids))
+                    .set((
+                        outbox::status.eq(QUEUED),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                        outbox::next_attempt_at.eq(*next),
+                        outbox::lease_until.eq(None::<NaiveDateTime>),
+                        outbox::last_error.eq(*error),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        for (error, ids) in &failed {
+            for ids in ids.chunks(500) {
+                diesel::update(mine(ids))
+                    .set((
+                        outbox::status.eq(FAILED),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                        outbox::lease_until.eq(None::<NaiveDateTime>),
+                        outbox::last_error.eq(*error),
+                    ))
+                    .execute(conn)?;
             }
         }
         Ok(())

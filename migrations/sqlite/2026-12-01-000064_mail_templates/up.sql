@@ -13,3 +13,11 @@ CREATE TABLE mail_templates (
 ALTER TABLE outbox ADD COLUMN template_id BIGINT;
 -- JSON list of the slot values of the row's template (personal: emptied with the bodies)
 ALTER TABLE outbox ADD COLUMN template_values TEXT;
+
+-- Registering reads the last waitlist place of the seminar and the registrant's place in the
+-- waitlist of their mode while the seminar is locked: with these two indexes both are index
+-- look-ups instead of a walk over every registration of the seminar (the walk made each
+-- registration of a burst slower than the one before).
+CREATE INDEX registrations_seminar_waitlist ON registrations (seminar_id, waitlist_seq);
+CREATE INDEX registrations_seminar_mode_status_seq ON registrations (seminar_id, mode, status, waitlist_seq);
+DROP INDEX registrations_seminar_status;
