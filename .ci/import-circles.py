@@ -21,7 +21,7 @@ ROOTS = {"lib", "main"}
 HARNESS = "bench"
 # The modules that know no feature: everything a feature may build on.
 CORE = {
-    "accounts", "api", "audit", "config", "csv", "db", "era", "error", "mail", "markdown",
+    "accounts", "api", "audit", "config", "content_version", "csv", "db", "era", "error", "mail", "markdown",
     "pdf", "privacy", "private_fs", "reference", "schema", "test_seams", "time", "tokens", "validate",
     "web", "xlsx",
 }

@@ -10,6 +10,7 @@ pub mod audit;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod config;
+pub mod content_version;
 pub mod csv_file;
 pub mod db;
 pub mod demo;
@@ -54,6 +55,8 @@ pub struct Services {
     pub core: AppState,
     /// Registrations: the group commit of the web form and the notifier.
     pub registrations: registrations::Services,
+    /// The board: the offerings held in memory for ranking suggestions.
+    pub offerings: std::sync::Arc<matching::index::OfferingIndex>,
     /// Every feature's personal data, for "My data" and the deletion of an account.
     pub personal_data: privacy::Holders,
     /// Test builds: every API response, for the check against the OpenAPI document.
@@ -66,6 +69,7 @@ impl Services {
     pub fn new(core: AppState) -> Self {
         Self {
             registrations: registrations::Services::new(&core),
+            offerings: Default::default(),
             personal_data: personal_data(),
             #[cfg(feature = "test-seams")]
             api_log: test_seams::ApiLog::default(),
@@ -92,6 +96,7 @@ pub fn app(
         .app_data(aw::Data::from(services.registrations.registrants()))
         .app_data(aw::Data::new(services.registrations.group))
         .app_data(aw::Data::new(services.registrations.notifier))
+        .app_data(aw::Data::from(services.offerings))
         .app_data(aw::Data::new(services.personal_data))
         .app_data(aw::Data::new(pending()))
         // Queries, forms and JSON bodies go through `web::input`; these are for the rest.

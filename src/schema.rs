@@ -544,6 +544,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The content version (one row, id 1): raised by triggers in the same transaction as every
+    /// write to what the public pages show (`crate::content_version`).
+    content_versions (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(service_categories -> service_category_groups (group_code));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -564,6 +573,7 @@ diesel::joinable!(matching_introductions -> matching_needs (need_id));
 diesel::joinable!(matching_introductions -> matching_offerings (offering_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    content_versions,
     lottery_draws,
     prefectures,
     industries,

@@ -75,6 +75,14 @@ pub fn send_window(default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// `SECUNITY_TEST_NO_CONTENT_VERSION=1`: the content version is never read (it stays 0), so
+/// the pages kept in memory are never renewed after a write: the control of the tests that
+/// prove cached pages are never stale.
+pub fn content_version_disabled() -> bool {
+    static DISABLED: OnceLock<bool> = OnceLock::new();
+    *DISABLED.get_or_init(|| flag("SECUNITY_TEST_NO_CONTENT_VERSION"))
+}
+
 fn flag(name: &str) -> bool {
     std::env::var(name).is_ok_and(|v| v == "1")
 }

@@ -19,6 +19,7 @@ pub mod router;
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::content_version::ContentVersion;
 use crate::db::Db;
 use crate::mail::Mailer;
 
@@ -37,6 +38,9 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Rate limits of public forms.
     pub limits: ratelimit::RateLimits,
+    /// The content version, read fenced: what the public pages kept in memory are checked
+    /// against.
+    pub content: ContentVersion,
 }
 
 impl AppState {
@@ -44,6 +48,7 @@ impl AppState {
     pub fn new(config: Config, db: Db) -> Self {
         let mailer = Mailer::new(&config);
         Self {
+            content: ContentVersion::new(db.clone()),
             db,
             mailer,
             limits: ratelimit::RateLimits::new(

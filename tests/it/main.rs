@@ -37,3 +37,4 @@ mod seminars;
 mod seminars_desk;
 mod sessions;
 mod skeleton;
+mod suggestions;

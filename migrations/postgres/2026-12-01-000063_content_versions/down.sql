@@ -1,0 +1,12 @@
+DROP TRIGGER seminars_content_version ON seminars;
+DROP TRIGGER registrations_content_version ON registrations;
+DROP TRIGGER matching_needs_content_version ON matching_needs;
+DROP TRIGGER matching_offerings_content_version ON matching_offerings;
+DROP TRIGGER organizations_content_version ON organizations;
+DROP TRIGGER prefectures_content_version ON prefectures;
+DROP TRIGGER industries_content_version ON industries;
+DROP TRIGGER employee_bands_content_version ON employee_bands;
+DROP TRIGGER service_category_groups_content_version ON service_category_groups;
+DROP TRIGGER service_categories_content_version ON service_categories;
+DROP FUNCTION bump_content_version();
+DROP TABLE content_versions;
