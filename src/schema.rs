@@ -80,6 +80,18 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        template_id -> Nullable<BigInt>,
+        template_values -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// Messages built once and filled in per recipient (a campaign's issue per language).
+    mail_templates (id) {
+        id -> BigInt,
+        key -> Text,
+        parts -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -591,6 +603,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_category_groups,
     service_categories,
     outbox,
+    mail_templates,
     mail_throttle,
     organizations,
     users,

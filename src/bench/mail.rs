@@ -35,6 +35,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::mail::outbox::{self, OutboxRow};
 use crate::mail::smtp::{SmtpEndpoint, SmtpPool};
+use crate::mail::template::{self, Markers, Segment, TemplateParts};
 use crate::mail::worker::{Sender, SenderSettings};
 use crate::mail::{MailKind, Mailer, OutgoingMail, message};
 
@@ -63,6 +64,10 @@ pub struct MailBenchArgs {
     /// Rows per enqueue transaction.
     #[arg(long, default_value_t = 5_000)]
     pub enqueue_batch: usize,
+    /// Store every row with its whole message (as transactional mail is) instead of as a
+    /// campaign does: one template and each recipient's values.
+    #[arg(long)]
+    pub whole_rows: bool,
 }
 
 impl Default for MailBenchArgs {
@@ -73,6 +78,7 @@ impl Default for MailBenchArgs {
             concurrency: 4,
             ceiling_seconds: 3.0,
             enqueue_batch: 5_000,
+            whole_rows: false,
         }
     }
 }
@@ -88,6 +94,9 @@ pub struct MailFigures {
     pub n: usize,
     /// Whether every check passed: all rows `sent`, the listener accepted exactly `n`.
     pub ok: bool,
+    /// How the rows were stored: `template` (one template, values per row, as a campaign
+    /// does) or `whole` (each row its whole message).
+    pub rows: &'static str,
     /// Rows written per second by the enqueue phase.
     pub enqueue_per_s: f64,
     /// Duration of each enqueue transaction.
@@ -130,40 +139,90 @@ pub struct MailFigures {
     pub machine: Machine,
 }
 
-/// One benchmark message: a newsletter issue to subscriber `i`, about 2 KB on the wire.
-pub fn sample_mail(i: usize) -> OutgoingMail {
+/// The text part, HTML part and `List-Unsubscribe` of a benchmark message to `name` with this
+/// unsubscribe link.
+fn sample_content(name: &str, unsubscribe: &str) -> (String, String, String) {
     let text = format!(
-        "会員 {i} 様\n\n九州IoTコミュニティ メールマガジン ベンチマーク号です。\n\
+        "{name} 様\n\n九州IoTコミュニティ メールマガジン ベンチマーク号です。\n\
          今月のセミナー: 中小製造業向け体験型演習(北九州)、機械・金属分野のセキュリティ対策(福岡)。\n\
-         お申し込みはウェブサイトから。\n\n配信停止: https://secunity.example/newsletter/unsubscribe/{i}\n"
+         お申し込みはウェブサイトから。\n\n配信停止: {unsubscribe}\n"
     );
     let html = format!(
-        "<p>会員 {i} 様</p><p>九州IoTコミュニティ メールマガジン ベンチマーク号です。</p>\
+        "<p>{name} 様</p><p>九州IoTコミュニティ メールマガジン ベンチマーク号です。</p>\
          <ul><li>中小製造業向け体験型演習(北九州)</li><li>機械・金属分野のセキュリティ対策(福岡)</li></ul>\
-         <p><a href=\"https://secunity.example/newsletter/unsubscribe/{i}\">配信停止</a></p>"
+         <p><a href=\"{unsubscribe}\">配信停止</a></p>"
     );
+    (text, html, format!("<{unsubscribe}>"))
+}
+
+const SAMPLE_SUBJECT: &str = "【九州IoTコミュニティ】メールマガジン ベンチマーク号";
+const SAMPLE_LIST_ID: &str = "<news.secunity.example>";
+
+fn sample_name(i: usize) -> String {
+    format!("会員 {i}")
+}
+
+fn sample_unsubscribe(i: usize) -> String {
+    format!("https://secunity.example/newsletter/unsubscribe/{i}")
+}
+
+/// One benchmark message: a newsletter issue to subscriber `i`, about 2 KB on the wire.
+pub fn sample_mail(i: usize) -> OutgoingMail {
+    let (text, html, list_unsubscribe) = sample_content(&sample_name(i), &sample_unsubscribe(i));
     OutgoingMail {
-        kind: MailKind::Newsletter,
-        to: format!("member{i}@example.jp"),
-        to_name: Some(format!("会員 {i}")),
-        subject: "【九州IoTコミュニティ】メールマガジン ベンチマーク号".into(),
         text,
         html,
         headers: vec![
-            ("List-Id".into(), "<news.secunity.example>".into()),
-            (
-                "List-Unsubscribe".into(),
-                format!("<https://secunity.example/newsletter/unsubscribe/{i}>"),
-            ),
+            ("List-Id".into(), SAMPLE_LIST_ID.into()),
+            ("List-Unsubscribe".into(), list_unsubscribe),
             (
                 "List-Unsubscribe-Post".into(),
                 "List-Unsubscribe=One-Click".into(),
             ),
         ],
+        ..sample_envelope(i)
+    }
+}
+
+/// What a benchmark row carries besides its content.
+fn sample_envelope(i: usize) -> OutgoingMail {
+    OutgoingMail {
+        kind: MailKind::Newsletter,
+        to: format!("member{i}@example.jp"),
+        to_name: Some(sample_name(i)),
+        subject: SAMPLE_SUBJECT.into(),
+        text: String::new(),
+        html: String::new(),
+        headers: Vec::new(),
         attachments: Vec::new(),
         dedupe_key: Some(format!("campaign:bench:subscriber:{i}")),
         source: Some("campaign:bench".into()),
     }
+}
+
+/// The benchmark message as a campaign stores it: one template, the subscriber's name and
+/// unsubscribe link per row (slots 0 and 1; both need no escaping in HTML).
+pub fn sample_template() -> TemplateParts {
+    let m = Markers::new();
+    let (text, html, list_unsubscribe) = sample_content(&m.slot(0), &m.slot(1));
+    TemplateParts {
+        subject: SAMPLE_SUBJECT.into(),
+        text: m.split(&text, |n| n),
+        html: m.split(&html, |n| n),
+        headers: vec![
+            ("List-Id".into(), vec![Segment::Text(SAMPLE_LIST_ID.into())]),
+            ("List-Unsubscribe".into(), m.split(&list_unsubscribe, |n| n)),
+            (
+                "List-Unsubscribe-Post".into(),
+                vec![Segment::Text("List-Unsubscribe=One-Click".into())],
+            ),
+        ],
+    }
+}
+
+/// The values of [`sample_template`]'s slots for subscriber `i`.
+pub fn sample_values(i: usize) -> Vec<String> {
+    vec![sample_name(i), sample_unsubscribe(i)]
 }
 
 /// The settings the benchmark's sender runs with; only the command line decides them.
@@ -210,6 +269,8 @@ fn prebuilt(config: &Config) -> anyhow::Result<(lettre::address::Envelope, Vec<u
         message_id: Mailer::new(config).new_message_id(),
         attempts: 0,
         created_at: Utc::now().naive_utc(),
+        template_id: None,
+        template_values: None,
     };
     let from = config
         .mail_from
@@ -305,13 +366,30 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     for start in (0..args.n).step_by(batch) {
         let end = (start + batch).min(args.n);
         let mailer = mailer.clone();
+        let whole = args.whole_rows;
         let (count, took) = db
             .run(move |c| {
-                let mails: Vec<(OutgoingMail, String)> = (start..end)
-                    .map(|i| (sample_mail(i), mailer.new_message_id()))
-                    .collect();
                 let t = Instant::now();
-                let count = c.write_transaction(|c| outbox::insert_many(c, &mails))?;
+                let count = if whole {
+                    let mails: Vec<(OutgoingMail, String)> = (start..end)
+                        .map(|i| (sample_mail(i), mailer.new_message_id()))
+                        .collect();
+                    c.write_transaction(|c| outbox::insert_many(c, &mails))?
+                } else {
+                    let mails: Vec<(OutgoingMail, String, Vec<String>)> = (start..end)
+                        .map(|i| {
+                            (
+                                sample_envelope(i),
+                                mailer.new_message_id(),
+                                sample_values(i),
+                            )
+                        })
+                        .collect();
+                    c.write_transaction(|c| {
+                        let id = template::store(c, "campaign:bench", &sample_template())?;
+                        outbox::insert_many_templated(c, id, &mails)
+                    })?
+                };
                 Ok::<_, diesel::result::Error>((count, t.elapsed()))
             })
             .await?;
@@ -398,6 +476,7 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
         backend,
         n: args.n,
         ok,
+        rows: if args.whole_rows { "whole" } else { "template" },
         enqueue_per_s: round(enqueue_per_s, 0),
         enqueue_tx,
         send_per_s: round(send_per_s, 0),

@@ -313,6 +313,25 @@ pub fn process_cpu_time() -> Option<Duration> {
     cpu_ticks(&stat).map(|ticks| Duration::from_millis(ticks * 10))
 }
 
+/// CPU time used so far by this process's live threads whose name starts with `prefix`
+/// (`/proc/self/task/*/schedstat`, in nanoseconds); `None` off Linux.
+pub fn threads_cpu_time(prefix: &str) -> Option<Duration> {
+    let mut total = Duration::ZERO;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let path = task.path();
+        let named = std::fs::read_to_string(path.join("comm"))
+            .is_ok_and(|name| name.trim_end().starts_with(prefix));
+        if !named {
+            continue;
+        }
+        let ns = std::fs::read_to_string(path.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok());
+        total += Duration::from_nanos(ns.unwrap_or(0));
+    }
+    Some(total)
+}
+
 /// `utime + stime` of a `/proc/PID/stat` line, in clock ticks (USER_HZ, 100 on Linux).
 fn cpu_ticks(stat: &str) -> Option<u64> {
     // The command name (field 2) may hold spaces and parentheses: count from the last ')'.

@@ -15,11 +15,17 @@ use anyhow::{Context, bail};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::bench::{Latency, Machine, ScratchDatabase, per_second, round, say};
+use crate::bench::{
+    Latency, Machine, ScratchDatabase, cpu_us_per, per_second, process_cpu_time, round, say,
+    threads_cpu_time,
+};
 use crate::db::Db;
 use crate::seminars::model::SeminarData;
 use crate::seminars::queries as sq;
 use crate::web::AppState;
+
+/// The name of the burst's client threads.
+const CLIENT_THREADS: &str = "bench-client";
 
 /// Settings of the registrations benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -75,6 +81,14 @@ pub struct RegistrationFigures {
     pub transactions: u64,
     /// Registrations per transaction on average.
     pub registrations_per_transaction: f64,
+    /// CPU time of the whole process during the burst per registration, µs: the service (HTTP,
+    /// form, CSRF, group commit, mail enqueue, SQLite itself) and the clients, which run in this
+    /// process on their own threads. A PostgreSQL server's own CPU is not included.
+    pub cpu_us_per_registration: f64,
+    /// The service's share of it: the process less the client threads, µs.
+    pub server_cpu_us_per_registration: f64,
+    /// The clients' share (HTTP client threads of the burst), µs.
+    pub client_cpu_us_per_registration: f64,
     /// Seminars behind the list page.
     pub list_page_seminars: usize,
     /// Requests per second of `GET /seminars` (first page, 24 seminars).
@@ -304,7 +318,36 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
         args.registrations, args.clients, args.onsite, args.online
     ));
     let url = format!("{base}/seminars/{id}/registrations");
-    let (answers, wall) = burst(&client, url, csrf, args.registrations, args.clients).await?;
+    // The clients run on a runtime of their own, on threads named for it, so that their CPU
+    // time can be told from the service's.
+    let (total, clients) = (args.registrations, args.clients);
+    let cpu_before = process_cpu_time();
+    let (answers, wall, client_cpu) = tokio::task::spawn_blocking(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name(CLIENT_THREADS)
+            .enable_all()
+            .build()?;
+        let (answers, wall) = rt.block_on(async move {
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(clients)
+                .build()?;
+            burst(&client, url, csrf, total, clients).await
+        })?;
+        let client_cpu = threads_cpu_time(CLIENT_THREADS);
+        Ok::<_, anyhow::Error>((answers, wall, client_cpu))
+    })
+    .await??;
+    let cpu_after = process_cpu_time();
+    let cpu_us = cpu_us_per(total, cpu_before, cpu_after);
+    let client_us = client_cpu.map_or(0.0, |d| {
+        round(d.as_secs_f64() * 1e6 / total.max(1) as f64, 1)
+    });
+    let server_us = round((cpu_us - client_us).max(0.0), 1);
+    say(format!(
+        "CPU per registration: {cpu_us:.0} µs in this process = service {server_us:.0} µs + clients {client_us:.0} µs"
+    ));
     let mut statuses = BTreeMap::new();
     for (status, _) in &answers {
         *statuses.entry(*status).or_insert(0) += 1;
@@ -360,6 +403,9 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
             stats.registrations as f64 / stats.groups.max(1) as f64,
             1,
         ),
+        cpu_us_per_registration: cpu_us,
+        server_cpu_us_per_registration: server_us,
+        client_cpu_us_per_registration: client_us,
         list_page_seminars: seminars,
         list_page_requests_per_second: round(list, 0),
         empty_handler_requests_per_second: round(empty, 0),

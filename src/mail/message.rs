@@ -4,13 +4,20 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use lettre::Message;
 use lettre::message::dkim::DkimConfig;
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{
+    self, ContentTransferEncoding, ContentType, HeaderName, HeaderValue,
+};
+use lettre::message::{
+    Attachment as LettreAttachment, Body, Mailbox, MessageBuilder, MultiPart, SinglePart,
+};
 
 use super::Attachment;
 use super::outbox::OutboxRow;
+use super::template::{self, PreparedHeader};
 
 /// Replaces CR, LF and other control characters by spaces: a value that reaches a header can
 /// never start a new one.
@@ -37,27 +44,36 @@ pub fn sender_domain(mail_from: &str) -> String {
 #[error("{0}")]
 pub struct BuildError(pub String);
 
-/// Builds the message of a row.
+/// The headers every message has: From, To, Message-ID and Date (the row's, stable across
+/// attempts).
+fn addressed(row: &OutboxRow, from: &Mailbox) -> Result<MessageBuilder, BuildError> {
+    let address: lettre::Address = row
+        .recipient
+        .parse()
+        .map_err(|e| BuildError(format!("invalid recipient address: {e}")))?;
+    // Given rather than read back from the headers by lettre (which parses them again).
+    let envelope = lettre::address::Envelope::new(Some(from.email.clone()), vec![address.clone()])
+        .map_err(|e| BuildError(format!("invalid envelope: {e}")))?;
+    let to = Mailbox::new(row.recipient_name.as_deref().map(header_safe), address);
+    let date = UNIX_EPOCH + Duration::from_secs(row.created_at.and_utc().timestamp().max(0) as u64);
+    Ok(Message::builder()
+        .envelope(envelope)
+        .from(from.clone())
+        .to(to)
+        .message_id(Some(row.message_id.clone()))
+        .date(
+            date.max(UNIX_EPOCH)
+                .min(SystemTime::now() + Duration::from_secs(86_400)),
+        ))
+}
+
+/// Builds the message of a row (of a template row, see [`build_templated`]).
 pub fn build(
     row: &OutboxRow,
     from: &Mailbox,
     dkim: Option<&DkimConfig>,
 ) -> Result<Message, BuildError> {
-    let address = row
-        .recipient
-        .parse()
-        .map_err(|e| BuildError(format!("invalid recipient address: {e}")))?;
-    let to = Mailbox::new(row.recipient_name.as_deref().map(header_safe), address);
-    let date = UNIX_EPOCH + Duration::from_secs(row.created_at.and_utc().timestamp().max(0) as u64);
-    let mut builder = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(header_safe(&row.subject))
-        .message_id(Some(row.message_id.clone()))
-        .date(
-            date.max(UNIX_EPOCH)
-                .min(SystemTime::now() + Duration::from_secs(86_400)),
-        );
+    let mut builder = addressed(row, from)?.subject(header_safe(&row.subject));
     let headers: Vec<(String, String)> = serde_json::from_str(&row.headers)
         .map_err(|e| BuildError(format!("stored headers are not valid: {e}")))?;
     for (name, value) in headers {
@@ -91,6 +107,122 @@ pub fn build(
     Ok(message)
 }
 
+/// Builds the message of a row that references a template: the template's fixed headers as
+/// they were encoded once, the row's values filled into the rest, and the two parts encoded in
+/// base64 into a `multipart/alternative` body. Signed like any other message.
+pub fn build_templated(
+    row: &OutboxRow,
+    template: &template::Prepared,
+    from: &Mailbox,
+    dkim: Option<&DkimConfig>,
+) -> Result<Message, BuildError> {
+    let values: Vec<String> = match row.template_values.as_deref() {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| BuildError(format!("stored template values are not valid: {e}")))?,
+        None => Vec::new(),
+    };
+    if values.len() < template.slots {
+        return Err(BuildError(format!(
+            "the row has {} template values, the template needs {}",
+            values.len(),
+            template.slots
+        )));
+    }
+    let mut builder = addressed(row, from)?
+        .raw_header(template.subject.clone())
+        .header(header::MIME_VERSION_1_0);
+    for h in &template.headers {
+        builder = builder.raw_header(match h {
+            PreparedHeader::Fixed(value) => value.clone(),
+            PreparedHeader::Filled(name, segments) => HeaderValue::new(
+                name.clone(),
+                header_safe(&template::fill(segments, &values)?),
+            ),
+        });
+    }
+    let content_type = ContentType::parse(&format!(
+        "multipart/alternative; boundary=\"{}\"",
+        template.boundary
+    ))
+    .map_err(|_| BuildError("invalid boundary".into()))?;
+    let mut scratch = String::with_capacity(4096);
+    let mut body = Vec::with_capacity(8192);
+    for (segments, mime) in [
+        (&template.text, "text/plain"),
+        (&template.html, "text/html"),
+    ] {
+        scratch.clear();
+        template::fill_into(&mut scratch, segments, &values)?;
+        body.extend_from_slice(b"--");
+        body.extend_from_slice(template.boundary.as_bytes());
+        body.extend_from_slice(b"\r\nContent-Type: ");
+        body.extend_from_slice(mime.as_bytes());
+        body.extend_from_slice(b"; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        base64_lines(&crlf(&scratch), &mut body);
+    }
+    body.extend_from_slice(b"--");
+    body.extend_from_slice(template.boundary.as_bytes());
+    body.extend_from_slice(b"--\r\n");
+    let mut message = builder
+        .header(content_type)
+        .body(Body::dangerous_pre_encoded(
+            body,
+            ContentTransferEncoding::SevenBit,
+        ))
+        .map_err(|e| BuildError(format!("cannot build the message: {e}")))?;
+    // lettre gives every raw body a top-level Content-Transfer-Encoding; a multipart message
+    // has its encodings in the parts (as lettre writes its own multipart messages).
+    message.headers_mut().remove::<ContentTransferEncoding>();
+    if let Some(config) = dkim {
+        message.sign(config);
+    }
+    Ok(message)
+}
+
+/// `text` with every line ending as CRLF (what lettre does to a text part before encoding).
+fn crlf(text: &str) -> std::borrow::Cow<'_, [u8]> {
+    let bytes = text.as_bytes();
+    let bare_lf = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'));
+    let bare_cr = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    if !bare_lf && !bare_cr {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 16);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                out.extend_from_slice(b"\r\n");
+                i += 1;
+            }
+            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Appends `bytes` in base64, 76 characters a line, each line ended by CRLF (RFC 2045).
+fn base64_lines(bytes: &[u8], out: &mut Vec<u8>) {
+    // 57 input bytes make one 76-character line.
+    for chunk in bytes.chunks(57) {
+        let at = out.len();
+        out.resize(at + 76, 0);
+        let n = STANDARD
+            .encode_slice(chunk, &mut out[at..])
+            .unwrap_or_default();
+        out.truncate(at + n);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +245,8 @@ mod tests {
                 .unwrap()
                 .and_hms_opt(4, 0, 0)
                 .unwrap(),
+            template_id: None,
+            template_values: None,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod dkim;
 pub mod message;
 pub mod outbox;
 pub mod smtp;
+pub mod template;
 pub mod transport;
 pub mod worker;
 

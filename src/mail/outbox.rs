@@ -45,6 +45,10 @@ pub struct OutboxRow {
     pub attempts: i32,
     /// When the row was queued (also the `Date` header, stable across attempts).
     pub created_at: NaiveDateTime,
+    /// The template the message is built from (then the bodies and headers are empty).
+    pub template_id: Option<i64>,
+    /// JSON list of the values of the template's slots.
+    pub template_values: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -66,6 +70,8 @@ struct NewOutboxRow<'a> {
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
+    template_id: Option<i64>,
+    template_values: Option<String>,
 }
 
 fn now() -> NaiveDateTime {
@@ -91,6 +97,8 @@ impl<'a> NewOutboxRow<'a> {
             attempts: 0,
             next_attempt_at: at,
             created_at: at,
+            template_id: None,
+            template_values: None,
         }
     }
 }
@@ -114,15 +122,47 @@ pub fn insert(
 /// skipped. Returns how many were inserted.
 pub fn insert_many(conn: &mut DbConn, mails: &[(OutgoingMail, String)]) -> QueryResult<usize> {
     let at = now();
-    let mut inserted = 0;
-    // SQLite allows at most 32,766 bound values per statement; 16 columns × 500 rows is safe.
-    for chunk in mails.chunks(500) {
-        let rows: Vec<NewOutboxRow> = chunk
+    insert_rows(
+        conn,
+        mails
             .iter()
-            .map(|(mail, id)| NewOutboxRow::from_mail(mail, id, at))
-            .collect();
+            .map(|(mail, id)| NewOutboxRow::from_mail(mail, id, at)),
+    )
+}
+
+/// Inserts many messages built from template `template_id` (see [`super::template`]): each
+/// with its Message-ID and the values of the template's slots; the mail's own bodies and
+/// headers are not stored (the template has them). Rows whose `dedupe_key` is taken are
+/// skipped. Returns how many were inserted.
+pub fn insert_many_templated(
+    conn: &mut DbConn,
+    template_id: i64,
+    mails: &[(OutgoingMail, String, Vec<String>)],
+) -> QueryResult<usize> {
+    let at = now();
+    insert_rows(
+        conn,
+        mails.iter().map(|(mail, id, values)| NewOutboxRow {
+            body_text: "",
+            body_html: "",
+            headers: "[]".into(),
+            template_id: Some(template_id),
+            template_values: Some(serde_json::to_string(values).unwrap_or_else(|_| "[]".into())),
+            ..NewOutboxRow::from_mail(mail, id, at)
+        }),
+    )
+}
+
+fn insert_rows<'a>(
+    conn: &mut DbConn,
+    rows: impl Iterator<Item = NewOutboxRow<'a>>,
+) -> QueryResult<usize> {
+    let rows: Vec<NewOutboxRow> = rows.collect();
+    let mut inserted = 0;
+    // SQLite allows at most 32,766 bound values per statement; 18 columns × 500 rows is safe.
+    for chunk in rows.chunks(500) {
         inserted += crate::per_backend!(conn, |c| diesel::insert_into(outbox::table)
-            .values(&rows)
+            .values(chunk)
             .on_conflict_do_nothing()
             .execute(c))?;
     }
@@ -253,56 +293,77 @@ pub enum Outcome {
 
 /// Records the outcomes of a batch; only rows still leased by `owner` are touched, so a sender
 /// that lost its lease cannot overwrite another's result.
+///
+/// One statement per kind of outcome rather than one per message: the sent rows together; the
+/// failed ones together per server reply; the ones to retry together per reply, all of them
+/// at the latest of their retry times (their backoffs differ only by the jitter, so none is
+/// tried earlier than its own backoff said).
 pub fn record(conn: &mut DbConn, owner: &str, outcomes: &[(i64, Outcome)]) -> QueryResult<()> {
     let at = now();
-    conn.write_transaction(|conn| {
-        let sent: Vec<i64> = outcomes
-            .iter()
-            .filter(|(_, o)| matches!(o, Outcome::Sent))
-            .map(|(id, _)| *id)
-            .collect();
-        for ids in sent.chunks(500) {
-            diesel::update(
-                outbox::table
-                    .filter(outbox::id.eq_any(ids))
-                    .filter(outbox::lease_owner.eq(owner)),
-            )
-            .set((
-                outbox::status.eq(SENT),
-                outbox::attempts.eq(outbox::attempts + 1),
-                outbox::sent_at.eq(at),
-                outbox::lease_until.eq(None::<NaiveDateTime>),
-                outbox::last_error.eq(None::<String>),
-            ))
-            .execute(conn)?;
+    let mut sent: Vec<i64> = Vec::new();
+    let mut failed: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+    let mut retry: std::collections::BTreeMap<&str, (NaiveDateTime, Vec<i64>)> = Default::default();
+    for (id, outcome) in outcomes {
+        match outcome {
+            Outcome::Sent => sent.push(*id),
+            Outcome::Failed { error } => failed.entry(error).or_default().push(*id),
+            Outcome::Retry { at: next, error } => {
+                let group = retry.entry(error).or_insert((*next, Vec::new()));
+                group.0 = group.0.max(*next);
+                group.1.push(*id);
+            }
         }
-        for (id, outcome) in outcomes {
-            let mine = outbox::table
-                .filter(outbox::id.eq(*id))
-                .filter(outbox::lease_owner.eq(owner));
-            match outcome {
-                Outcome::Sent => {}
-                Outcome::Retry { at: next, error } => {
-                    diesel::update(mine)
-                        .set((
-                            outbox::status.eq(QUEUED),
-                            outbox::attempts.eq(outbox::attempts + 1),
-                            outbox::next_attempt_at.eq(*next),
-                            outbox::lease_until.eq(None::<NaiveDateTime>),
-                            outbox::last_error.eq(error),
-                        ))
-                        .execute(conn)?;
-                }
-                Outcome::Failed { error } => {
-                    diesel::update(mine)
-                        .set((
-                            outbox::status.eq(FAILED),
-                            outbox::attempts.eq(outbox::attempts + 1),
-                            outbox::lease_until.eq(None::<NaiveDateTime>),
-                            outbox::last_error.eq(error),
-                        ))
-                        .execute(conn)?;
-                }
+    }
+    conn.write_transaction(|conn| {
+        // An outcome whose commit a crash of the database server loses leaves its row leased:
+        // it is sent again with the same Message-ID once the lease expires, a duplicate the
+        // receiver can drop, never a loss. So PostgreSQL need not wait for the WAL flush here,
+        // and the senders stop waiting for the disk at every chunk.
+        if let DbConn::Pg(pg) = conn {
+            diesel::connection::SimpleConnection::batch_execute(
+                pg,
+                "SET LOCAL synchronous_commit TO OFF",
+            )?;
+        }
+        let mine = |ids: &[i64]| {
+            outbox::table
+                .filter(outbox::id.eq_any(ids.to_vec()))
+                .filter(outbox::lease_owner.eq(owner.to_string()))
+        };
+        for ids in sent.chunks(500) {
+            diesel::update(mine(ids))
+                .set((
+                    outbox::status.eq(SENT),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                    outbox::sent_at.eq(at),
+                    outbox::lease_until.eq(None::<NaiveDateTime>),
+                    outbox::last_error.eq(None::<String>),
+                ))
+                .execute(conn)?;
+        }
+        for (error, (next, ids)) in &retry {
+            for ids in ids.chunks(500) {
+                diesel::update(mine(ids))
+                    .set((
+                        outbox::status.eq(QUEUED),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                        outbox::next_attempt_at.eq(*next),
+                        outbox::lease_until.eq(None::<NaiveDateTime>),
+                        outbox::last_error.eq(*error),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        for (error, ids) in &failed {
+            for ids in ids.chunks(500) {
+                diesel::update(mine(ids))
+                    .set((
+                        outbox::status.eq(FAILED),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                        outbox::lease_until.eq(None::<NaiveDateTime>),
+                        outbox::last_error.eq(*error),
+                    ))
+                    .execute(conn)?;
             }
         }
         Ok(())
@@ -401,7 +462,8 @@ pub fn retry(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
 /// How long a sent message keeps its content (bodies, attachments, extra headers).
 pub const SENT_CONTENT_DAYS: i64 = 30;
 
-/// Empties the content of messages sent before `before`: the bodies carry names, personal links
+/// Empties the content of messages sent before `before` (a template row's slot values with
+/// it; the template itself holds nothing personal): the bodies carry names, personal links
 /// and join URLs that nobody needs once the mail is out. The row itself stays (status, recipient,
 /// Message-ID, dedupe key and source), so counts per campaign and seminar, the dedupe of
 /// "exactly one mail per purpose" and bounce matching keep working. Returns how many rows were
@@ -411,13 +473,19 @@ pub fn scrub_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize
         outbox::table
             .filter(outbox::status.eq(SENT))
             .filter(outbox::sent_at.lt(before))
-            .filter(outbox::body_text.ne("").or(outbox::attachments.ne("[]"))),
+            .filter(
+                outbox::body_text
+                    .ne("")
+                    .or(outbox::attachments.ne("[]"))
+                    .or(outbox::template_values.is_not_null()),
+            ),
     )
     .set((
         outbox::body_text.eq(""),
         outbox::body_html.eq(""),
         outbox::attachments.eq("[]"),
         outbox::headers.eq("[]"),
+        outbox::template_values.eq(None::<String>),
     ))
     .execute(conn)
 }
@@ -441,7 +509,7 @@ pub const NEWSLETTER_CONFIRM_SOURCE: &str = "newsletter:confirm";
 /// the address on `/staff/outbox`). Sent mails, and mails a sender holds at this moment, stay
 /// as anonymous rows so that campaign and seminar counts keep adding up: the address becomes
 /// a placeholder at an `.invalid` domain, and the name, bodies, headers (with their personal
-/// links), attachments and server replies are emptied. Returns how many rows were touched.
+/// links), template slot values, attachments and server replies are emptied. Returns how many rows were touched.
 pub fn erase_recipient(conn: &mut DbConn, email: &str, scope: ErasureScope) -> QueryResult<usize> {
     let email = email.trim().to_lowercase();
     let mine = || {
@@ -475,6 +543,7 @@ pub fn erase_recipient(conn: &mut DbConn, email: &str, scope: ErasureScope) -> Q
                 outbox::body_html.eq(""),
                 outbox::headers.eq("[]"),
                 outbox::attachments.eq("[]"),
+                outbox::template_values.eq(None::<String>),
                 outbox::last_error.eq(None::<String>),
             ))
             .execute(conn)?;

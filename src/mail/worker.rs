@@ -14,6 +14,7 @@ use tokio::sync::{Notify, Semaphore, watch};
 
 use super::message;
 use super::outbox::{self, OutboxRow, Outcome};
+use super::template::{self, Prepared, TemplateCache};
 use super::transport::Transport;
 use crate::config::Config;
 use crate::db::Db;
@@ -71,6 +72,7 @@ pub struct Sender {
     dkim: Option<Arc<DkimConfig>>,
     settings: SenderSettings,
     owner: String,
+    templates: Arc<TemplateCache>,
 }
 
 impl Sender {
@@ -114,6 +116,7 @@ impl Sender {
             dkim,
             settings,
             owner,
+            templates: Arc::default(),
         }
     }
 
@@ -173,10 +176,39 @@ impl Sender {
         let batch = self.settings.batch;
         let rate = f64::from(self.settings.rate);
         let lease = chrono::Duration::from_std(self.settings.lease)?;
+        let templates = self.templates.clone();
         Ok(self
             .db
-            .run(move |c| outbox::claim(c, &owner, batch, rate, lease))
+            .run(move |c| {
+                let rows = outbox::claim(c, &owner, batch, rate, lease)?;
+                // The templates of the batch that this sender has not prepared yet: one query.
+                let missing = templates.missing(rows.iter().filter_map(|r| r.template_id));
+                if !missing.is_empty() {
+                    templates.insert(template::load(c, &missing)?);
+                }
+                Ok::<_, diesel::result::Error>(rows)
+            })
             .await?)
+    }
+
+    /// The prepared template of a row (loaded now if the cache let it go since the claim).
+    async fn template(&self, id: i64) -> Result<Arc<Result<Prepared, String>>, String> {
+        if let Some(t) = self.templates.get(id) {
+            return Ok(t);
+        }
+        let templates = self.templates.clone();
+        let loaded = self
+            .db
+            .run(move |c| template::load(c, &[id]))
+            .await
+            .map_err(|e| format!("cannot load mail template {id}: {e}"))?;
+        if loaded.is_empty() {
+            return Ok(Arc::new(Err(format!("mail template {id} does not exist"))));
+        }
+        templates.insert(loaded);
+        templates
+            .get(id)
+            .ok_or_else(|| format!("mail template {id} was not kept"))
     }
 
     /// Sends a claimed batch and records every outcome.
@@ -286,7 +318,20 @@ impl Sender {
     }
 
     async fn attempt(&self, row: &OutboxRow) -> Outcome {
-        let message = match message::build(row, &self.from, self.dkim.as_deref()) {
+        let built = match row.template_id {
+            None => message::build(row, &self.from, self.dkim.as_deref()),
+            Some(id) => match self.template(id).await {
+                Ok(t) => match t.as_ref() {
+                    Ok(prepared) => {
+                        message::build_templated(row, prepared, &self.from, self.dkim.as_deref())
+                    }
+                    Err(e) => Err(message::BuildError(e.clone())),
+                },
+                // The database is away: like a connection error, try again later.
+                Err(error) => return self.retry_or_fail(row, error),
+            },
+        };
+        let message = match built {
             Ok(m) => m,
             Err(e) => {
                 tracing::warn!(outbox_id = row.id, "mail cannot be built");
@@ -304,16 +349,26 @@ impl Sender {
                     attempts,
                     "mail not accepted"
                 );
-                if e.permanent || attempts >= self.settings.max_attempts {
+                if e.permanent {
                     Outcome::Failed { error: e.message }
                 } else {
-                    let delay = chrono::Duration::from_std(self.settings.backoff(attempts))
-                        .unwrap_or(chrono::Duration::hours(1));
-                    Outcome::Retry {
-                        at: Utc::now().naive_utc() + delay,
-                        error: e.message,
-                    }
+                    self.retry_or_fail(row, e.message)
                 }
+            }
+        }
+    }
+
+    /// A temporary failure: retry with backoff, or give up after the last attempt.
+    fn retry_or_fail(&self, row: &OutboxRow, error: String) -> Outcome {
+        let attempts = row.attempts + 1;
+        if attempts >= self.settings.max_attempts {
+            Outcome::Failed { error }
+        } else {
+            let delay = chrono::Duration::from_std(self.settings.backoff(attempts))
+                .unwrap_or(chrono::Duration::hours(1));
+            Outcome::Retry {
+                at: Utc::now().naive_utc() + delay,
+                error,
             }
         }
     }

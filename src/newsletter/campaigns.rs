@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::links::Links;
 use super::queries::ACTIVE;
 use crate::db::DbConn;
+use crate::mail::template::{self, Markers, Segment, TemplateParts};
 use crate::mail::{MailKind, Mailer, OutgoingMail, outbox};
 use crate::markdown;
 use crate::schema::{
@@ -486,38 +487,167 @@ pub fn render(c: &Campaign) -> Rendered {
     }
 }
 
-/// The mail of an issue to one subscriber (footer, list headers, dedupe key).
+/// The mail of an issue to one subscriber (greeting, footer, list headers, dedupe key).
 pub fn issue_mail(links: &Links, r: &Rendered, campaign_id: i64, to: &Recipient) -> OutgoingMail {
-    let Recipient {
-        id: subscriber_id,
-        email,
-        name,
-        lang,
-        nonce,
-    } = to;
-    let lang = views::Lang::from_code(lang).unwrap_or_default();
+    let lang = views::Lang::from_code(&to.lang).unwrap_or_default();
+    let preferences_url = links.preferences_url(&to.nonce);
+    let archive_url = links.url(&format!("/newsletter/archive/{campaign_id}"));
     let body = views::newsletter::mail::issue(
         lang,
-        &views::newsletter::mail::IssueMail {
-            subject: &r.subject,
-            body_text: &r.text,
-            body_html: &r.html,
-            preferences_url: &links.preferences_url(nonce),
-            archive_url: &links.url(&format!("/newsletter/archive/{campaign_id}")),
-        },
+        &issue_view(r, &to.name, &preferences_url, &archive_url),
     );
     OutgoingMail {
-        kind: MailKind::Newsletter,
-        to: email.to_string(),
-        to_name: (!name.is_empty()).then(|| name.to_string()),
-        subject: body.subject,
         text: body.text,
         html: body.html,
-        headers: links.list_headers(nonce),
+        headers: links.list_headers(&to.nonce),
+        ..issue_envelope(body.subject, campaign_id, to)
+    }
+}
+
+fn issue_view<'a>(
+    r: &'a Rendered,
+    name: &'a str,
+    preferences_url: &'a str,
+    archive_url: &'a str,
+) -> views::newsletter::mail::IssueMail<'a> {
+    views::newsletter::mail::IssueMail {
+        subject: &r.subject,
+        body_text: &r.text,
+        body_html: &r.html,
+        name,
+        preferences_url,
+        archive_url,
+    }
+}
+
+/// What an issue's outbox row carries besides its content: recipient, subject, dedupe key.
+fn issue_envelope(subject: String, campaign_id: i64, to: &Recipient) -> OutgoingMail {
+    OutgoingMail {
+        kind: MailKind::Newsletter,
+        to: to.email.clone(),
+        to_name: (!to.name.is_empty()).then(|| to.name.clone()),
+        subject,
+        text: String::new(),
+        html: String::new(),
+        headers: Vec::new(),
         attachments: Vec::new(),
-        dedupe_key: Some(format!("campaign:{campaign_id}:subscriber:{subscriber_id}")),
+        dedupe_key: Some(format!("campaign:{campaign_id}:subscriber:{}", to.id)),
         source: Some(source(campaign_id)),
     }
+}
+
+/// The slots of an issue's template (see [`issue_template`]), in the order of the values.
+mod slot {
+    /// The greeting in the text part.
+    pub const GREETING_TEXT: usize = 0;
+    /// The greeting in the HTML part.
+    pub const GREETING_HTML: usize = 1;
+    /// The preference link in the text part.
+    pub const PREFERENCES_TEXT: usize = 2;
+    /// The preference link in the HTML part.
+    pub const PREFERENCES_HTML: usize = 3;
+    /// The `List-Unsubscribe` header.
+    pub const LIST_UNSUBSCRIBE: usize = 4;
+}
+
+/// The issue in one language as a template: rendered once with markers in place of the
+/// subscriber's greeting, preference link and `List-Unsubscribe`. Filled with
+/// [`issue_values`] it is exactly [`issue_mail`]'s message.
+pub fn issue_template(
+    links: &Links,
+    r: &Rendered,
+    campaign_id: i64,
+    lang: views::Lang,
+) -> TemplateParts {
+    use views::newsletter::mail::IssuePersonal;
+    let m = Markers::new();
+    let personal = IssuePersonal {
+        greeting_text: m.slot(slot::GREETING_TEXT),
+        greeting_html: m.slot(slot::GREETING_HTML),
+        preferences_url_text: m.slot(slot::PREFERENCES_TEXT),
+        preferences_url_html: m.slot(slot::PREFERENCES_HTML),
+    };
+    let archive_url = links.url(&format!("/newsletter/archive/{campaign_id}"));
+    let body =
+        views::newsletter::mail::issue_with(lang, &issue_view(r, "", "", &archive_url), &personal);
+    let headers = links
+        .list_headers("")
+        .into_iter()
+        .map(|(name, value)| {
+            let value = if name == LIST_UNSUBSCRIBE {
+                vec![Segment::Slot(slot::LIST_UNSUBSCRIBE)]
+            } else {
+                vec![Segment::Text(value)]
+            };
+            (name, value)
+        })
+        .collect();
+    TemplateParts {
+        subject: body.subject,
+        text: m.split(&body.text, |n| n),
+        html: m.split(&body.html, |n| n),
+        headers,
+    }
+}
+
+const LIST_UNSUBSCRIBE: &str = "List-Unsubscribe";
+
+/// The values of [`issue_template`]'s slots for one subscriber.
+pub fn issue_values(links: &Links, lang: views::Lang, to: &Recipient) -> Vec<String> {
+    let personal = views::newsletter::mail::IssuePersonal::of(
+        lang,
+        &to.name,
+        &links.preferences_url(&to.nonce),
+    );
+    let unsubscribe = links
+        .list_headers(&to.nonce)
+        .into_iter()
+        .find(|(name, _)| name == LIST_UNSUBSCRIBE)
+        .map(|(_, value)| value)
+        .unwrap_or_default();
+    let mut values = vec![String::new(); slot::LIST_UNSUBSCRIBE + 1];
+    values[slot::GREETING_TEXT] = personal.greeting_text;
+    values[slot::GREETING_HTML] = personal.greeting_html;
+    values[slot::PREFERENCES_TEXT] = personal.preferences_url_text;
+    values[slot::PREFERENCES_HTML] = personal.preferences_url_html;
+    values[slot::LIST_UNSUBSCRIBE] = unsubscribe;
+    values
+}
+
+/// Queues one batch of an issue: one template per language of the batch's subscribers (the
+/// same row for the same content, batch after batch), one row per subscriber with their values.
+fn queue_issue(
+    conn: &mut DbConn,
+    links: &Links,
+    mailer: &Mailer,
+    c: &Campaign,
+    recipients: &[Recipient],
+) -> QueryResult<usize> {
+    let rendered = render(c);
+    let mut by_lang: std::collections::BTreeMap<&'static str, Vec<&Recipient>> =
+        std::collections::BTreeMap::new();
+    for to in recipients {
+        let lang = views::Lang::from_code(&to.lang).unwrap_or_default();
+        by_lang.entry(lang.code()).or_default().push(to);
+    }
+    let mut inserted = 0;
+    for (code, group) in by_lang {
+        let lang = views::Lang::from_code(code).unwrap_or_default();
+        let parts = issue_template(links, &rendered, c.id, lang);
+        let template_id = template::store(conn, &format!("campaign:{}:{code}", c.id), &parts)?;
+        let mails: Vec<(OutgoingMail, String, Vec<String>)> = group
+            .into_iter()
+            .map(|to| {
+                (
+                    issue_envelope(parts.subject.clone(), c.id, to),
+                    mailer.new_message_id(),
+                    issue_values(links, lang, to),
+                )
+            })
+            .collect();
+        inserted += outbox::insert_many_templated(conn, template_id, &mails)?;
+    }
+    Ok(inserted)
 }
 
 /// Queues the next batch of a sending campaign; returns how many rows were inserted and
@@ -561,17 +691,7 @@ pub fn expand_batch(
             c.last_subscriber_id,
             batch,
         )?;
-        let rendered = render(&c);
-        let mails: Vec<(OutgoingMail, String)> = recipients
-            .iter()
-            .map(|to| {
-                (
-                    issue_mail(links, &rendered, c.id, to),
-                    mailer.new_message_id(),
-                )
-            })
-            .collect();
-        let inserted = outbox::insert_many(conn, &mails)?;
+        let inserted = queue_issue(conn, links, mailer, &c, &recipients)?;
         let done = (recipients.len() as i64) < batch;
         let cursor = if done {
             c.last_subscriber_id

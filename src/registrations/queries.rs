@@ -91,12 +91,20 @@ pub fn find_by_email(
     seminar_id: i64,
     email: &str,
 ) -> QueryResult<Option<Registration>> {
+    // `lower(email)`, as the unique index `registrations_seminar_email` has it: a look-up in
+    // that index rather than a walk over the seminar's registrations.
     r::table
         .filter(r::seminar_id.eq(seminar_id))
-        .filter(r::email.eq(email.to_lowercase()))
+        .filter(lower(r::email).eq(email.to_lowercase()))
         .select(Registration::as_select())
         .first(c)
         .optional()
+}
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// SQL `lower(text)`.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
 /// Every registration of a seminar, oldest first.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use secunity::accounts::Role;
 use secunity::mail::outbox::{self, FAILED, SENT};
+use secunity::mail::template::{self, Markers, TemplateParts};
 use secunity::mail::{MailKind, OutgoingMail};
 use secunity::schema::outbox as ob;
 
@@ -142,6 +143,16 @@ async fn kill_a_worker_mid_delivery(
         .map(|i| mail(&format!("{prefix}{i}@example.jp"), i))
         .collect();
     enqueue_all(app, mails).await;
+    kill_the_worker_at(app, total, hold_at, settings).await;
+}
+
+/// The crash of [`kill_a_worker_mid_delivery`] on the mails already queued.
+async fn kill_the_worker_at(
+    app: &TestApp,
+    total: usize,
+    hold_at: usize,
+    settings: &[(&str, &str)],
+) {
     app.smtp.hold_from(hold_at);
     let mut env = CRASH_WORKER.to_vec();
     env.extend_from_slice(settings);
@@ -173,6 +184,88 @@ async fn a_killed_worker_loses_nothing_and_duplicates_keep_their_message_id() {
         extra >= 1,
         "the message whose reply was held (at least) arrived twice"
     );
+}
+
+/// A campaign-like template: a greeting and a personal link per recipient (slots 0 and 1), one
+/// of them in a header as well.
+fn greeting_template() -> TemplateParts {
+    let m = Markers::new();
+    TemplateParts {
+        subject: "テンプレートのお知らせ".into(),
+        text: m.split(
+            &format!("{} 様\n\n本文です。\n{}\n", m.slot(0), m.slot(1)),
+            |n| n,
+        ),
+        html: m.split(
+            &format!(
+                "<p>{} 様</p><p><a href=\"{}\">リンク</a></p>",
+                m.slot(0),
+                m.slot(1)
+            ),
+            |n| n,
+        ),
+        headers: vec![(
+            "List-Unsubscribe".into(),
+            m.split(&format!("<{}>", m.slot(1)), |n| n),
+        )],
+    }
+}
+
+/// Queues `total` mails of [`greeting_template`] to `{prefix}{i}@example.jp`, each with its own
+/// name and link.
+async fn enqueue_templated(app: &TestApp, prefix: &str, total: usize) {
+    let mailer = app.state.mailer.clone();
+    let prefix = prefix.to_string();
+    app.db(move |c| {
+        c.write_transaction(|c| {
+            let id = template::store(c, "test:greeting", &greeting_template())?;
+            let mails: Vec<_> = (0..total)
+                .map(|i| {
+                    let to = format!("{prefix}{i}@example.jp");
+                    let mut mail = OutgoingMail::transactional(
+                        &to,
+                        "テンプレートのお知らせ",
+                        String::new(),
+                        String::new(),
+                    );
+                    mail.kind = MailKind::Newsletter;
+                    let values = vec![format!("会員{i}"), format!("https://x.example/u/{i}")];
+                    (mail, mailer.new_message_id(), values)
+                })
+                .collect();
+            outbox::insert_many_templated(c, id, &mails)
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_killed_worker_re_sends_a_templated_mail_with_its_message_id_and_its_own_values() {
+    let app = spawn_app_with(&[("WORKERS", "off")], SmtpServer::start().await).await;
+    let total = 120;
+    enqueue_templated(&app, "tpl", total).await;
+    kill_the_worker_at(&app, total, 15, &[]).await;
+    finish_with_a_second_worker(&app).await;
+    let got = app.smtp.messages();
+    let extra = check_redelivery(&got, total).unwrap();
+    assert!(extra >= 1, "the message whose reply was held arrived twice");
+    // Every copy, the first and the one sent again, is the recipient's own.
+    for m in &got {
+        let i: usize = m.rcpt_to[0]
+            .trim_start_matches("tpl")
+            .trim_end_matches("@example.jp")
+            .parse()
+            .unwrap();
+        let text = parsed(m).body_text(0).unwrap().to_string();
+        assert_eq!(
+            text.replace("\r\n", "\n"),
+            format!("会員{i} 様\n\n本文です。\nhttps://x.example/u/{i}\n")
+        );
+        assert_eq!(
+            m.raw_header("List-Unsubscribe").unwrap(),
+            format!("<https://x.example/u/{i}>")
+        );
+    }
 }
 
 #[tokio::test]

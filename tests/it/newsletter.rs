@@ -1593,3 +1593,160 @@ async fn staff_cancel_a_campaign_from_its_page_once_and_it_is_audited() {
         "one cancel audited; the refused pause and second cancel are not"
     );
 }
+
+#[tokio::test]
+async fn a_campaign_is_built_from_one_template_per_language_with_each_readers_own_parts() {
+    use secunity::mail::template;
+    use secunity::newsletter::campaigns::{self, Recipient};
+    use secunity::schema::outbox as ob;
+    let app = spawn_app().await;
+    let (_, token) = app.api_token("staff@example.jp", Role::Staff).await;
+    let readers = [
+        ("yamada@example.jp", "山田 太郎", "ja"),
+        ("sato@example.jp", "佐藤 <b>花子</b>", "ja"),
+        ("nameless@example.jp", "", "ja"),
+        ("smith@example.jp", "Jane Smith", "en"),
+    ];
+    let links = Links::from_config(&app.state.config);
+    let seed_links = links.clone();
+    app.db(move |c| {
+        c.write_transaction(|c| {
+            for (email, name, lang) in readers {
+                let nonce = format!("nonce-{email}");
+                let hash = seed_links.pref_hash(&nonce);
+                let id = q::insert(
+                    c,
+                    &NewSubscriber {
+                        email,
+                        name,
+                        company: "",
+                        prefecture: None,
+                        industry: None,
+                        status: "active",
+                        lang,
+                        pref_nonce: &nonce,
+                        pref_token_hash: Some(&hash),
+                        consent_source: "test",
+                    },
+                )?
+                .expect("new address");
+                q::set_topics(c, id, &["events".to_string()])?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })
+    })
+    .await;
+    let id = create_and_send(
+        &app,
+        &token,
+        "今月のお知らせ",
+        "## 補助金\n\n公募が始まりました。",
+        &["events"],
+    )
+    .await;
+    wait_campaign(&app, &token, id, 4).await;
+
+    // One template per language; the rows carry only their values.
+    let source = format!("campaign:{id}");
+    let rows: Vec<(Option<i64>, String, String)> = app
+        .db(move |c| {
+            ob::table
+                .filter(ob::source.eq(source))
+                .select((ob::template_id, ob::body_text, ob::headers))
+                .load(c)
+        })
+        .await;
+    assert_eq!(rows.len(), 4);
+    let templates: HashSet<Option<i64>> = rows.iter().map(|(t, _, _)| *t).collect();
+    assert_eq!(templates.len(), 2, "ja and en: {rows:?}");
+    assert!(templates.iter().all(Option::is_some));
+    assert!(
+        rows.iter()
+            .all(|(_, text, headers)| text.is_empty() && headers == "[]")
+    );
+
+    // Each reader's mail greets them and carries their own links; the rest is the same for
+    // every reader of a language.
+    let got = issues(&app);
+    assert_eq!(got.len(), 4);
+    let mut rest_by_lang: std::collections::HashMap<&str, HashSet<(String, String)>> =
+        Default::default();
+    for (email, name, lang) in readers {
+        let m = got
+            .iter()
+            .find(|m| m.rcpt_to == [email])
+            .expect("the reader's issue");
+        let nonce = format!("nonce-{email}");
+        let preferences = links.preferences_url(&nonce);
+        let unsubscribe = links.unsubscribe_url(&nonce);
+        let p = parsed(m);
+        let text = p.body_text(0).unwrap().replace("\r\n", "\n");
+        let html = p.body_html(0).unwrap().to_string();
+        let (greeting_text, greeting_html) = match (name, lang) {
+            ("", _) => (String::new(), String::new()),
+            (_, "en") => (format!("Dear {name},\n\n"), format!("<p>Dear {name},</p>")),
+            _ => (
+                format!("{name} 様\n\n"),
+                format!(
+                    "<p>{} 様</p>",
+                    name.replace('<', "&lt;").replace('>', "&gt;")
+                ),
+            ),
+        };
+        assert!(
+            text.starts_with(&format!("{greeting_text}■ 補助金")),
+            "{text}"
+        );
+        assert!(html.contains(&greeting_html), "{html}");
+        assert!(!html.contains("<b>花子"), "markup in a name is text");
+        assert!(text.contains(&preferences) && html.contains(&preferences));
+        assert!(
+            m.raw_header("List-Unsubscribe")
+                .unwrap()
+                .contains(&unsubscribe),
+            "the reader's own unsubscribe link"
+        );
+        let rest = (
+            text.replacen(&greeting_text, "", 1)
+                .replace(&preferences, "PREFERENCES"),
+            html.replacen(&greeting_html, "", 1)
+                .replace(&preferences, "PREFERENCES"),
+        );
+        rest_by_lang.entry(lang).or_default().insert(rest);
+    }
+    assert_eq!(
+        rest_by_lang["ja"].len(),
+        1,
+        "identical but for the reader's parts"
+    );
+    assert_eq!(rest_by_lang["en"].len(), 1);
+
+    // A template filled in is exactly the mail rendered for the reader alone.
+    let campaign = app
+        .db(move |c| campaigns::find(c, id))
+        .await
+        .expect("the campaign");
+    let rendered = campaigns::render(&campaign);
+    for (email, name, lang) in readers {
+        let to = Recipient {
+            id: 1,
+            email: email.to_string(),
+            name: name.to_string(),
+            lang: lang.to_string(),
+            nonce: format!("nonce-{email}"),
+        };
+        let whole = campaigns::issue_mail(&links, &rendered, id, &to);
+        let code = views::Lang::from_code(lang).unwrap();
+        let parts = campaigns::issue_template(&links, &rendered, id, code);
+        let values = campaigns::issue_values(&links, code, &to);
+        assert_eq!(template::fill(&parts.text, &values).unwrap(), whole.text);
+        assert_eq!(template::fill(&parts.html, &values).unwrap(), whole.html);
+        let headers: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), template::fill(v, &values).unwrap()))
+            .collect();
+        assert_eq!(headers, whole.headers);
+        assert_eq!(parts.subject, whole.subject);
+    }
+}

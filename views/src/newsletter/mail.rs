@@ -88,23 +88,66 @@ pub struct IssueMail<'a> {
     pub body_text: &'a str,
     /// Body as sanitized HTML.
     pub body_html: &'a str,
+    /// The subscriber's name, for the greeting (empty: no greeting).
+    pub name: &'a str,
     /// The subscriber's preference page.
     pub preferences_url: &'a str,
     /// The archive of past issues.
     pub archive_url: &'a str,
 }
 
-/// Renders an issue with the footer (preference link) in `lang`. No tracking pixels, no
-/// rewritten links.
+/// What of an issue is the subscriber's own, rendered for its place: the greeting and the
+/// preference link, each as it stands in the text part and in the HTML part (escaped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuePersonal {
+    /// The greeting line and the blank line after it, or nothing.
+    pub greeting_text: String,
+    /// The greeting paragraph, escaped, or nothing.
+    pub greeting_html: String,
+    /// The preference link.
+    pub preferences_url_text: String,
+    /// The preference link, escaped for an attribute.
+    pub preferences_url_html: String,
+}
+
+impl IssuePersonal {
+    /// The personal parts of the issue to `name` with this preference link.
+    pub fn of(lang: Lang, name: &str, preferences_url: &str) -> Self {
+        let (greeting_text, greeting_html) = if name.trim().is_empty() {
+            (String::new(), String::new())
+        } else {
+            let greeting = lang.tf("newsletter.mail.greeting", &[("name", name.trim())]);
+            let html = html! { p { (greeting) } }.into_string();
+            (format!("{greeting}\n\n"), html)
+        };
+        Self {
+            greeting_text,
+            greeting_html,
+            preferences_url_text: preferences_url.to_string(),
+            preferences_url_html: html! { (preferences_url) }.into_string(),
+        }
+    }
+}
+
+/// Renders an issue with the greeting and the footer (preference link) in `lang`. No tracking
+/// pixels, no rewritten links.
 pub fn issue(lang: Lang, m: &IssueMail) -> MailBody {
+    issue_with(lang, m, &IssuePersonal::of(lang, m.name, m.preferences_url))
+}
+
+/// Renders an issue with the personal parts given as they are (`m.name` and
+/// `m.preferences_url` are not read): what a template of the issue is cut from, with markers
+/// in place of the personal parts.
+pub fn issue_with(lang: Lang, m: &IssueMail, personal: &IssuePersonal) -> MailBody {
     let footer_why = lang.t("newsletter.mail.footer_why");
     let footer_prefs = lang.t("newsletter.mail.footer_preferences");
     let footer_archive = lang.t("newsletter.mail.footer_archive");
     let signature = lang.t("newsletter.mail.signature");
     let text = format!(
-        "{}\n\n----------------------------------------\n{footer_why}\n{footer_prefs}\n{}\n{footer_archive}\n{}\n\n{signature}\n",
+        "{}{}\n\n----------------------------------------\n{footer_why}\n{footer_prefs}\n{}\n{footer_archive}\n{}\n\n{signature}\n",
+        personal.greeting_text,
         m.body_text.trim_end(),
-        m.preferences_url,
+        personal.preferences_url_text,
         m.archive_url
     );
     let html = html! {
@@ -112,11 +155,12 @@ pub fn issue(lang: Lang, m: &IssueMail) -> MailBody {
         html lang=(lang.code()) {
             head { meta charset="utf-8"; title { (m.subject) } }
             body {
+                (PreEscaped(&personal.greeting_html))
                 div { (PreEscaped(m.body_html)) }
                 hr;
                 p style="font-size:small" {
                     (footer_why) br;
-                    a href=(m.preferences_url) { (footer_prefs) } br;
+                    a href=(PreEscaped(&personal.preferences_url_html)) { (footer_prefs) } br;
                     a href=(m.archive_url) { (footer_archive) } br;
                     (signature)
                 }
@@ -143,6 +187,7 @@ mod tests {
                 subject: "件名",
                 body_text: "本文",
                 body_html: "<p>本文</p>",
+                name: "山田 花子",
                 preferences_url: "https://x.example/newsletter/preferences/t",
                 archive_url: "https://x.example/newsletter/archive",
             },
@@ -156,5 +201,7 @@ mod tests {
                 .contains("https://x.example/newsletter/preferences/t")
         );
         assert!(m.html.contains("<p>本文</p>"));
+        assert!(m.text.starts_with("山田 花子 様\n\n本文"));
+        assert!(m.html.contains("<p>山田 花子 様</p>"));
     }
 }
