@@ -77,10 +77,18 @@ pub struct RegistrationFigures {
     pub registrations_per_transaction: f64,
     /// Seminars behind the list page.
     pub list_page_seminars: usize,
-    /// Requests per second of `GET /seminars` (first page, 24 seminars).
+    /// Requests per second of `GET /seminars` (first page, 24 seminars) for a visitor who is
+    /// not signed in.
     pub list_page_requests_per_second: f64,
+    /// Requests per second of `GET /seminars/{id}` (the seminar of the burst, its seats and
+    /// form) for a visitor who is not signed in.
+    pub seminar_page_requests_per_second: f64,
     /// Requests per second of an empty actix-web handler, same client, same machine.
     pub empty_handler_requests_per_second: f64,
+    /// The list page's rate over the empty handler's.
+    pub list_ratio: f64,
+    /// The seminar page's rate over the empty handler's.
+    pub seminar_page_ratio: f64,
     /// Whether the counts were exact and every request was answered 303.
     pub ok: bool,
 }
@@ -206,7 +214,8 @@ async fn burst(
     Ok((all, started.elapsed()))
 }
 
-/// Requests per second of `GET url` from 32 clients for `seconds`.
+/// Requests per second of `GET url` from 32 clients for `seconds`, each response read to its
+/// end as a browser reads a page (a response left unread also costs its connection).
 async fn requests_per_second(client: &reqwest::Client, url: &str, seconds: u64) -> f64 {
     let window = Duration::from_secs(seconds);
     let started = Instant::now();
@@ -216,11 +225,10 @@ async fn requests_per_second(client: &reqwest::Client, url: &str, seconds: u64) 
         set.spawn(async move {
             let mut n = 0usize;
             while started.elapsed() < window {
-                let ok = client
-                    .get(&url)
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success());
+                let ok = match client.get(&url).send().await {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
                 n += usize::from(ok);
             }
             n
@@ -352,6 +360,9 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
     say(format!(
         "GET /seminars with {seminars} seminars: {list:.0} req/s"
     ));
+    let seminar_page =
+        requests_per_second(&client, &format!("{base}/seminars/{id}"), args.list_seconds).await;
+    say(format!("GET /seminars/{id}: {seminar_page:.0} req/s"));
     handle.stop(false).await;
     let (empty_url, empty_handle) = empty_server()?;
     let empty = requests_per_second(&client, &empty_url, args.list_seconds).await;
@@ -379,7 +390,10 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
         ),
         list_page_seminars: seminars,
         list_page_requests_per_second: round(list, 0),
+        seminar_page_requests_per_second: round(seminar_page, 0),
         empty_handler_requests_per_second: round(empty, 0),
+        list_ratio: round(list / empty.max(1.0), 3),
+        seminar_page_ratio: round(seminar_page / empty.max(1.0), 3),
         ok,
     })
 }

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod handlers;
 pub mod introductions;
 pub mod labels;
+pub mod pages;
 pub mod posts;
 pub mod privacy;
 pub mod queries;
