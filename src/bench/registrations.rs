@@ -83,6 +83,8 @@ pub struct RegistrationFigures {
     /// Requests per second of `GET /seminars/{id}` (the seminar of the burst, its seats and
     /// form) for a visitor who is not signed in.
     pub seminar_page_requests_per_second: f64,
+    /// Requests per second of `GET /seminars` from a client that takes gzip (as browsers do).
+    pub list_page_gzip_requests_per_second: f64,
     /// Requests per second of an empty actix-web handler, same client, same machine.
     pub empty_handler_requests_per_second: f64,
     /// The list page's rate over the empty handler's.
@@ -217,6 +219,16 @@ async fn burst(
 /// Requests per second of `GET url` from 32 clients for `seconds`, each response read to its
 /// end as a browser reads a page (a response left unread also costs its connection).
 async fn requests_per_second(client: &reqwest::Client, url: &str, seconds: u64) -> f64 {
+    requests_per_second_with(client, url, seconds, None).await
+}
+
+/// [`requests_per_second`] with one more request header.
+async fn requests_per_second_with(
+    client: &reqwest::Client,
+    url: &str,
+    seconds: u64,
+    header: Option<(&'static str, &'static str)>,
+) -> f64 {
     let window = Duration::from_secs(seconds);
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
@@ -225,7 +237,11 @@ async fn requests_per_second(client: &reqwest::Client, url: &str, seconds: u64) 
         set.spawn(async move {
             let mut n = 0usize;
             while started.elapsed() < window {
-                let ok = match client.get(&url).send().await {
+                let mut request = client.get(&url);
+                if let Some((name, value)) = header {
+                    request = request.header(name, value);
+                }
+                let ok = match request.send().await {
                     Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
                     _ => false,
                 };
@@ -360,6 +376,14 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
     say(format!(
         "GET /seminars with {seminars} seminars: {list:.0} req/s"
     ));
+    let list_gzip = requests_per_second_with(
+        &client,
+        &format!("{base}/seminars"),
+        args.list_seconds,
+        Some(("accept-encoding", "gzip")),
+    )
+    .await;
+    say(format!("GET /seminars taking gzip: {list_gzip:.0} req/s"));
     let seminar_page =
         requests_per_second(&client, &format!("{base}/seminars/{id}"), args.list_seconds).await;
     say(format!("GET /seminars/{id}: {seminar_page:.0} req/s"));
@@ -391,6 +415,7 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
         list_page_seminars: seminars,
         list_page_requests_per_second: round(list, 0),
         seminar_page_requests_per_second: round(seminar_page, 0),
+        list_page_gzip_requests_per_second: round(list_gzip, 0),
         empty_handler_requests_per_second: round(empty, 0),
         list_ratio: round(list / empty.max(1.0), 3),
         seminar_page_ratio: round(seminar_page / empty.max(1.0), 3),

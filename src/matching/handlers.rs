@@ -59,6 +59,7 @@ pub fn board_kind(filter: &BoardFilter) -> &'static str {
 /// `GET /board` (for a visitor who is not signed in, kept in memory per content version: see
 /// [`super::pages`]).
 pub async fn board(
+    req: actix_web::HttpRequest,
     page: Page,
     user: MaybeUser,
     state: web::Data<AppState>,
@@ -69,8 +70,8 @@ pub async fn board(
     let lang = page.lang;
     let Some(user) = user.0 else {
         // A visitor who is not signed in sees the board everyone sees: kept in memory.
-        let fragment = pages.into_inner().board(&state, f, page.lang).await?;
-        return Ok(html(fragment.page(&page)));
+        let kept = pages.into_inner().board(&state, f, page.lang).await?;
+        return Ok(crate::web::kept::respond(&req, &page, &kept));
     };
     let view = state
         .db

@@ -1,6 +1,6 @@
 //! The public board lists served from memory: for a visitor who is not signed in, each list
 //! (needs or offerings, per filter and language) is computed from the database once per
-//! content version ([`crate::content_version`]) and kept as a rendered [`Fragment`], framed
+//! content version ([`crate::content_version`]) and kept as a rendered fragment (in a [`KeptPage`]), framed
 //! per request. Every write to needs, offerings and organizations raises the version in its
 //! own transaction (database triggers), so an approved post shows on the very next request; a
 //! post expiring ends the kept lists at that moment ([`super::queries::next_board_change`]).
@@ -9,7 +9,6 @@
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
-use views::layout::Fragment;
 use views::{Lang, PageCtx};
 
 use super::handlers::board_view;
@@ -19,6 +18,7 @@ use crate::content_version::PerVersion;
 use crate::error::AppError;
 use crate::reference;
 use crate::web::AppState;
+use crate::web::kept::KeptPage;
 
 /// How many board lists (filter × language) are kept.
 const BOARD_LISTS: usize = 256;
@@ -28,7 +28,7 @@ pub struct BoardPages {
     /// Stands for the CSRF token in kept pages (the board list has none today; kept for the
     /// day it has one).
     placeholder: String,
-    lists: PerVersion<(BoardFilter, Lang), Fragment>,
+    lists: PerVersion<(BoardFilter, Lang), KeptPage>,
     next_change: PerVersion<(), Option<NaiveDateTime>>,
     labels: reference::Kept,
 }
@@ -51,7 +51,7 @@ impl BoardPages {
         state: &AppState,
         filter: BoardFilter,
         lang: Lang,
-    ) -> Result<Arc<Fragment>, AppError> {
+    ) -> Result<Arc<KeptPage>, AppError> {
         let version = state.content.current().await?;
         let key = (filter, lang);
         if let Some(kept) = self.lists.get(version, &key) {
@@ -72,7 +72,11 @@ impl BoardPages {
                 let view = board_view(c, refs, &key.0, None)?;
                 let ctx = PageCtx::template(lang, &pages.placeholder);
                 let fragment = views::matching::board_fragment(&ctx, &view);
-                Ok::<_, AppError>(pages.lists.insert(version, key, fragment, until))
+                Ok::<_, AppError>(
+                    pages
+                        .lists
+                        .insert(version, key, KeptPage::new(fragment), until),
+                )
             })
             .await
     }

@@ -1,6 +1,6 @@
 //! Public seminar pages: the list (upcoming and archive) and one seminar with its form.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use views::Markup;
 use views::forms::FormErrors;
@@ -12,18 +12,20 @@ use super::queries::Filter;
 use crate::error::{AppError, Message};
 use crate::reference;
 use crate::web::AppState;
-use crate::web::ctx::{Page, html};
+use crate::web::ctx::Page;
 use crate::web::input::Query;
+use crate::web::kept;
 
 /// `GET /`: the home page, with the next published seminars of the programme (kept in
 /// memory per content version, see [`super::pages`]).
 pub async fn home(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     pages: web::Data<PublicPages>,
 ) -> Result<HttpResponse, AppError> {
-    let fragment = pages.into_inner().home(&state, page.lang).await?;
-    Ok(html(fragment.page(&page)))
+    let kept = pages.into_inner().home(&state, page.lang).await?;
+    Ok(kept::respond(&req, &page, &kept))
 }
 
 /// Query of the list.
@@ -137,13 +139,14 @@ pub(super) fn parse_filter(q: &ListQuery) -> Result<Filter, AppError> {
 
 /// `GET /seminars` (kept in memory per content version, see [`super::pages`]).
 pub async fn list(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     pages: web::Data<PublicPages>,
     q: Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let fragment = pages.into_inner().list(&state, &q, page.lang).await?;
-    Ok(html(fragment.page(&page)))
+    let kept = pages.into_inner().list(&state, &q, page.lang).await?;
+    Ok(kept::respond(&req, &page, &kept))
 }
 
 /// Why registration is not possible, if it is not.
@@ -224,14 +227,15 @@ pub fn registration_form(
 
 /// `GET /seminars/{id}` (kept in memory per content version, see [`super::pages`]).
 pub async fn show(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
     pages: web::Data<PublicPages>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let fragment = pages
+    let kept = pages
         .into_inner()
         .seminar(&state, path.into_inner(), page.lang)
         .await?;
-    Ok(html(fragment.page(&page)))
+    Ok(kept::respond(&req, &page, &kept))
 }

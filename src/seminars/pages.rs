@@ -1,6 +1,6 @@
 //! The public pages of the programme served from memory: the list (every filter and page),
 //! each seminar's page and the home page are computed from the database once per content
-//! version ([`crate::content_version`]) and language, kept as rendered [`Fragment`]s, and
+//! version ([`crate::content_version`]) and language, kept as rendered fragments (`views::layout::Fragment`, in a [`KeptPage`]), and
 //! framed per request (CSRF token, language switch, signed-in header are never kept).
 //!
 //! Never stale: every write to seminars and registrations raises the content version in its own
@@ -14,7 +14,6 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use views::forms::FormErrors;
-use views::layout::Fragment;
 use views::seminars::public::{ListView, SeminarCard, SeminarDetail};
 use views::{Lang, PageCtx};
 
@@ -26,6 +25,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::reference;
 use crate::web::AppState;
+use crate::web::kept::KeptPage;
 
 /// How many list pages (filter × page × language) are kept; about 40 KB each.
 const LIST_PAGES: usize = 256;
@@ -50,9 +50,9 @@ struct ListKey {
 pub struct PublicPages {
     /// Stands for the CSRF token in kept pages: random, so no content contains it.
     placeholder: String,
-    lists: PerVersion<ListKey, Fragment>,
-    seminars: PerVersion<(i64, Lang), Fragment>,
-    homes: PerVersion<Lang, Fragment>,
+    lists: PerVersion<ListKey, KeptPage>,
+    seminars: PerVersion<(i64, Lang), KeptPage>,
+    homes: PerVersion<Lang, KeptPage>,
     /// The next moment a page may change by the clock, per version.
     next_change: PerVersion<(), Option<NaiveDateTime>>,
     /// The reference labels, per version and language.
@@ -98,7 +98,7 @@ impl PublicPages {
         state: &AppState,
         q: &ListQuery,
         lang: Lang,
-    ) -> Result<Arc<Fragment>, AppError> {
+    ) -> Result<Arc<KeptPage>, AppError> {
         let filter = parse_filter(q)?;
         let number = parse_page(q)?;
         let key = ListKey {
@@ -131,7 +131,11 @@ impl PublicPages {
                 let view = list_view(c, &pages.labels, version, &q, number, lang)?;
                 let ctx = pages.template(lang);
                 let fragment = views::seminars::public::list_fragment(&ctx, &view);
-                Ok::<_, AppError>(pages.lists.insert(version, key, fragment, until))
+                Ok::<_, AppError>(
+                    pages
+                        .lists
+                        .insert(version, key, KeptPage::new(fragment), until),
+                )
             })
             .await
     }
@@ -142,7 +146,7 @@ impl PublicPages {
         state: &AppState,
         id: i64,
         lang: Lang,
-    ) -> Result<Arc<Fragment>, AppError> {
+    ) -> Result<Arc<KeptPage>, AppError> {
         let version = state.content.current().await?;
         if let Some(kept) = self.seminars.get(version, &(id, lang)) {
             return Ok(kept);
@@ -155,7 +159,12 @@ impl PublicPages {
                 let (detail, form) = seminar_view(c, &pages.labels, version, id, lang)?;
                 let ctx = pages.template(lang);
                 let fragment = views::seminars::public::show_fragment(&ctx, &detail, &form);
-                Ok::<_, AppError>(pages.seminars.insert(version, (id, lang), fragment, until))
+                Ok::<_, AppError>(pages.seminars.insert(
+                    version,
+                    (id, lang),
+                    KeptPage::new(fragment),
+                    until,
+                ))
             })
             .await
     }
@@ -165,7 +174,7 @@ impl PublicPages {
         self: &Arc<Self>,
         state: &AppState,
         lang: Lang,
-    ) -> Result<Arc<Fragment>, AppError> {
+    ) -> Result<Arc<KeptPage>, AppError> {
         let version = state.content.current().await?;
         if let Some(kept) = self.homes.get(version, &lang) {
             return Ok(kept);
@@ -181,7 +190,11 @@ impl PublicPages {
                     &ctx,
                     &views::pages::home::HomeView { upcoming },
                 );
-                Ok::<_, AppError>(pages.homes.insert(version, lang, fragment, until))
+                Ok::<_, AppError>(
+                    pages
+                        .homes
+                        .insert(version, lang, KeptPage::new(fragment), until),
+                )
             })
             .await
     }

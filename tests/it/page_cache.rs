@@ -335,3 +335,57 @@ async fn control_without_the_content_version_the_other_process_shows_stale_seats
         "the kept pages never change: {seen:?}"
     );
 }
+
+/// `GET path` taking gzip as a browser does: whether the answer came compressed, and the page.
+async fn page_gzip(client: &reqwest::Client, base: &str, path: &str) -> (bool, String) {
+    use std::io::Read;
+    let res = client
+        .get(format!("{base}{path}"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(res.status(), 200, "GET {path}");
+    let gzip = res
+        .headers()
+        .get("content-encoding")
+        .is_some_and(|v| v == "gzip");
+    let bytes = res.bytes().await.expect("a body");
+    if !gzip {
+        return (false, String::from_utf8(bytes.to_vec()).expect("UTF-8"));
+    }
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut html)
+        .expect("gzip that decodes");
+    (true, html)
+}
+
+#[tokio::test]
+async fn the_compressed_list_kept_for_browsers_is_as_current_as_the_page() {
+    let app = spawn_app().await;
+    let id = seminar(&app, data("onsite", 2, 0)).await;
+    let visitor = visitor();
+    let anchor = format!("href=\"/seminars/{id}\"");
+    for _ in 0..2 {
+        let (gzip, list) = page_gzip(&visitor, &app.base, "/seminars").await;
+        assert!(gzip, "the list comes compressed");
+        assert!(seats_after(&list, &anchor).contains("残り2席"), "{list}");
+        // The same page as without compression.
+        assert_eq!(list, page(&visitor, &app.base, "/seminars").await);
+    }
+    let res = app
+        .post_form_from(
+            &format!("/seminars/{id}"),
+            &format!("/seminars/{id}/registrations"),
+            &form("gzip@example.jp", "onsite"),
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, list) = page_gzip(&visitor, &app.base, "/seminars").await;
+    assert!(seats_after(&list, &anchor).contains("残り1席"), "{list}");
+    // A page with a form (its own token) is compressed per response, and still current.
+    let (_, own) = page_gzip(&visitor, &app.base, &format!("/seminars/{id}")).await;
+    assert!(seats_after(&own, "<h1").contains("残り1席"), "{own}");
+    assert!(crate::support::app::extract_csrf(&own).is_some());
+}

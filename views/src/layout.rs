@@ -90,6 +90,12 @@ impl Fragment {
         page(ctx, &self.title, PreEscaped(body))
     }
 
+    /// Whether the content has a place for the CSRF token (a form): then every response
+    /// differs.
+    pub fn takes_token(&self) -> bool {
+        self.parts.len() > 1
+    }
+
     /// Bytes of HTML kept.
     pub fn len(&self) -> usize {
         self.parts.iter().map(String::len).sum()
