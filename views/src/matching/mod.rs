@@ -345,7 +345,7 @@ pub fn board_fragment(ctx: &PageCtx, v: &BoardView) -> Fragment {
             }
         }
     };
-    Fragment::capture(ctx, &title, content)
+    Fragment::capture(ctx, title, content)
 }
 
 /// What can be done with a suggestion.

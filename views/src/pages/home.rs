@@ -82,5 +82,5 @@ pub fn home_fragment(ctx: &PageCtx, view: &HomeView) -> Fragment {
             p { (with_link(ctx.t("home.incident_text"), IPA_PHONE.1, IPA_PHONE.0)) }
         }
     };
-    Fragment::capture(ctx, &title, content)
+    Fragment::capture(ctx, title, content)
 }

@@ -76,7 +76,6 @@ pub fn list_fragment(ctx: &PageCtx, v: &ListView) -> Fragment {
         ctx.t("seminars.list_title")
     };
     let none = FormErrors::new();
-    let title = title;
     let content = html! {
         h1 { (title) }
         form.filters method="get" action="/seminars" role="search" {
@@ -114,7 +113,7 @@ pub fn list_fragment(ctx: &PageCtx, v: &ListView) -> Fragment {
         }
         (pager(ctx, v.prev_href.as_deref(), v.next_href.as_deref()))
     };
-    Fragment::capture(ctx, &title, content)
+    Fragment::capture(ctx, title, content)
 }
 
 /// A seminar's details (values formatted).
@@ -286,7 +285,7 @@ pub fn show_fragment(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) 
             }
         } }
     };
-    Fragment::capture(ctx, &title, content)
+    Fragment::capture(ctx, title, content)
 }
 
 /// The registrant's fields, from the name to the seminar's own questions: the public form and
