@@ -341,6 +341,10 @@ pub fn actor_ids(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
         .load(conn)
 }
 
+/// Which surface asked for an operation: `page` (the staff pages), `api` or `cli`; services
+/// keep it in the audit entry's detail as `via`.
+pub type Via = &'static str;
+
 /// Records an action on a record (`target_id`) in the caller's transaction.
 pub fn record(
     conn: &mut DbConn,

@@ -115,8 +115,8 @@ pub struct DkimSettings {
 /// All settings of one running service.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// `sqlite://PATH` or `postgres://...`.
-    pub database_url: String,
+    /// `sqlite://PATH` or `postgres://...` (secret: a PostgreSQL URL may carry a password).
+    pub database_url: SecretString,
     /// Connections in the pool.
     pub database_pool_size: u32,
     /// Directory for the SQLite file, mail files and generated secrets.
@@ -230,8 +230,10 @@ impl Config {
         };
 
         let data_dir = PathBuf::from(get("SECUNITY_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = get("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("secunity.db").display()));
+        let database_url = SecretString::from(
+            get("DATABASE_URL")
+                .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("secunity.db").display())),
+        );
         let base_url = get("SECUNITY_BASE_URL")
             .unwrap_or_else(|| "http://127.0.0.1:8080".into())
             .trim_end_matches('/')
@@ -394,6 +396,10 @@ mod tests {
             &env(&[
                 ("SECUNITY_SECRET_KEY", "k-0123456789-0123456789-0123456789"),
                 ("SMTP_URL", "smtp://user:pa55word@mail.example.jp:587"),
+                (
+                    "DATABASE_URL",
+                    "postgres://app:db-pa55@db.example.jp/secunity",
+                ),
                 ("OAUTH_CLIENT_ID", "client"),
                 ("OAUTH_CLIENT_SECRET", "oauth-s3cret"),
                 ("OAUTH_AUTH_URL", "https://id.example.jp/auth"),
@@ -403,7 +409,7 @@ mod tests {
         )
         .unwrap();
         let printed = format!("{c:?}");
-        for secret in ["0123456789", "pa55word", "oauth-s3cret"] {
+        for secret in ["0123456789", "pa55word", "oauth-s3cret", "db-pa55"] {
             assert!(!printed.contains(secret), "{secret} in {printed}");
         }
         assert!(printed.contains("REDACTED"));
@@ -416,7 +422,7 @@ mod tests {
     #[test]
     fn defaults_follow_the_contract() {
         let c = Config::from_sources(None, &env(&[])).unwrap();
-        assert_eq!(c.database_url, "sqlite://data/secunity.db");
+        assert_eq!(c.database_url.expose_secret(), "sqlite://data/secunity.db");
         assert_eq!(c.bind, "127.0.0.1:8080");
         assert_eq!(c.base_url, "http://127.0.0.1:8080");
         assert_eq!(c.mail_rate, 50);
@@ -436,7 +442,10 @@ mod tests {
     #[test]
     fn data_dir_moves_the_default_database() {
         let c = Config::from_sources(None, &env(&[("SECUNITY_DATA_DIR", "/tmp/x")])).unwrap();
-        assert_eq!(c.database_url, "sqlite:///tmp/x/secunity.db");
+        assert_eq!(
+            c.database_url.expose_secret(),
+            "sqlite:///tmp/x/secunity.db"
+        );
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub struct Services {
     pub seminar_pages: std::sync::Arc<seminars::pages::PublicPages>,
     /// The public board lists, kept in memory per content version.
     pub board_pages: std::sync::Arc<matching::pages::BoardPages>,
+    /// The board: the offerings held in memory for ranking suggestions.
+    pub offerings: std::sync::Arc<matching::index::OfferingIndex>,
     /// Every feature's personal data, for "My data" and the deletion of an account.
     pub personal_data: privacy::Holders,
     /// Test builds: every API response, for the check against the OpenAPI document.
@@ -73,6 +75,7 @@ impl Services {
             registrations: registrations::Services::new(&core),
             seminar_pages: Default::default(),
             board_pages: Default::default(),
+            offerings: Default::default(),
             personal_data: personal_data(),
             #[cfg(feature = "test-seams")]
             api_log: test_seams::ApiLog::default(),
@@ -99,6 +102,7 @@ pub fn app(
         .app_data(aw::Data::from(services.registrations.registrants()))
         .app_data(aw::Data::new(services.registrations.group))
         .app_data(aw::Data::new(services.registrations.notifier))
+        .app_data(aw::Data::from(services.offerings))
         .app_data(aw::Data::new(services.personal_data))
         .app_data(aw::Data::from(services.seminar_pages))
         .app_data(aw::Data::from(services.board_pages))

@@ -1,6 +1,7 @@
 //! The `secunity` command: parses the command line, loads the settings, opens the database and
 //! runs the chosen command.
 
+use secrecy::ExposeSecret;
 use std::net::TcpListener;
 
 use anyhow::Context;
@@ -131,18 +132,24 @@ fn main() -> anyhow::Result<()> {
     let config = Config::load()?;
     match cli.command {
         Command::Serve => {
-            let db = Db::connect(&config.database_url, config.database_pool_size)?;
+            let db = Db::connect(
+                config.database_url.expose_secret(),
+                config.database_pool_size,
+            )?;
             db.migrate()?;
             runtime()?.block_on(serve(config, db))
         }
         Command::Worker => {
-            let db = Db::connect(&config.database_url, config.database_pool_size)?;
+            let db = Db::connect(
+                config.database_url.expose_secret(),
+                config.database_pool_size,
+            )?;
             db.migrate()?;
             runtime()?.block_on(work(config, db))
         }
         // One-shot commands use one connection of their own, closed before the process exits.
         Command::Migrate => {
-            let mut conn = connect_one(&config.database_url)?;
+            let mut conn = connect_one(config.database_url.expose_secret())?;
             let applied = run_migrations(&mut conn)?;
             tracing::info!(
                 applied,
@@ -229,7 +236,7 @@ fn main() -> anyhow::Result<()> {
 
 /// One connection with the migrations applied.
 fn migrated(config: &Config) -> anyhow::Result<secunity::db::DbConn> {
-    let mut conn = connect_one(&config.database_url)?;
+    let mut conn = connect_one(config.database_url.expose_secret())?;
     run_migrations(&mut conn)?;
     Ok(conn)
 }

@@ -19,6 +19,7 @@
 //! The settings come from the command line only, never from `secunity.toml` or the
 //! environment: a benchmark must not send 100,000 messages to a real `SMTP_URL`.
 
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -271,7 +272,10 @@ pub async fn run(args: &MailBenchArgs) -> anyhow::Result<MailFigures> {
     ));
     let smtp = SmtpServer::start_counting().await;
     let config = bench_config(&scratch, &smtp, args.concurrency.max(1))?;
-    let db = Db::connect(&config.database_url, config.database_pool_size)?;
+    let db = Db::connect(
+        config.database_url.expose_secret(),
+        config.database_pool_size,
+    )?;
     db.migrate()?;
 
     // 1. The listener's ceiling: on one connection, and on as many as the sender uses.

@@ -27,6 +27,7 @@ pub mod matching;
 pub mod newsletter;
 pub mod registrations;
 pub mod sink;
+pub mod suggestions;
 
 /// The benchmarks, one subcommand each (`secunity bench mail`, ...).
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -51,15 +52,27 @@ pub enum BenchCommand {
     /// A burst of seminar registrations through the real HTTP form path, then the seminar list
     /// page with 500 seminars against an empty actix-web handler.
     Registrations(registrations::RegistrationBenchArgs),
-    /// Ranking the board's suggestions: N offerings, M needs; p50/p99 for one need and the time
-    /// to recompute all.
+    /// The board's suggestions: ranking in memory (N offerings, M needs; p50/p99 for one need
+    /// and the time to recompute all), then `GET /api/v1/needs/{id}/suggestions` through the
+    /// real server and database with N live offerings stored, while nothing changes and while
+    /// offerings are edited.
     Matching {
         /// Offerings.
         #[arg(long, default_value_t = 10_000)]
         offerings: usize,
-        /// Needs.
+        /// Needs (ranked in memory).
         #[arg(long, default_value_t = 2_000)]
         needs: usize,
+        /// Requests of the request path, per phase.
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+        /// Concurrent clients of the request path.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// The database of the request path: an administrative PostgreSQL URL (a scratch
+        /// database is created on that server) or none for a temporary SQLite file.
+        #[arg(long)]
+        database: Option<String>,
     },
 }
 
@@ -94,12 +107,51 @@ pub async fn run(which: BenchCommand) -> anyhow::Result<()> {
             print_json_line(&figures)?;
             registrations::check(&figures)
         }
-        BenchCommand::Matching { offerings, needs } => {
-            let figures =
+        BenchCommand::Matching {
+            offerings,
+            needs,
+            requests,
+            clients,
+            database,
+        } => {
+            let mut figures =
                 tokio::task::spawn_blocking(move || matching::run(offerings, needs)).await?;
-            print_json_line(&figures)
+            let path = suggestions::run(offerings, requests, clients, database.as_deref()).await?;
+            figures["request_p99_ms"] = serde_json::json!(path.changing.p99_ms);
+            figures["request_p99_unchanged_ms"] = serde_json::json!(path.unchanged.p99_ms);
+            figures["request_path"] = serde_json::to_value(&path)?;
+            print_json_line(&figures)?;
+            if path.failures > 0 {
+                bail!("{} suggestion requests failed", path.failures);
+            }
+            Ok(())
         }
     }
+}
+
+/// The service's settings for the run: the scratch database, a generous rate limit (the burst
+/// comes from one address), no SMTP.
+pub fn service_config(
+    db_url: &str,
+    dir: &std::path::Path,
+    base: &str,
+    pool: u32,
+) -> anyhow::Result<crate::config::Config> {
+    let env: std::collections::HashMap<String, String> = [
+        ("SECUNITY_DATA_DIR", dir.to_string_lossy().to_string()),
+        ("DATABASE_URL", db_url.to_string()),
+        ("DATABASE_POOL_SIZE", pool.to_string()),
+        ("SECUNITY_BASE_URL", base.to_string()),
+        (
+            "SECUNITY_SECRET_KEY",
+            "bench-secret-key-that-is-long-enough-0123456789".into(),
+        ),
+        ("RATE_LIMIT_PER_MINUTE", "100000000".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    crate::config::Config::from_sources(None, &env).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A database created for one benchmark run and removed when dropped.

@@ -3,6 +3,7 @@
 //! temporary database on the given server). Reports messages per second, time to the first
 //! message and the process's peak memory.
 
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -158,7 +159,10 @@ pub async fn run(opts: BenchOptions) -> anyhow::Result<Value> {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let config = Config::from_sources(None, &env)?;
-    let db = Db::connect(&config.database_url, config.database_pool_size)?;
+    let db = Db::connect(
+        config.database_url.expose_secret(),
+        config.database_pool_size,
+    )?;
     db.migrate()?;
     let links = Links::from_config(&config);
     let n = opts.subscribers;

@@ -6,6 +6,7 @@
 //! TCP port, without its background workers (the mails stay queued in the outbox). The clients
 //! share the machine's cores with the server, as a load generator on the same host would.
 
+use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
@@ -15,7 +16,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::bench::{Latency, Machine, ScratchDatabase, per_second, round, say};
-use crate::config::Config;
 use crate::db::Db;
 use crate::seminars::model::SeminarData;
 use crate::seminars::queries as sq;
@@ -123,31 +123,6 @@ fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
         draw_at: None,
         lottery_waitlist: true,
     }
-}
-
-/// The service's settings for the run: the scratch database, a generous rate limit (the burst
-/// comes from one address), no SMTP.
-fn bench_config(
-    db_url: &str,
-    dir: &std::path::Path,
-    base: &str,
-    pool: u32,
-) -> anyhow::Result<Config> {
-    let env: std::collections::HashMap<String, String> = [
-        ("SECUNITY_DATA_DIR", dir.to_string_lossy().to_string()),
-        ("DATABASE_URL", db_url.to_string()),
-        ("DATABASE_POOL_SIZE", pool.to_string()),
-        ("SECUNITY_BASE_URL", base.to_string()),
-        (
-            "SECUNITY_SECRET_KEY",
-            "bench-secret-key-that-is-long-enough-0123456789".into(),
-        ),
-        ("RATE_LIMIT_PER_MINUTE", "100000000".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    Config::from_sources(None, &env).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// The CSRF cookie and form token a browser would get from the seminar page.
@@ -315,8 +290,11 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
     say(format!("database: {}", scratch.description));
     let listener = TcpListener::bind("127.0.0.1:0")?;
     let base = format!("http://{}", listener.local_addr()?);
-    let config = bench_config(&scratch.url, &scratch.dir, &base, args.pool)?;
-    let db = Db::connect(&config.database_url, config.database_pool_size)?;
+    let config = super::service_config(&scratch.url, &scratch.dir, &base, args.pool)?;
+    let db = Db::connect(
+        config.database_url.expose_secret(),
+        config.database_pool_size,
+    )?;
     db.migrate()?;
     let services = crate::Services::new(AppState::new(config, db.clone()));
     let group = services.registrations.group.clone();

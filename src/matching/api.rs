@@ -9,6 +9,7 @@ use super::api_types::{
 };
 use super::forms::{self, Rejected};
 use super::handlers::{can_manage, org_kind};
+use super::index::OfferingIndex;
 use super::introductions::{self, MailCtx};
 use super::queries::{self, Introduction, Need, Offering, Submit};
 use super::scoring::{TOP_N, WEIGHTS_VERSION};
@@ -301,10 +302,12 @@ pub async fn show_offering(
 pub async fn suggestions(
     user: ApiUser,
     state: web::Data<AppState>,
+    index: web::Data<OfferingIndex>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse> {
     let id = path.into_inner();
     let lang = lang(&user);
+    let version = state.content.current().await?;
     let out = state
         .db
         .run(move |c| {
@@ -313,7 +316,7 @@ pub async fn suggestions(
                 return Err(AppError::NotFound);
             }
             let refs = Refs::load(c, lang)?;
-            let ranked = queries::suggestions_for(c, &n)?;
+            let ranked = index.suggestions_for(c, version, &n)?;
             let list: Vec<Suggestion> = ranked
                 .iter()
                 .take(TOP_N)

@@ -8,6 +8,7 @@ use views::matching::{
 };
 
 use super::forms::{self, Rejected};
+use super::index::OfferingIndex;
 use super::labels;
 use super::posts;
 use super::queries::{self, BoardFilter, Submit};
@@ -615,6 +616,7 @@ pub async fn show(
     page: Page,
     user: MaybeUser,
     state: web::Data<AppState>,
+    index: web::Data<OfferingIndex>,
     path: web::Path<(Kind, i64)>,
     done: Query<Done>,
 ) -> Result<HttpResponse> {
@@ -622,10 +624,17 @@ pub async fn show(
     let lang = page.lang;
     let user = user.0;
     let flash = flash(lang, &done);
+    let version = state.content.current().await?;
     let mut view = state
         .db
         .run(move |c| match kind {
-            Kind::Need => posts::need_view(c, lang, user.as_ref(), id),
+            Kind::Need => {
+                let board = posts::Board {
+                    index: &index,
+                    version,
+                };
+                posts::need_view(c, &board, lang, user.as_ref(), id)
+            }
             Kind::Offering => posts::offering_view(c, lang, user.as_ref(), id),
         })
         .await?;

@@ -11,6 +11,7 @@ pub mod api_types;
 pub mod demo;
 pub mod forms;
 pub mod handlers;
+pub mod index;
 pub mod introductions;
 pub mod labels;
 pub mod pages;

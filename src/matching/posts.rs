@@ -4,6 +4,7 @@
 use views::matching::{ExplainView, PostView, SuggestionAction, SuggestionView};
 
 use super::handlers::{can_manage, org_kind, org_name};
+use super::index::OfferingIndex;
 use super::labels;
 use super::queries::{self, Need, Offering};
 use super::scoring::{self, TOP_N, WEIGHTS_VERSION};
@@ -32,9 +33,18 @@ fn owner_actions(lang: views::Lang, base: &str, status: &str) -> Vec<(String, St
     out
 }
 
+/// The board's offerings in memory, at the content version the request read.
+pub struct Board<'a> {
+    /// The index.
+    pub index: &'a OfferingIndex,
+    /// The content version.
+    pub version: u64,
+}
+
 /// The view of a need for this viewer (404 for a post that is not live, unless its own).
 pub fn need_view(
     c: &mut DbConn,
+    board: &Board,
     lang: views::Lang,
     user: Option<&CurrentUser>,
     id: i64,
@@ -62,7 +72,7 @@ pub fn need_view(
         v.edit_href = Some(format!("/board/needs/{id}/edit"));
         v.owner_actions = owner_actions(lang, &format!("/board/needs/{id}"), &n.status);
         v.suggestions_title = Some(lang.t("matching.suggest.for_need").to_string());
-        let ranked = queries::suggestions_for(c, &n)?;
+        let ranked = board.index.suggestions_for(c, board.version, &n)?;
         let existing = existing_stages(c, lang, Some(id), None)?;
         let notes = queries::override_notes(c, id)?;
         for s in ranked.iter().take(TOP_N) {
@@ -108,13 +118,14 @@ pub fn need_view(
         && kind == "vendor"
     {
         let (_, mine) = queries::posts_of(c, org)?;
-        let all = queries::live_offering_profiles(c)?;
+        let snapshot = board.index.snapshot(c, board.version, now)?;
+        let all = snapshot.profiles();
         let stats = queries::vendor_stats(c)?;
         let ov = queries::overrides_of(c, id)?;
         let existing = existing_stages(c, lang, Some(id), None)?;
         for o in mine {
             let profile = o.profile(now, stats.get(&org));
-            let e = scoring::explain(&n.profile(), &profile, &all, &ov, &super::match_context());
+            let e = scoring::explain(&n.profile(), &profile, all, &ov, &super::match_context());
             let eligible = matches!(e, scoring::Explanation::Ranked { .. });
             let action = match existing.iter().find(|(oid, _)| *oid == o.id) {
                 Some((_, st)) => SuggestionAction::Existing(st.clone()),

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::forms::{NeedInput, OfferingInput};
-use super::scoring::{self, Capacity, NeedProfile, OfferingProfile, Overrides, PriceModel};
+use super::scoring::{Capacity, NeedProfile, OfferingProfile, Overrides, PriceModel};
 use super::search;
 use super::taxonomy::{NEED_DAYS, OFFERING_DAYS, split_list};
 use crate::db::DbConn;
@@ -620,21 +620,6 @@ pub fn search_offerings(
     q.load(conn)
 }
 
-/// Every live offering as matching sees it (for ranking a need).
-pub fn live_offering_profiles(conn: &mut DbConn) -> QueryResult<Vec<OfferingProfile>> {
-    let now = now_utc();
-    let rows: Vec<Offering> = offerings::table
-        .filter(offerings::status.eq("published"))
-        .filter(offerings::reconfirm_by.gt(now))
-        .select(Offering::as_select())
-        .load(conn)?;
-    let stats = vendor_stats(conn)?;
-    Ok(rows
-        .iter()
-        .map(|o| o.profile(now, stats.get(&o.organization_id)))
-        .collect())
-}
-
 /// Every live need as matching sees it (for the needs an offering could answer).
 pub fn live_needs(conn: &mut DbConn) -> QueryResult<Vec<Need>> {
     needs::table
@@ -723,21 +708,6 @@ pub fn set_override(
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// The ranked suggestions of a need (all that pass stage one; callers take the top).
-pub fn suggestions_for(conn: &mut DbConn, need: &Need) -> QueryResult<Vec<scoring::Scored>> {
-    if !need.is_live(now_utc()) {
-        return Ok(Vec::new());
-    }
-    let all = live_offering_profiles(conn)?;
-    let ov = overrides_of(conn, need.id)?;
-    Ok(scoring::rank_offerings(
-        &need.profile(),
-        &all,
-        &ov,
-        &super::match_context(),
-    ))
 }
 
 /// Posts waiting for review: (kind, id, title, organization name).

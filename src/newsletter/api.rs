@@ -2,18 +2,17 @@
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::bounces;
-use super::campaigns::{self, Campaign, SendResult};
+use super::campaigns::{self, Campaign};
 use super::forms::{self, check_topic_code};
 use super::links::Links;
 use super::queries::{self as q, SubscriberFilter};
-use super::subscribe::{self, Import, ImportResult};
+use super::service;
+use super::subscribe::{Import, ImportResult};
 use crate::accounts::ApiStaff;
 use crate::api::ErrorBody;
-use crate::audit;
 use crate::error::{AppError, FieldError, Message};
 use crate::time::rfc3339;
 use crate::validate::{self, Invalid};
@@ -280,26 +279,21 @@ pub async fn create_subscriber(
     let (result, s) = state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                let r = subscribe::import(
-                    c,
-                    &mailer,
-                    &links,
-                    &base,
-                    std::slice::from_ref(&row),
-                    &source,
-                )?;
-                let s = q::find_by_email(c, &row.email)?.ok_or(diesel::result::Error::NotFound)?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterSubscriberImport,
-                    audit::Target::NewsletterSubscriber,
-                    Some(s.id.to_string()),
-                    json!({ "consent_source": source, "confirmed": row.confirmed }),
-                )?;
-                Ok::<_, diesel::result::Error>((r.first().copied(), s))
-            })
+            let mail = service::ConfirmationMail {
+                mailer: &mailer,
+                links: &links,
+                base_url: &base,
+            };
+            let r = service::import_subscribers(
+                c,
+                &mail,
+                &actor,
+                std::slice::from_ref(&row),
+                &source,
+                "api",
+            )?;
+            let s = q::find_by_email(c, &row.email)?.ok_or(diesel::result::Error::NotFound)?;
+            Ok::<_, diesel::result::Error>((r.first().copied(), s))
         })
         .await?;
     let body = SubscriberCreated {
@@ -360,18 +354,7 @@ pub async fn list_subscribers(
     let list = state
         .db
         .run(move |c| {
-            let list = q::search(c, &filter, 1000)?;
-            let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
-            let topics = q::topics_of_many(c, &ids)?;
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::NewsletterSubscriberList,
-                audit::Target::NewsletterSubscriber,
-                None,
-                json!({ "count": list.len() }),
-            )?;
-            Ok::<_, diesel::result::Error>((list, topics))
+            service::list_subscribers(c, &actor, &filter, 1000, service::ListAction::List, "api")
         })
         .await?;
     let (list, topics) = list;
@@ -413,23 +396,7 @@ pub async fn delete_subscriber(
     let actor = staff.0.clone();
     let found = state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let Some(s) = q::find(c, id)? else {
-                    return Ok::<_, diesel::result::Error>(false);
-                };
-                q::delete(c, &s)?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterSubscriberDelete,
-                    audit::Target::NewsletterSubscriber,
-                    Some(id.to_string()),
-                    json!({}),
-                )?;
-                Ok(true)
-            })
-        })
+        .run(move |c| service::delete_subscriber(c, &actor, id, "api"))
         .await?;
     if found {
         Ok(HttpResponse::NoContent().finish())
@@ -513,22 +480,7 @@ pub async fn create_topic(
     let c2 = code.clone();
     let added = state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let added = q::add_topic(c, &c2, &ja, &en)?;
-                if added {
-                    audit::record(
-                        c,
-                        Some(&actor),
-                        audit::Action::NewsletterTopicCreate,
-                        audit::Target::NewsletterTopic,
-                        Some(c2.clone()),
-                        json!({}),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(added)
-            })
-        })
+        .run(move |c| service::add_topic(c, &actor, &c2, &ja, &en, "api"))
         .await?;
     if !added {
         return Err(AppError::Conflict(Message::new(
@@ -573,30 +525,19 @@ pub async fn create_campaign(
     let b: NewCampaignBody = body.parse()?;
     let known = topic_codes(&state).await?;
     let mut c = Checks::default();
-    let subject = c.check("subject", validate::line(&b.subject, true, 200));
-    let markdown = c.check(
-        "body_markdown",
-        validate::text(&b.body_markdown, true, 100_000),
-    );
-    let topics = c.check("topics", forms::check_topics(&b.topics, &known));
+    let draft = forms::Draft {
+        subject: c.check("subject", validate::line(&b.subject, true, 200)),
+        body_markdown: c.check(
+            "body_markdown",
+            validate::text(&b.body_markdown, true, 100_000),
+        ),
+        topics: c.check("topics", forms::check_topics(&b.topics, &known)),
+    };
     c.done()?;
     let actor = staff.0.clone();
     let id = state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let id = campaigns::create(c, &subject, &markdown, &topics, Some(actor.id))?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterCampaignCreate,
-                    audit::Target::NewsletterCampaign,
-                    Some(id.to_string()),
-                    json!({ "topics": topics }),
-                )?;
-                Ok::<_, diesel::result::Error>(id)
-            })
-        })
+        .run(move |c| service::create_campaign(c, &actor, &draft, "api"))
         .await?;
     Ok(HttpResponse::Created().json(CampaignState {
         id,
@@ -724,19 +665,7 @@ pub async fn send_campaign(
     let result = state
         .db
         .run(move |c| {
-            let r = campaigns::send(c, id, at)?;
-            if let Some(r) = r
-                && r != SendResult::Unchanged
-            {
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterCampaignSend,
-                    audit::Target::NewsletterCampaign,
-                    Some(id.to_string()),
-                    json!({ "scheduled": r == SendResult::Scheduled }),
-                )?;
-            }
+            service::send_campaign(c, &actor, id, at, "api")?;
             let c2 = campaigns::find(c, id)?;
             Ok::<_, diesel::result::Error>(c2)
         })
@@ -866,19 +795,7 @@ pub async fn post_bounce(
     let actor = staff.0.clone();
     let (applied, unsubscribed) = state
         .db
-        .run(move |c| {
-            let applied = bounces::apply(c, &returned.bounces, "api")?;
-            let unsubscribed = bounces::apply_unsubscribes(c, &returned.unsubscribes, "api")?;
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::NewsletterBounceImport,
-                audit::Target::NewsletterSubscriber,
-                None,
-                json!({ "bounces": applied.len(), "unsubscribed": unsubscribed }),
-            )?;
-            Ok::<_, diesel::result::Error>((applied, unsubscribed))
-        })
+        .run(move |c| service::apply_returned(c, &actor, &returned, "api"))
         .await?;
     Ok(HttpResponse::Ok().json(BounceResult {
         processed: applied

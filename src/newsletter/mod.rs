@@ -17,6 +17,7 @@ pub mod links;
 pub mod privacy;
 pub mod queries;
 pub mod requests;
+pub mod service;
 pub mod staff;
 pub mod subscribe;
 pub mod upcoming;

@@ -14,8 +14,7 @@ use crate::audit;
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
 
-/// Which surface asked: `page` (the staff pages) or `api`, kept in the audit entry.
-pub type Via = &'static str;
+pub use crate::audit::Via;
 
 fn audited(
     c: &mut DbConn,

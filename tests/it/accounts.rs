@@ -743,7 +743,10 @@ async fn the_cli_creates_admins_and_tokens() {
     let run = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_secunity"))
             .args(args)
-            .env("DATABASE_URL", &app.state.config.database_url)
+            .env(
+                "DATABASE_URL",
+                secrecy::ExposeSecret::expose_secret(&app.state.config.database_url),
+            )
             .env("SECUNITY_DATA_DIR", app.dir.path())
             .env("SECUNITY_BASE_URL", &app.base)
             .env("RUST_LOG", "warn")

@@ -421,7 +421,7 @@ async fn stall_a_delivery(app: &TestApp) -> i64 {
 /// stalled mail and the rate bucket. Other writers come and go, so it tries a few times; a lock
 /// held through the stalled delivery is never free.
 async fn locks_free_during_the_delivery(app: &TestApp, row: i64) -> bool {
-    let url = app.state.config.database_url.clone();
+    let url = secrecy::ExposeSecret::expose_secret(&app.state.config.database_url).to_string();
     tokio::task::spawn_blocking(move || {
         use diesel::connection::SimpleConnection;
         let mut c = secunity::db::connect_one(&url).expect("a connection of its own");

@@ -38,3 +38,4 @@ mod seminars;
 mod seminars_desk;
 mod sessions;
 mod skeleton;
+mod suggestions;

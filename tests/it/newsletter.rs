@@ -1166,7 +1166,10 @@ async fn bounces_suppress_hard_at_once_and_soft_after_three() {
         .args(["bounces", "import"])
         .arg(&file)
         .arg(&request)
-        .env("DATABASE_URL", &app.state.config.database_url)
+        .env(
+            "DATABASE_URL",
+            secrecy::ExposeSecret::expose_secret(&app.state.config.database_url),
+        )
         .env("SECUNITY_DATA_DIR", app.dir.path())
         .env("RUST_LOG", "warn")
         .output()

@@ -9,12 +9,12 @@ use views::newsletter::staff as sv;
 
 use super::{Options, codes, topic_options, topics_label, when};
 use crate::accounts::StaffUser;
-use crate::audit;
 use crate::error::AppError;
 use crate::newsletter::campaigns::{self, Campaign, SendResult};
 use crate::newsletter::forms::{self, Errors, Fields};
 use crate::newsletter::labels;
 use crate::newsletter::links::Links;
+use crate::newsletter::service;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{self, Form, Query};
@@ -125,26 +125,7 @@ pub async fn create_campaign(
     let actor = staff.0.clone();
     let id = state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let id = campaigns::create(
-                    c,
-                    &draft.subject,
-                    &draft.body_markdown,
-                    &draft.topics,
-                    Some(actor.id),
-                )?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterCampaignCreate,
-                    audit::Target::NewsletterCampaign,
-                    Some(id.to_string()),
-                    json!({ "topics": draft.topics }),
-                )?;
-                Ok::<_, diesel::result::Error>(id)
-            })
-        })
+        .run(move |c| service::create_campaign(c, &actor, &draft, "page"))
         .await?;
     Ok(see_other(format!(
         "/staff/newsletter/campaigns/{id}?done=saved"
@@ -299,28 +280,7 @@ pub async fn update_campaign(
     let actor = staff.0.clone();
     let saved = state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let saved = campaigns::update_draft(
-                    c,
-                    id,
-                    &draft.subject,
-                    &draft.body_markdown,
-                    &draft.topics,
-                )?;
-                if saved {
-                    audit::record(
-                        c,
-                        Some(&actor),
-                        audit::Action::NewsletterCampaignUpdate,
-                        audit::Target::NewsletterCampaign,
-                        Some(id.to_string()),
-                        json!({ "topics": draft.topics }),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>(saved)
-            })
-        })
+        .run(move |c| service::update_campaign(c, &actor, id, &draft, "page"))
         .await?;
     if !saved {
         return Err(AppError::Conflict(crate::error::Message::new(
@@ -343,22 +303,7 @@ pub async fn send_test(
     let (mailer, links) = (state.mailer.clone(), Links::from_config(&state.config));
     state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let campaign = campaigns::find(c, id)?.ok_or(diesel::result::Error::NotFound)?;
-                let mail =
-                    campaigns::test_mail(&links, &campaign, &actor.email, &actor.name, &actor.lang);
-                mailer.enqueue(c, &mail)?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterCampaignTest,
-                    audit::Target::NewsletterCampaign,
-                    Some(id.to_string()),
-                    json!({}),
-                )
-            })
-        })
+        .run(move |c| service::send_test(c, &mailer, &links, &actor, id, "page"))
         .await?;
     Ok(see_other(format!(
         "/staff/newsletter/campaigns/{id}?done=test"
@@ -492,22 +437,7 @@ pub async fn send(
     let actor = staff.0.clone();
     let result = state
         .db
-        .run(move |c| {
-            let r = campaigns::send(c, id, at)?;
-            if let Some(r) = r
-                && r != SendResult::Unchanged
-            {
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterCampaignSend,
-                    audit::Target::NewsletterCampaign,
-                    Some(id.to_string()),
-                    json!({ "scheduled": r == SendResult::Scheduled }),
-                )?;
-            }
-            Ok::<_, diesel::result::Error>(r)
-        })
+        .run(move |c| service::send_campaign(c, &actor, id, at, "page"))
         .await?
         .ok_or(AppError::NotFound)?;
     let done = match result {

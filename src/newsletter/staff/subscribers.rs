@@ -11,11 +11,12 @@ use super::{Options, codes, topic_options};
 use crate::accounts::StaffUser;
 use crate::audit;
 use crate::error::AppError;
+use crate::newsletter::csvio;
 use crate::newsletter::forms::{self, Errors, Fields};
 use crate::newsletter::labels;
 use crate::newsletter::links::Links;
 use crate::newsletter::queries::{self as q, SubscriberFilter};
-use crate::newsletter::{csvio, subscribe};
+use crate::newsletter::service::{self, ListAction, can_unsubscribe};
 use crate::reference;
 use crate::web::AppState;
 use crate::web::confirm::ConfirmForm;
@@ -57,17 +58,8 @@ pub async fn subscribers(
     let (list, topics, options) = state
         .db
         .run(move |c| {
-            let list = q::search(c, &filter, 500)?;
-            let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
-            let topics = q::topics_of_many(c, &ids)?;
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::NewsletterSubscriberList,
-                audit::Target::NewsletterSubscriber,
-                None,
-                json!({ "count": list.len() }),
-            )?;
+            let (list, topics) =
+                service::list_subscribers(c, &actor, &filter, 500, ListAction::List, "page")?;
             Ok::<_, diesel::result::Error>((list, topics, topic_options(c, lang)?))
         })
         .await?;
@@ -188,11 +180,6 @@ pub async fn subscriber(
     )))
 }
 
-/// Whether staff may still end a subscription of this status.
-fn can_unsubscribe(status: &str) -> bool {
-    matches!(status, q::ACTIVE | q::PAUSED | q::PENDING)
-}
-
 /// The confirmation page of a manual unsubscribe: whose, and what it does.
 async fn unsubscription(
     page: &Page,
@@ -252,29 +239,16 @@ pub async fn unsubscribe(
         return Ok(html(views::confirm::confirmation(&page, &view)));
     }
     let actor = staff.0.clone();
-    state
+    let ended = state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let s = q::find(c, id)?.ok_or(diesel::result::Error::NotFound)?;
-                if !can_unsubscribe(&s.status) {
-                    return Err(AppError::Conflict(crate::error::Message::new(
-                        "newsletter.unsubscribe_confirm_ended",
-                    )));
-                }
-                q::end_subscription(c, &s, q::UNSUBSCRIBED, &format!("staff:{}", actor.id))?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterSubscriberUnsubscribe,
-                    audit::Target::NewsletterSubscriber,
-                    Some(id.to_string()),
-                    json!({}),
-                )?;
-                Ok::<_, AppError>(())
-            })
-        })
-        .await?;
+        .run(move |c| service::unsubscribe(c, &actor, id, "page"))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !ended {
+        return Err(AppError::Conflict(crate::error::Message::new(
+            "newsletter.unsubscribe_confirm_ended",
+        )));
+    }
     Ok(see_other("/staff/newsletter/subscribers?done=unsubscribed"))
 }
 
@@ -291,22 +265,19 @@ pub async fn export(
     let (list, topics, refs) = state
         .db
         .run(move |c| {
-            let list = q::search(c, &SubscriberFilter::default(), i64::MAX)?;
-            let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
-            let topics = q::topics_of_many(c, &ids)?;
+            let (list, topics) = service::list_subscribers(
+                c,
+                &actor,
+                &SubscriberFilter::default(),
+                i64::MAX,
+                ListAction::Export,
+                "page",
+            )?;
             let refs = (
                 reference::prefectures(c, lang)?,
                 reference::industries(c, lang)?,
                 topic_options(c, lang)?,
             );
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::NewsletterSubscriberExport,
-                audit::Target::NewsletterSubscriber,
-                None,
-                json!({ "count": list.len() }),
-            )?;
             Ok::<_, diesel::result::Error>((list, topics, refs))
         })
         .await?;
@@ -450,17 +421,12 @@ pub async fn import(
     state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                subscribe::import(c, &mailer, &links, &base, &rows, &source)?;
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::NewsletterSubscriberImport,
-                    audit::Target::NewsletterSubscriber,
-                    None,
-                    json!({ "rows": rows.len(), "consent_source": source }),
-                )
-            })
+            let mail = service::ConfirmationMail {
+                mailer: &mailer,
+                links: &links,
+                base_url: &base,
+            };
+            service::import_subscribers(c, &mail, &actor, &rows, &source, "page").map(|_| ())
         })
         .await?;
     let view = sv::ImportView {
@@ -515,20 +481,8 @@ pub async fn add_topic(
     let (added, list) = state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                let added = valid && q::add_topic(c, &code, &ja, &en)?;
-                if added {
-                    audit::record(
-                        c,
-                        Some(&actor),
-                        audit::Action::NewsletterTopicCreate,
-                        audit::Target::NewsletterTopic,
-                        Some(code.clone()),
-                        json!({}),
-                    )?;
-                }
-                Ok::<_, diesel::result::Error>((added, q::list_topics(c, true)?))
-            })
+            let added = valid && service::add_topic(c, &actor, &code, &ja, &en, "page")?;
+            Ok::<_, diesel::result::Error>((added, q::list_topics(c, true)?))
         })
         .await?;
     if valid && !added {

@@ -189,7 +189,11 @@ pub async fn spawn_app_with(settings: &[(&str, &str)], smtp: SmtpServer) -> Test
         env.insert(k.to_string(), v.to_string());
     }
     let config = Config::from_sources(None, &env).expect("test settings");
-    let db = Db::connect(&config.database_url, config.database_pool_size).expect("database");
+    let db = Db::connect(
+        secrecy::ExposeSecret::expose_secret(&config.database_url),
+        config.database_pool_size,
+    )
+    .expect("database");
     db.migrate().expect("migrations");
     let workers =
         start_workers.then(|| secunity::Workers::start(&config, db.clone()).expect("workers"));

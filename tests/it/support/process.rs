@@ -45,7 +45,10 @@ fn command(app: &TestApp, subcommand: &str, extra: &[(&str, &str)], log: &PathBu
     cmd.arg(subcommand)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &config.database_url)
+        .env(
+            "DATABASE_URL",
+            secrecy::ExposeSecret::expose_secret(&config.database_url),
+        )
         .env("DATABASE_POOL_SIZE", config.database_pool_size.to_string())
         .env("SECUNITY_DATA_DIR", &config.data_dir)
         .env(

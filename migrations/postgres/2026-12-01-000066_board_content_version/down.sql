@@ -1,0 +1,2 @@
+DROP TRIGGER IF EXISTS matching_introductions_content_version ON matching_introductions;
+DROP TRIGGER IF EXISTS matching_suggestion_overrides_content_version ON matching_suggestion_overrides;

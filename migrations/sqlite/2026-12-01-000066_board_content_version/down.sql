@@ -1,0 +1,6 @@
+DROP TRIGGER IF EXISTS matching_introductions_content_version_insert;
+DROP TRIGGER IF EXISTS matching_introductions_content_version_update;
+DROP TRIGGER IF EXISTS matching_introductions_content_version_delete;
+DROP TRIGGER IF EXISTS matching_suggestion_overrides_content_version_insert;
+DROP TRIGGER IF EXISTS matching_suggestion_overrides_content_version_update;
+DROP TRIGGER IF EXISTS matching_suggestion_overrides_content_version_delete;
