@@ -26,6 +26,7 @@ pub mod mail;
 pub mod matching;
 pub mod newsletter;
 pub mod registrations;
+pub mod scale;
 pub mod sink;
 pub mod suggestions;
 
@@ -52,6 +53,9 @@ pub enum BenchCommand {
     /// A burst of seminar registrations through the real HTTP form path, then the seminar list
     /// page with 500 seminars against an empty actix-web handler.
     Registrations(registrations::RegistrationBenchArgs),
+    /// Two `serve` processes and one `worker` on one PostgreSQL: a registration rush across both
+    /// servers and a 10,000-recipient campaign, with exactness and duplicates.
+    Scale(scale::ScaleBenchArgs),
     /// The board's suggestions: ranking in memory (N offerings, M needs; p50/p99 for one need
     /// and the time to recompute all), then `GET /api/v1/needs/{id}/suggestions` through the
     /// real server and database with N live offerings stored, while nothing changes and while
@@ -101,6 +105,14 @@ pub async fn run(which: BenchCommand) -> anyhow::Result<()> {
             })
             .await?;
             print_json_line(&figures)
+        }
+        BenchCommand::Scale(args) => {
+            let figures = scale::run(&args).await?;
+            print_json_line(&figures)?;
+            if !figures.ok {
+                bail!("the scale benchmark's checks failed (see the figures)");
+            }
+            Ok(())
         }
         BenchCommand::Registrations(args) => {
             let figures = registrations::run(&args).await?;

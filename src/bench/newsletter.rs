@@ -57,7 +57,11 @@ pub fn peak_memory_mib() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn seed(conn: &mut DbConn, links: &Links, n: usize) -> QueryResult<()> {
+/// How the seeded subscribers' addresses begin (`bench000001@example.jp`).
+pub const SUBSCRIBER_PREFIX: &str = "bench";
+
+/// Stores `n` active subscribers of the topic `alerts`, 1,000 per transaction.
+pub fn seed(conn: &mut DbConn, links: &Links, n: usize) -> QueryResult<()> {
     let at = now_utc();
     let mut next = 0usize;
     while next < n {
@@ -67,7 +71,7 @@ fn seed(conn: &mut DbConn, links: &Links, n: usize) -> QueryResult<()> {
                 .map(|i| {
                     let nonce = format!("bench-{i}");
                     (
-                        subs::email.eq(format!("bench{i:06}@example.jp")),
+                        subs::email.eq(format!("{SUBSCRIBER_PREFIX}{i:06}@example.jp")),
                         subs::name.eq(format!("ベンチ {i}")),
                         subs::status.eq(crate::newsletter::queries::ACTIVE),
                         subs::pref_token_hash.eq(Some(links.pref_hash(&nonce))),

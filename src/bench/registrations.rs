@@ -95,7 +95,8 @@ pub struct RegistrationFigures {
     pub ok: bool,
 }
 
-fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
+/// A published hybrid seminar in 30 days with these seats.
+pub(super) fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
     let start = crate::time::now_utc() + chrono::Duration::days(30);
     SeminarData {
         title,
@@ -126,7 +127,10 @@ fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarData {
 }
 
 /// The CSRF cookie and form token a browser would get from the seminar page.
-async fn csrf_of(client: &reqwest::Client, page_url: &str) -> anyhow::Result<(String, String)> {
+pub(super) async fn csrf_of(
+    client: &reqwest::Client,
+    page_url: &str,
+) -> anyhow::Result<(String, String)> {
     let res = client.get(page_url).send().await?;
     let cookie = res
         .headers()
