@@ -2,7 +2,9 @@
 //! show raises, in the same transaction as the write, so that values computed from the database
 //! can be kept in memory and known to be current.
 //!
-//! The number lives in the one-row table `content_versions`. Database triggers raise it (on
+//! The number is the sum of the counters in the table `content_versions` (one row on SQLite,
+//! 16 on PostgreSQL, where each transaction raises the counter of its transaction id, so that
+//! concurrent commits do not wait on one row lock). Database triggers raise it (on
 //! seminars, registrations, board posts, organizations and the reference tables; migration
 //! `000063_content_versions`), so no write path can forget it, and every process on one
 //! database (several `secunity serve` on one PostgreSQL) sees the same number.
@@ -35,16 +37,24 @@ use tokio::sync::watch;
 
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
-use crate::schema::content_versions;
+
+/// The content version as one row gives it.
+#[derive(QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    version: i64,
+}
 
 /// Reads the content version on a connection (no fence: the caller's own transaction or
-/// statement decides what it sees).
+/// statement decides what it sees). The version is the sum of the table's counters (one on
+/// SQLite, 16 on PostgreSQL so that concurrent commits do not queue on one row lock); each
+/// counter only grows, so every commit that raises one changes the sum.
 pub fn read(c: &mut DbConn) -> QueryResult<u64> {
-    let v: i64 = content_versions::table
-        .find(1)
-        .select(content_versions::version)
-        .first(c)?;
-    Ok(v as u64)
+    let row: VersionRow = diesel::sql_query(
+        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS version FROM content_versions",
+    )
+    .get_result(c)?;
+    Ok(row.version as u64)
 }
 
 /// The shared, fenced reader of the content version (cheap to clone: one per process).

@@ -55,6 +55,10 @@ pub struct Services {
     pub core: AppState,
     /// Registrations: the group commit of the web form and the notifier.
     pub registrations: registrations::Services,
+    /// The public pages of the programme, kept in memory per content version.
+    pub seminar_pages: std::sync::Arc<seminars::pages::PublicPages>,
+    /// The public board lists, kept in memory per content version.
+    pub board_pages: std::sync::Arc<matching::pages::BoardPages>,
     /// The board: the offerings held in memory for ranking suggestions.
     pub offerings: std::sync::Arc<matching::index::OfferingIndex>,
     /// Every feature's personal data, for "My data" and the deletion of an account.
@@ -69,6 +73,8 @@ impl Services {
     pub fn new(core: AppState) -> Self {
         Self {
             registrations: registrations::Services::new(&core),
+            seminar_pages: Default::default(),
+            board_pages: Default::default(),
             offerings: Default::default(),
             personal_data: personal_data(),
             #[cfg(feature = "test-seams")]
@@ -98,6 +104,8 @@ pub fn app(
         .app_data(aw::Data::new(services.registrations.notifier))
         .app_data(aw::Data::from(services.offerings))
         .app_data(aw::Data::new(services.personal_data))
+        .app_data(aw::Data::from(services.seminar_pages))
+        .app_data(aw::Data::from(services.board_pages))
         .app_data(aw::Data::new(pending()))
         // Queries, forms and JSON bodies go through `web::input`; these are for the rest.
         .app_data(aw::PathConfig::default().error_handler(|_, _| error::AppError::NotFound.into()))

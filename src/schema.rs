@@ -565,8 +565,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// The content version (one row, id 1): raised by triggers in the same transaction as every
-    /// write to what the public pages show (`crate::content_version`).
+    /// The content version, the sum of these counters (1 on SQLite, 16 on PostgreSQL): raised
+    /// by triggers in the same transaction as every write to what the public pages show
+    /// (`crate::content_version`).
     content_versions (id) {
         id -> Integer,
         version -> BigInt,

@@ -91,10 +91,20 @@ pub struct RegistrationFigures {
     pub client_cpu_us_per_registration: f64,
     /// Seminars behind the list page.
     pub list_page_seminars: usize,
-    /// Requests per second of `GET /seminars` (first page, 24 seminars).
+    /// Requests per second of `GET /seminars` (first page, 24 seminars) for a visitor who is
+    /// not signed in.
     pub list_page_requests_per_second: f64,
+    /// Requests per second of `GET /seminars/{id}` (the seminar of the burst, its seats and
+    /// form) for a visitor who is not signed in.
+    pub seminar_page_requests_per_second: f64,
+    /// Requests per second of `GET /seminars` from a client that takes gzip (as browsers do).
+    pub list_page_gzip_requests_per_second: f64,
     /// Requests per second of an empty actix-web handler, same client, same machine.
     pub empty_handler_requests_per_second: f64,
+    /// The list page's rate over the empty handler's.
+    pub list_ratio: f64,
+    /// The seminar page's rate over the empty handler's.
+    pub seminar_page_ratio: f64,
     /// Whether the counts were exact and every request was answered 303.
     pub ok: bool,
 }
@@ -200,8 +210,19 @@ async fn burst(
     Ok((all, started.elapsed()))
 }
 
-/// Requests per second of `GET url` from 32 clients for `seconds`.
+/// Requests per second of `GET url` from 32 clients for `seconds`, each response read to its
+/// end as a browser reads a page (a response left unread also costs its connection).
 async fn requests_per_second(client: &reqwest::Client, url: &str, seconds: u64) -> f64 {
+    requests_per_second_with(client, url, seconds, None).await
+}
+
+/// [`requests_per_second`] with one more request header.
+async fn requests_per_second_with(
+    client: &reqwest::Client,
+    url: &str,
+    seconds: u64,
+    header: Option<(&'static str, &'static str)>,
+) -> f64 {
     let window = Duration::from_secs(seconds);
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
@@ -210,11 +231,14 @@ async fn requests_per_second(client: &reqwest::Client, url: &str, seconds: u64) 
         set.spawn(async move {
             let mut n = 0usize;
             while started.elapsed() < window {
-                let ok = client
-                    .get(&url)
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success());
+                let mut request = client.get(&url);
+                if let Some((name, value)) = header {
+                    request = request.header(name, value);
+                }
+                let ok = match request.send().await {
+                    Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                    _ => false,
+                };
                 n += usize::from(ok);
             }
             n
@@ -378,6 +402,17 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
     say(format!(
         "GET /seminars with {seminars} seminars: {list:.0} req/s"
     ));
+    let list_gzip = requests_per_second_with(
+        &client,
+        &format!("{base}/seminars"),
+        args.list_seconds,
+        Some(("accept-encoding", "gzip")),
+    )
+    .await;
+    say(format!("GET /seminars taking gzip: {list_gzip:.0} req/s"));
+    let seminar_page =
+        requests_per_second(&client, &format!("{base}/seminars/{id}"), args.list_seconds).await;
+    say(format!("GET /seminars/{id}: {seminar_page:.0} req/s"));
     handle.stop(false).await;
     let (empty_url, empty_handle) = empty_server()?;
     let empty = requests_per_second(&client, &empty_url, args.list_seconds).await;
@@ -408,7 +443,11 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
         client_cpu_us_per_registration: client_us,
         list_page_seminars: seminars,
         list_page_requests_per_second: round(list, 0),
+        seminar_page_requests_per_second: round(seminar_page, 0),
+        list_page_gzip_requests_per_second: round(list_gzip, 0),
         empty_handler_requests_per_second: round(empty, 0),
+        list_ratio: round(list / empty.max(1.0), 3),
+        seminar_page_ratio: round(seminar_page / empty.max(1.0), 3),
         ok,
     })
 }

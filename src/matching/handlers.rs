@@ -48,87 +48,110 @@ pub fn org_name(conn: &mut DbConn, id: i64) -> diesel::QueryResult<String> {
     crate::accounts::queries::find_organization(conn, id).map(|o| o.name)
 }
 
-/// `GET /board`.
+/// Which list the board shows: `needs` (the default) or `offerings`.
+pub fn board_kind(filter: &BoardFilter) -> &'static str {
+    if filter.kind.as_deref() == Some("offerings") {
+        "offerings"
+    } else {
+        "needs"
+    }
+}
+
+/// `GET /board` (for a visitor who is not signed in, kept in memory per content version: see
+/// [`super::pages`]).
 pub async fn board(
+    req: actix_web::HttpRequest,
     page: Page,
     user: MaybeUser,
     state: web::Data<AppState>,
+    pages: web::Data<super::pages::BoardPages>,
     query: Query<BoardFilter>,
 ) -> Result<HttpResponse> {
     let f = query.into_inner();
     let lang = page.lang;
-    let kind = if f.kind.as_deref() == Some("offerings") {
-        "offerings"
-    } else {
-        "needs"
+    let Some(user) = user.0 else {
+        // A visitor who is not signed in sees the board everyone sees: kept in memory.
+        let kept = pages.into_inner().board(&state, f, page.lang).await?;
+        return Ok(crate::web::kept::respond(&req, &page, &kept));
     };
-    let user = user.0;
-    let filter = f.clone();
     let view = state
         .db
         .run(move |c| {
             let refs = Refs::load(c, lang)?;
-            let cards = if kind == "needs" {
-                let rows = queries::search_needs(c, &filter)?;
-                let mut cards = Vec::new();
-                for n in &rows {
-                    let name = if n.show_name {
-                        Some(org_name(c, n.organization_id)?)
-                    } else {
-                        None
-                    };
-                    cards.push(refs.need_card(n, name.as_deref()));
-                }
-                cards
-            } else {
-                queries::search_offerings(c, &filter)?
-                    .iter()
-                    .map(|(o, v)| refs.offering_card(o, v))
-                    .collect()
-            };
-            let mut post_links = Vec::new();
-            if let Some(u) = &user {
-                match org_kind(c, u)?.map(|(_, k)| k).as_deref() {
-                    Some("sme") => post_links.push((
-                        "/board/needs/new".to_string(),
-                        lang.t("matching.board.post_need").to_string(),
-                    )),
-                    Some("vendor") => post_links.push((
-                        "/board/offerings/new".to_string(),
-                        lang.t("matching.board.post_offering").to_string(),
-                    )),
-                    _ => {}
-                }
-                if u.organization_id.is_some() {
-                    post_links.push(("/board/mine".into(), lang.t("matching.mine.title").into()));
-                }
-            }
-            let staff = user.as_ref().is_some_and(|u| u.is_staff());
-            // The codes of the taxonomy are the staff's working words; others read labels.
-            let categories = if staff {
-                refs.categories.clone()
-            } else {
-                refs.categories
-                    .iter()
-                    .map(|(code, _)| (code.clone(), refs.category(code)))
-                    .collect()
-            };
-            Ok::<_, diesel::result::Error>(BoardView {
-                kind: kind.to_string(),
-                q: filter.q.clone().unwrap_or_default(),
-                category: filter.category.clone().unwrap_or_default(),
-                prefecture: filter.prefecture.clone().unwrap_or_default(),
-                sector: filter.sector.clone().unwrap_or_default(),
-                categories,
-                prefectures: refs.prefectures,
-                sectors: labels::options(labels::SECTORS, lang),
-                cards,
-                post_links,
-                show_codes: staff,
-            })
+            board_view(c, refs, &f, Some(&user))
         })
         .await?;
     Ok(html(views::matching::board(&page, &view)))
+}
+
+/// The board's view for `filter`: the cards, and for a signed-in `user` the links to post and
+/// the staff's codes.
+pub fn board_view(
+    c: &mut DbConn,
+    refs: Refs,
+    filter: &BoardFilter,
+    user: Option<&CurrentUser>,
+) -> diesel::QueryResult<BoardView> {
+    let lang = refs.lang;
+    let kind = board_kind(filter);
+    let cards = if kind == "needs" {
+        let rows = queries::search_needs(c, filter)?;
+        let mut cards = Vec::new();
+        for n in &rows {
+            let name = if n.show_name {
+                Some(org_name(c, n.organization_id)?)
+            } else {
+                None
+            };
+            cards.push(refs.need_card(n, name.as_deref()));
+        }
+        cards
+    } else {
+        queries::search_offerings(c, filter)?
+            .iter()
+            .map(|(o, v)| refs.offering_card(o, v))
+            .collect()
+    };
+    let mut post_links = Vec::new();
+    if let Some(u) = user {
+        match org_kind(c, u)?.map(|(_, k)| k).as_deref() {
+            Some("sme") => post_links.push((
+                "/board/needs/new".to_string(),
+                lang.t("matching.board.post_need").to_string(),
+            )),
+            Some("vendor") => post_links.push((
+                "/board/offerings/new".to_string(),
+                lang.t("matching.board.post_offering").to_string(),
+            )),
+            _ => {}
+        }
+        if u.organization_id.is_some() {
+            post_links.push(("/board/mine".into(), lang.t("matching.mine.title").into()));
+        }
+    }
+    let staff = user.is_some_and(|u| u.is_staff());
+    // The codes of the taxonomy are the staff's working words; others read labels.
+    let categories = if staff {
+        refs.categories.clone()
+    } else {
+        refs.categories
+            .iter()
+            .map(|(code, _)| (code.clone(), refs.category(code)))
+            .collect()
+    };
+    Ok(BoardView {
+        kind: kind.to_string(),
+        q: filter.q.clone().unwrap_or_default(),
+        category: filter.category.clone().unwrap_or_default(),
+        prefecture: filter.prefecture.clone().unwrap_or_default(),
+        sector: filter.sector.clone().unwrap_or_default(),
+        categories,
+        prefectures: refs.prefectures,
+        sectors: labels::options(labels::SECTORS, lang),
+        cards,
+        post_links,
+        show_codes: staff,
+    })
 }
 
 fn need_form_view(refs: Refs, action: String, heading: String, values: Values) -> NeedFormView {

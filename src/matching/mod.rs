@@ -14,6 +14,7 @@ pub mod handlers;
 pub mod index;
 pub mod introductions;
 pub mod labels;
+pub mod pages;
 pub mod posts;
 pub mod privacy;
 pub mod queries;

@@ -487,7 +487,7 @@ pub fn expire_due(conn: &mut DbConn) -> QueryResult<usize> {
 }
 
 /// Filters of the public board.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Deserialize)]
 pub struct BoardFilter {
     /// Free text.
     pub q: Option<String>,
@@ -503,6 +503,26 @@ pub struct BoardFilter {
 
 /// Largest number of cards a board page shows.
 const BOARD_LIMIT: i64 = 100;
+
+/// The first moment after `now` at which the public board changes by the clock alone: a
+/// published need expires or an offering is past its reconfirmation date.
+pub fn next_board_change(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+) -> QueryResult<Option<NaiveDateTime>> {
+    use diesel::dsl::min;
+    let need: Option<NaiveDateTime> = needs::table
+        .filter(needs::status.eq("published"))
+        .filter(needs::expires_at.gt(now))
+        .select(min(needs::expires_at))
+        .first(conn)?;
+    let offering: Option<NaiveDateTime> = offerings::table
+        .filter(offerings::status.eq("published"))
+        .filter(offerings::reconfirm_by.gt(now))
+        .select(min(offerings::reconfirm_by))
+        .first(conn)?;
+    Ok(need.into_iter().chain(offering).min())
+}
 
 /// Live needs that match the filter, newest first.
 pub fn search_needs(conn: &mut DbConn, f: &BoardFilter) -> QueryResult<Vec<Need>> {

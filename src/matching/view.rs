@@ -36,6 +36,27 @@ impl Refs {
         })
     }
 
+    /// The reference options as kept under content version `version` (see
+    /// [`reference::Kept`]).
+    pub fn kept(
+        conn: &mut DbConn,
+        kept: &reference::Kept,
+        version: u64,
+        lang: Lang,
+    ) -> QueryResult<Self> {
+        use reference::Table;
+        Ok(Self {
+            lang,
+            prefectures: kept.get(conn, version, Table::Prefectures, lang)?.to_vec(),
+            categories: kept
+                .get(conn, version, Table::ServiceCategories, lang)?
+                .to_vec(),
+            bands: kept
+                .get(conn, version, Table::EmployeeBands, lang)?
+                .to_vec(),
+        })
+    }
+
     /// A prefecture's name.
     pub fn prefecture(&self, code: i32) -> String {
         reference::label_of(&self.prefectures, &code.to_string())

@@ -223,3 +223,54 @@ mod tests {
         assert_eq!(region_key(47), "reference.region.okinawa");
     }
 }
+
+/// A reference table, as [`Kept`] keeps its options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    /// [`prefectures`].
+    Prefectures,
+    /// [`industries`].
+    Industries,
+    /// [`employee_bands`].
+    EmployeeBands,
+    /// [`service_categories`].
+    ServiceCategories,
+}
+
+/// The reference options kept in memory per content version and language (the reference
+/// tables' triggers raise the version when staff change a label): a page computed from the
+/// database reads its labels once per version instead of on every request.
+pub struct Kept {
+    options: crate::content_version::PerVersion<(Table, Lang), Options>,
+}
+
+impl Default for Kept {
+    fn default() -> Self {
+        Self {
+            options: crate::content_version::PerVersion::new(16),
+        }
+    }
+}
+
+impl Kept {
+    /// The options of `table` in `lang`, read under content version `version` (read before
+    /// this call) or kept from an earlier read under the same version.
+    pub fn get(
+        &self,
+        conn: &mut DbConn,
+        version: u64,
+        table: Table,
+        lang: Lang,
+    ) -> QueryResult<std::sync::Arc<Options>> {
+        if let Some(kept) = self.options.get(version, &(table, lang)) {
+            return Ok(kept);
+        }
+        let options = match table {
+            Table::Prefectures => prefectures(conn, lang)?,
+            Table::Industries => industries(conn, lang)?,
+            Table::EmployeeBands => employee_bands(conn, lang)?,
+            Table::ServiceCategories => service_categories(conn, lang)?,
+        };
+        Ok(self.options.insert(version, (table, lang), options, None))
+    }
+}

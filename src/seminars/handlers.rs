@@ -1,34 +1,35 @@
 //! Public seminar pages: the list (upcoming and archive) and one seminar with its form.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use views::Markup;
 use views::forms::FormErrors;
-use views::seminars::public::{
-    ListView, QuestionView, RegistrationForm, SeminarCard, SeminarDetail,
-};
+use views::seminars::public::{QuestionView, RegistrationForm};
 
-use super::model::{Seminar, name_list, status};
-use super::queries::{self, Filter};
+use super::model::{Seminar, status};
+use super::pages::PublicPages;
+use super::queries::Filter;
 use crate::error::{AppError, Message};
 use crate::reference;
 use crate::web::AppState;
-use crate::web::ctx::{Page, html};
+use crate::web::ctx::Page;
 use crate::web::input::Query;
+use crate::web::kept;
 
-/// `GET /`: the home page, with the next published seminars of the programme.
-pub async fn home(page: Page, state: web::Data<AppState>) -> HttpResponse {
-    let upcoming = super::home_upcoming(&state, page.lang)
-        .await
-        .unwrap_or_default();
-    html(views::pages::home::home(
-        &page,
-        &views::pages::home::HomeView { upcoming },
-    ))
+/// `GET /`: the home page, with the next published seminars of the programme (kept in
+/// memory per content version, see [`super::pages`]).
+pub async fn home(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    pages: web::Data<PublicPages>,
+) -> Result<HttpResponse, AppError> {
+    let kept = pages.into_inner().home(&state, page.lang).await?;
+    Ok(kept::respond(&req, &page, &kept))
 }
 
 /// Query of the list.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListQuery {
     /// Industry code.
     pub industry: Option<String>,
@@ -45,7 +46,7 @@ pub struct ListQuery {
 }
 
 /// The page number of a list query: 1 when absent, a 400 when it is not a page number.
-fn parse_page(q: &ListQuery) -> Result<u32, AppError> {
+pub(super) fn parse_page(q: &ListQuery) -> Result<u32, AppError> {
     match nonempty(&q.page) {
         None => Ok(1),
         Some(p) => p
@@ -57,7 +58,7 @@ fn parse_page(q: &ListQuery) -> Result<u32, AppError> {
 }
 
 /// The link to another page of the list with the same filters.
-fn page_href(q: &ListQuery, page: u32) -> String {
+pub(super) fn page_href(q: &ListQuery, page: u32) -> String {
     let mut pairs: Vec<(&str, String)> = [
         ("archive", &q.archive),
         ("industry", &q.industry),
@@ -79,7 +80,7 @@ fn page_href(q: &ListQuery, page: u32) -> String {
     }
 }
 
-fn nonempty(v: &Option<String>) -> Option<String> {
+pub(super) fn nonempty(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -91,7 +92,7 @@ fn bad_value(field: &str) -> AppError {
     AppError::bad_field(field, Message::new("input.invalid_value"))
 }
 
-fn parse_filter(q: &ListQuery) -> Result<Filter, AppError> {
+pub(super) fn parse_filter(q: &ListQuery) -> Result<Filter, AppError> {
     let bad = bad_value;
     let prefecture = match nonempty(&q.prefecture) {
         Some(p) => Some(
@@ -136,76 +137,16 @@ fn parse_filter(q: &ListQuery) -> Result<Filter, AppError> {
     })
 }
 
-/// `GET /seminars`.
+/// `GET /seminars` (kept in memory per content version, see [`super::pages`]).
 pub async fn list(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
+    pages: web::Data<PublicPages>,
     q: Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = parse_filter(&q)?;
-    let number = parse_page(&q)?;
-    let lang = page.lang;
-    let now = crate::time::now_utc();
-    let f = filter.clone();
-    let (items, more, industries, prefectures) = state
-        .db
-        .run(move |c| {
-            let (list, more) = queries::list_public_page(c, &f, now, number)?;
-            let industries = reference::industries(c, lang)?;
-            let prefectures = reference::prefectures(c, lang)?;
-            let all_seats = queries::seats_many(c, &list)?;
-            let mut items = Vec::new();
-            for s in list {
-                let seats = all_seats.get(&s.id).cloned().unwrap_or_default();
-                items.push(SeminarCard {
-                    href: format!("/seminars/{}", s.id),
-                    title: s.title.clone(),
-                    when: crate::time::format_span(s.starts_at, s.ends_at, lang),
-                    place: format!(
-                        "{}・{}",
-                        reference::label_of(&prefectures, &s.prefecture.to_string()),
-                        super::format_label(&s.format, lang)
-                    ),
-                    industry: reference::label_of(&industries, &s.industry),
-                    summary: s.summary.clone(),
-                    seats: if filter.past || s.status == status::CANCELLED {
-                        String::new()
-                    } else {
-                        super::seats_text(&s, &seats, lang)
-                    },
-                    note: closed_reason(&s, now, lang),
-                });
-            }
-            Ok::<_, AppError>((items, more, industries, prefectures))
-        })
-        .await?;
-    let mut feed = Vec::new();
-    if let Some(i) = nonempty(&q.industry) {
-        feed.push(("industry", i));
-    }
-    if let Some(p) = nonempty(&q.prefecture) {
-        feed.push(("prefecture", p));
-    }
-    let feed_query = serde_urlencoded::to_string(&feed).unwrap_or_default();
-    let view = ListView {
-        archive: filter.past,
-        items,
-        industries,
-        prefectures,
-        formats: super::format_options(lang),
-        industry: nonempty(&q.industry).unwrap_or_default(),
-        prefecture: nonempty(&q.prefecture).unwrap_or_default(),
-        format: nonempty(&q.format).unwrap_or_default(),
-        month: nonempty(&q.month).unwrap_or_default(),
-        prev_href: (number > 1).then(|| page_href(&q, number - 1)),
-        next_href: more.then(|| page_href(&q, number + 1)),
-        feed_href: if feed_query.is_empty() {
-            "/seminars.ics".into()
-        } else {
-            format!("/seminars.ics?{feed_query}")
-        },
-    };
-    Ok(html(views::seminars::public::list(&page, &view)))
+    let kept = pages.into_inner().list(&state, &q, page.lang).await?;
+    Ok(kept::respond(&req, &page, &kept))
 }
 
 /// Why registration is not possible, if it is not.
@@ -237,41 +178,12 @@ pub async fn show_page(
     errors: FormErrors,
 ) -> Result<Markup, AppError> {
     let lang = page.lang;
-    let now = crate::time::now_utc();
     let (detail, mut form) = state
         .db
         .run(move |c| {
-            let s = queries::find_public(c, id)?;
-            let seats = queries::seats(c, &s)?;
-            let industries = reference::industries(c, lang)?;
-            let prefectures = reference::prefectures(c, lang)?;
-            let bands = reference::employee_bands(c, lang)?;
-            let detail = SeminarDetail {
-                id: s.id,
-                title: s.title.clone(),
-                summary: s.summary.clone(),
-                body_html: crate::markdown::to_html(&s.body_md),
-                when: crate::time::format_span(s.starts_at, s.ends_at, lang),
-                deadline: crate::time::format_datetime(s.registration_closes_at, lang),
-                prefecture: reference::label_of(&prefectures, &s.prefecture.to_string()),
-                industry: reference::label_of(&industries, &s.industry),
-                format: super::format_label(&s.format, lang).to_string(),
-                venue: [s.venue.as_str(), s.address.as_str()]
-                    .iter()
-                    .filter(|v| !v.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                fee: s.fee.clone(),
-                hosts: name_list(&s.hosts),
-                cohosts: name_list(&s.cohosts),
-                speakers: name_list(&s.speakers),
-                seats: super::seats_text(&s, &seats, lang),
-                closed: closed_reason(&s, now, lang),
-                cancelled: s.status == status::CANCELLED,
-            };
-            let form = registration_form(&s, prefectures, industries, bands, lang);
-            Ok::<_, AppError>((detail, form))
+            // A form re-rendered with its errors is this visitor's own: read, never kept.
+            let version = crate::content_version::read(c)?;
+            super::pages::seminar_view(c, &reference::Kept::default(), version, id, lang)
         })
         .await?;
     form.set_values(values);
@@ -316,19 +228,17 @@ pub fn registration_form(
     form
 }
 
-/// `GET /seminars/{id}`.
+/// `GET /seminars/{id}` (kept in memory per content version, see [`super::pages`]).
 pub async fn show(
+    req: HttpRequest,
     page: Page,
     state: web::Data<AppState>,
+    pages: web::Data<PublicPages>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let markup = show_page(
-        &state,
-        &page,
-        path.into_inner(),
-        Vec::new(),
-        FormErrors::new(),
-    )
-    .await?;
-    Ok(html(markup))
+    let kept = pages
+        .into_inner()
+        .seminar(&state, path.into_inner(), page.lang)
+        .await?;
+    Ok(kept::respond(&req, &page, &kept))
 }

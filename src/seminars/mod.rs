@@ -12,6 +12,7 @@ pub mod ical;
 pub mod ical_read;
 pub mod import;
 pub mod model;
+pub mod pages;
 pub mod queries;
 pub mod registrants;
 pub mod service;
@@ -204,32 +205,4 @@ pub fn mode_options(modes: &[Mode], lang: Lang) -> Vec<(String, String)> {
         .iter()
         .map(|m| (m.as_str().to_string(), lang.t(m.label_key()).to_string()))
         .collect()
-}
-
-/// The next few published seminars for the home page.
-pub async fn home_upcoming(
-    state: &crate::web::AppState,
-    lang: Lang,
-) -> Result<Vec<views::pages::home::HomeSeminar>, crate::error::AppError> {
-    state
-        .db
-        .run(move |c| {
-            let prefectures = crate::reference::prefectures(c, lang)?;
-            let list = queries::next_published(c, crate::time::now_utc(), 5)?;
-            Ok::<_, crate::error::AppError>(
-                list.iter()
-                    .map(|s| views::pages::home::HomeSeminar {
-                        href: format!("/seminars/{}", s.id),
-                        title: s.title.clone(),
-                        when: crate::time::format_span(s.starts_at, s.ends_at, lang),
-                        place: format!(
-                            "{}・{}",
-                            crate::reference::label_of(&prefectures, &s.prefecture.to_string()),
-                            format_label(&s.format, lang)
-                        ),
-                    })
-                    .collect(),
-            )
-        })
-        .await
 }

@@ -99,6 +99,42 @@ pub fn list_public_page(
     Ok((list, more))
 }
 
+/// The first moment after `now` at which a public page may change by the clock alone: a
+/// seminar (not a draft) starts or ends, its registration opens or closes, or its lottery is
+/// drawn. `None` when no such moment is ahead.
+pub fn next_change(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+    use diesel::dsl::min;
+    let public = s::status.ne(status::DRAFT);
+    let moments = [
+        s::table
+            .filter(public)
+            .filter(s::starts_at.gt(now))
+            .select(min(s::starts_at))
+            .first::<Option<NaiveDateTime>>(c)?,
+        s::table
+            .filter(public)
+            .filter(s::ends_at.gt(now))
+            .select(min(s::ends_at))
+            .first(c)?,
+        s::table
+            .filter(public)
+            .filter(s::registration_closes_at.gt(now))
+            .select(min(s::registration_closes_at))
+            .first(c)?,
+        s::table
+            .filter(public)
+            .filter(s::registration_opens_at.gt(now))
+            .select(min(s::registration_opens_at))
+            .first(c)?,
+        s::table
+            .filter(public)
+            .filter(s::draw_at.gt(now))
+            .select(min(s::draw_at))
+            .first(c)?,
+    ];
+    Ok(moments.into_iter().flatten().min())
+}
+
 /// The next published seminars, for the home page.
 pub fn next_published(c: &mut DbConn, now: NaiveDateTime, n: i64) -> QueryResult<Vec<Seminar>> {
     s::table

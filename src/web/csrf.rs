@@ -58,6 +58,13 @@ fn seed_cookie(value: String, https: bool) -> Cookie<'static> {
         .finish()
 }
 
+/// A random stand-in for the CSRF token in pages kept in memory (see
+/// `views::layout::Fragment`): no content contains it, and each response puts its own token
+/// in its place.
+pub fn placeholder() -> String {
+    format!("csrf-placeholder-{}", new_seed())
+}
+
 /// The secret token of a seed: `HMAC(secret key, seed)`. Pages never show it as it is (see
 /// [`token`]).
 fn real_token(secret: &[u8], seed: &str) -> [u8; 32] {

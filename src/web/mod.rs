@@ -9,6 +9,7 @@ pub mod ctx;
 pub mod errors;
 pub mod headers;
 pub mod input;
+pub mod kept;
 pub mod lang;
 pub mod logging;
 pub mod pages;

@@ -96,7 +96,9 @@ fn bench_registrations_fills_the_seats_exactly_and_ends_with_its_json_figures() 
     for key in [
         "registrations_per_second",
         "list_page_requests_per_second",
+        "seminar_page_requests_per_second",
         "empty_handler_requests_per_second",
+        "list_ratio",
     ] {
         assert!(figures[key].is_number(), "{key} in {figures}");
     }

@@ -29,6 +29,7 @@ mod oauth_linking;
 mod openapi;
 mod organizations_api;
 mod outbox_staff;
+mod page_cache;
 mod pages;
 mod privacy;
 mod protocols;

@@ -1,6 +1,6 @@
 //! The frame of every page: head, header with the language switch, navigation, footer.
 
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::i18n::Lang;
 
@@ -47,6 +47,77 @@ impl PageCtx {
     /// The hidden CSRF field every state-changing form carries.
     pub fn csrf_field(&self) -> Markup {
         html! { input type="hidden" name="csrf_token" value=(self.csrf_token); }
+    }
+}
+
+/// The part of a page between its header and its footer, rendered once and kept in memory (the
+/// public pages): its title and its HTML, cut where the page's CSRF token goes, so that every
+/// response gets its own token and its own header (language switch, signed-in user).
+#[derive(Debug, Clone)]
+pub struct Fragment {
+    title: String,
+    parts: Vec<String>,
+}
+
+impl Fragment {
+    /// Renders `content` with the context of [`PageCtx::template`] (`ctx`) and keeps it,
+    /// cut at `ctx`'s placeholder token.
+    pub fn capture(ctx: &PageCtx, title: &str, content: Markup) -> Self {
+        let html = content.into_string();
+        let parts = if ctx.csrf_token.is_empty() {
+            vec![html]
+        } else {
+            html.split(ctx.csrf_token.as_str())
+                .map(str::to_string)
+                .collect()
+        };
+        Self {
+            title: title.to_string(),
+            parts,
+        }
+    }
+
+    /// The whole page for one request: the frame of `ctx`, the kept content with `ctx`'s
+    /// CSRF token.
+    pub fn page(&self, ctx: &PageCtx) -> Markup {
+        let mut body = String::with_capacity(self.len() + 128);
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                body.push_str(&ctx.csrf_token);
+            }
+            body.push_str(part);
+        }
+        page(ctx, &self.title, PreEscaped(body))
+    }
+
+    /// Whether the content has a place for the CSRF token (a form): then every response
+    /// differs.
+    pub fn takes_token(&self) -> bool {
+        self.parts.len() > 1
+    }
+
+    /// Bytes of HTML kept.
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(String::len).sum()
+    }
+
+    /// Whether no HTML is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl PageCtx {
+    /// The context a [`Fragment`] is rendered with: the language, and `placeholder` where the
+    /// CSRF token goes (a random string that no content contains); no user, no path.
+    pub fn template(lang: Lang, placeholder: &str) -> Self {
+        Self {
+            lang,
+            path: String::new(),
+            asset_version: String::new(),
+            csrf_token: placeholder.to_string(),
+            user: None,
+        }
     }
 }
 

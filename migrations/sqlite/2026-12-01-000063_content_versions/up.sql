@@ -1,10 +1,12 @@
 -- The content version: one number that every write to what the public pages show (seminars,
 -- their seats, board posts, the names and labels they show) raises in the same transaction, so
--- that a page kept in memory is known to be current by reading this one row
+-- that a page kept in memory is known to be current by reading this small table
 -- (src/content_version.rs). Triggers do it, so no write path can forget it. SQLite has one
--- writer at a time, so a row trigger costs one small update per written row and no waiting.
+-- writer at a time, so a row trigger costs one small update per written row and no waiting,
+-- and one counter is enough (PostgreSQL spreads the version over 16 counters; the version is
+-- their sum on both).
 CREATE TABLE content_versions (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
+    id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 16),
     version BIGINT NOT NULL
 );
 INSERT INTO content_versions (id, version) VALUES (1, 1);

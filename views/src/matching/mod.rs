@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use crate::components::{Tone, empty_state, notice, table_region};
 use crate::forms::{self, Field, FormErrors};
-use crate::layout::{PageCtx, page};
+use crate::layout::{Fragment, PageCtx, page};
 use crate::staff::staff_page;
 
 /// (value, label) options.
@@ -296,53 +296,56 @@ pub struct BoardView {
 
 /// `/board`.
 pub fn board(ctx: &PageCtx, v: &BoardView) -> Markup {
+    board_fragment(ctx, v).page(ctx)
+}
+
+/// The content of [`board`], kept in memory per content version.
+pub fn board_fragment(ctx: &PageCtx, v: &BoardView) -> Fragment {
     let none = FormErrors::new();
     let tab = |kind: &str, key: &'static str| {
         html! {
             a.tab href={ "/board?kind=" (kind) } aria-current=[(v.kind == kind).then_some("page")] { (ctx.t(key)) }
         }
     };
-    page(
-        ctx,
-        ctx.t("matching.board.title"),
-        html! {
-            h1 { (ctx.t("matching.board.title")) }
-            p { (ctx.t("matching.board.lead")) }
-            @if !v.post_links.is_empty() {
-                p { @for (href, label) in &v.post_links { a.button href=(href) { (label) } " " } }
-            }
-            nav.tabs { (tab("needs", "matching.board.needs")) " " (tab("offerings", "matching.board.offerings")) }
-            form.search-form method="get" action="/board" role="search" {
-                input type="hidden" name="kind" value=(v.kind);
-                (forms::input(ctx, Field::new("q", ctx.t("matching.board.search"), &none).hint(ctx.t("matching.board.search_hint")), "search", &v.q))
-                (forms::filter_select(ctx, Field::new("category", ctx.t("matching.field.categories"), &none), &v.categories, &v.category))
-                (forms::filter_select(ctx, Field::new("prefecture", ctx.t("matching.field.prefecture"), &none), &v.prefectures, &v.prefecture))
-                (forms::filter_select(ctx, Field::new("sector", ctx.t("matching.field.sector"), &none), &v.sectors, &v.sector))
-                button.button type="submit" { (ctx.t("form.search")) }
-            }
-            @if v.cards.is_empty() {
-                (empty_state(ctx.t("matching.board.empty")))
-            } @else {
-                ul.card-grid.board-cards {
-                    @for c in &v.cards {
-                        li.card {
-                            p.card-eyebrow { (c.headline) }
-                            h2 { a href=(c.href) { (c.title) } }
-                            ul.tags {
-                                @for (code, label) in &c.categories {
-                                    li.tag.tag-category {
-                                        @if v.show_codes { span.tag-code { (code) } " " }
-                                        (label)
-                                    }
+    let title = ctx.t("matching.board.title");
+    let content = html! {
+        h1 { (ctx.t("matching.board.title")) }
+        p { (ctx.t("matching.board.lead")) }
+        @if !v.post_links.is_empty() {
+            p { @for (href, label) in &v.post_links { a.button href=(href) { (label) } " " } }
+        }
+        nav.tabs { (tab("needs", "matching.board.needs")) " " (tab("offerings", "matching.board.offerings")) }
+        form.search-form method="get" action="/board" role="search" {
+            input type="hidden" name="kind" value=(v.kind);
+            (forms::input(ctx, Field::new("q", ctx.t("matching.board.search"), &none).hint(ctx.t("matching.board.search_hint")), "search", &v.q))
+            (forms::filter_select(ctx, Field::new("category", ctx.t("matching.field.categories"), &none), &v.categories, &v.category))
+            (forms::filter_select(ctx, Field::new("prefecture", ctx.t("matching.field.prefecture"), &none), &v.prefectures, &v.prefecture))
+            (forms::filter_select(ctx, Field::new("sector", ctx.t("matching.field.sector"), &none), &v.sectors, &v.sector))
+            button.button type="submit" { (ctx.t("form.search")) }
+        }
+        @if v.cards.is_empty() {
+            (empty_state(ctx.t("matching.board.empty")))
+        } @else {
+            ul.card-grid.board-cards {
+                @for c in &v.cards {
+                    li.card {
+                        p.card-eyebrow { (c.headline) }
+                        h2 { a href=(c.href) { (c.title) } }
+                        ul.tags {
+                            @for (code, label) in &c.categories {
+                                li.tag.tag-category {
+                                    @if v.show_codes { span.tag-code { (code) } " " }
+                                    (label)
                                 }
-                                @for t in &c.tags { li.tag { (t) } }
                             }
+                            @for t in &c.tags { li.tag { (t) } }
                         }
                     }
                 }
             }
-        },
-    )
+        }
+    };
+    Fragment::capture(ctx, title, content)
 }
 
 /// What can be done with a suggestion.

@@ -8,7 +8,7 @@ use crate::forms::{
     Field, FormErrors, checkbox, checkboxes, error_summary, filter_select, input, page_title,
     radios, select, textarea,
 };
-use crate::layout::{PageCtx, page};
+use crate::layout::{Fragment, PageCtx, page};
 
 /// (value, label) options.
 pub type Options = Vec<(String, String)>;
@@ -65,53 +65,55 @@ pub struct ListView {
 
 /// `GET /seminars`.
 pub fn list(ctx: &PageCtx, v: &ListView) -> Markup {
+    list_fragment(ctx, v).page(ctx)
+}
+
+/// The content of [`list`], kept in memory per content version.
+pub fn list_fragment(ctx: &PageCtx, v: &ListView) -> Fragment {
     let title = if v.archive {
         ctx.t("seminars.archive_title")
     } else {
         ctx.t("seminars.list_title")
     };
     let none = FormErrors::new();
-    page(
-        ctx,
-        title,
-        html! {
-            h1 { (title) }
-            form.filters method="get" action="/seminars" role="search" {
-                @if v.archive { input type="hidden" name="archive" value="1"; }
-                (filter_select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), &none), &v.industries, &v.industry))
-                (filter_select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), &none), &v.prefectures, &v.prefecture))
-                (filter_select(ctx, Field::new("format", ctx.t("seminars.field_format"), &none), &v.formats, &v.format))
-                (input(ctx, Field::new("month", ctx.t("seminars.field_month"), &none), "month", &v.month))
-                button.button type="submit" { (ctx.t("form.search")) }
-            }
-            p.meta {
-                @if v.archive {
-                    a href="/seminars" { (ctx.t("seminars.see_upcoming")) }
-                } @else {
-                    a href="/seminars?archive=1" { (ctx.t("seminars.see_archive")) }
-                }
-                " ・ "
-                a href=(v.feed_href) { (ctx.t("seminars.feed_link")) }
-            }
-            @if v.items.is_empty() {
-                (empty_state(ctx.t("seminars.list_empty")))
+    let content = html! {
+        h1 { (title) }
+        form.filters method="get" action="/seminars" role="search" {
+            @if v.archive { input type="hidden" name="archive" value="1"; }
+            (filter_select(ctx, Field::new("industry", ctx.t("seminars.field_industry"), &none), &v.industries, &v.industry))
+            (filter_select(ctx, Field::new("prefecture", ctx.t("seminars.field_prefecture"), &none), &v.prefectures, &v.prefecture))
+            (filter_select(ctx, Field::new("format", ctx.t("seminars.field_format"), &none), &v.formats, &v.format))
+            (input(ctx, Field::new("month", ctx.t("seminars.field_month"), &none), "month", &v.month))
+            button.button type="submit" { (ctx.t("form.search")) }
+        }
+        p.meta {
+            @if v.archive {
+                a href="/seminars" { (ctx.t("seminars.see_upcoming")) }
             } @else {
-                ul.card-grid.seminar-list {
-                    @for s in &v.items {
-                        li.card {
-                            h2 { a href=(s.href) { (s.title) } }
-                            @if let Some(n) = &s.note { p.seminar-note { strong { (n) } } }
-                            p.meta { (s.when) }
-                            p.meta { (s.place) " ・ " (s.industry) }
-                            @if !s.summary.is_empty() { p { (s.summary) } }
-                            @if !s.seats.is_empty() { p.seats { (s.seats) } }
-                        }
+                a href="/seminars?archive=1" { (ctx.t("seminars.see_archive")) }
+            }
+            " ・ "
+            a href=(v.feed_href) { (ctx.t("seminars.feed_link")) }
+        }
+        @if v.items.is_empty() {
+            (empty_state(ctx.t("seminars.list_empty")))
+        } @else {
+            ul.card-grid.seminar-list {
+                @for s in &v.items {
+                    li.card {
+                        h2 { a href=(s.href) { (s.title) } }
+                        @if let Some(n) = &s.note { p.seminar-note { strong { (n) } } }
+                        p.meta { (s.when) }
+                        p.meta { (s.place) " ・ " (s.industry) }
+                        @if !s.summary.is_empty() { p { (s.summary) } }
+                        @if !s.seats.is_empty() { p.seats { (s.seats) } }
                     }
                 }
             }
-            (pager(ctx, v.prev_href.as_deref(), v.next_href.as_deref()))
-        },
-    )
+        }
+        (pager(ctx, v.prev_href.as_deref(), v.next_href.as_deref()))
+    };
+    Fragment::capture(ctx, title, content)
 }
 
 /// A seminar's details (values formatted).
@@ -261,6 +263,11 @@ fn names(ctx: &PageCtx, key: &'static str, list: &[String]) -> Markup {
 
 /// `GET /seminars/{id}` (and the form re-rendered with its errors).
 pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup {
+    show_fragment(ctx, s, form).page(ctx)
+}
+
+/// The content of [`show`], kept in memory per content version.
+pub fn show_fragment(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Fragment {
     let e = &form.errors;
     let fields = RegistrantFields::new(ctx, form);
     let consent = Field::new("consent", ctx.t("seminars.field_consent"), e)
@@ -271,53 +278,51 @@ pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup
         .hint(ctx.t("seminars.subscribe_hint"));
     let mut summary = fields.list();
     summary.extend([consent, subscribe]);
-    page(
-        ctx,
-        &page_title(ctx, &s.title, e),
-        html! {
-            (breadcrumbs(ctx.t("seminars.breadcrumbs"), &[(ctx.t("nav.seminars"), "/seminars"), (&s.title, "")]))
-            h1 { (s.title) }
-            @if s.cancelled {
-                div.notice.notice-error.cancelled-banner role="status" {
-                    p { strong { (ctx.t("seminars.closed_cancelled")) } }
-                    p { (ctx.t("seminars.cancelled_banner")) }
+    let title = &page_title(ctx, &s.title, e);
+    let content = html! {
+        (breadcrumbs(ctx.t("seminars.breadcrumbs"), &[(ctx.t("nav.seminars"), "/seminars"), (&s.title, "")]))
+        h1 { (s.title) }
+        @if s.cancelled {
+            div.notice.notice-error.cancelled-banner role="status" {
+                p { strong { (ctx.t("seminars.closed_cancelled")) } }
+                p { (ctx.t("seminars.cancelled_banner")) }
+            }
+        }
+        @if !s.summary.is_empty() { p.lead { (s.summary) } }
+        dl.facts {
+            dt { (ctx.t("seminars.when")) } dd { (s.when) }
+            dt { (ctx.t("seminars.deadline")) } dd { (s.deadline) }
+            dt { (ctx.t("seminars.field_format")) } dd { (s.format) }
+            dt { (ctx.t("seminars.field_prefecture")) } dd { (s.prefecture) }
+            @if !s.venue.is_empty() { dt { (ctx.t("seminars.field_venue")) } dd { (s.venue) } }
+            dt { (ctx.t("seminars.field_industry")) } dd { (s.industry) }
+            dt { (ctx.t("seminars.field_fee")) } dd { (s.fee) }
+            (names(ctx, "seminars.field_hosts", &s.hosts))
+            (names(ctx, "seminars.field_cohosts", &s.cohosts))
+            (names(ctx, "seminars.field_speakers", &s.speakers))
+            @if !s.cancelled { dt { (ctx.t("seminars.seats")) } dd.seats { (s.seats) } }
+        }
+        @if !s.cancelled {
+            p { a href={ "/seminars/" (s.id) ".ics" } { (ctx.t("seminars.add_to_calendar")) } }
+        }
+        div.prose { (PreEscaped(&s.body_html)) }
+        @if !s.cancelled { section aria-labelledby="register-title" {
+            h2 #register-title { (ctx.t("seminars.register_title")) }
+            @if let Some(why) = &s.closed {
+                (notice(Tone::Info, why))
+            } @else {
+                (error_summary(ctx, e, &summary))
+                form method="post" action={ "/seminars/" (s.id) "/registrations" } novalidate {
+                    (ctx.csrf_field())
+                    (fields.render(ctx))
+                    (checkbox(ctx, consent, form.value("consent") == "1"))
+                    (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
+                    button.button type="submit" { (ctx.t("seminars.register_button")) }
                 }
             }
-            @if !s.summary.is_empty() { p.lead { (s.summary) } }
-            dl.facts {
-                dt { (ctx.t("seminars.when")) } dd { (s.when) }
-                dt { (ctx.t("seminars.deadline")) } dd { (s.deadline) }
-                dt { (ctx.t("seminars.field_format")) } dd { (s.format) }
-                dt { (ctx.t("seminars.field_prefecture")) } dd { (s.prefecture) }
-                @if !s.venue.is_empty() { dt { (ctx.t("seminars.field_venue")) } dd { (s.venue) } }
-                dt { (ctx.t("seminars.field_industry")) } dd { (s.industry) }
-                dt { (ctx.t("seminars.field_fee")) } dd { (s.fee) }
-                (names(ctx, "seminars.field_hosts", &s.hosts))
-                (names(ctx, "seminars.field_cohosts", &s.cohosts))
-                (names(ctx, "seminars.field_speakers", &s.speakers))
-                @if !s.cancelled { dt { (ctx.t("seminars.seats")) } dd.seats { (s.seats) } }
-            }
-            @if !s.cancelled {
-                p { a href={ "/seminars/" (s.id) ".ics" } { (ctx.t("seminars.add_to_calendar")) } }
-            }
-            div.prose { (PreEscaped(&s.body_html)) }
-            @if !s.cancelled { section aria-labelledby="register-title" {
-                h2 #register-title { (ctx.t("seminars.register_title")) }
-                @if let Some(why) = &s.closed {
-                    (notice(Tone::Info, why))
-                } @else {
-                    (error_summary(ctx, e, &summary))
-                    form method="post" action={ "/seminars/" (s.id) "/registrations" } novalidate {
-                        (ctx.csrf_field())
-                        (fields.render(ctx))
-                        (checkbox(ctx, consent, form.value("consent") == "1"))
-                        (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
-                        button.button type="submit" { (ctx.t("seminars.register_button")) }
-                    }
-                }
-            } }
-        },
-    )
+        } }
+    };
+    Fragment::capture(ctx, title, content)
 }
 
 /// The registrant's fields, from the name to the seminar's own questions: the public form and
