@@ -315,7 +315,7 @@ pub async fn suggestions(
             if !can_manage(&user, n.organization_id) {
                 return Err(AppError::NotFound);
             }
-            let refs = Refs::load(c, lang)?;
+            let refs = Refs::kept(c, index.labels(), version, lang)?;
             let ranked = index.suggestions_for(c, version, &n)?;
             let list: Vec<Suggestion> = ranked
                 .iter()

@@ -31,63 +31,106 @@ use crate::schema::matching_offerings as offerings;
 pub const REFRESH: Duration = Duration::seconds(60);
 
 /// How far back a reload reaches before the newest `updated_at` it has seen: a transaction
-/// that stamps a row and commits later than another one is still read.
-const OVERLAP: Duration = Duration::seconds(120);
+/// that stamps a row and commits later than another one is still read (a write transaction
+/// here lasts milliseconds; a writer waits at most the busy timeout of 5 s for its turn).
+const OVERLAP: Duration = Duration::seconds(30);
 
-/// Rankings kept per snapshot; the oldest half is dropped beyond this.
+/// Every this often the rows are all read again, whatever changed: the safety net should a
+/// write ever commit more than [`OVERLAP`] after it stamped its row.
+const FULL_RELOAD: Duration = Duration::minutes(10);
+
+/// Rankings kept per snapshot; all are dropped beyond this.
 const RANKED_CAP: usize = 4_096;
 
 /// A need as it was when ranked: its id and `updated_at`.
 type NeedKey = (i64, NaiveDateTime);
+
+/// An offering row and, while it is live, its profile.
+#[derive(Clone)]
+struct Held {
+    row: Arc<Offering>,
+    profile: Option<Arc<OfferingProfile>>,
+}
 
 /// The board's offerings for one content version.
 pub struct Snapshot {
     version: u64,
     built_at: NaiveDateTime,
     valid_until: NaiveDateTime,
-    rows: HashMap<i64, Offering>,
+    loaded_at: NaiveDateTime,
+    computed_at: NaiveDateTime,
+    held: HashMap<i64, Held>,
     newest: Option<NaiveDateTime>,
     stats: HashMap<i64, VendorStats>,
-    profiles: Vec<OfferingProfile>,
+    profiles: Vec<Arc<OfferingProfile>>,
     ranked: Mutex<HashMap<NeedKey, Arc<Vec<Scored>>>>,
 }
 
+fn profile_of(o: &Offering, now: NaiveDateTime, stats: &HashMap<i64, VendorStats>) -> Held {
+    Held {
+        profile: o
+            .is_live(now)
+            .then(|| Arc::new(o.profile(now, stats.get(&o.organization_id)))),
+        row: Arc::new(o.clone()),
+    }
+}
+
+impl From<Snapshot> for Parts {
+    fn from(s: Snapshot) -> Self {
+        Parts {
+            held: s.held,
+            newest: s.newest,
+            stats: s.stats,
+            loaded_at: s.loaded_at,
+            computed_at: s.computed_at,
+        }
+    }
+}
+
+/// What a snapshot is built from: the rows (with the profiles still right for `now`), the
+/// newest `updated_at` among them, the vendor figures and when the rows were all read.
+struct Parts {
+    held: HashMap<i64, Held>,
+    newest: Option<NaiveDateTime>,
+    stats: HashMap<i64, VendorStats>,
+    loaded_at: NaiveDateTime,
+    computed_at: NaiveDateTime,
+}
+
 impl Snapshot {
-    fn build(
-        version: u64,
-        now: NaiveDateTime,
-        rows: HashMap<i64, Offering>,
-        newest: Option<NaiveDateTime>,
-        stats: HashMap<i64, VendorStats>,
-    ) -> Self {
-        let profiles: Vec<OfferingProfile> = rows
+    fn build(version: u64, now: NaiveDateTime, parts: Parts) -> Self {
+        let mut profiles: Vec<Arc<OfferingProfile>> = parts
+            .held
             .values()
-            .filter(|o| o.is_live(now))
-            .map(|o| o.profile(now, stats.get(&o.organization_id)))
+            .filter_map(|h| h.profile.clone())
             .collect();
+        profiles.sort_by_key(|p| p.id);
         let tomorrow = crate::time::start_of_day(now) + Duration::days(1);
-        let valid_until = rows
+        let valid_until = parts
+            .held
             .values()
-            .flat_map(|o| [o.reconfirm_by, o.otasuketai_valid_until])
+            .flat_map(|h| [h.row.reconfirm_by, h.row.otasuketai_valid_until])
             .flatten()
             .filter(|t| *t > now)
-            .chain([now + REFRESH, tomorrow])
+            .chain([parts.computed_at + REFRESH, tomorrow])
             .min()
             .unwrap_or(now + REFRESH);
         Snapshot {
             version,
             built_at: now,
             valid_until,
-            rows,
-            newest,
-            stats,
+            loaded_at: parts.loaded_at,
+            computed_at: parts.computed_at,
+            held: parts.held,
+            newest: parts.newest,
+            stats: parts.stats,
             profiles,
             ranked: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The live offerings as matching sees them.
-    pub fn profiles(&self) -> &[OfferingProfile] {
+    /// The live offerings as matching sees them, by id.
+    pub fn profiles(&self) -> &[Arc<OfferingProfile>] {
         &self.profiles
     }
 
@@ -99,32 +142,97 @@ impl Snapshot {
     fn fresh(&self, version: u64, now: NaiveDateTime) -> bool {
         self.version == version && now < self.valid_until && now >= self.built_at
     }
+
+    /// The same rows with every profile computed again for `now` (the time moved on).
+    fn recomputed(&self, now: NaiveDateTime) -> Parts {
+        Parts {
+            held: self
+                .held
+                .values()
+                .map(|h| (h.row.id, profile_of(&h.row, now, &self.stats)))
+                .collect(),
+            newest: self.newest,
+            stats: self.stats.clone(),
+            loaded_at: self.loaded_at,
+            computed_at: now,
+        }
+    }
+
+    /// The rows changed since this snapshot's load read again, and the vendor figures: the
+    /// profiles of the changed rows and of the vendors whose figures changed are computed
+    /// again, the others are shared.
+    fn updated(&self, c: &mut DbConn, now: NaiveDateTime) -> QueryResult<Parts> {
+        let since = self.newest.map(|t| t - OVERLAP);
+        let changed = load_rows(c, since)?;
+        let stats = queries::vendor_stats(c)?;
+        let mut held = self.held.clone();
+        let mut newest = self.newest;
+        for o in &changed {
+            newest = newest.max(Some(o.updated_at));
+            held.insert(o.id, profile_of(o, now, &stats));
+        }
+        let vendors: Vec<i64> = stats
+            .keys()
+            .chain(self.stats.keys())
+            .filter(|v| !same_stats(stats.get(v), self.stats.get(v)))
+            .copied()
+            .collect();
+        if !vendors.is_empty() {
+            for h in held.values_mut() {
+                if vendors.contains(&h.row.organization_id) {
+                    *h = profile_of(&h.row, now, &stats);
+                }
+            }
+        }
+        // Offerings are not deleted today, but an erasure could: a count that differs from
+        // what is held means a row went, and everything is read again.
+        let count: i64 = offerings::table.count().get_result(c)?;
+        if count != held.len() as i64 {
+            return full_load(c, now);
+        }
+        Ok(Parts {
+            held,
+            newest,
+            stats,
+            loaded_at: self.loaded_at,
+            computed_at: self.computed_at,
+        })
+    }
 }
 
-/// Every offering row, read again where it changed since `newest` (all of them without it).
-fn load_rows(
-    c: &mut DbConn,
-    base: Option<&HashMap<i64, Offering>>,
-    newest: Option<NaiveDateTime>,
-) -> QueryResult<(HashMap<i64, Offering>, Option<NaiveDateTime>)> {
+fn same_stats(a: Option<&VendorStats>, b: Option<&VendorStats>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            (a.requested, a.answered, a.contracted) == (b.requested, b.answered, b.contracted)
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// Offering rows stamped after `since` (all of them without it).
+fn load_rows(c: &mut DbConn, since: Option<NaiveDateTime>) -> QueryResult<Vec<Offering>> {
     let mut q = offerings::table.select(Offering::as_select()).into_boxed();
-    if let (Some(_), Some(t)) = (base, newest) {
-        q = q.filter(offerings::updated_at.gt(t - OVERLAP));
+    if let Some(t) = since {
+        q = q.filter(offerings::updated_at.gt(t));
     }
-    let changed: Vec<Offering> = q.load(c)?;
-    let mut rows = base.cloned().unwrap_or_default();
-    let mut newest = newest;
-    for o in changed {
-        newest = newest.max(Some(o.updated_at));
-        rows.insert(o.id, o);
-    }
-    // Offerings are not deleted today, but an erasure could: a count that differs from what
-    // is held means a row went, and everything is read again.
-    let count: i64 = offerings::table.count().get_result(c)?;
-    if base.is_some() && count != rows.len() as i64 {
-        return load_rows(c, None, None);
-    }
-    Ok((rows, newest))
+    q.load(c)
+}
+
+/// Every row and the vendor figures, read anew.
+fn full_load(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<Parts> {
+    let rows = load_rows(c, None)?;
+    let stats = queries::vendor_stats(c)?;
+    Ok(Parts {
+        newest: rows.iter().map(|o| o.updated_at).max(),
+        held: rows
+            .iter()
+            .map(|o| (o.id, profile_of(o, now, &stats)))
+            .collect(),
+        stats,
+        loaded_at: now,
+        computed_at: now,
+    })
 }
 
 /// The offerings in memory, one snapshot at a time, shared by every request of a process.
@@ -134,9 +242,16 @@ pub struct OfferingIndex {
     /// Held while a snapshot is built, so that the requests arriving after a change build
     /// it once and not each for itself.
     building: Mutex<()>,
+    /// The reference labels the suggestions are explained with, kept per version too.
+    labels: crate::reference::Kept,
 }
 
 impl OfferingIndex {
+    /// The reference labels kept per content version.
+    pub fn labels(&self) -> &crate::reference::Kept {
+        &self.labels
+    }
+
     /// The snapshot for `version` at `now`: the held one when it is still exact, else one
     /// built from it (reading only what changed) or from scratch.
     pub fn snapshot(
@@ -158,20 +273,22 @@ impl OfferingIndex {
         {
             return Ok(s.clone());
         }
-        let next = match held {
-            // Only the time moved on: rebuild from memory.
-            Some(s) if s.version == version => {
-                Snapshot::build(version, now, s.rows.clone(), s.newest, s.stats.clone())
+        let parts = match held {
+            Some(s) if now - s.loaded_at >= FULL_RELOAD => full_load(c, now)?,
+            // The time moved on: the profiles again, from memory (and then what changed).
+            Some(s) if now - s.computed_at >= REFRESH || now >= s.valid_until => {
+                let again = Snapshot::build(s.version, now, s.recomputed(now));
+                if again.version == version {
+                    Parts::from(again)
+                } else {
+                    again.updated(c, now)?
+                }
             }
-            Some(s) => {
-                let (rows, newest) = load_rows(c, Some(&s.rows), s.newest)?;
-                Snapshot::build(version, now, rows, newest, queries::vendor_stats(c)?)
-            }
-            None => {
-                let (rows, newest) = load_rows(c, None, None)?;
-                Snapshot::build(version, now, rows, newest, queries::vendor_stats(c)?)
-            }
+            Some(s) if s.version == version => s.recomputed(now),
+            Some(s) => s.updated(c, now)?,
+            None => full_load(c, now)?,
         };
+        let next = Snapshot::build(version, now, parts);
         let next = Arc::new(next);
         let mut slot = self.current.lock().expect("index lock");
         // A request that read a newer version may have stored its snapshot meanwhile: keep

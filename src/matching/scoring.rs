@@ -6,6 +6,8 @@
 //! version string [`WEIGHTS_VERSION`] is shown with every score. Ties are broken by a rotation
 //! that changes daily but is the same all day ([`rotation_key`]); nobody can pay for a place.
 
+use std::borrow::Borrow;
+
 use chrono::{Datelike, NaiveDate};
 
 use super::taxonomy::{self, E1_COVERS, EMPLOYEE_BANDS, Period};
@@ -770,14 +772,15 @@ fn bare(need_id: i64, offering_id: i64, score: u32, pinned: bool) -> Scored {
 /// Every offering that passes stage one, scored and ordered (pinned first, then score, then
 /// the daily rotation); the first [`EXPLAINED`] carry their notes, callers show the top
 /// [`TOP_N`].
-pub fn rank_offerings(
+pub fn rank_offerings<P: Borrow<OfferingProfile>>(
     need: &NeedProfile,
-    offerings: &[OfferingProfile],
+    offerings: &[P],
     overrides: &Overrides,
     ctx: &MatchContext,
 ) -> Vec<Scored> {
     let mut list: Vec<(usize, Scored)> = offerings
         .iter()
+        .map(Borrow::borrow)
         .enumerate()
         .filter(|(_, o)| !overrides.removed.contains(&o.id) && passes(need, o, ctx))
         .map(|(i, o)| {
@@ -792,7 +795,7 @@ pub fn rank_offerings(
             if rank >= EXPLAINED {
                 return s;
             }
-            let mut full = score(need, &offerings[i], ctx);
+            let mut full = score(need, offerings[i].borrow(), ctx);
             if s.pinned {
                 full.pinned = true;
                 full.reasons.insert(0, Note::Pinned);
@@ -849,10 +852,10 @@ pub enum Explanation {
 }
 
 /// Explains the place of one offering among a need's suggestions.
-pub fn explain(
+pub fn explain<P: Borrow<OfferingProfile>>(
     need: &NeedProfile,
     offering: &OfferingProfile,
-    all: &[OfferingProfile],
+    all: &[P],
     overrides: &Overrides,
     ctx: &MatchContext,
 ) -> Explanation {
