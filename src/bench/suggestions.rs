@@ -10,12 +10,14 @@ use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::accounts::Role;
 use crate::accounts::queries::{self as aq, NewOrganization};
 use crate::bench::{Latency, ScratchDatabase, say};
 use crate::db::{Db, DbConn};
+use crate::schema::{matching_needs as needs, matching_offerings as offerings};
 use crate::matching::forms::{NeedInput, OfferingInput};
 use crate::matching::queries::{self as mq, Submit};
 use crate::matching::taxonomy::{CATEGORIES, EMPLOYEE_BANDS, PRICE_MODELS, SECTORS, budget_codes};
@@ -133,6 +135,16 @@ fn seed(c: &mut DbConn, offerings: usize) -> anyhow::Result<(Vec<i64>, Vec<i64>,
                 mq::create_need(c, sme, None, &n, Submit::Publish)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // A real board's offerings were posted and edited over the past weeks, not in the
+        // last seconds: stamp the seeded rows a day back, so that only the edits of the run
+        // fall inside the index's reload overlap.
+        let a_day_ago = crate::time::now_utc() - chrono::Duration::days(1);
+        diesel::update(offerings::table)
+            .set(offerings::updated_at.eq(a_day_ago))
+            .execute(c)?;
+        diesel::update(needs::table)
+            .set(needs::updated_at.eq(a_day_ago))
+            .execute(c)?;
         let staff = aq::create_user(c, "bench-staff@example.jp", "ベンチ", Role::Staff)?;
         let token = aq::create_api_token(c, staff.id, "bench")?;
         Ok::<_, diesel::result::Error>((ids, needs, token))

@@ -328,16 +328,7 @@ async fn members_cannot_reach_staff_pages_or_staff_api() {
         .await
         .unwrap();
     assert_eq!(res.status(), 403);
-    let me: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.api_json("/api/v1/me", &token).await;
     assert_eq!(me["email"], "member2@example.jp");
     assert_eq!(me["role"], "member");
 }
@@ -575,16 +566,7 @@ async fn api_tokens_are_listed_and_revocable_by_their_owner() {
         .await
         .unwrap();
     assert_eq!(me.status(), 200);
-    let list: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = app.api_json("/api/v1/tokens", &token).await;
     let id = list[0]["id"].as_i64().unwrap();
     assert!(
         !list.to_string().contains(&token),
@@ -784,15 +766,6 @@ async fn the_cli_creates_admins_and_tokens() {
     assert_eq!(app.get("/staff/users").await.status(), 200);
 
     let token = run(&["token", "create", "--email", "chief@example.jp"]);
-    let me: serde_json::Value = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.api_json("/api/v1/me", &token).await;
     assert_eq!(me["role"], "admin");
 }

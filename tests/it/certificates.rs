@@ -92,15 +92,8 @@ async fn a_checked_in_registrant_gets_a_certificate_that_the_public_page_confirm
     }
     assert_eq!(audit_actions(&app, "registration.check_in").await, 2);
     let list: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/seminars/{id}/registrations")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .api_json(&format!("/api/v1/seminars/{id}/registrations"), &token)
+        .await;
     let checked: Vec<(String, bool)> = list
         .as_array()
         .unwrap()

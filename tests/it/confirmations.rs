@@ -7,7 +7,6 @@ use secunity::accounts::Role;
 use secunity::registrations::queries as rq;
 use serde_json::json;
 
-use crate::newsletter::api;
 use crate::seminar_scale::person;
 use crate::seminars::{data, now, seminar};
 use crate::support::{TestApp, spawn_app};
@@ -158,24 +157,20 @@ async fn sending_a_campaign_says_how_many_subscribers_of_which_topic_first() {
         ("s3@example.jp", vec!["subsidies"]),
         ("e1@example.jp", vec!["events"]),
     ] {
-        let (status, body) = api(
-            &app,
-            &token,
-            reqwest::Method::POST,
-            "/api/v1/subscribers",
-            Some(
-                json!({"email": email, "name": "九州 花子", "topics": topics,
+        let (status, body) = app
+            .api(
+                "POST",
+                &token,
+                "/api/v1/subscribers",
+                Some(
+                    json!({"email": email, "name": "九州 花子", "topics": topics,
                 "confirmed": true, "consent_source": "2026年11月 福岡セミナー"}),
-            ),
-        )
-        .await;
+                ),
+            )
+            .await;
         assert_eq!(status, 201, "{body}");
     }
-    let (status, created) = api(
-        &app,
-        &token,
-        reqwest::Method::POST,
-        "/api/v1/campaigns",
+    let (status, created) = app.api("POST", &token, "/api/v1/campaigns",
         Some(
             json!({"subject": "公募のお知らせ", "body_markdown": "本文", "topics": ["subsidies"]}),
         ),
@@ -201,14 +196,9 @@ async fn sending_a_campaign_says_how_many_subscribers_of_which_topic_first() {
         "{confirm}"
     );
     assert!(confirm.contains("公募のお知らせ"));
-    let (_, shown) = api(
-        &app,
-        &token,
-        reqwest::Method::GET,
-        &format!("/api/v1/campaigns/{id}"),
-        None,
-    )
-    .await;
+    let (_, shown) = app
+        .api("GET", &token, &format!("/api/v1/campaigns/{id}"), None)
+        .await;
     assert_eq!(
         shown["status"], "draft",
         "nothing sent without the confirmation"
@@ -241,14 +231,14 @@ async fn sending_a_campaign_says_how_many_subscribers_of_which_topic_first() {
 async fn a_campaign_that_reaches_nobody_cannot_be_sent() {
     let app = spawn_app().await;
     let (_, token) = app.api_token("editor@example.jp", Role::Staff).await;
-    let (_, created) = api(
-        &app,
-        &token,
-        reqwest::Method::POST,
-        "/api/v1/campaigns",
-        Some(json!({"subject": "注意喚起", "body_markdown": "本文", "topics": ["alerts"]})),
-    )
-    .await;
+    let (_, created) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/campaigns",
+            Some(json!({"subject": "注意喚起", "body_markdown": "本文", "topics": ["alerts"]})),
+        )
+        .await;
     let id = created["id"].as_i64().unwrap();
     app.sign_in("desk@example.jp", Role::Staff).await;
     let page = format!("/staff/newsletter/campaigns/{id}");

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use secunity::accounts::Role;
 use secunity::schema::matching_offerings;
 
-use crate::matching::{api, member_token, offering_body, org};
+use crate::matching::{member_token, offering_body, org};
 use crate::support::spawn_app;
 
 #[tokio::test]
@@ -19,14 +19,14 @@ async fn the_dashboard_lists_board_posts_in_review_and_applications_with_links()
     // A vendor's offering waits for review.
     let vendor = org(&app, "vendor", "株式会社九州セキュア").await;
     let token = member_token(&app, "vendor@example.jp", vendor).await;
-    let (s, made) = api(
-        &app,
-        "POST",
-        &token,
-        "/api/v1/offerings",
-        Some(offering_body(vendor, "中小企業向け端末監視", 2000, &[40])),
-    )
-    .await;
+    let (s, made) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/offerings",
+            Some(offering_body(vendor, "中小企業向け端末監視", 2000, &[40])),
+        )
+        .await;
     assert_eq!(s, 201, "{made}");
     let id = made["id"].as_i64().unwrap();
     app.db(move |c| {

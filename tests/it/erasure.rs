@@ -14,7 +14,7 @@ use secunity::schema::{
 };
 use serde_json::Value;
 
-use crate::matching::{api, member_token, need_body, offering_body, org, staff_token};
+use crate::matching::{member_token, need_body, offering_body, org, staff_token};
 use crate::seminars::{data, seminar};
 use crate::support::smtp::{parsed, switchable};
 use crate::support::{TestApp, spawn_app_with};
@@ -236,25 +236,25 @@ async fn deleting_an_account_erases_the_person_from_every_feature_and_the_outbox
     // A need on the board, and an introduction in which the person is the contact.
     let sme = org(&app, "sme", COMPANY).await;
     let token = member_token(&app, EMAIL, sme).await;
-    let (status, need) = api(
-        &app,
-        "POST",
-        &token,
-        "/api/v1/needs",
-        Some(need_body(0, "バックアップの相談", "小さな事務所です")),
-    )
-    .await;
+    let (status, need) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/needs",
+            Some(need_body(0, "バックアップの相談", "小さな事務所です")),
+        )
+        .await;
     assert_eq!(status, 201, "{need}");
     let need_id = need["id"].as_i64().unwrap();
     let vendor = org(&app, "vendor", "博多セキュリティ").await;
-    let (_, offering) = api(
-        &app,
-        "POST",
-        &staff_token(&app).await,
-        "/api/v1/offerings",
-        Some(offering_body(vendor, "端末監視", 3000, &[40])),
-    )
-    .await;
+    let (_, offering) = app
+        .api(
+            "POST",
+            &staff_token(&app).await,
+            "/api/v1/offerings",
+            Some(offering_body(vendor, "端末監視", 3000, &[40])),
+        )
+        .await;
     let offering_id = offering["id"].as_i64().unwrap();
     let uid = me.id;
     app.db(move |c| {

@@ -276,56 +276,38 @@ async fn the_reminder_time_is_checked_shown_and_kept_on_the_staff_form_api_and_d
 
     // The API: default, a time, null, and bad values refused with nothing changed.
     let (_, token) = app.api_token("api@example.jp", Role::Staff).await;
-    let api = |method: reqwest::Method, path: String, body: Value| {
-        let req = app
-            .client
-            .request(method, app.url(&path))
-            .bearer_auth(&token)
-            .json(&body);
-        async move {
-            let res = req.send().await.unwrap();
-            (res.status().as_u16(), res.json::<Value>().await.unwrap())
-        }
-    };
     let body = json!({
         "title": "大分 宇宙産業 セキュリティセミナー", "industry": "space", "prefecture": 44,
         "format": "online", "starts_at": "2030-11-10T13:00:00+09:00", "ends_at": "2030-11-10T15:00:00+09:00",
         "capacity_online": 100, "registration_closes_at": "2030-11-09T17:00:00+09:00", "published": true
     });
-    let (status, created) = api(
-        reqwest::Method::POST,
-        "/api/v1/seminars".into(),
-        body.clone(),
-    )
-    .await;
+    let (status, created) = app
+        .api("POST", &token, "/api/v1/seminars", Some(body.clone()))
+        .await;
     assert_eq!(status, 201);
     assert_eq!(created["reminder_time"], "10:00");
     let mut with_time = body.clone();
     with_time["reminder_time"] = json!("07:45");
-    let (status, created) = api(reqwest::Method::POST, "/api/v1/seminars".into(), with_time).await;
+    let (status, created) = app
+        .api("POST", &token, "/api/v1/seminars", Some(with_time))
+        .await;
     assert_eq!(status, 201);
     assert_eq!(created["reminder_time"], "07:45");
     let api_id = created["id"].as_i64().unwrap();
     let path = format!("/api/v1/seminars/{api_id}");
-    let (status, patched) = api(
-        reqwest::Method::PATCH,
-        path.clone(),
-        json!({"reminder_time": null}),
-    )
-    .await;
+    let (status, patched) = app
+        .api("PATCH", &token, &path, Some(json!({"reminder_time": null})))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(patched["reminder_time"], Value::Null);
     for bad in [json!("7pm"), json!("24:00"), json!(930), json!(["10:00"])] {
-        let (status, e) = api(
-            reqwest::Method::PATCH,
-            path.clone(),
-            json!({"reminder_time": bad}),
-        )
-        .await;
+        let (status, e) = app
+            .api("PATCH", &token, &path, Some(json!({"reminder_time": bad})))
+            .await;
         assert_eq!(status, 422, "{bad}");
         assert!(!e["error"]["message"].as_str().unwrap().is_empty());
     }
-    let (status, shown) = api(reqwest::Method::GET, path, json!({})).await;
+    let (status, shown) = app.api("GET", &token, &path, Some(json!({}))).await;
     assert_eq!(status, 200);
     assert_eq!(
         shown["reminder_time"],

@@ -211,19 +211,6 @@ fn seminar_body() -> Value {
     })
 }
 
-async fn post_api(app: &TestApp, token: &str, path: &str, body: &Value) -> (u16, Value) {
-    let res = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap())
-}
-
 /// The fields and their messages of an error answer.
 fn field_messages(answer: &Value) -> Vec<(String, String)> {
     answer["error"]["fields"]
@@ -288,7 +275,9 @@ async fn seminar_times_are_bounded_with_a_message_naming_the_field() {
         for (k, v) in *changes {
             body[*k] = json!(v);
         }
-        let (status, answer) = post_api(&app, &token, "/api/v1/seminars", &body).await;
+        let (status, answer) = app
+            .api("POST", &token, "/api/v1/seminars", Some(body.clone()))
+            .await;
         assert_eq!(status, 422, "{changes:?}: {answer}");
         let fields = field_messages(&answer);
         assert_eq!(fields[0].0, *field, "{answer}");
@@ -388,14 +377,18 @@ async fn web_addresses_need_http_or_https_and_a_host() {
     ] {
         let mut body = seminar_body();
         body["online_url"] = json!(bad);
-        let (status, answer) = post_api(&app, &token, "/api/v1/seminars", &body).await;
+        let (status, answer) = app
+            .api("POST", &token, "/api/v1/seminars", Some(body.clone()))
+            .await;
         assert_eq!(status, 422, "{bad}");
         assert_eq!(field_messages(&answer)[0].0, "online_url", "{answer}");
     }
     assert_eq!(seminar_count(&app).await, 0);
     let mut body = seminar_body();
     body["online_url"] = json!("https://webex.example.jp/j/123");
-    let (status, answer) = post_api(&app, &token, "/api/v1/seminars", &body).await;
+    let (status, answer) = app
+        .api("POST", &token, "/api/v1/seminars", Some(body.clone()))
+        .await;
     assert_eq!(status, 201, "{answer}");
     assert_eq!(answer["online_url"], "https://webex.example.jp/j/123");
 }
@@ -421,13 +414,14 @@ async fn messages_are_in_the_users_language_naming_the_field_without_library_tex
         "{body}"
     );
     // A JSON value of the wrong type, on a typed body.
-    let (status, answer) = post_api(
-        &app,
-        &token,
-        "/api/v1/subscribers",
-        &json!({"email": "a@example.jp", "consent_source": "x", "confirmed": "yes"}),
-    )
-    .await;
+    let (status, answer) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/subscribers",
+            Some(json!({"email": "a@example.jp", "consent_source": "x", "confirmed": "yes"})),
+        )
+        .await;
     assert_eq!(status, 400);
     assert_eq!(field_messages(&answer)[0].0, "confirmed", "{answer}");
     // A form sent as something else.
@@ -486,13 +480,14 @@ async fn messages_are_in_the_users_language_naming_the_field_without_library_tex
 async fn the_api_gives_each_bad_field_its_own_message() {
     let app = spawn_app().await;
     let (_, token) = app.api_token("api@example.jp", Role::Staff).await;
-    let (status, answer) = post_api(
-        &app,
-        &token,
-        "/api/v1/seminars",
-        &json!({"title": "", "ends_at": "2000-01-01T00:00:00Z"}),
-    )
-    .await;
+    let (status, answer) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/seminars",
+            Some(json!({"title": "", "ends_at": "2000-01-01T00:00:00Z"})),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(answer["error"]["code"], "invalid_input");
     let fields = field_messages(&answer);
@@ -518,13 +513,14 @@ async fn the_api_gives_each_bad_field_its_own_message() {
     names.dedup();
     assert_eq!(names.len(), fields.len(), "{answer}");
     // The other API inputs use the same shape.
-    let (status, answer) = post_api(
-        &app,
-        &token,
-        "/api/v1/subscribers",
-        &json!({"email": "nope", "name": "a\r\nb", "consent_source": ""}),
-    )
-    .await;
+    let (status, answer) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/subscribers",
+            Some(json!({"email": "nope", "name": "a\r\nb", "consent_source": ""})),
+        )
+        .await;
     assert_eq!(status, 422);
     let fields: Vec<String> = field_messages(&answer)
         .into_iter()
@@ -548,12 +544,16 @@ async fn api_types_are_strict() {
     ] {
         let mut body = seminar_body();
         body[field] = value.clone();
-        let (status, answer) = post_api(&app, &token, "/api/v1/seminars", &body).await;
+        let (status, answer) = app
+            .api("POST", &token, "/api/v1/seminars", Some(body.clone()))
+            .await;
         assert_eq!(status, 422, "{field}={value}: {answer}");
         assert_eq!(field_messages(&answer)[0].0, field, "{answer}");
     }
     assert_eq!(seminar_count(&app).await, 0);
-    let (status, _) = post_api(&app, &token, "/api/v1/seminars", &seminar_body()).await;
+    let (status, _) = app
+        .api("POST", &token, "/api/v1/seminars", Some(seminar_body()))
+        .await;
     assert_eq!(status, 201);
     // The board: numbers are numbers, booleans booleans.
     let sme = crate::matching::org(&app, "sme", "株式会社テスト薬局").await;
@@ -565,7 +565,9 @@ async fn api_types_are_strict() {
     ] {
         let mut body = crate::matching::need_body(sme, "端末の監視", "説明");
         body[field] = value.clone();
-        let (status, answer) = post_api(&app, &token, "/api/v1/needs", &body).await;
+        let (status, answer) = app
+            .api("POST", &token, "/api/v1/needs", Some(body.clone()))
+            .await;
         assert_eq!(status, 422, "{field}={value}: {answer}");
         assert_eq!(field_messages(&answer)[0].0, field, "{answer}");
     }

@@ -124,15 +124,8 @@ async fn applications_are_equal_until_the_draw_and_the_pages_and_mails_say_lotte
     assert_eq!(seminar["seats"]["online"]["confirmed"], 0);
     let (_, api) = app.api_token("api@example.jp", Role::Staff).await;
     let list: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/seminars/{id}/registrations")))
-        .bearer_auth(&api)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .api_json(&format!("/api/v1/seminars/{id}/registrations"), &api)
+        .await;
     assert!(
         list.as_array()
             .unwrap()

@@ -9,25 +9,6 @@ use serde_json::{Value, json};
 use crate::support::mailbox::next_link;
 use crate::support::{TestApp, spawn_app};
 
-/// Sends `body` (if any) with the token; answers the status and the JSON (null when none).
-async fn call(
-    app: &TestApp,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn count_organizations(app: &TestApp) -> i64 {
     app.db(|c| organizations::table.count().get_result::<i64>(c))
         .await
@@ -48,17 +29,17 @@ async fn staff_record_change_show_and_invite_organizations_through_the_api() {
     let app = spawn_app().await;
     let (_, token) = app.api_token("staff@example.jp", Role::Staff).await;
 
-    let (s, created) = call(
-        &app,
-        "POST",
-        &token,
-        "/api/v1/organizations",
-        Some(
-            json!({"name": "株式会社博多テクノ", "kind": "sme", "prefecture": 40,
+    let (s, created) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/organizations",
+            Some(
+                json!({"name": "株式会社博多テクノ", "kind": "sme", "prefecture": 40,
             "industry": "manufacturing", "employee_band": "6-20"}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     assert_eq!(s, 201, "{created}");
     assert_eq!(created["name"], "株式会社博多テクノ");
     assert_eq!(created["kind"], "sme");
@@ -67,17 +48,19 @@ async fn staff_record_change_show_and_invite_organizations_through_the_api() {
     assert_eq!(created["member_count"], 0);
     let id = created["id"].as_i64().unwrap();
 
-    let (s, list) = call(&app, "GET", &token, "/api/v1/organizations?q=博多", None).await;
+    let (s, list) = app
+        .api("GET", &token, "/api/v1/organizations?q=博多", None)
+        .await;
     assert_eq!(s, 200);
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     assert_eq!(list[0]["id"], id);
-    let (_, none) = call(&app, "GET", &token, "/api/v1/organizations?q=長崎", None).await;
+    let (_, none) = app
+        .api("GET", &token, "/api/v1/organizations?q=長崎", None)
+        .await;
     assert_eq!(none, json!([]));
 
     // A change of some fields keeps the others.
-    let (s, changed) = call(
-        &app,
-        "PATCH",
+    let (s, changed) = app.api("PATCH",
         &token,
         &format!("/api/v1/organizations/{id}"),
         Some(json!({"website": "https://hakata-techno.example.jp", "security_action": "two_star"})),
@@ -90,28 +73,23 @@ async fn staff_record_change_show_and_invite_organizations_through_the_api() {
     assert_eq!(changed["employee_band"], "6-20");
 
     // An invitation: the mail with its link goes out, the show lists it.
-    let (s, invited) = call(
-        &app,
-        "POST",
-        &token,
-        &format!("/api/v1/organizations/{id}/invitations"),
-        Some(json!({"email": "Member@Example.JP"})),
-    )
-    .await;
+    let (s, invited) = app
+        .api(
+            "POST",
+            &token,
+            &format!("/api/v1/organizations/{id}/invitations"),
+            Some(json!({"email": "Member@Example.JP"})),
+        )
+        .await;
     assert_eq!(s, 201, "{invited}");
     assert_eq!(invited["email"], "member@example.jp");
     let link = next_link(&app, "member@example.jp", "/invitations/", 0).await;
     let page = app.get(&link).await.text().await.unwrap();
     assert!(page.contains("株式会社博多テクノ"), "{page}");
 
-    let (s, shown) = call(
-        &app,
-        "GET",
-        &token,
-        &format!("/api/v1/organizations/{id}"),
-        None,
-    )
-    .await;
+    let (s, shown) = app
+        .api("GET", &token, &format!("/api/v1/organizations/{id}"), None)
+        .await;
     assert_eq!(s, 200);
     assert_eq!(shown["website"], "https://hakata-techno.example.jp/");
     assert_eq!(shown["members"], json!([]));
@@ -129,16 +107,16 @@ async fn staff_record_change_show_and_invite_organizations_through_the_api() {
 
     // Members and callers without a token get nothing.
     let (_, member) = app.api_token("member2@example.jp", Role::Member).await;
-    let (s, _) = call(&app, "GET", &member, "/api/v1/organizations", None).await;
+    let (s, _) = app.api("GET", &member, "/api/v1/organizations", None).await;
     assert_eq!(s, 403);
-    let (s, _) = call(
-        &app,
-        "POST",
-        &member,
-        "/api/v1/organizations",
-        Some(json!({"name": "x", "kind": "sme"})),
-    )
-    .await;
+    let (s, _) = app
+        .api(
+            "POST",
+            &member,
+            "/api/v1/organizations",
+            Some(json!({"name": "x", "kind": "sme"})),
+        )
+        .await;
     assert_eq!(s, 403);
     let res = app.get("/api/v1/organizations").await;
     assert_eq!(res.status(), 401);
@@ -168,7 +146,9 @@ async fn wrong_organization_input_is_refused_naming_the_field_and_nothing_change
     for (field, value, want) in &cases {
         let mut body = valid.clone();
         body[*field] = value.clone();
-        let (s, answer) = call(&app, "POST", &token, "/api/v1/organizations", Some(body)).await;
+        let (s, answer) = app
+            .api("POST", &token, "/api/v1/organizations", Some(body))
+            .await;
         assert_eq!(s, *want, "{field}={value}: {answer}");
         assert_eq!(
             answer["error"]["fields"][0]["field"], *field,
@@ -181,66 +161,63 @@ async fn wrong_organization_input_is_refused_naming_the_field_and_nothing_change
             "{answer}"
         );
     }
-    let (s, answer) = call(
-        &app,
-        "POST",
-        &token,
-        "/api/v1/organizations",
-        Some(json!({"kind": "sme"})),
-    )
-    .await;
+    let (s, answer) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/organizations",
+            Some(json!({"kind": "sme"})),
+        )
+        .await;
     assert_eq!(s, 422);
     assert_eq!(answer["error"]["fields"][0]["field"], "name");
     assert_eq!(count_organizations(&app).await, 0);
 
     // Changes and invitations of an organization that does not exist, and wrong ones.
-    let (s, _) = call(
-        &app,
-        "PATCH",
-        &token,
-        "/api/v1/organizations/999",
-        Some(json!({"name": "x"})),
-    )
-    .await;
-    assert_eq!(s, 404);
-    let (s, _) = call(
-        &app,
-        "POST",
-        &token,
-        "/api/v1/organizations/999/invitations",
-        Some(json!({"email": "a@example.jp"})),
-    )
-    .await;
-    assert_eq!(s, 404);
-    let (_, created) = call(&app, "POST", &token, "/api/v1/organizations", Some(valid)).await;
-    let id = created["id"].as_i64().unwrap();
-    let (s, answer) = call(
-        &app,
-        "PATCH",
-        &token,
-        &format!("/api/v1/organizations/{id}"),
-        Some(json!({"kind": "bank"})),
-    )
-    .await;
-    assert_eq!(s, 422, "{answer}");
-    let (_, shown) = call(
-        &app,
-        "GET",
-        &token,
-        &format!("/api/v1/organizations/{id}"),
-        None,
-    )
-    .await;
-    assert_eq!(shown["kind"], "vendor", "unchanged");
-    for email in [json!("not-an-email"), json!("a@b"), json!(12)] {
-        let (s, answer) = call(
-            &app,
-            "POST",
+    let (s, _) = app
+        .api(
+            "PATCH",
             &token,
-            &format!("/api/v1/organizations/{id}/invitations"),
-            Some(json!({ "email": email })),
+            "/api/v1/organizations/999",
+            Some(json!({"name": "x"})),
         )
         .await;
+    assert_eq!(s, 404);
+    let (s, _) = app
+        .api(
+            "POST",
+            &token,
+            "/api/v1/organizations/999/invitations",
+            Some(json!({"email": "a@example.jp"})),
+        )
+        .await;
+    assert_eq!(s, 404);
+    let (_, created) = app
+        .api("POST", &token, "/api/v1/organizations", Some(valid))
+        .await;
+    let id = created["id"].as_i64().unwrap();
+    let (s, answer) = app
+        .api(
+            "PATCH",
+            &token,
+            &format!("/api/v1/organizations/{id}"),
+            Some(json!({"kind": "bank"})),
+        )
+        .await;
+    assert_eq!(s, 422, "{answer}");
+    let (_, shown) = app
+        .api("GET", &token, &format!("/api/v1/organizations/{id}"), None)
+        .await;
+    assert_eq!(shown["kind"], "vendor", "unchanged");
+    for email in [json!("not-an-email"), json!("a@b"), json!(12)] {
+        let (s, answer) = app
+            .api(
+                "POST",
+                &token,
+                &format!("/api/v1/organizations/{id}/invitations"),
+                Some(json!({ "email": email })),
+            )
+            .await;
         assert!(s == 422 || s == 400, "{email}: {s} {answer}");
         assert_eq!(answer["error"]["fields"][0]["field"], "email", "{answer}");
     }
@@ -248,7 +225,9 @@ async fn wrong_organization_input_is_refused_naming_the_field_and_nothing_change
         .db(|c| invitations::table.count().get_result::<i64>(c))
         .await;
     assert_eq!(open, 0);
-    let (s, answer) = call(&app, "GET", &token, "/api/v1/organizations?q=a%00b", None).await;
+    let (s, answer) = app
+        .api("GET", &token, "/api/v1/organizations?q=a%00b", None)
+        .await;
     assert_eq!(s, 400, "{answer}");
 }
 

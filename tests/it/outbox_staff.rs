@@ -9,7 +9,7 @@ use secunity::accounts::Role;
 use secunity::schema::{audit_log, outbox};
 use serde_json::Value;
 
-use crate::newsletter::{api, create_and_send, seed};
+use crate::newsletter::{create_and_send, seed};
 use crate::support::smtp::switchable;
 use crate::support::{TestApp, spawn_app_with};
 
@@ -25,21 +25,16 @@ async fn audit_entries(app: &TestApp, action: &'static str) -> Vec<String> {
 }
 
 async fn campaign(app: &TestApp, token: &str, id: i64) -> Value {
-    let (status, c) = api(
-        app,
-        token,
-        reqwest::Method::GET,
-        &format!("/api/v1/campaigns/{id}"),
-        None,
-    )
-    .await;
+    let (status, c) = app
+        .api("GET", token, &format!("/api/v1/campaigns/{id}"), None)
+        .await;
     assert_eq!(status, 200);
     c
 }
 
 async fn retry(app: &TestApp, token: &str, id: i64) -> (u16, Value) {
     let path = format!("/api/v1/outbox/{id}/retry");
-    api(app, token, reqwest::Method::POST, &path, None).await
+    app.api("POST", token, &path, None).await
 }
 
 #[tokio::test]
@@ -75,7 +70,7 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
 
     // The API lists both with the server's reply, and the read is in the audit log.
     assert!(audit_entries(&app, "outbox.view_failed").await.is_empty());
-    let (status, body) = api(&app, &token, reqwest::Method::GET, "/api/v1/outbox", None).await;
+    let (status, body) = app.api("GET", &token, "/api/v1/outbox", None).await;
     assert_eq!(status, 200);
     assert_eq!(body["counts"]["failed"], 2);
     let failed = body["failed"].as_array().unwrap();
@@ -130,7 +125,7 @@ async fn failed_mail_is_listed_for_staff_audited_retried_and_counted_per_campaig
     // A sent message cannot be retried; the list is empty and says so.
     let (status, _) = retry(&app, &token, ids[0]).await;
     assert_eq!(status, 404);
-    let (_, body) = api(&app, &token, reqwest::Method::GET, "/api/v1/outbox", None).await;
+    let (_, body) = app.api("GET", &token, "/api/v1/outbox", None).await;
     assert_eq!(body["failed"], serde_json::json!([]));
     let sent: i64 = app
         .db(|c| {

@@ -13,7 +13,7 @@ use secunity::accounts::Role;
 use secunity::schema::matching_needs;
 use serde_json::json;
 
-use crate::matching::{api, member_token, need_body, org};
+use crate::matching::{member_token, need_body, org};
 use crate::seminars::{data, form, seminar};
 use crate::support::process::{self, Service};
 use crate::support::smtp::SmtpServer;
@@ -217,18 +217,18 @@ async fn an_approved_board_post_shows_on_the_board_at_once() {
     let app = spawn_app().await;
     let sme = org(&app, "sme", "株式会社ひまわり薬局").await;
     let member = member_token(&app, "sme@example.jp", sme).await;
-    let (status, need) = api(
-        &app,
-        "POST",
-        &member,
-        "/api/v1/needs",
-        Some(need_body(
-            sme,
-            "端末監視とバックアップを検討",
-            "調剤薬局で10台のPCがあります。",
-        )),
-    )
-    .await;
+    let (status, need) = app
+        .api(
+            "POST",
+            &member,
+            "/api/v1/needs",
+            Some(need_body(
+                sme,
+                "端末監視とバックアップを検討",
+                "調剤薬局で10台のPCがあります。",
+            )),
+        )
+        .await;
     assert_eq!(status, 201, "{need}");
     let id = need["id"].as_i64().expect("an id");
     // Submitted for review (a draft from the API).

@@ -728,15 +728,8 @@ async fn the_api_gives_the_years_figures_exactly_with_the_year_before() {
     }
     // FY2026 holds the seminar at 00:00 on 1 April in Tokyo.
     let v: Value = app
-        .client
-        .get(app.url("/api/v1/reports/fiscal-years/2026"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .api_json("/api/v1/reports/fiscal-years/2026", &token)
+        .await;
     assert_eq!(v["seminars"]["held"], 1);
     assert_eq!(v["label"], "令和8年度");
     assert_eq!(audit_count(&app, "report.export").await, 2);

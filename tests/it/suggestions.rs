@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use secunity::schema::matching_offerings;
 use serde_json::Value;
 
-use crate::matching::{api, need_body, offering_body, org, staff_token};
+use crate::matching::{need_body, offering_body, org, staff_token};
 use crate::support::process::{self, Service};
 use crate::support::{TestApp, spawn_app};
 
@@ -36,22 +36,22 @@ async fn board(app: &TestApp) -> (String, i64, i64, i64) {
     let staff = staff_token(app).await;
     let sme = org(app, "sme", "株式会社テスト").await;
     let vendor = org(app, "vendor", "ベンダー株式会社").await;
-    let (_, need) = api(
-        app,
-        "POST",
-        &staff,
-        "/api/v1/needs",
-        Some(need_body(sme, "医療端末の監視", "説明")),
-    )
-    .await;
-    let (_, off) = api(
-        app,
-        "POST",
-        &staff,
-        "/api/v1/offerings",
-        Some(offering_body(vendor, "医療向け監視サービス", 4000, &[40])),
-    )
-    .await;
+    let (_, need) = app
+        .api(
+            "POST",
+            &staff,
+            "/api/v1/needs",
+            Some(need_body(sme, "医療端末の監視", "説明")),
+        )
+        .await;
+    let (_, off) = app
+        .api(
+            "POST",
+            &staff,
+            "/api/v1/offerings",
+            Some(offering_body(vendor, "医療向け監視サービス", 4000, &[40])),
+        )
+        .await;
     (
         staff,
         vendor,
@@ -70,14 +70,14 @@ async fn second_offering_seen_by(app: &TestApp, other: &Service) -> (Vec<i64>, V
         vec![first],
         "the other process ranks the first offering"
     );
-    let (status, off) = api(
-        app,
-        "POST",
-        &staff,
-        "/api/v1/offerings",
-        Some(offering_body(vendor, "もっと安い監視サービス", 1000, &[40])),
-    )
-    .await;
+    let (status, off) = app
+        .api(
+            "POST",
+            &staff,
+            "/api/v1/offerings",
+            Some(offering_body(vendor, "もっと安い監視サービス", 1000, &[40])),
+        )
+        .await;
     assert_eq!(status, 201);
     let after = suggested_by(other, &staff, need).await;
     (before, after, off["id"].as_i64().expect("offering"))
@@ -121,13 +121,13 @@ async fn an_offering_leaves_the_suggestions_when_its_time_runs_out_without_any_w
     .await;
     let path = format!("/api/v1/needs/{need}/suggestions");
     assert_eq!(
-        ids(&api(&app, "GET", &staff, &path, None).await.1),
+        ids(&app.api("GET", &staff, &path, None).await.1),
         vec![offering]
     );
     tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
     // Nothing was written since: time alone ends it.
     assert_eq!(
-        ids(&api(&app, "GET", &staff, &path, None).await.1),
+        ids(&app.api("GET", &staff, &path, None).await.1),
         Vec::<i64>::new()
     );
 }
@@ -137,16 +137,16 @@ async fn a_closed_offering_and_a_reranked_one_show_on_the_next_request() {
     let app = spawn_app().await;
     let (staff, vendor, need, first) = board(&app).await;
     let path = format!("/api/v1/needs/{need}/suggestions");
-    let (_, cheaper) = api(
-        &app,
-        "POST",
-        &staff,
-        "/api/v1/offerings",
-        Some(offering_body(vendor, "安い監視サービス", 500, &[40])),
-    )
-    .await;
+    let (_, cheaper) = app
+        .api(
+            "POST",
+            &staff,
+            "/api/v1/offerings",
+            Some(offering_body(vendor, "安い監視サービス", 500, &[40])),
+        )
+        .await;
     let cheaper = cheaper["id"].as_i64().expect("offering");
-    let ranked = ids(&api(&app, "GET", &staff, &path, None).await.1);
+    let ranked = ids(&app.api("GET", &staff, &path, None).await.1);
     assert_eq!(ranked.len(), 2);
     // The vendor closes the first offering: gone at once.
     app.db(move |c| {
@@ -156,7 +156,7 @@ async fn a_closed_offering_and_a_reranked_one_show_on_the_next_request() {
     })
     .await;
     assert_eq!(
-        ids(&api(&app, "GET", &staff, &path, None).await.1),
+        ids(&app.api("GET", &staff, &path, None).await.1),
         vec![cheaper]
     );
 }

@@ -248,6 +248,34 @@ impl TestApp {
             .expect("a JSON answer")
     }
 
+    /// Sends an API request with a Bearer token and `body` as JSON (if any); answers the
+    /// status and the JSON answer (null for an empty body, a string for one that is not JSON).
+    pub async fn api(
+        &self,
+        method: &str,
+        token: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("an API answer");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("an API body");
+        let value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(_) if text.is_empty() => serde_json::Value::Null,
+            Err(_) => serde_json::Value::String(text),
+        };
+        (status, value)
+    }
+
     /// Runs `f` on the app's database (on a blocking thread) and unwraps its result.
     pub async fn db<T, E, F>(&self, f: F) -> T
     where
