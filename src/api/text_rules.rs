@@ -30,6 +30,8 @@ const OVERRIDES: &str = r"\u202A-\u202E\u2066-\u2069";
 /// The controls a multi-line text may hold: everything in [`CONTROLS`] but TAB and LF (CR is
 /// allowed only as part of CRLF, by the alternation in [`multi_line`]).
 const CONTROLS_BUT_TAB_LF: &str = r"\u0000-\u0008\u000B-\u001F\u007F-\u009F";
+/// The controls no body text may hold, even one the server does not read: all but TAB, LF, CR.
+const CONTROLS_BUT_TAB_LF_CR: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
 
 /// The pattern of a query or path parameter and of a property name.
 pub fn query() -> String {
@@ -58,6 +60,24 @@ pub fn multi_line(required: bool) -> String {
     }
 }
 
+/// The name of the schema of a value the server takes without reading it: any JSON whose
+/// texts and property names keep the rules of `web::input`.
+pub const ANY_JSON: &str = "AnyJson";
+
+/// The schema named [`ANY_JSON`].
+fn any_json() -> Value {
+    let itself = json!({ "$ref": format!("#/components/schemas/{ANY_JSON}") });
+    json!({
+        "description": "Any JSON value without control characters (CR, LF and TAB allowed in texts, none in property names).",
+        "anyOf": [
+            { "type": ["null", "boolean", "number"] },
+            { "type": "string", "pattern": format!("^[^{CONTROLS_BUT_TAB_LF_CR}]*$") },
+            { "type": "array", "items": itself },
+            { "type": "object", "propertyNames": { "pattern": query() }, "additionalProperties": itself }
+        ]
+    })
+}
+
 /// Writes the rules into a serialized OpenAPI 3.1 document.
 pub fn apply(doc: &mut Value) {
     let requests = request_schemas(doc);
@@ -70,6 +90,7 @@ pub fn apply(doc: &mut Value) {
                 body_rules(schema);
             }
         }
+        schemas.insert(ANY_JSON.into(), any_json());
     }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
@@ -108,7 +129,11 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut todo = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for op in paths.values().filter_map(Value::as_object).flat_map(|i| i.values()) {
+        for op in paths
+            .values()
+            .filter_map(Value::as_object)
+            .flat_map(|i| i.values())
+        {
             if let Some(body) = op.get("requestBody") {
                 refs(body, &mut todo);
             }
@@ -151,6 +176,9 @@ fn body_rules(schema: &mut Value) {
     if is_type(map, "object") && map.get("additionalProperties") != Some(&Value::Bool(false)) {
         map.entry("propertyNames")
             .or_insert_with(|| json!({ "pattern": query() }));
+        // A property the server does not read is ignored, but its text is checked too.
+        map.entry("additionalProperties")
+            .or_insert_with(|| json!({ "$ref": format!("#/components/schemas/{ANY_JSON}") }));
     }
     text_rule(schema, |map| {
         let required = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) >= 1;
@@ -265,6 +293,22 @@ mod tests {
         assert!(s["In"]["properties"]["when"].get("pattern").is_none());
         assert!(s["Code"].get("pattern").is_none());
         assert_eq!(s["In"]["propertyNames"]["pattern"], query());
+        let unread = &s["In"]["additionalProperties"]["$ref"];
+        assert_eq!(unread, &json!(format!("#/components/schemas/{ANY_JSON}")));
+        // What the server takes in a field it does not read, and what it refuses there.
+        let any = json!({"$ref": "#/$defs/AnyJson", "$defs": {"AnyJson": any_json()}});
+        let any: Value =
+            serde_json::from_str(&any.to_string().replace("#/components/schemas/", "#/$defs/"))
+                .unwrap();
+        assert!(jsonschema::is_valid(
+            &any,
+            &json!({"note": ["a\r\nb", 1, null, {"k": true}]})
+        ));
+        assert!(!jsonschema::is_valid(
+            &any,
+            &json!({"note": {"k": "a\u{1}b"}})
+        ));
+        assert!(!jsonschema::is_valid(&any, &json!({"n\u{7f}": 1})));
         assert!(s["Out"]["properties"]["title"].get("pattern").is_none());
         let q = &doc["paths"]["/x"]["post"]["parameters"][0]["schema"]["pattern"];
         assert_eq!(q, &Value::String(query()));
