@@ -193,6 +193,7 @@ fn sessions_field(e: AppError) -> AppError {
 #[utoipa::path(
     get,
     path = "/api/v1/series",
+    operation_id = "list_series",
     tag = "seminars",
     summary = "Series (連続講座) of seminars (staff)",
     responses((status = 200, description = "Every series, newest first", body = Vec<SeriesOut>))
@@ -216,6 +217,7 @@ pub async fn list(_user: ApiStaff, state: web::Data<AppState>) -> Result<HttpRes
 #[utoipa::path(
     get,
     path = "/api/v1/series/{id}",
+    operation_id = "show_series",
     tag = "seminars",
     summary = "One series with its sessions and seats (staff)",
     params(("id" = i64, Path, description = "The series")),
@@ -245,6 +247,7 @@ pub async fn show(
 #[utoipa::path(
     post,
     path = "/api/v1/series",
+    operation_id = "create_series",
     tag = "seminars",
     summary = "Create a series (staff; audited)",
     request_body = SeriesInput,
@@ -285,6 +288,7 @@ pub async fn create(
 #[utoipa::path(
     patch,
     path = "/api/v1/series/{id}",
+    operation_id = "update_series",
     tag = "seminars",
     summary = "Change a series and its sessions (staff; audited); only the given fields change",
     params(("id" = i64, Path, description = "The series")),
