@@ -50,14 +50,13 @@ pub async fn register(
             Ok::<_, AppError>((forms::parse(&submitted, &rules, lang), s.series_id))
         })
         .await?;
-    match parsed {
-        Ok(who) if series.is_some() => {
+    match (parsed, series) {
+        (Ok(who), Some(series_id)) => {
             // A session of a series: registered for the whole series, in its own transaction.
-            let series_id = series.unwrap_or_default();
             register_series_now(&state, &notifier, series_id, who).await?;
             return Ok(see_other(format!("/series/{series_id}/registrations/sent")));
         }
-        Ok(who) => {
+        (Ok(who), None) => {
             // Per address and seminar, for new and known addresses alike.
             state
                 .limits
@@ -65,17 +64,23 @@ pub async fn register(
             // New or existing, the answer is the same (the mail differs).
             group.register(id, who, crate::time::now_utc()).await?;
         }
-        Err(errors) => {
-            let kept: Vec<(String, String)> = values
-                .into_iter()
-                .filter(|(k, _)| k != "csrf_token")
-                .collect();
+        (Err(errors), _) => {
+            let kept = kept_values(values);
             let markup =
                 crate::seminars::handlers::show_page(&state, &page, id, kept, errors).await?;
             return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
         }
     }
     Ok(see_other(format!("/seminars/{id}/registrations/sent")))
+}
+
+/// The submitted values to show again in a form re-rendered with its errors (never the CSRF
+/// token: the page carries its own).
+fn kept_values(values: Vec<(String, String)>) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .filter(|(k, _)| k != "csrf_token")
+        .collect()
 }
 
 /// Registers `who` for series `series_id` (rate-limited per address and series like a seminar).
@@ -127,10 +132,7 @@ pub async fn register_series(
     match parsed {
         Ok(who) => register_series_now(&state, &notifier, id, who).await?,
         Err(errors) => {
-            let kept: Vec<(String, String)> = values
-                .into_iter()
-                .filter(|(k, _)| k != "csrf_token")
-                .collect();
+            let kept = kept_values(values);
             let markup =
                 crate::seminars::series::public::show_page(&state, &page, id, kept, errors).await?;
             return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));

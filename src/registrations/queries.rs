@@ -494,8 +494,23 @@ fn remind_existing(
     reg: &Registration,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    match fresh_link(c, reg, now)? {
+        Some((reg, token)) => {
+            notifier.send(c, seminar, &reg, Some(&token), Notice::AlreadyRegistered)
+        }
+        None => Ok(()),
+    }
+}
+
+/// The registration with a fresh personal link for the "registered already" mail, and the
+/// link's token; `None` within [`ALREADY_MAIL_MINUTES`] of its last change (no mail then).
+pub(super) fn fresh_link(
+    c: &mut DbConn,
+    reg: &Registration,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(Registration, String)>> {
     if now - reg.updated_at < chrono::Duration::minutes(ALREADY_MAIL_MINUTES) {
-        return Ok(());
+        return Ok(None);
     }
     let token = tokens::new_token();
     let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
@@ -507,7 +522,7 @@ fn remind_existing(
         updated_at: now,
         ..reg.clone()
     };
-    notifier.send(c, seminar, &reg, Some(&token), Notice::AlreadyRegistered)
+    Ok(Some((reg, token)))
 }
 
 /// The waiting entries of a mode in waitlist order, with their members.

@@ -433,18 +433,8 @@ fn remind_existing(
     entry: &Registration,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    if now - entry.updated_at < chrono::Duration::minutes(queries::ALREADY_MAIL_MINUTES) {
+    let Some((reg, token)) = queries::fresh_link(c, entry, now)? else {
         return Ok(());
-    }
-    let token = tokens::new_token();
-    let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
-    diesel::update(r::table.find(entry.id))
-        .set((r::token_hash.eq(&hash), r::updated_at.eq(now)))
-        .execute(c)?;
-    let reg = Registration {
-        token_hash: hash,
-        updated_at: now,
-        ..entry.clone()
     };
     notifier.send_series(
         c,

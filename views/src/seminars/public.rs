@@ -281,15 +281,6 @@ pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup
 /// The content of [`show`], kept in memory per content version.
 pub fn show_fragment(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Fragment {
     let e = &form.errors;
-    let fields = RegistrantFields::new(ctx, form);
-    let consent = Field::new("consent", ctx.t("seminars.field_consent"), e)
-        .required()
-        .hint(ctx.t("seminars.consent_hint"))
-        .hint_link("/privacy", ctx.t("privacy.title"));
-    let subscribe = Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e)
-        .hint(ctx.t("seminars.subscribe_hint"));
-    let mut summary = fields.list();
-    summary.extend([consent, subscribe]);
     let title = &page_title(ctx, &s.title, e);
     let content = html! {
         (breadcrumbs(ctx.t("seminars.breadcrumbs"), &[(ctx.t("nav.seminars"), "/seminars"), (&s.title, "")]))
@@ -333,18 +324,41 @@ pub fn show_fragment(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) 
             @if let Some(why) = &s.closed {
                 (notice(Tone::Info, why))
             } @else {
-                (error_summary(ctx, e, &summary))
-                form method="post" action={ "/seminars/" (s.id) "/registrations" } novalidate {
-                    (ctx.csrf_field())
-                    (fields.render(ctx))
-                    (checkbox(ctx, consent, form.value("consent") == "1"))
-                    (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
-                    button.button type="submit" { (ctx.t("seminars.register_button")) }
-                }
+                (registration_form(ctx, form, &format!("/seminars/{}/registrations", s.id), ctx.t("seminars.register_button")))
             }
         } }
     };
     Fragment::capture(ctx, title, content)
+}
+
+/// The public registration form posting to `action`, with its error summary: the registrant's
+/// fields, the consent and the newsletter tick (a seminar's page and a series' page).
+pub fn registration_form(
+    ctx: &PageCtx,
+    form: &RegistrationForm,
+    action: &str,
+    button: &str,
+) -> Markup {
+    let e = &form.errors;
+    let fields = RegistrantFields::new(ctx, form);
+    let consent = Field::new("consent", ctx.t("seminars.field_consent"), e)
+        .required()
+        .hint(ctx.t("seminars.consent_hint"))
+        .hint_link("/privacy", ctx.t("privacy.title"));
+    let subscribe = Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e)
+        .hint(ctx.t("seminars.subscribe_hint"));
+    let mut summary = fields.list();
+    summary.extend([consent, subscribe]);
+    html! {
+        (error_summary(ctx, e, &summary))
+        form method="post" action=(action) novalidate {
+            (ctx.csrf_field())
+            (fields.render(ctx))
+            (checkbox(ctx, consent, form.value("consent") == "1"))
+            (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
+            button.button type="submit" { (button) }
+        }
+    }
 }
 
 /// The registrant's fields, from the name to the seminar's own questions: the public form and

@@ -3,11 +3,9 @@
 
 use maud::{Markup, html};
 
-use super::public::{RegistrantFields, RegistrationForm};
+use super::public::{RegistrationForm, registration_form};
 use crate::components::{Tone, breadcrumbs, empty_state, notice, table_region};
-use crate::forms::{
-    Field, FormErrors, checkbox, error_summary, input, page_title, select, textarea,
-};
+use crate::forms::{Field, FormErrors, error_summary, input, page_title, select, textarea};
 use crate::layout::{Fragment, PageCtx};
 use crate::staff::staff_page;
 
@@ -54,17 +52,7 @@ pub fn show(ctx: &PageCtx, s: &SeriesDetail, form: &RegistrationForm) -> Markup 
 
 /// The content of [`show`], kept in memory per content version.
 pub fn show_fragment(ctx: &PageCtx, s: &SeriesDetail, form: &RegistrationForm) -> Fragment {
-    let e = &form.errors;
-    let fields = RegistrantFields::new(ctx, form);
-    let consent = Field::new("consent", ctx.t("seminars.field_consent"), e)
-        .required()
-        .hint(ctx.t("seminars.consent_hint"))
-        .hint_link("/privacy", ctx.t("privacy.title"));
-    let subscribe = Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e)
-        .hint(ctx.t("seminars.subscribe_hint"));
-    let mut summary = fields.list();
-    summary.extend([consent, subscribe]);
-    let title = &page_title(ctx, &s.title, e);
+    let title = &page_title(ctx, &s.title, &form.errors);
     let content = html! {
         (breadcrumbs(ctx.t("seminars.breadcrumbs"), &[(ctx.t("nav.seminars"), "/seminars"), (&s.title, "")]))
         p.series-badge { span.badge { (ctx.t("series.badge")) } }
@@ -97,14 +85,7 @@ pub fn show_fragment(ctx: &PageCtx, s: &SeriesDetail, form: &RegistrationForm) -
             @if let Some(why) = &s.closed {
                 (notice(Tone::Info, why))
             } @else {
-                (error_summary(ctx, e, &summary))
-                form method="post" action={ "/series/" (s.id) "/registrations" } novalidate {
-                    (ctx.csrf_field())
-                    (fields.render(ctx))
-                    (checkbox(ctx, consent, form.value("consent") == "1"))
-                    (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
-                    button.button type="submit" { (ctx.t("series.register_button")) }
-                }
+                (registration_form(ctx, form, &format!("/series/{}/registrations", s.id), ctx.t("series.register_button")))
             }
         }
     };
