@@ -145,7 +145,7 @@ fn statuses(by_session: &BTreeMap<i64, Vec<Registration>>, email: &str) -> Vec<S
 }
 
 /// The mails to `to`.
-fn mails_to<'a>(app: &'a TestApp, to: &str) -> Vec<Received> {
+fn mails_to(app: &TestApp, to: &str) -> Vec<Received> {
     app.smtp
         .messages()
         .into_iter()
