@@ -189,6 +189,14 @@ stored_names! {
         SeminarPublish => "seminar.publish",
         /// `seminar.update`.
         SeminarUpdate => "seminar.update",
+        /// `series.add_session`: a seminar made a session of a series.
+        SeriesAddSession => "series.add_session",
+        /// `series.create`.
+        SeriesCreate => "series.create",
+        /// `series.remove_session`: a seminar taken out of a series.
+        SeriesRemoveSession => "series.remove_session",
+        /// `series.update`.
+        SeriesUpdate => "series.update",
         /// `survey.export`.
         SurveyExport => "survey.export",
         /// `user.admin_create`.
@@ -234,6 +242,8 @@ stored_names! {
         OrganizationApplication => "organization_application",
         /// `fiscal_year_report`: the report of a fiscal year (its id is the year).
         FiscalYearReport => "fiscal_year_report",
+        /// `series`: a series (連続講座) of seminars.
+        Series => "series",
     }
 }
 
@@ -259,6 +269,7 @@ impl Target {
             Target::NewsletterTopic => "/staff/newsletter/topics".to_string(),
             Target::OrganizationApplication => format!("/staff/applications/{id}"),
             Target::FiscalYearReport => format!("/staff/reports/{id}"),
+            Target::Series => format!("/staff/series/{id}"),
         })
     }
 }

@@ -188,6 +188,7 @@ pub fn api_document(base_url: &str) -> serde_json::Value {
         reference::api::Doc::openapi(),
         mail_office::api::Doc::openapi(),
         seminars::api::Doc::openapi(),
+        seminars::series::api::Doc::openapi(),
         registrations::api::Doc::openapi(),
         newsletter::api::Doc::openapi(),
         matching::api::Doc::openapi(),

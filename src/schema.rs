@@ -285,6 +285,22 @@ diesel::table! {
         lottery_waitlist -> Bool,
         drawn_at -> Nullable<Timestamp>,
         group_limit -> Integer,
+        series_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Series (連続講座) of seminars: one registration, one capacity, a certificate for the series.
+    seminar_series (id) {
+        id -> BigInt,
+        title -> Text,
+        title_en -> Text,
+        description -> Text,
+        description_en -> Text,
+        capacity -> Integer,
+        certificate_min_sessions -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -329,6 +345,7 @@ diesel::table! {
         updated_at -> Timestamp,
         group_id -> Nullable<BigInt>,
         attended_minutes -> Nullable<Integer>,
+        series_entry_id -> Nullable<BigInt>,
     }
 }
 
@@ -582,6 +599,7 @@ diesel::joinable!(oauth_identities -> users (user_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(organizations -> prefectures (prefecture));
 diesel::joinable!(registrations -> seminars (seminar_id));
+diesel::joinable!(seminars -> seminar_series (series_id));
 diesel::joinable!(lottery_draws -> seminars (seminar_id));
 diesel::joinable!(attendance_imports -> seminars (seminar_id));
 diesel::joinable!(seminar_surveys -> registrations (registration_id));
@@ -617,6 +635,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_applications,
     audit_log,
     seminars,
+    seminar_series,
     registrations,
     seminar_surveys,
     newsletter_topics,

@@ -71,6 +71,28 @@ pub fn groups_split() -> bool {
     *SPLIT.get_or_init(|| flag("SECUNITY_TEST_SPLIT_GROUPS"))
 }
 
+/// How long a series registration placed session by session waits between a session's count
+/// and its write: long enough that the concurrent registrations of a control all count the
+/// same seats.
+const SERIES_RACE_PAUSE: Duration = Duration::from_millis(150);
+
+/// `SECUNITY_TEST_SERIES_PER_SESSION=1`: a series registration is placed session by session,
+/// each on that session's own count, without the transaction that locks every session (every
+/// statement commits on its own). With [`pause_in_series_placement`] two registrations for the
+/// last seat of a series both take it for certain.
+pub fn series_per_session() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| flag("SECUNITY_TEST_SERIES_PER_SESSION"))
+}
+
+/// Under [`series_per_session`], sleeps between a session's count and its write (a no-op
+/// otherwise).
+pub fn pause_in_series_placement() {
+    if series_per_session() {
+        std::thread::sleep(SERIES_RACE_PAUSE);
+    }
+}
+
 /// `SECUNITY_TEST_SEND_WINDOW=N`: the mail sender's window of sent but unrecorded messages is
 /// `N` instead of `default` (a larger window re-sends more after a crash).
 pub fn send_window(default: usize) -> usize {

@@ -62,13 +62,16 @@ impl Labels {
     }
 }
 
-/// The whole file: labels in the staff user's language, the seminar's questions, then the
-/// codes of the coded columns at the end (for a machine that reads the file).
+/// The whole file: labels in the staff user's language (a group entry's column names its
+/// number and applicant; a series entry's names the series and the entry's number), the
+/// seminar's questions, then the codes of the coded columns at the end (for a machine that
+/// reads the file). `series`: the title of the seminar's series, if it is a session of one.
 pub fn render(
     labels: &Labels,
     questions: &[Question],
     regs: &[Registration],
     positions: &dyn Fn(&Registration) -> Option<i64>,
+    series: Option<&str>,
 ) -> String {
     let lang = labels.lang;
     let t = |keys: &[&'static str]| {
@@ -89,6 +92,8 @@ pub fn render(
         "seminars.position",
         "seminars.checked_in",
         "seminars.csv_created",
+        "seminars.csv_group",
+        "seminars.csv_series",
     ]);
     head.extend(questions.iter().map(|q| q.label.clone()));
     head.extend(t(&[
@@ -119,6 +124,29 @@ pub fn render(
                 .map(crate::time::sheet_datetime)
                 .unwrap_or_default(),
             crate::time::sheet_datetime(r.created_at),
+            r.group_id
+                .map(|g| {
+                    let applicant = regs.iter().find(|x| x.id == g).map(|x| x.name.as_str());
+                    lang.tf(
+                        "seminars.csv_group_value",
+                        &[
+                            ("id", &g.to_string()),
+                            ("name", applicant.unwrap_or_default()),
+                        ],
+                    )
+                })
+                .unwrap_or_default(),
+            r.series_entry_id
+                .map(|e| {
+                    lang.tf(
+                        "seminars.csv_series_value",
+                        &[
+                            ("id", &e.to_string()),
+                            ("title", series.unwrap_or_default()),
+                        ],
+                    )
+                })
+                .unwrap_or_default(),
         ];
         row.extend((0..questions.len()).map(|i| answer_text(&answers, i)));
         row.extend([
@@ -171,7 +199,17 @@ pub async fn csv(
             let regs = queries::list_for_seminar(c, id)?;
             let pos = positions(&regs);
             let labels = Labels::read(c, lang)?;
-            let body = render(&labels, &s.questions(), &regs, &|r| pos.get(&r.id).copied());
+            let series = match s.series_id {
+                Some(x) => Some(crate::seminars::series::queries::find(c, x)?.title),
+                None => None,
+            };
+            let body = render(
+                &labels,
+                &s.questions(),
+                &regs,
+                &|r| pos.get(&r.id).copied(),
+                series.as_deref(),
+            );
             audit::record(
                 c,
                 Some(&actor),

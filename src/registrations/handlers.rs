@@ -30,6 +30,7 @@ pub async fn register(
     page: Page,
     state: web::Data<AppState>,
     group: web::Data<super::group::GroupCommit>,
+    notifier: web::Data<Notifier>,
     path: web::Path<i64>,
     form: Form<Fields>,
 ) -> Result<HttpResponse, AppError> {
@@ -41,16 +42,21 @@ pub async fn register(
     let submitted = values.clone();
     // Reading the form's rules and checking the values needs no lock and runs in parallel;
     // the registration itself joins the next group commit.
-    let parsed = state
+    let (parsed, series) = state
         .db
         .run(move |c| {
             let s = seminar_queries::find_public(c, id)?;
             let rules = FormRules::of(c, &s)?;
-            Ok::<_, AppError>(forms::parse(&submitted, &rules, lang))
+            Ok::<_, AppError>((forms::parse(&submitted, &rules, lang), s.series_id))
         })
         .await?;
-    match parsed {
-        Ok(who) => {
+    match (parsed, series) {
+        (Ok(who), Some(series_id)) => {
+            // A session of a series: registered for the whole series, in its own transaction.
+            register_series_now(&state, &notifier, series_id, who).await?;
+            return Ok(see_other(format!("/series/{series_id}/registrations/sent")));
+        }
+        (Ok(who), None) => {
             // Per address and seminar, for new and known addresses alike.
             state
                 .limits
@@ -58,17 +64,106 @@ pub async fn register(
             // New or existing, the answer is the same (the mail differs).
             group.register(id, who, crate::time::now_utc()).await?;
         }
-        Err(errors) => {
-            let kept: Vec<(String, String)> = values
-                .into_iter()
-                .filter(|(k, _)| k != "csrf_token")
-                .collect();
+        (Err(errors), _) => {
+            let kept = kept_values(values);
             let markup =
                 crate::seminars::handlers::show_page(&state, &page, id, kept, errors).await?;
             return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
         }
     }
     Ok(see_other(format!("/seminars/{id}/registrations/sent")))
+}
+
+/// The submitted values to show again in a form re-rendered with its errors (never the CSRF
+/// token: the page carries its own).
+fn kept_values(values: Vec<(String, String)>) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .filter(|(k, _)| k != "csrf_token")
+        .collect()
+}
+
+/// Registers `who` for series `series_id` (rate-limited per address and series like a seminar).
+async fn register_series_now(
+    state: &AppState,
+    notifier: &Notifier,
+    series_id: i64,
+    who: super::model::NewRegistrant,
+) -> Result<(), AppError> {
+    state
+        .limits
+        .check_address(&format!("series:{series_id}:{}", who.email), "register")?;
+    let notifier = notifier.clone();
+    state
+        .db
+        .run(move |c| {
+            super::series::register(c, &notifier, series_id, &who, crate::time::now_utc())
+        })
+        .await?;
+    Ok(())
+}
+
+/// `POST /series/{id}/registrations`: registers for every session of a series (the form of the
+/// series' page; the same checks, questions of its first session, and the same answer for a
+/// new and a known address as for one seminar).
+pub async fn register_series(
+    req: HttpRequest,
+    page: Page,
+    state: web::Data<AppState>,
+    notifier: web::Data<Notifier>,
+    path: web::Path<i64>,
+    form: Form<Fields>,
+) -> Result<HttpResponse, AppError> {
+    state.limits.check_ip(&req, "register")?;
+    let id = path.into_inner();
+    form.single_values(forms::is_list_field)?;
+    let values = form.into_inner().0;
+    let lang = page.lang;
+    let submitted = values.clone();
+    let parsed = state
+        .db
+        .run(move |c| {
+            let sessions = crate::seminars::series::queries::public_sessions(c, id)?;
+            let first = sessions.first().ok_or(AppError::NotFound)?;
+            let rules = FormRules::of(c, first)?;
+            Ok::<_, AppError>(forms::parse(&submitted, &rules, lang))
+        })
+        .await?;
+    match parsed {
+        Ok(who) => register_series_now(&state, &notifier, id, who).await?,
+        Err(errors) => {
+            let kept = kept_values(values);
+            let markup =
+                crate::seminars::series::public::show_page(&state, &page, id, kept, errors).await?;
+            return Ok(html_status(StatusCode::UNPROCESSABLE_ENTITY, markup));
+        }
+    }
+    Ok(see_other(format!("/series/{id}/registrations/sent")))
+}
+
+/// `GET /series/{id}/registrations/sent`: "the mail is on its way" after a series registration.
+pub async fn series_sent(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let lang = page.lang;
+    let title = state
+        .db
+        .run(move |c| {
+            use diesel::OptionalExtension;
+            let x = crate::seminars::series::queries::find(c, id)
+                .optional()?
+                .ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>(x.title_in(lang).to_string())
+        })
+        .await?;
+    Ok(html(views::seminars::public::registration_sent(
+        &page,
+        &title,
+        &format!("/series/{id}"),
+    )))
 }
 
 /// `GET /seminars/{id}/registrations/sent`: "the mail is on its way", the same page after a
@@ -113,24 +208,51 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let lang = page.lang;
     let now = crate::time::now_utc();
-    let (seminar, pos, reg, survey, revoked, group) = state
+    let (seminar, pos, reg, survey, certificate, group, series) = state
         .db
         .run(move |c| {
             let s = seminar_queries::find(c, reg.seminar_id)?;
             let p = queries::waitlist_position(c, &reg)?;
             let survey = super::survey::find(c, reg.id)?;
-            let revoked = super::certificates::service::find_for(c, reg.id)?
-                .is_some_and(|i| i.revoked_at.is_some());
+            let certificate = match super::certificates::service::holder(c, &s, &reg, now)? {
+                Ok(h) => super::certificates::service::find_for(c, h.registration.id)?
+                    .is_none_or(|i| i.revoked_at.is_none()),
+                Err(_) => false,
+            };
             let group = match reg.group_id {
                 Some(g) => queries::group_members(c, g)?,
                 None => Vec::new(),
             };
-            Ok::<_, AppError>((s, p, reg, survey, revoked, group))
+            let series = match reg.series_entry_id {
+                Some(entry) => Some(series_view(c, entry, &s, lang)?),
+                None => None,
+            };
+            let now_attending = attending(c, &reg, now)?.map(|(m, _)| m);
+            // The reception's QR code is of the session held next (for a series, the
+            // registration of that session: attendance is per session).
+            let mut next_session = (reg.id, s.ends_at);
+            if let Some(entry) = reg.series_entry_id {
+                for m in super::series::members(c, entry)? {
+                    let x = seminar_queries::find(c, m.seminar_id)?;
+                    if x.ends_at >= now && x.status != crate::seminars::model::status::CANCELLED {
+                        next_session = (m.id, x.ends_at);
+                        break;
+                    }
+                }
+            }
+            Ok::<_, AppError>((
+                s,
+                p,
+                reg,
+                survey,
+                certificate,
+                group,
+                (series, now_attending, next_session),
+            ))
         })
         .await?;
+    let (series, now_attending, next_session) = series;
     let (group, removable, registered_by) = group_view(&reg, &group, &seminar, now, lang);
-    let certificate =
-        !revoked && super::certificates::service::eligibility(&seminar, &reg, now).is_ok();
     let survey_open = super::survey::state_of(&seminar, survey.as_ref(), now)
         == views::seminars::survey::SurveyState::Open;
     let active = reg.status != status::CANCELLED && seminar.is_open(now);
@@ -156,31 +278,98 @@ async fn render(
             .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
         mode_label: lang.t(reg.mode().label_key()).to_string(),
         join_url: (confirmed && !seminar.online_url.is_empty()).then(|| seminar.online_url.clone()),
-        other_modes: if active && reg.group_id.is_none() {
+        other_modes: if active && reg.group_id.is_none() && reg.series_entry_id.is_none() {
             crate::seminars::mode_options(&other, lang)
         } else {
             Vec::new()
         },
         can_cancel: reg.status != status::CANCELLED && now < seminar.starts_at,
-        attendance: confirmed && reg.mode() == Mode::Online && seminar.attendance_window(now),
-        checked_in: reg.checked_in_at.is_some(),
+        attendance: confirmed && reg.mode() == Mode::Online && now_attending.is_some(),
+        checked_in: now_attending
+            .as_ref()
+            .map_or(reg.checked_in_at.is_some(), |m| m.checked_in_at.is_some()),
         survey_href: survey_open.then(|| format!("/registrations/{token}/survey")),
         certificate_href: certificate.then(|| format!("/registrations/{token}/certificate.pdf")),
         checkin: (confirmed
             && reg.mode() == Mode::Onsite
             && seminar.status != crate::seminars::model::status::CANCELLED
-            && now <= seminar.ends_at)
-            .then(|| super::checkin::qr(state, reg.id))
+            && now <= next_session.1)
+            .then(|| super::checkin::qr(state, next_session.0))
             .flatten(),
         flash,
         group,
         removable,
         registered_by,
+        series,
     };
     Ok(html_status(
         code,
         views::seminars::public::registration(page, &view),
     ))
+}
+
+/// The registration an online attendee checks in with at `now`, and its seminar: this one
+/// while its attendance window is open; for a series, the session whose window is open.
+fn attending(
+    c: &mut crate::db::DbConn,
+    reg: &Registration,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<(Registration, crate::seminars::model::Seminar)>, AppError> {
+    let members = match reg.series_entry_id {
+        Some(entry) => super::series::members(c, entry)?,
+        None => vec![reg.clone()],
+    };
+    for m in members {
+        let s = seminar_queries::find(c, m.seminar_id)?;
+        if s.attendance_window(now) {
+            return Ok(Some((m, s)));
+        }
+    }
+    Ok(None)
+}
+
+/// What the registrant's page shows of a series entry: every session with this person's status
+/// and attendance in it, and how many sessions the certificate asks for.
+fn series_view(
+    c: &mut crate::db::DbConn,
+    entry: i64,
+    seminar: &crate::seminars::model::Seminar,
+    lang: views::Lang,
+) -> Result<views::seminars::public::SeriesRegistration, AppError> {
+    let series_id = seminar.series_id.ok_or(AppError::NotFound)?;
+    let series = crate::seminars::series::queries::find(c, series_id)?;
+    let sessions = crate::seminars::series::queries::sessions(c, series_id)?;
+    let members = super::series::members(c, entry)?;
+    let rows: Vec<views::seminars::public::SeriesSessionView> = sessions
+        .iter()
+        .filter_map(|s| {
+            let m = members.iter().find(|m| m.seminar_id == s.id)?;
+            Some(views::seminars::public::SeriesSessionView {
+                href: format!("/seminars/{}", s.id),
+                title: s.title.clone(),
+                when: crate::time::format_span(s.starts_at, s.ends_at, lang),
+                status_label: status_label(&m.status, lang).to_string(),
+                attended: m.checked_in_at.is_some(),
+            })
+        })
+        .collect();
+    let attended = rows.iter().filter(|r| r.attended).count();
+    Ok(views::seminars::public::SeriesRegistration {
+        title: series.title_in(lang).to_string(),
+        href: format!("/series/{series_id}"),
+        attendance: lang.tf(
+            "series.attendance_line",
+            &[
+                ("attended", &attended.to_string()),
+                ("n", &rows.len().to_string()),
+                (
+                    "min",
+                    &series.sessions_for_certificate(rows.len()).to_string(),
+                ),
+            ],
+        ),
+        sessions: rows,
+    })
 }
 
 /// What the registrant's page shows of a group entry: its applicant sees every participant and
@@ -465,15 +654,16 @@ pub async fn attend(
         .limits
         .check_address(&format!("registration:{}", reg.id), "attend")?;
     let code = form.code.trim().to_string();
-    let id = reg.id;
-    let seminar_id = reg.seminar_id;
     let ok = state
         .db
         .run(move |c| {
-            let s = seminar_queries::find(c, seminar_id)?;
             let now = crate::time::now_utc();
-            if s.attendance_window(now) && !code.is_empty() && code == s.attendance_code {
-                queries::check_in(c, id, now)
+            // A series registrant checks in to the session being held now.
+            let Some((target, s)) = attending(c, &reg, now)? else {
+                return Ok::<_, AppError>(false);
+            };
+            if !code.is_empty() && code == s.attendance_code {
+                Ok(queries::check_in(c, target.id, now)?)
             } else {
                 Ok(false)
             }

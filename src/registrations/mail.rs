@@ -13,6 +13,7 @@ use crate::mail::{Attachment, Mailer, OutgoingMail};
 use crate::seminars::feed;
 use crate::seminars::ical::{self, Method, Party};
 use crate::seminars::model::Seminar;
+use crate::seminars::series::model::Series;
 
 /// Which mail to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,22 +185,7 @@ impl Notifier {
         let lang = reg.lang();
         let confirmed = reg.status == status::CONFIRMED;
         let view = RegistrationMail {
-            notice: match notice {
-                Notice::Confirmed => MailNotice::Confirmed,
-                Notice::Waitlisted => MailNotice::Waitlisted,
-                Notice::Promoted => MailNotice::Promoted,
-                Notice::Cancelled => MailNotice::Cancelled,
-                Notice::SeminarCancelled => MailNotice::SeminarCancelled,
-                Notice::Reminder => MailNotice::Reminder,
-                Notice::ReminderToday => MailNotice::ReminderToday,
-                Notice::Survey => MailNotice::Survey,
-                Notice::Changed => MailNotice::Changed,
-                Notice::AlreadyRegistered => MailNotice::AlreadyRegistered,
-                Notice::Applied => MailNotice::Applied,
-                Notice::Won => MailNotice::Won,
-                Notice::DrawnWaitlisted => MailNotice::DrawnWaitlisted,
-                Notice::NotDrawn => MailNotice::NotDrawn,
-            },
+            notice: mail_notice(notice),
             name: reg.name.clone(),
             title: seminar.title.clone(),
             when: crate::time::format_span(seminar.starts_at, seminar.ends_at, lang),
@@ -220,6 +206,7 @@ impl Notifier {
             results_at: (reg.status == status::APPLIED)
                 .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
             changes,
+            sessions: Vec::new(),
         };
         let body = views::seminars::mail::registration(lang, &view);
         let attachments = calendar
@@ -249,6 +236,147 @@ impl Notifier {
         Ok(())
     }
 
+    /// Queues the one mail of a series entry (`reg`: the registration of its first session):
+    /// the series' title, every session's date, title and place, the personal link, and for a
+    /// confirmed entry every session in the calendar file. Call with the sessions as they are
+    /// held.
+    pub fn send_series(
+        &self,
+        c: &mut DbConn,
+        series: &Series,
+        sessions: &[Seminar],
+        reg: &Registration,
+        token: Option<&str>,
+        notice: Notice,
+    ) -> QueryResult<()> {
+        let calendar = notice.calendar(&reg.status);
+        self.queue_series(c, series, sessions, reg, token, notice, calendar)
+    }
+
+    /// Queues the mail of a cancelled series entry; `had_seat` adds the `METHOD:CANCEL` that
+    /// removes every session from the person's calendar.
+    pub fn send_series_cancelled(
+        &self,
+        c: &mut DbConn,
+        series: &Series,
+        sessions: &[Seminar],
+        reg: &Registration,
+        had_seat: bool,
+    ) -> QueryResult<()> {
+        let calendar = had_seat.then_some(Method::Cancel);
+        self.queue_series(c, series, sessions, reg, None, Notice::Cancelled, calendar)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn queue_series(
+        &self,
+        c: &mut DbConn,
+        series: &Series,
+        sessions: &[Seminar],
+        reg: &Registration,
+        token: Option<&str>,
+        notice: Notice,
+        calendar: Option<Method>,
+    ) -> QueryResult<()> {
+        let lang = reg.lang();
+        let confirmed = reg.status == status::CONFIRMED;
+        let lines = sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut line = lang.tf(
+                    "series.session_line",
+                    &[
+                        ("n", &(i + 1).to_string()),
+                        (
+                            "when",
+                            &crate::time::format_span(s.starts_at, s.ends_at, lang),
+                        ),
+                        ("title", &s.title),
+                        ("place", &crate::seminars::place_text(s, lang)),
+                    ],
+                );
+                if confirmed
+                    && reg.mode() == crate::seminars::model::Mode::Online
+                    && !s.online_url.is_empty()
+                {
+                    line.push_str(&format!(
+                        " {}: {}",
+                        lang.t("seminars.join_url"),
+                        s.online_url
+                    ));
+                }
+                line
+            })
+            .collect();
+        let first = sessions.first();
+        let view = RegistrationMail {
+            notice: mail_notice(notice),
+            name: reg.name.clone(),
+            title: series.title_in(lang).to_string(),
+            when: first
+                .map(|s| crate::time::format_span(s.starts_at, s.ends_at, lang))
+                .unwrap_or_default(),
+            place: first
+                .map(|s| crate::seminars::place_text(s, lang))
+                .unwrap_or_default(),
+            mode: lang.t(reg.mode().label_key()).to_string(),
+            link: token.map(|t| format!("{}/registrations/{t}", self.base_url)),
+            seminar_link: format!("{}/series/{}", self.base_url, series.id),
+            join_url: None,
+            position: waitlist_position(c, reg)?,
+            results_at: None,
+            changes: Vec::new(),
+            sessions: lines,
+        };
+        let body = views::seminars::mail::registration(lang, &view);
+        let attachments = calendar
+            .map(|method| self.series_attachment(series, sessions, reg, method))
+            .into_iter()
+            .collect();
+        let mail = OutgoingMail {
+            to_name: Some(reg.name.clone()),
+            attachments,
+            dedupe_key: None,
+            source: Some(format!("series:{}", series.id)),
+            ..OutgoingMail::transactional(&reg.email, &body.subject, body.text, body.html)
+        };
+        self.mailer.enqueue(c, &mail)?;
+        Ok(())
+    }
+
+    /// Every session of a series as one iTIP message for this registrant.
+    fn series_attachment(
+        &self,
+        series: &Series,
+        sessions: &[Seminar],
+        reg: &Registration,
+        method: Method,
+    ) -> Attachment {
+        let now = crate::time::now_utc();
+        let events: Vec<ical::Event> = sessions
+            .iter()
+            .map(|s| ical::Event {
+                stamp: now,
+                ..feed::event(s, &self.base_url, reg.lang())
+            })
+            .collect();
+        let organizer = Party {
+            name: self.mailer.from.name.clone(),
+            address: self.mailer.from.address.clone(),
+        };
+        let attendee = Party {
+            name: Some(reg.name.clone()),
+            address: reg.email.clone(),
+        };
+        let name = series.title_in(reg.lang()).to_string();
+        Attachment {
+            filename: format!("series-{}.ics", series.id),
+            content_type: format!("text/calendar; charset=utf-8; method={}", method.as_str()),
+            content: ical::invitations(method, &name, &events, &organizer, &attendee).into_bytes(),
+        }
+    }
+
     /// The seminar as an iTIP message for this registrant, organized by the sender of the mail.
     fn calendar_attachment(
         &self,
@@ -271,6 +399,26 @@ impl Notifier {
             content_type: format!("text/calendar; charset=utf-8; method={}", method.as_str()),
             content: ical::invitation(method, &event, &organizer, &attendee).into_bytes(),
         }
+    }
+}
+
+/// The view's name of a mail.
+fn mail_notice(notice: Notice) -> MailNotice {
+    match notice {
+        Notice::Confirmed => MailNotice::Confirmed,
+        Notice::Waitlisted => MailNotice::Waitlisted,
+        Notice::Promoted => MailNotice::Promoted,
+        Notice::Cancelled => MailNotice::Cancelled,
+        Notice::SeminarCancelled => MailNotice::SeminarCancelled,
+        Notice::Reminder => MailNotice::Reminder,
+        Notice::ReminderToday => MailNotice::ReminderToday,
+        Notice::Survey => MailNotice::Survey,
+        Notice::Changed => MailNotice::Changed,
+        Notice::AlreadyRegistered => MailNotice::AlreadyRegistered,
+        Notice::Applied => MailNotice::Applied,
+        Notice::Won => MailNotice::Won,
+        Notice::DrawnWaitlisted => MailNotice::DrawnWaitlisted,
+        Notice::NotDrawn => MailNotice::NotDrawn,
     }
 }
 

@@ -18,6 +18,7 @@ pub mod model;
 pub mod privacy;
 pub mod queries;
 pub mod reminders;
+pub mod series;
 pub mod staff;
 pub mod survey;
 
@@ -71,6 +72,11 @@ pub fn routes(r: &mut Router) {
             api::registrations,
         )
         .post("/seminars/{id:\\d+}/registrations", handlers::register)
+        .post("/series/{id:\\d+}/registrations", handlers::register_series)
+        .get(
+            "/series/{id:\\d+}/registrations/sent",
+            handlers::series_sent,
+        )
         .get("/seminars/{id:\\d+}/registrations/sent", handlers::sent)
         .get("/staff/seminars/{id:\\d+}/registrations.csv", export::csv)
         .get("/staff/seminars/{id:\\d+}/survey.csv", survey::csv)

@@ -54,6 +54,9 @@ pub struct Registration {
     pub group_id: Option<i64>,
     /// Minutes in the online meeting, from an imported attendance report.
     pub attended_minutes: Option<i32>,
+    /// The series entry this registration belongs to: the id of the registration of the
+    /// series' first session (its own included); `None` outside a series.
+    pub series_entry_id: Option<i64>,
 }
 
 impl Registration {

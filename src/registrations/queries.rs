@@ -193,7 +193,7 @@ pub fn next_waitlist_seq(c: &mut DbConn, seminar_id: i64) -> QueryResult<i64> {
 }
 
 /// A status and a place on the waitlist.
-type Placed = (&'static str, Option<i64>);
+pub(super) type Placed = (&'static str, Option<i64>);
 
 /// Confirmed if a seat of `mode` is free, else waitlisted with the next place in line.
 fn place(c: &mut DbConn, seminar: &Seminar, mode: Mode) -> QueryResult<Placed> {
@@ -251,6 +251,8 @@ fn closed() -> AppError {
 ///
 /// The web form goes through [`super::group::GroupCommit`] instead, which runs many
 /// [`register_locked`] calls in one transaction.
+///
+/// A session of a series registers for the whole series ([`super::series::register`]).
 pub fn register(
     c: &mut DbConn,
     notifier: &Notifier,
@@ -258,6 +260,12 @@ pub fn register(
     who: &NewRegistrant,
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
+    if let Some(series) = find_seminar(c, seminar_id)
+        .optional()?
+        .and_then(|s| s.series_id)
+    {
+        return super::series::register(c, notifier, series, who, now);
+    }
     serialized(c, |c| register_locked(c, notifier, seminar_id, who, now))
 }
 
@@ -271,6 +279,11 @@ pub fn register_locked(
     now: NaiveDateTime,
 ) -> Result<Registered, AppError> {
     let mut seminar = lock_seminar(c, seminar_id)?;
+    if seminar.series_id.is_some() {
+        // A session of a series is registered for with the whole series, in the transaction
+        // that locks every session (the web form and `register` go there first).
+        return Err(AppError::Conflict(Message::new("series.err_use_series")));
+    }
     if !who.intake.accepts(&seminar, now) {
         return Err(closed());
     }
@@ -364,19 +377,22 @@ pub fn register_locked(
 }
 
 /// One participant of an entry to store: the applicant's details with this name and address.
-struct Member<'a> {
-    name: &'a str,
-    email: &'a str,
+pub(super) struct Member<'a> {
+    /// Name.
+    pub(super) name: &'a str,
+    /// Email.
+    pub(super) email: &'a str,
     /// Their cancelled registration of this seminar, taken up afresh.
-    old: Option<&'a Registration>,
-    placed: Placed,
+    pub(super) old: Option<&'a Registration>,
+    /// Status and waitlist place.
+    pub(super) placed: Placed,
     /// The applicant's registration, for a further participant of a group.
-    group_id: Option<i64>,
+    pub(super) group_id: Option<i64>,
 }
 
 /// Writes one participant's registration with a new personal link; returns it and the link's
 /// token. Call inside the serialized transaction.
-fn store_member(
+pub(super) fn store_member(
     c: &mut DbConn,
     seminar: &mut Seminar,
     who: &NewRegistrant,
@@ -402,6 +418,7 @@ fn store_member(
         r::updated_at.eq(now),
         r::group_id.eq(m.group_id),
         r::attended_minutes.eq(None::<i32>),
+        r::series_entry_id.eq(None::<i64>),
     );
     let id = match m.old {
         // Someone who cancelled registers again: the same row, taken up afresh. Their calendar
@@ -450,6 +467,7 @@ fn store_member(
         updated_at: now,
         group_id: m.group_id,
         attended_minutes: None,
+        series_entry_id: None,
     };
     Ok((reg, token))
 }
@@ -476,8 +494,23 @@ fn remind_existing(
     reg: &Registration,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    match fresh_link(c, reg, now)? {
+        Some((reg, token)) => {
+            notifier.send(c, seminar, &reg, Some(&token), Notice::AlreadyRegistered)
+        }
+        None => Ok(()),
+    }
+}
+
+/// The registration with a fresh personal link for the "registered already" mail, and the
+/// link's token; `None` within [`ALREADY_MAIL_MINUTES`] of its last change (no mail then).
+pub(super) fn fresh_link(
+    c: &mut DbConn,
+    reg: &Registration,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(Registration, String)>> {
     if now - reg.updated_at < chrono::Duration::minutes(ALREADY_MAIL_MINUTES) {
-        return Ok(());
+        return Ok(None);
     }
     let token = tokens::new_token();
     let hash = tokens::hash_for(TOKEN_PURPOSE, &token);
@@ -489,7 +522,7 @@ fn remind_existing(
         updated_at: now,
         ..reg.clone()
     };
-    notifier.send(c, seminar, &reg, Some(&token), Notice::AlreadyRegistered)
+    Ok(Some((reg, token)))
 }
 
 /// The waiting entries of a mode in waitlist order, with their members.
@@ -611,7 +644,11 @@ pub fn cancel(
     reg_id: i64,
     now: NaiveDateTime,
 ) -> Result<Registration, AppError> {
-    let seminar_id = find(c, reg_id)?.seminar_id;
+    let asked = find(c, reg_id)?;
+    if let Some(entry) = asked.series_entry_id {
+        return super::series::cancel(c, notifier, entry, reg_id, now);
+    }
+    let seminar_id = asked.seminar_id;
     serialized(c, |c| {
         let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;
@@ -691,6 +728,9 @@ pub fn change_mode(
         if reg.group_id.is_some() {
             return Err(AppError::Conflict(Message::new("groups.err_mode")));
         }
+        if reg.series_entry_id.is_some() {
+            return Err(AppError::Conflict(Message::new("series.err_change_mode")));
+        }
         let (state, seq) = if reg.status == status::APPLIED && seminar.awaits_draw() {
             (status::APPLIED, None)
         } else {
@@ -722,7 +762,11 @@ pub fn staff_promote(
     reg_id: i64,
     now: NaiveDateTime,
 ) -> Result<Registration, AppError> {
-    let seminar_id = find(c, reg_id)?.seminar_id;
+    let asked = find(c, reg_id)?;
+    if let Some(entry) = asked.series_entry_id {
+        return super::series::staff_promote(c, notifier, entry, reg_id, now);
+    }
+    let seminar_id = asked.seminar_id;
     serialized(c, |c| {
         let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;

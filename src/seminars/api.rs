@@ -162,6 +162,9 @@ pub struct SeminarOut {
     /// company, placed whole); 1: no groups.
     #[schema(minimum = 1, maximum = 20)]
     pub group_limit: i32,
+    /// The series (連続講座) it is a session of: registering for it registers for every
+    /// session of the series (see `/api/v1/series/{id}`); null outside a series.
+    pub series_id: Option<i64>,
     /// The seminar's page.
     pub url: String,
     /// Its iCalendar file.
@@ -314,6 +317,7 @@ pub fn seminar_json(
         lottery_waitlist: s.lottery_waitlist,
         drawn_at: s.drawn_at.map(rfc3339),
         group_limit: s.group_limit,
+        series_id: s.series_id,
         url: format!("{base}/seminars/{}", s.id),
         ics_url: format!("{base}/seminars/{}.ics", s.id),
         seats: SeminarSeats {

@@ -160,6 +160,27 @@ pub fn invitation(method: Method, event: &Event, organizer: &Party, attendee: &P
     out.finish()
 }
 
+/// The iTIP message of several events for one attendee (the sessions of a series, each its
+/// own `VEVENT` with its own UID and SEQUENCE), `REQUEST` or `CANCEL` as [`invitation`].
+pub fn invitations(
+    method: Method,
+    name: &str,
+    events: &[Event],
+    organizer: &Party,
+    attendee: &Party,
+) -> String {
+    let mut out = Lines(String::new());
+    out.header(method.as_str(), name);
+    for event in events {
+        let event = Event {
+            cancelled: event.cancelled || method == Method::Cancel,
+            ..event.clone()
+        };
+        out.event(&event, Some((organizer, attendee)));
+    }
+    out.finish()
+}
+
 /// The `;CN="..."` parameter of a party, or nothing. A parameter value cannot hold a double
 /// quote or a control character (RFC 5545 §3.1); quoting it keeps `: ; ,` literal.
 fn cn(party: &Party) -> String {

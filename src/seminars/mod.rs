@@ -15,6 +15,7 @@ pub mod model;
 pub mod pages;
 pub mod queries;
 pub mod registrants;
+pub mod series;
 pub mod service;
 pub mod staff;
 
@@ -33,6 +34,21 @@ pub fn routes(r: &mut Router) {
         .get("/seminars.ics", feed::all)
         .get("/seminars/{id:\\d+}.ics", feed::one)
         .get("/seminars/{id:\\d+}", handlers::show)
+        .get("/series/{id:\\d+}.ics", series::public::ics)
+        .get("/series/{id:\\d+}", series::public::show)
+        .get("/staff/series", series::staff::list)
+        .post("/staff/series", series::staff::create)
+        .get("/staff/series/{id:\\d+}", series::staff::page)
+        .post("/staff/series/{id:\\d+}", series::staff::update)
+        .post("/staff/series/{id:\\d+}/sessions", series::staff::add)
+        .post(
+            "/staff/series/{id:\\d+}/sessions/{seminar:\\d+}/remove",
+            series::staff::remove,
+        )
+        .get("/api/v1/series", series::api::list)
+        .post("/api/v1/series", series::api::create)
+        .get("/api/v1/series/{id:\\d+}", series::api::show)
+        .patch("/api/v1/series/{id:\\d+}", series::api::update)
         .get("/staff/seminars/new", staff::new)
         .post("/staff/seminars/new", staff::create)
         .get("/staff/seminars/import", import::form)

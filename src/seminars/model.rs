@@ -256,6 +256,8 @@ pub struct Seminar {
     pub drawn_at: Option<NaiveDateTime>,
     /// The most participants one entry may register (1: one person per entry, no groups).
     pub group_limit: i32,
+    /// The series (連続講座) this seminar is a session of.
+    pub series_id: Option<i64>,
 }
 
 /// The reminder time of a new seminar: 10:00 in Tokyo on the day before.

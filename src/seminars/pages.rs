@@ -31,6 +31,8 @@ use crate::web::kept::KeptPage;
 const LIST_PAGES: usize = 256;
 /// How many seminar pages (seminar × language) are kept; about 20 KB each.
 const SEMINAR_PAGES: usize = 512;
+/// How many series pages (series × language) are kept.
+const SERIES_PAGES: usize = 128;
 
 /// A list query with every value as the page uses it (trimmed, empty as absent): two queries
 /// that show the same page share one key.
@@ -52,6 +54,7 @@ pub struct PublicPages {
     placeholder: String,
     lists: PerVersion<ListKey, KeptPage>,
     seminars: PerVersion<(i64, Lang), KeptPage>,
+    series: PerVersion<(i64, Lang), KeptPage>,
     homes: PerVersion<Lang, KeptPage>,
     /// The next moment a page may change by the clock, per version.
     next_change: PerVersion<(), Option<NaiveDateTime>>,
@@ -72,6 +75,7 @@ impl PublicPages {
             placeholder: crate::web::csrf::placeholder(),
             lists: PerVersion::new(LIST_PAGES),
             seminars: PerVersion::new(SEMINAR_PAGES),
+            series: PerVersion::new(SERIES_PAGES),
             homes: PerVersion::new(4),
             next_change: PerVersion::new(1),
             labels: reference::Kept::default(),
@@ -169,6 +173,36 @@ impl PublicPages {
             .await
     }
 
+    /// `GET /series/{id}`: the page of a series with its sessions and empty registration form.
+    pub async fn series(
+        self: &Arc<Self>,
+        state: &AppState,
+        id: i64,
+        lang: Lang,
+    ) -> Result<Arc<KeptPage>, AppError> {
+        let version = state.content.current().await?;
+        if let Some(kept) = self.series.get(version, &(id, lang)) {
+            return Ok(kept);
+        }
+        let pages = self.clone();
+        state
+            .db
+            .run(move |c| {
+                let until = pages.expiry(c, version)?;
+                let (detail, form) =
+                    super::series::public::detail(c, &pages.labels, version, id, lang)?;
+                let ctx = pages.template(lang);
+                let fragment = views::seminars::series::show_fragment(&ctx, &detail, &form);
+                Ok::<_, AppError>(pages.series.insert(
+                    version,
+                    (id, lang),
+                    KeptPage::new(fragment),
+                    until,
+                ))
+            })
+            .await
+    }
+
     /// `GET /`: the home page with the next published seminars.
     pub async fn home(
         self: &Arc<Self>,
@@ -215,10 +249,41 @@ fn list_view(
     let industries = labels.get(c, version, reference::Table::Industries, lang)?;
     let prefectures = labels.get(c, version, reference::Table::Prefectures, lang)?;
     let all_seats = queries::seats_many(c, &list)?;
+    let mut series_ids: Vec<i64> = list.iter().filter_map(|s| s.series_id).collect();
+    series_ids.sort_unstable();
+    series_ids.dedup();
+    let series = if series_ids.is_empty() {
+        Default::default()
+    } else {
+        super::series::public::cards(c, &series_ids, lang)?
+    };
     let items = list
         .iter()
         .map(|s| {
             let seats = all_seats.get(&s.id).cloned().unwrap_or_default();
+            // A series is one entry: its title, every date, its seats.
+            if let Some((id, card)) = s.series_id.and_then(|id| Some((id, series.get(&id)?))) {
+                return SeminarCard {
+                    href: format!("/series/{id}"),
+                    title: card.title.clone(),
+                    when: card.dates.first().cloned().unwrap_or_default(),
+                    place: format!(
+                        "{}・{}",
+                        reference::label_of(&prefectures, &s.prefecture.to_string()),
+                        super::format_label(&s.format, lang)
+                    ),
+                    industry: reference::label_of(&industries, &s.industry),
+                    summary: s.summary.clone(),
+                    seats: if filter.past {
+                        String::new()
+                    } else {
+                        card.seats.clone()
+                    },
+                    note: closed_reason(s, now, lang),
+                    series: Some(card.label.clone()),
+                    dates: card.dates.clone(),
+                };
+            }
             SeminarCard {
                 href: format!("/seminars/{}", s.id),
                 title: s.title.clone(),
@@ -236,6 +301,8 @@ fn list_view(
                     super::seats_text(s, &seats, lang)
                 },
                 note: closed_reason(s, now, lang),
+                series: None,
+                dates: Vec::new(),
             }
         })
         .collect();
@@ -304,6 +371,18 @@ pub fn seminar_view(
         seats: super::seats_text(&s, &seats, lang),
         closed: closed_reason(&s, now, lang),
         cancelled: s.status == status::CANCELLED,
+        series: match s.series_id {
+            Some(series_id) => {
+                let series = super::series::queries::find(c, series_id)?;
+                let n = super::series::queries::public_sessions(c, series_id)?.len();
+                Some((
+                    format!("/series/{series_id}"),
+                    series.title_in(lang).to_string(),
+                    n,
+                ))
+            }
+            None => None,
+        },
     };
     let mut form = super::handlers::registration_form(
         &s,

@@ -52,11 +52,15 @@ fn load_public(
     now: NaiveDateTime,
     limit: i64,
     offset: i64,
+    hidden: &[i64],
 ) -> QueryResult<Vec<Seminar>> {
     let mut q = s::table
         .filter(s::status.ne(status::DRAFT))
         .select(Seminar::as_select())
         .into_boxed();
+    if !hidden.is_empty() {
+        q = q.filter(s::id.ne_all(hidden.to_vec()));
+    }
     if let Some(i) = &f.industry {
         q = q.filter(s::industry.eq(i.clone()));
     }
@@ -82,10 +86,12 @@ fn load_public(
 /// Published (and called-off) seminars matching the filter (at most 200, for the feeds and the
 /// API): upcoming ones soonest first, past ones newest first.
 pub fn list_public(c: &mut DbConn, f: &Filter, now: NaiveDateTime) -> QueryResult<Vec<Seminar>> {
-    load_public(c, f, now, 200, 0)
+    load_public(c, f, now, 200, 0, &[])
 }
 
-/// One page (1-based) of [`list_public`] and whether another page follows.
+/// One page (1-based) of [`list_public`] and whether another page follows. A series is one
+/// entry: only the session that stands for it is listed
+/// ([`super::series::queries::collapsed_sessions`]).
 pub fn list_public_page(
     c: &mut DbConn,
     f: &Filter,
@@ -93,7 +99,8 @@ pub fn list_public_page(
     page: u32,
 ) -> QueryResult<(Vec<Seminar>, bool)> {
     let offset = i64::from(page.saturating_sub(1)) * PAGE_SIZE;
-    let mut list = load_public(c, f, now, PAGE_SIZE + 1, offset)?;
+    let hidden = super::series::queries::collapsed_sessions(c, f.past, now)?;
+    let mut list = load_public(c, f, now, PAGE_SIZE + 1, offset, &hidden)?;
     let more = list.len() as i64 > PAGE_SIZE;
     list.truncate(PAGE_SIZE as usize);
     Ok((list, more))

@@ -38,6 +38,7 @@ mod seat_lock;
 mod seminar_scale;
 mod seminars;
 mod seminars_desk;
+mod series;
 mod sessions;
 mod skeleton;
 mod suggestions;

@@ -50,6 +50,17 @@ pub struct Certificate {
     pub verification_url: String,
     /// The date of issue (Tokyo).
     pub issued_on: NaiveDate,
+    /// For a series (連続講座): its sessions and the ones attended (the title is the series').
+    pub series: Option<SeriesSessions>,
+}
+
+/// The sessions of a series a certificate names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesSessions {
+    /// How many sessions the series had.
+    pub total: usize,
+    /// The sessions attended (start, end; stored UTC), in the order they were held.
+    pub attended: Vec<(NaiveDateTime, NaiveDateTime)>,
 }
 
 /// A rendered document.
@@ -205,11 +216,29 @@ fn page(c: &Certificate) -> Page {
 
 /// The rows under 「記」.
 fn items(c: &Certificate) -> Vec<(&'static str, String)> {
-    let mut rows = vec![
-        ("セミナー名", c.seminar_title.trim().to_string()),
-        ("開催日時", schedule(c.starts_at, c.ends_at)),
-        ("受講形態", attendance(&c.attendance)),
-    ];
+    let mut rows = match &c.series {
+        None => vec![
+            ("セミナー名", c.seminar_title.trim().to_string()),
+            ("開催日時", schedule(c.starts_at, c.ends_at)),
+        ],
+        Some(series) => vec![
+            ("講座名", c.seminar_title.trim().to_string()),
+            (
+                "出席回数",
+                format!("全{}回のうち{}回", series.total, series.attended.len()),
+            ),
+            (
+                "出席日時",
+                series
+                    .attended
+                    .iter()
+                    .map(|(from, to)| schedule(*from, *to))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+        ],
+    };
+    rows.push(("受講形態", attendance(&c.attendance)));
     if !c.hosts.is_empty() {
         rows.push(("主催", c.hosts.join("、")));
     }
@@ -311,6 +340,7 @@ mod tests {
             verification_url:
                 "https://secunity.example.jp/certificates/SEC-2023-7K3M-Q9XD-2HNB-8WT0".into(),
             issued_on: NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            series: None,
         }
     }
 

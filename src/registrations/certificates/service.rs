@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::pdf::{Attendance, Certificate};
+use super::pdf::{Attendance, Certificate, SeriesSessions};
 use super::serial::{self, Serial};
 use crate::accounts::CurrentUser;
 use crate::audit::{self, Action, Target};
@@ -47,6 +47,8 @@ pub enum Refusal {
     NotCheckedIn,
     /// Issued, then revoked by staff.
     Revoked,
+    /// A series' certificate: fewer sessions attended than the series asks for.
+    TooFewSessions,
 }
 
 impl Refusal {
@@ -57,6 +59,7 @@ impl Refusal {
             Refusal::NotEnded => "certificates.not_ended",
             Refusal::NotCheckedIn => "certificates.not_checked_in",
             Refusal::Revoked => "certificates.revoked_download",
+            Refusal::TooFewSessions => "series.certificate_too_few",
         })
     }
 }
@@ -79,6 +82,80 @@ pub fn eligibility(s: &Seminar, r: &Registration, now: NaiveDateTime) -> Result<
         return Err(Refusal::NotCheckedIn);
     }
     Ok(())
+}
+
+/// What a certificate is issued on: the registration that holds it (for a series, the entry's
+/// registration of the first session: one certificate per person and series), the seminar it
+/// names (for a series, the first session), and for a series the sessions attended.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    /// The registration the certificate is stored for.
+    pub registration: Registration,
+    /// The seminar (the first session of a series).
+    pub seminar: Seminar,
+    /// For a series: its title in Japanese and its sessions, attended or not.
+    pub series: Option<(String, SeriesSessions)>,
+}
+
+/// Whether the registrant of `r` (a registration of `s`) may have a certificate at `now`, and
+/// what it is issued on. Outside a series: [`eligibility`]. For a series: the entry is
+/// confirmed, every session that was not called off has ended, and the person attended at
+/// least [`crate::seminars::series::model::Series::sessions_for_certificate`] of them;
+/// otherwise no certificate for the series (and none for a single session of it).
+pub fn holder(
+    c: &mut DbConn,
+    s: &Seminar,
+    r: &Registration,
+    now: NaiveDateTime,
+) -> QueryResult<Result<Holder, Refusal>> {
+    let (Some(entry), Some(series_id)) = (r.series_entry_id, s.series_id) else {
+        return Ok(eligibility(s, r, now).map(|()| Holder {
+            registration: r.clone(),
+            seminar: s.clone(),
+            series: None,
+        }));
+    };
+    let series = crate::seminars::series::queries::find(c, series_id)?;
+    let sessions: Vec<Seminar> = crate::seminars::series::queries::sessions(c, series_id)?
+        .into_iter()
+        .filter(|x| x.status != seminar_status::CANCELLED)
+        .collect();
+    let members = crate::registrations::series::members(c, entry)?;
+    let Some(first) = sessions.first().cloned() else {
+        return Ok(Err(Refusal::NotConfirmed));
+    };
+    let Some(entry_reg) = members.iter().find(|m| m.id == entry).cloned() else {
+        return Ok(Err(Refusal::NotConfirmed));
+    };
+    if entry_reg.status != status::CONFIRMED {
+        return Ok(Err(Refusal::NotConfirmed));
+    }
+    if sessions.iter().any(|x| x.ends_at > now) {
+        return Ok(Err(Refusal::NotEnded));
+    }
+    let attended: Vec<(NaiveDateTime, NaiveDateTime)> = sessions
+        .iter()
+        .filter(|x| {
+            members
+                .iter()
+                .any(|m| m.seminar_id == x.id && m.checked_in_at.is_some())
+        })
+        .map(|x| (x.starts_at, x.ends_at))
+        .collect();
+    if attended.len() < series.sessions_for_certificate(sessions.len()) {
+        return Ok(Err(Refusal::TooFewSessions));
+    }
+    Ok(Ok(Holder {
+        registration: entry_reg,
+        seminar: first,
+        series: Some((
+            series.title.clone(),
+            SeriesSessions {
+                total: sessions.len(),
+                attended,
+            },
+        )),
+    }))
 }
 
 /// The certificate of a registration, if issued.
@@ -127,19 +204,19 @@ fn issue(
 }
 
 /// What the PDF says.
-pub fn content(
-    s: &Seminar,
-    r: &Registration,
-    issued: &Issued,
-    base_url: &str,
-) -> Result<Certificate, AppError> {
+pub fn content(h: &Holder, issued: &Issued, base_url: &str) -> Result<Certificate, AppError> {
+    let (s, r) = (&h.seminar, &h.registration);
     let serial = serial::parse(&issued.serial).map_err(|e| AppError::Internal(e.into()))?;
     Ok(Certificate {
         name: r.name.clone(),
         company: Some(r.company.trim().to_string()).filter(|c| !c.is_empty()),
-        seminar_title: s.title.clone(),
+        seminar_title: h
+            .series
+            .as_ref()
+            .map_or_else(|| s.title.clone(), |(title, _)| title.clone()),
         starts_at: s.starts_at,
         ends_at: s.ends_at,
+        series: h.series.as_ref().map(|(_, sessions)| sessions.clone()),
         attendance: match r.mode() {
             Mode::Onsite => Attendance::Onsite {
                 venue: Some(s.venue.trim().to_string()).filter(|v| !v.is_empty()),
@@ -167,12 +244,12 @@ pub fn for_registrant(
 ) -> Result<Certificate, AppError> {
     c.write_transaction(|c| {
         let s = crate::seminars::queries::find(c, r.seminar_id)?;
-        eligibility(&s, r, now)?;
-        let issued = issue(c, None, &s, r, now)?;
+        let h = holder(c, &s, r, now)??;
+        let issued = issue(c, None, &h.seminar, &h.registration, now)?;
         if issued.revoked_at.is_some() {
             return Err(Refusal::Revoked.into());
         }
-        content(&s, r, &issued, base_url)
+        content(&h, &issued, base_url)
     })
 }
 
@@ -189,10 +266,19 @@ pub fn for_seminar(
         let s = crate::seminars::queries::find(c, seminar_id)?;
         let regs = crate::registrations::queries::list_for_seminar(c, seminar_id)?;
         let mut out = Vec::new();
-        for r in regs.iter().filter(|r| eligibility(&s, r, now).is_ok()) {
-            let issued = issue(c, Some(actor), &s, r, now)?;
+        let mut done = Vec::new();
+        for r in &regs {
+            let Ok(h) = holder(c, &s, r, now)? else {
+                continue;
+            };
+            // A series' certificate is one per person, whichever session lists them.
+            if done.contains(&h.registration.id) {
+                continue;
+            }
+            done.push(h.registration.id);
+            let issued = issue(c, Some(actor), &h.seminar, &h.registration, now)?;
             if issued.revoked_at.is_none() {
-                out.push(content(&s, r, &issued, base_url)?);
+                out.push(content(&h, &issued, base_url)?);
             }
         }
         audit::record(
@@ -224,7 +310,15 @@ pub struct CheckResult {
 
 /// Looks a serial up for the public check page.
 pub fn check(c: &mut DbConn, serial: &Serial) -> QueryResult<Option<CheckResult>> {
-    let row: Option<(String, Option<NaiveDateTime>, String, String, NaiveDateTime)> = cert::table
+    type Row = (
+        String,
+        Option<NaiveDateTime>,
+        String,
+        String,
+        NaiveDateTime,
+        Option<i64>,
+    );
+    let row: Option<Row> = cert::table
         .inner_join(reg::table.inner_join(seminars::table))
         .filter(cert::serial.eq(serial.as_str()))
         .select((
@@ -233,18 +327,24 @@ pub fn check(c: &mut DbConn, serial: &Serial) -> QueryResult<Option<CheckResult>
             reg::name,
             seminars::title,
             seminars::starts_at,
+            seminars::series_id,
         ))
         .first(c)
         .optional()?;
-    Ok(row.map(
-        |(serial, revoked_at, name, seminar_title, starts_at)| CheckResult {
-            serial,
-            seminar_title,
-            starts_at,
-            name,
-            revoked_at,
-        },
-    ))
+    let Some((serial, revoked_at, name, title, starts_at, series)) = row else {
+        return Ok(None);
+    };
+    // A series' certificate names the series.
+    let series_title = series
+        .map(|id| crate::seminars::series::queries::find(c, id).map(|x| x.title))
+        .transpose()?;
+    Ok(Some(CheckResult {
+        serial,
+        seminar_title: series_title.unwrap_or(title),
+        starts_at,
+        name,
+        revoked_at,
+    }))
 }
 
 /// A certificate of a seminar as staff see it in the list.

@@ -75,6 +75,9 @@ pub struct RegistrationMail {
     pub results_at: Option<String>,
     /// What changed, for [`MailNotice::Changed`] (empty otherwise).
     pub changes: Vec<MailChange>,
+    /// The sessions of a series registration, one line each (date, title, place); empty for
+    /// one seminar. The mail then names the series and every date instead of one.
+    pub sessions: Vec<String>,
 }
 
 /// A rendered mail.
@@ -150,12 +153,22 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
     let position = m
         .position
         .map(|p| lang.tf("seminars.mail_position", &[("position", &p.to_string())]));
-    let mut rows: Vec<(&str, String)> = vec![
-        (lang.t("seminars.field_title"), m.title.clone()),
-        (lang.t("seminars.when"), m.when.clone()),
-        (lang.t("seminars.place"), m.place.clone()),
-        (lang.t("seminars.field_mode"), m.mode.clone()),
-    ];
+    let mut rows: Vec<(&str, String)> = if m.sessions.is_empty() {
+        vec![
+            (lang.t("seminars.field_title"), m.title.clone()),
+            (lang.t("seminars.when"), m.when.clone()),
+            (lang.t("seminars.place"), m.place.clone()),
+        ]
+    } else {
+        vec![
+            (lang.t("series.field_series"), m.title.clone()),
+            (
+                lang.t("series.sessions_count"),
+                lang.tf("series.n_sessions", &[("n", &m.sessions.len().to_string())]),
+            ),
+        ]
+    };
+    rows.push((lang.t("seminars.field_mode"), m.mode.clone()));
     if let Some(url) = &m.join_url {
         rows.push((lang.t("seminars.join_url"), url.clone()));
     }
@@ -202,6 +215,12 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
     for (k, v) in &rows {
         text.push_str(&format!("{k}: {v}\n"));
     }
+    if !m.sessions.is_empty() {
+        text.push_str(&format!("\n[{}]\n", lang.t("series.mail_sessions")));
+        for line in &m.sessions {
+            text.push_str(&format!("{line}\n"));
+        }
+    }
     text.push_str(&format!("\n{}\n", m.seminar_link));
     if let Some(link) = &m.link {
         text.push_str(&format!("\n{}\n{link}\n", lang.t(link_key)));
@@ -221,6 +240,10 @@ pub fn registration(lang: Lang, m: &RegistrationMail) -> MailBody {
         }
         table {
             @for (k, v) in &rows { tr { th align="left" { (k) } td { (v) } } }
+        }
+        @if !m.sessions.is_empty() {
+            p { strong { (lang.t("series.mail_sessions")) } }
+            ol { @for line in &m.sessions { li { (line) } } }
         }
         p { a href=(m.seminar_link) { (m.seminar_link) } }
         @if let Some(link) = &m.link {

@@ -9,5 +9,6 @@ pub mod import;
 pub mod lottery;
 pub mod mail;
 pub mod public;
+pub mod series;
 pub mod staff;
 pub mod survey;

@@ -32,6 +32,10 @@ pub struct SeminarCard {
     pub seats: String,
     /// A note such as 「中止」 or 「受付終了」.
     pub note: Option<String>,
+    /// For a series (連続講座) shown as one entry: its label (「連続講座・全3回」)…
+    pub series: Option<String>,
+    /// …and the date of every session (then shown instead of `when`).
+    pub dates: Vec<String>,
 }
 
 /// The list page.
@@ -101,9 +105,14 @@ pub fn list_fragment(ctx: &PageCtx, v: &ListView) -> Fragment {
             ul.card-grid.seminar-list {
                 @for s in &v.items {
                     li.card {
+                        @if let Some(label) = &s.series { p.series-badge { span.badge { (label) } } }
                         h2 { a href=(s.href) { (s.title) } }
                         @if let Some(n) = &s.note { p.seminar-note { strong { (n) } } }
-                        p.meta { (s.when) }
+                        @if s.dates.is_empty() {
+                            p.meta { (s.when) }
+                        } @else {
+                            ol.meta.series-dates { @for d in &s.dates { li { (d) } } }
+                        }
                         p.meta { (s.place) " ・ " (s.industry) }
                         @if !s.summary.is_empty() { p { (s.summary) } }
                         @if !s.seats.is_empty() { p.seats { (s.seats) } }
@@ -153,6 +162,9 @@ pub struct SeminarDetail {
     pub closed: Option<String>,
     /// Called off: the page says so first and offers no seats, calendar entry or form.
     pub cancelled: bool,
+    /// For a session of a series: the series' page, title and number of sessions (the form
+    /// registers for the whole series).
+    pub series: Option<(String, String, usize)>,
 }
 
 /// One extra question of the form.
@@ -269,15 +281,6 @@ pub fn show(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Markup
 /// The content of [`show`], kept in memory per content version.
 pub fn show_fragment(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) -> Fragment {
     let e = &form.errors;
-    let fields = RegistrantFields::new(ctx, form);
-    let consent = Field::new("consent", ctx.t("seminars.field_consent"), e)
-        .required()
-        .hint(ctx.t("seminars.consent_hint"))
-        .hint_link("/privacy", ctx.t("privacy.title"));
-    let subscribe = Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e)
-        .hint(ctx.t("seminars.subscribe_hint"));
-    let mut summary = fields.list();
-    summary.extend([consent, subscribe]);
     let title = &page_title(ctx, &s.title, e);
     let content = html! {
         (breadcrumbs(ctx.t("seminars.breadcrumbs"), &[(ctx.t("nav.seminars"), "/seminars"), (&s.title, "")]))
@@ -286,6 +289,16 @@ pub fn show_fragment(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) 
             div.notice.notice-error.cancelled-banner role="status" {
                 p { strong { (ctx.t("seminars.closed_cancelled")) } }
                 p { (ctx.t("seminars.cancelled_banner")) }
+            }
+        }
+        @if let Some((href, title, n)) = &s.series {
+            div.notice.notice-info.series-notice role="note" {
+                p {
+                    (ctx.t("series.session_of")) "「"
+                    a href=(href) { (title) }
+                    "」(" (ctx.tf("series.n_sessions", &[("n", &n.to_string())])) ")"
+                    (ctx.t("series.session_register_hint"))
+                }
             }
         }
         @if !s.summary.is_empty() { p.lead { (s.summary) } }
@@ -311,18 +324,41 @@ pub fn show_fragment(ctx: &PageCtx, s: &SeminarDetail, form: &RegistrationForm) 
             @if let Some(why) = &s.closed {
                 (notice(Tone::Info, why))
             } @else {
-                (error_summary(ctx, e, &summary))
-                form method="post" action={ "/seminars/" (s.id) "/registrations" } novalidate {
-                    (ctx.csrf_field())
-                    (fields.render(ctx))
-                    (checkbox(ctx, consent, form.value("consent") == "1"))
-                    (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
-                    button.button type="submit" { (ctx.t("seminars.register_button")) }
-                }
+                (registration_form(ctx, form, &format!("/seminars/{}/registrations", s.id), ctx.t("seminars.register_button")))
             }
         } }
     };
     Fragment::capture(ctx, title, content)
+}
+
+/// The public registration form posting to `action`, with its error summary: the registrant's
+/// fields, the consent and the newsletter tick (a seminar's page and a series' page).
+pub fn registration_form(
+    ctx: &PageCtx,
+    form: &RegistrationForm,
+    action: &str,
+    button: &str,
+) -> Markup {
+    let e = &form.errors;
+    let fields = RegistrantFields::new(ctx, form);
+    let consent = Field::new("consent", ctx.t("seminars.field_consent"), e)
+        .required()
+        .hint(ctx.t("seminars.consent_hint"))
+        .hint_link("/privacy", ctx.t("privacy.title"));
+    let subscribe = Field::new("subscribe_newsletter", ctx.t("seminars.field_subscribe"), e)
+        .hint(ctx.t("seminars.subscribe_hint"));
+    let mut summary = fields.list();
+    summary.extend([consent, subscribe]);
+    html! {
+        (error_summary(ctx, e, &summary))
+        form method="post" action=(action) novalidate {
+            (ctx.csrf_field())
+            (fields.render(ctx))
+            (checkbox(ctx, consent, form.value("consent") == "1"))
+            (checkbox(ctx, subscribe, form.value("subscribe_newsletter") == "1"))
+            button.button type="submit" { (button) }
+        }
+    }
 }
 
 /// The registrant's fields, from the name to the seminar's own questions: the public form and
@@ -509,6 +545,65 @@ pub struct RegistrationPage {
     pub removable: Options,
     /// For a further participant of a group: who registered them.
     pub registered_by: Option<String>,
+    /// For a registration of a series: the series' title and page, and each session with this
+    /// person's status in it (cancelling cancels every session).
+    pub series: Option<SeriesRegistration>,
+}
+
+/// A series registration on the registrant's page.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesRegistration {
+    /// The series' title.
+    pub title: String,
+    /// Its public page.
+    pub href: String,
+    /// Each session: its link, title, date, status and whether attended.
+    pub sessions: Vec<SeriesSessionView>,
+    /// 「2回出席（修了証は2回以上）」.
+    pub attendance: String,
+}
+
+/// One session of a series registration.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesSessionView {
+    /// The session's page.
+    pub href: String,
+    /// Title.
+    pub title: String,
+    /// Date and time.
+    pub when: String,
+    /// Status as text.
+    pub status_label: String,
+    /// Whether attendance was recorded.
+    pub attended: bool,
+}
+
+fn series_section(ctx: &PageCtx, v: &SeriesRegistration) -> Markup {
+    html! {
+        section.series-registration aria-labelledby="series-title" {
+            h2 #series-title { (ctx.t("series.registration_title")) " " a href=(v.href) { (v.title) } }
+            p { (ctx.t("series.registration_lead")) }
+            table.table {
+                thead { tr {
+                    th scope="col" { (ctx.t("seminars.field_title")) }
+                    th scope="col" { (ctx.t("seminars.when")) }
+                    th scope="col" { (ctx.t("seminars.status")) }
+                    th scope="col" { (ctx.t("series.attended")) }
+                } }
+                tbody {
+                    @for s in &v.sessions {
+                        tr {
+                            td { a href=(s.href) { (s.title) } }
+                            td { (s.when) }
+                            td.status { (s.status_label) }
+                            td { @if s.attended { "✓" } }
+                        }
+                    }
+                }
+            }
+            p.series-attendance { (v.attendance) }
+        }
+    }
 }
 
 /// One participant of a group entry on its applicant's page.
@@ -606,6 +701,9 @@ pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
             @if !v.group.is_empty() {
                 (group_section(ctx, v))
             }
+            @if let Some(series) = &v.series {
+                (series_section(ctx, series))
+            }
             @if let Some(href) = &v.certificate_href {
                 p { a href=(href) download { (ctx.t("certificates.download")) } }
             }
@@ -636,6 +734,7 @@ pub fn registration(ctx: &PageCtx, v: &RegistrationPage) -> Markup {
             @if v.can_cancel {
                 form.no-print method="post" action={ (v.base) "/cancel" } {
                     (ctx.csrf_field())
+                    @if v.series.is_some() { p { (ctx.t("series.cancel_hint")) } }
                     (checkbox(ctx, Field::new("confirm", ctx.t("seminars.cancel_confirm"), &none).required(), false))
                     button.button.button-danger type="submit" { (ctx.t("seminars.cancel_button")) }
                 }

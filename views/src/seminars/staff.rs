@@ -79,6 +79,7 @@ pub fn list(ctx: &PageCtx, rows: &[StaffRow], overview: &Overview, flash: Option
             p.actions {
                 a.button href="/staff/seminars/new" { (ctx.t("seminars.new_button")) }
                 a.button.button-secondary href="/staff/seminars/import" { (ctx.t("seminars.import.link")) }
+                a.button.button-secondary href="/staff/series" { (ctx.t("series.staff_title")) }
             }
             @if rows.is_empty() {
                 (empty_state(ctx.t("seminars.list_empty")))
