@@ -38,23 +38,20 @@ use tokio::sync::watch;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 
-/// The content version as one row gives it.
-#[derive(QueryableByName)]
-struct VersionRow {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    version: i64,
-}
-
 /// Reads the content version on a connection (no fence: the caller's own transaction or
 /// statement decides what it sees). The version is the sum of the table's counters (one on
 /// SQLite, 16 on PostgreSQL so that concurrent commits do not queue on one row lock); each
 /// counter only grows, so every commit that raises one changes the sum.
+///
+/// The counters are read as rows and added here: a query of the query builder is prepared once
+/// per connection and kept, where a written-out SQL string would be prepared on every read (a
+/// read per round of page views).
 pub fn read(c: &mut DbConn) -> QueryResult<u64> {
-    let row: VersionRow = diesel::sql_query(
-        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS version FROM content_versions",
-    )
-    .get_result(c)?;
-    Ok(row.version as u64)
+    use crate::schema::content_versions;
+    let counters: Vec<i64> = content_versions::table
+        .select(content_versions::version)
+        .load(c)?;
+    Ok(counters.iter().map(|&n| n as u64).sum())
 }
 
 /// The shared, fenced reader of the content version (cheap to clone: one per process).
