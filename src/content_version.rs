@@ -13,8 +13,11 @@
 //!
 //! - **Fenced reads.** [`ContentVersion::current`] answers with a version read that *started
 //!   after the call*: a commit that finished before the request arrived is in it. Reads are
-//!   coalesced: one read is in flight at a time, and every caller that arrived before it started
-//!   takes its answer, so a burst of page views costs one small query per round, not one each.
+//!   coalesced: at most [`READS_IN_FLIGHT`] reads are in flight at a time, and every caller
+//!   that arrived before the next one started takes its answer; a second read may start while
+//!   the first is on its way, so that a caller who just missed one waits about one round trip
+//!   rather than the rest of that read and a whole one after it. A burst of page views costs
+//!   a small query per round, not one each.
 //! - **Version first, data second.** A caller reads the version, then the data, and keeps the
 //!   data under that version ([`PerVersion::insert`]). Data newer than its version is harmless
 //!   (it is thrown away at the next version); data older than its version cannot happen.
@@ -38,23 +41,20 @@ use tokio::sync::watch;
 use crate::db::{Db, DbConn};
 use crate::error::AppError;
 
-/// The content version as one row gives it.
-#[derive(QueryableByName)]
-struct VersionRow {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    version: i64,
-}
-
 /// Reads the content version on a connection (no fence: the caller's own transaction or
 /// statement decides what it sees). The version is the sum of the table's counters (one on
 /// SQLite, 16 on PostgreSQL so that concurrent commits do not queue on one row lock); each
 /// counter only grows, so every commit that raises one changes the sum.
+///
+/// The counters are read as rows and added here: a query of the query builder is prepared once
+/// per connection and kept, where a written-out SQL string would be prepared on every read (a
+/// read per round of page views).
 pub fn read(c: &mut DbConn) -> QueryResult<u64> {
-    let row: VersionRow = diesel::sql_query(
-        "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS version FROM content_versions",
-    )
-    .get_result(c)?;
-    Ok(row.version as u64)
+    use crate::schema::content_versions;
+    let counters: Vec<i64> = content_versions::table
+        .select(content_versions::version)
+        .load(c)?;
+    Ok(counters.iter().map(|&n| n as u64).sum())
 }
 
 /// The shared, fenced reader of the content version (cheap to clone: one per process).
@@ -69,10 +69,13 @@ struct Inner {
     done: watch::Sender<Done>,
 }
 
-/// Which reads have started, and whether one is in flight.
+/// How many reads of the version may be in flight at once.
+pub const READS_IN_FLIGHT: usize = 2;
+
+/// Which reads have started, and how many are in flight.
 struct ReadState {
     started: u64,
-    in_flight: bool,
+    in_flight: usize,
 }
 
 /// The last finished read: its number and its answer.
@@ -94,7 +97,7 @@ impl ContentVersion {
                 db,
                 state: Mutex::new(ReadState {
                     started: 0,
-                    in_flight: false,
+                    in_flight: 0,
                 }),
                 done,
             }),
@@ -124,7 +127,7 @@ impl ContentVersion {
                         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)));
                 }
             }
-            self.start_read_if_idle();
+            self.start_read_if_needed(needed);
             if done.changed().await.is_err() {
                 return Err(AppError::Internal(anyhow::anyhow!(
                     "the content version reader stopped"
@@ -133,15 +136,17 @@ impl ContentVersion {
         }
     }
 
-    /// Starts a read unless one is in flight. The read runs as its own task, so a caller that
-    /// goes away does not leave the others waiting.
-    fn start_read_if_idle(&self) {
+    /// Starts read number `needed` unless it (or a later one) has started, or
+    /// [`READS_IN_FLIGHT`] reads are in flight (then the caller waits for one to finish and
+    /// asks again). The read runs as its own task, so a caller that goes away does not leave
+    /// the others waiting.
+    fn start_read_if_needed(&self, needed: u64) {
         let number = {
             let mut state = self.inner.state.lock().unwrap_or_else(|e| e.into_inner());
-            if state.in_flight {
+            if state.started >= needed || state.in_flight >= READS_IN_FLIGHT {
                 return;
             }
-            state.in_flight = true;
+            state.in_flight += 1;
             state.started += 1;
             state.started
         };
@@ -154,10 +159,17 @@ impl ContentVersion {
                 .state
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .in_flight = false;
-            inner.done.send_replace(Done {
-                read: number,
-                answer,
+                .in_flight -= 1;
+            // Reads may finish out of order: the answer of a later read serves every caller
+            // an earlier one would have, so an earlier one finishing last is dropped. The
+            // waiters are woken either way (a slot for a read is free again).
+            inner.done.send_modify(|done| {
+                if number > done.read {
+                    *done = Done {
+                        read: number,
+                        answer,
+                    };
+                }
             });
         });
     }

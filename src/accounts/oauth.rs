@@ -22,7 +22,6 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::schema::oauth_flows;
 use crate::web::AppState;
-use crate::web::csrf::CsrfSeed;
 use crate::web::ctx::{Page, html_status};
 use crate::web::input::Query;
 use crate::web::lang::safe_next;
@@ -33,12 +32,7 @@ use crate::{time, tokens};
 const FLOW_MINUTES: i64 = 10;
 
 fn browser_hash(req: &HttpRequest) -> String {
-    let seed = req
-        .extensions()
-        .get::<CsrfSeed>()
-        .map(|s| s.0.clone())
-        .unwrap_or_default();
-    tokens::hash_for("oauth-browser", &seed)
+    tokens::hash_for("oauth-browser", &crate::web::csrf::seed(req))
 }
 
 /// A login page with an error message, status 400.

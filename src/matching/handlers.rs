@@ -61,19 +61,19 @@ pub fn board_kind(filter: &BoardFilter) -> &'static str {
 /// [`super::pages`]).
 pub async fn board(
     req: actix_web::HttpRequest,
-    page: Page,
     user: MaybeUser,
     state: web::Data<AppState>,
     pages: web::Data<super::pages::BoardPages>,
     query: Query<BoardFilter>,
 ) -> Result<HttpResponse> {
     let f = query.into_inner();
-    let lang = page.lang;
+    let lang = crate::web::lang::negotiate(&req);
     let Some(user) = user.0 else {
         // A visitor who is not signed in sees the board everyone sees: kept in memory.
-        let kept = pages.into_inner().board(&state, f, page.lang).await?;
-        return Ok(crate::web::kept::respond(&req, &page, &kept));
+        let kept = pages.into_inner().board(&state, f, lang).await?;
+        return Ok(crate::web::kept::respond(&req, &kept));
     };
+    let page = Page(crate::web::ctx::page_ctx(&req));
     let view = state
         .db
         .run(move |c| {

@@ -1,16 +1,18 @@
 //! Calendar feeds: every upcoming seminar (`/seminars.ics`) and one seminar
-//! (`/seminars/{id}.ics`, also attached to registration mails).
+//! (`/seminars/{id}.ics`, also attached to registration mails). The public feeds are kept in
+//! memory per content version ([`super::pages::PublicPages`]), never stale.
 
-use actix_web::{HttpResponse, web};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::ical::{self, Event};
 use super::model::{Seminar, status};
-use super::queries::{self, Filter};
+use super::pages::{FeedKey, PublicPages};
 use crate::error::{AppError, Message};
 use crate::web::AppState;
-use crate::web::ctx::Page;
 use crate::web::input::Query;
+use crate::web::lang::negotiate;
 
 /// The host part of UIDs, from the base URL.
 fn uid_host(base_url: &str) -> &str {
@@ -50,7 +52,7 @@ pub fn single(seminar: &Seminar, base_url: &str, lang: views::Lang) -> String {
     ical::calendar(&seminar.title, &[event(seminar, base_url, lang)])
 }
 
-fn calendar_response(body: String) -> HttpResponse {
+fn calendar_response(body: Bytes) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .body(body)
@@ -65,13 +67,15 @@ pub struct FeedQuery {
     pub prefecture: Option<String>,
 }
 
-/// `GET /seminars.ics`: upcoming seminars, optionally by industry and prefecture.
+/// `GET /seminars.ics`: upcoming seminars, optionally by industry and prefecture (kept in
+/// memory per content version, see [`super::pages`]).
 pub async fn all(
-    page: Page,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    pages: web::Data<PublicPages>,
     q: Query<FeedQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let filter = Filter {
+    let key = FeedKey {
         industry: q.industry.clone().filter(|s| !s.is_empty()),
         prefecture: match q.prefecture.as_deref().filter(|s| !s.is_empty()) {
             Some(p) => Some(p.parse().map_err(|_| {
@@ -79,28 +83,22 @@ pub async fn all(
             })?),
             None => None,
         },
-        ..Filter::default()
+        lang: negotiate(&req),
     };
-    let list = state
-        .db
-        .run(move |c| queries::list_public(c, &filter, crate::time::now_utc()))
-        .await?;
-    let base = state.config.base_url.trim_end_matches('/').to_string();
-    let events: Vec<Event> = list.iter().map(|s| event(s, &base, page.lang)).collect();
-    Ok(calendar_response(ical::calendar(
-        page.t("seminars.feed_name"),
-        &events,
-    )))
+    let body = pages.into_inner().feed(&state, key).await?;
+    Ok(calendar_response(body))
 }
 
-/// `GET /seminars/{id}.ics`.
+/// `GET /seminars/{id}.ics` (kept in memory per content version, see [`super::pages`]).
 pub async fn one(
-    page: Page,
+    req: HttpRequest,
     state: web::Data<AppState>,
+    pages: web::Data<PublicPages>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let seminar = state.db.run(move |c| queries::find_public(c, id)).await?;
-    let base = state.config.base_url.trim_end_matches('/').to_string();
-    Ok(calendar_response(single(&seminar, &base, page.lang)))
+    let body = pages
+        .into_inner()
+        .calendar(&state, path.into_inner(), negotiate(&req))
+        .await?;
+    Ok(calendar_response(body))
 }

@@ -15,17 +15,17 @@ use crate::web::AppState;
 use crate::web::ctx::Page;
 use crate::web::input::Query;
 use crate::web::kept;
+use crate::web::lang::negotiate;
 
 /// `GET /`: the home page, with the next published seminars of the programme (kept in
 /// memory per content version, see [`super::pages`]).
 pub async fn home(
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     pages: web::Data<PublicPages>,
 ) -> Result<HttpResponse, AppError> {
-    let kept = pages.into_inner().home(&state, page.lang).await?;
-    Ok(kept::respond(&req, &page, &kept))
+    let kept = pages.into_inner().home(&state, negotiate(&req)).await?;
+    Ok(kept::respond(&req, &kept))
 }
 
 /// Query of the list.
@@ -140,13 +140,12 @@ pub(super) fn parse_filter(q: &ListQuery) -> Result<Filter, AppError> {
 /// `GET /seminars` (kept in memory per content version, see [`super::pages`]).
 pub async fn list(
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     pages: web::Data<PublicPages>,
     q: Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let kept = pages.into_inner().list(&state, &q, page.lang).await?;
-    Ok(kept::respond(&req, &page, &kept))
+    let kept = pages.into_inner().list(&state, &q, negotiate(&req)).await?;
+    Ok(kept::respond(&req, &kept))
 }
 
 /// Why registration is not possible, if it is not.
@@ -231,14 +230,13 @@ pub fn registration_form(
 /// `GET /seminars/{id}` (kept in memory per content version, see [`super::pages`]).
 pub async fn show(
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     pages: web::Data<PublicPages>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let kept = pages
         .into_inner()
-        .seminar(&state, path.into_inner(), page.lang)
+        .seminar(&state, path.into_inner(), negotiate(&req))
         .await?;
-    Ok(kept::respond(&req, &page, &kept))
+    Ok(kept::respond(&req, &kept))
 }

@@ -1,5 +1,5 @@
 //! The public pages of the programme served from memory: the list (every filter and page),
-//! each seminar's page and the home page are computed from the database once per content
+//! each seminar's page, the home page and the calendar feeds (`.ics`) are computed from the database once per content
 //! version ([`crate::content_version`]) and language, kept as rendered fragments (`views::layout::Fragment`, in a [`KeptPage`]), and
 //! framed per request (CSRF token, language switch, signed-in header are never kept).
 //!
@@ -12,6 +12,7 @@
 
 use std::sync::Arc;
 
+use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
 use views::forms::FormErrors;
 use views::seminars::public::{ListView, SeminarCard, SeminarDetail};
@@ -33,6 +34,21 @@ const LIST_PAGES: usize = 256;
 const SEMINAR_PAGES: usize = 512;
 /// How many series pages (series × language) are kept.
 const SERIES_PAGES: usize = 128;
+/// How many calendar feeds (filter × language) are kept; up to 200 events each.
+const FEEDS: usize = 64;
+/// How many calendars of one seminar (seminar × language) are kept; about 1 KB each.
+const CALENDARS: usize = 512;
+
+/// The filters of a calendar feed, as the feed uses them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FeedKey {
+    /// Industry code.
+    pub industry: Option<String>,
+    /// Prefecture code.
+    pub prefecture: Option<i32>,
+    /// The language of the texts.
+    pub lang: Lang,
+}
 
 /// A list query with every value as the page uses it (trimmed, empty as absent): two queries
 /// that show the same page share one key.
@@ -56,6 +72,8 @@ pub struct PublicPages {
     seminars: PerVersion<(i64, Lang), KeptPage>,
     series: PerVersion<(i64, Lang), KeptPage>,
     homes: PerVersion<Lang, KeptPage>,
+    feeds: PerVersion<FeedKey, Bytes>,
+    calendars: PerVersion<(i64, Lang), Bytes>,
     /// The next moment a page may change by the clock, per version.
     next_change: PerVersion<(), Option<NaiveDateTime>>,
     /// The reference labels, per version and language.
@@ -77,6 +95,8 @@ impl PublicPages {
             seminars: PerVersion::new(SEMINAR_PAGES),
             series: PerVersion::new(SERIES_PAGES),
             homes: PerVersion::new(4),
+            feeds: PerVersion::new(FEEDS),
+            calendars: PerVersion::new(CALENDARS),
             next_change: PerVersion::new(1),
             labels: reference::Kept::default(),
         }
@@ -229,6 +249,65 @@ impl PublicPages {
                         .homes
                         .insert(version, lang, KeptPage::new(fragment), until),
                 )
+            })
+            .await
+    }
+}
+
+impl PublicPages {
+    /// `GET /seminars.ics`: the calendar of the upcoming seminars for `key`, with links under
+    /// `base_url`.
+    pub async fn feed(self: &Arc<Self>, state: &AppState, key: FeedKey) -> Result<Bytes, AppError> {
+        let version = state.content.current().await?;
+        if let Some(kept) = self.feeds.get(version, &key) {
+            return Ok(Bytes::clone(&kept));
+        }
+        let pages = self.clone();
+        let base = state.config.base_url.trim_end_matches('/').to_string();
+        state
+            .db
+            .run(move |c| {
+                let until = pages.expiry(c, version)?;
+                let filter = queries::Filter {
+                    industry: key.industry.clone(),
+                    prefecture: key.prefecture,
+                    ..queries::Filter::default()
+                };
+                let list = queries::list_public(c, &filter, crate::time::now_utc())?;
+                let events: Vec<_> = list
+                    .iter()
+                    .map(|s| super::feed::event(s, &base, key.lang))
+                    .collect();
+                let body = super::ical::calendar(key.lang.t("seminars.feed_name"), &events);
+                let kept = pages.feeds.insert(version, key, Bytes::from(body), until);
+                Ok::<_, AppError>(Bytes::clone(&kept))
+            })
+            .await
+    }
+
+    /// `GET /seminars/{id}.ics`: the calendar of one public seminar.
+    pub async fn calendar(
+        self: &Arc<Self>,
+        state: &AppState,
+        id: i64,
+        lang: Lang,
+    ) -> Result<Bytes, AppError> {
+        let version = state.content.current().await?;
+        if let Some(kept) = self.calendars.get(version, &(id, lang)) {
+            return Ok(Bytes::clone(&kept));
+        }
+        let pages = self.clone();
+        let base = state.config.base_url.trim_end_matches('/').to_string();
+        state
+            .db
+            .run(move |c| {
+                let until = pages.expiry(c, version)?;
+                let seminar = queries::find_public(c, id)?;
+                let body = super::feed::single(&seminar, &base, lang);
+                let kept = pages
+                    .calendars
+                    .insert(version, (id, lang), Bytes::from(body), until);
+                Ok::<_, AppError>(Bytes::clone(&kept))
             })
             .await
     }

@@ -1,6 +1,10 @@
 //! CSRF protection for every state-changing request (signed double-submit cookie).
 //!
-//! Every visitor gets a random, HttpOnly `csrf` cookie (the seed). Forms carry
+//! Every visitor who is shown a form gets a random, HttpOnly `csrf` cookie (the seed). A
+//! visitor without the cookie gets one with the first answer that needs it (a page with a form,
+//! an error page), not with every answer: a page without a form, kept in memory for everyone
+//! (see [`super::kept`]), is then the same bytes for every visitor and costs no random seed,
+//! no HMAC and no `Set-Cookie`. Nothing is stored on the server for a visitor. Forms carry
 //! `HMAC(secret key, seed)` in a hidden `csrf_token` field, masked anew in every response
 //! (see [`token`]). The middleware checks the token on
 //! every POST, PUT, PATCH and DELETE before any handler runs, so a new route cannot forget it.
@@ -33,9 +37,50 @@ use crate::error::AppError;
 /// Name of the form field (and of the `X-CSRF-Token` header alternative).
 pub const FIELD: &str = "csrf_token";
 
-/// The seed of this request (from the cookie, or newly made), in request extensions.
+/// The seed of this request, in request extensions: the browser's (from the cookie), or one
+/// made on first use for a browser that sent none (then the answer sets the cookie).
 #[derive(Debug, Clone)]
-pub struct CsrfSeed(pub String);
+struct CsrfSeed(std::rc::Rc<SeedCell>);
+
+#[derive(Debug)]
+struct SeedCell {
+    /// Whether the browser sent no usable seed cookie.
+    fresh: bool,
+    value: std::cell::OnceCell<String>,
+}
+
+impl CsrfSeed {
+    fn new(existing: Option<String>) -> Self {
+        let value = std::cell::OnceCell::new();
+        let fresh = existing.is_none();
+        if let Some(seed) = existing {
+            let _ = value.set(seed);
+        }
+        Self(std::rc::Rc::new(SeedCell { fresh, value }))
+    }
+
+    fn get(&self) -> &str {
+        self.0.value.get_or_init(new_seed)
+    }
+
+    /// The seed made during this request for a browser that had none, if one was made.
+    fn made(&self) -> Option<&str> {
+        if self.0.fresh {
+            self.0.value.get().map(String::as_str)
+        } else {
+            None
+        }
+    }
+}
+
+/// The CSRF seed of the request (made now for a browser that sent none; the answer then sets
+/// the cookie). Empty outside the middleware.
+pub fn seed(req: &HttpRequest) -> String {
+    req.extensions()
+        .get::<CsrfSeed>()
+        .map(|s| s.get().to_string())
+        .unwrap_or_default()
+}
 
 /// The seed cookie's name: `__Host-` prefixed over https, so no subdomain can set it.
 pub fn cookie_name(https: bool) -> &'static str {
@@ -106,11 +151,12 @@ fn token_matches(secret: &[u8], seed: &str, submitted: &str) -> bool {
 /// The CSRF token for the forms of the page being rendered (masked anew on every call).
 pub fn token(req: &HttpRequest) -> String {
     let state = req.app_data::<actix_web::web::Data<super::AppState>>();
-    let seed = req.extensions().get::<CsrfSeed>().map(|s| s.0.clone());
+    let seed = req.extensions().get::<CsrfSeed>().cloned();
     match (state, seed) {
-        (Some(state), Some(seed)) => {
-            masked(&real_token(state.config.secret_key.expose_secret(), &seed))
-        }
+        (Some(state), Some(seed)) => masked(&real_token(
+            state.config.secret_key.expose_secret(),
+            seed.get(),
+        )),
         _ => String::new(),
     }
 }
@@ -208,8 +254,9 @@ fn token_in_multipart(content_type: &str, body: &[u8]) -> Option<String> {
     None
 }
 
-/// The middleware: sets the seed cookie when missing and rejects state-changing requests
-/// without a valid token with 403, before their handler runs.
+/// The middleware: sets the seed cookie when missing and the answer needs it (a token was
+/// made, or the answer is an error page, rendered after this layer), and rejects
+/// state-changing requests without a valid token with 403, before their handler runs.
 pub async fn protect(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -225,11 +272,9 @@ pub async fn protect(
         .cookie(cookie_name(https))
         .map(|c| c.value().to_string())
         .filter(|v| v.len() >= 32 && v.len() <= 64);
-    let (seed, fresh) = match existing {
-        Some(seed) => (seed, false),
-        None => (new_seed(), true),
-    };
-    req.extensions_mut().insert(CsrfSeed(seed.clone()));
+    let fresh = existing.is_none();
+    let seed = CsrfSeed::new(existing);
+    req.extensions_mut().insert(seed.clone());
 
     if is_state_changing(req.method()) && !is_exempt(req.path()) {
         // A fresh seed means the browser sent no cookie: no token can match it, so the body
@@ -264,16 +309,24 @@ pub async fn protect(
             // Any other body cannot carry the token: not read.
             (None, None) => None,
         };
-        let valid = submitted
-            .is_some_and(|t| token_matches(state.config.secret_key.expose_secret(), &seed, &t));
+        let valid = submitted.is_some_and(|t| {
+            token_matches(state.config.secret_key.expose_secret(), seed.get(), &t)
+        });
         if !valid {
             return Ok(req.error_response(AppError::Csrf).map_into_right_body());
         }
     }
 
     let mut res = next.call(req).await?;
-    if fresh {
-        let _ = res.response_mut().add_cookie(&seed_cookie(seed, https));
+    // An error page is rendered after this layer (`web::errors`), with a header that may
+    // carry a form: its seed is made here, so that the cookie goes with it.
+    if fresh && res.status().as_u16() >= 400 {
+        seed.get();
+    }
+    if let Some(made) = seed.made() {
+        let _ = res
+            .response_mut()
+            .add_cookie(&seed_cookie(made.to_string(), https));
     }
     Ok(res.map_into_left_body())
 }

@@ -17,6 +17,15 @@ pub struct CurrentBadge(pub UserBadge);
 
 /// Builds the page context of a request.
 pub fn page_ctx(req: &HttpRequest) -> PageCtx {
+    PageCtx {
+        csrf_token: csrf::token(req),
+        ..page_ctx_without_token(req)
+    }
+}
+
+/// The page context of a request without a CSRF token (empty), for an answer that makes the
+/// token only if its page shows a form (pages kept in memory, see [`super::kept`]).
+pub fn page_ctx_without_token(req: &HttpRequest) -> PageCtx {
     let asset_version = req
         .app_data::<web::Data<AppState>>()
         .map(|s| s.assets.version.clone())
@@ -29,7 +38,7 @@ pub fn page_ctx(req: &HttpRequest) -> PageCtx {
         lang: lang::negotiate(req),
         path,
         asset_version,
-        csrf_token: csrf::token(req),
+        csrf_token: String::new(),
         user: req.extensions().get::<CurrentBadge>().map(|b| b.0.clone()),
     }
 }

@@ -1,28 +1,75 @@
 //! Answers from pages kept in memory (the public pages of the features, see
 //! `views::layout::Fragment`): each request gets the kept content in its own frame (CSRF
-//! token, language switch, signed-in header). For a visitor who is not signed in and whose
-//! browser takes gzip, a page without a form token is the same bytes for everyone who asks for
-//! the same path: those are compressed once and kept with the page, instead of being compressed
-//! again for every request by the `Compress` middleware (which leaves a response that is
-//! compressed already alone).
+//! token, language switch, signed-in header).
+//!
+//! For a visitor who is not signed in, the frame depends only on the path (the language switch
+//! comes back to it) and the language (part of what the page is kept under): the whole page is
+//! rendered once per path and kept as bytes, cut where the CSRF token goes. A page without a
+//! form is then the same bytes for everyone and is answered without copying, without a token
+//! and without a CSRF cookie (see [`super::csrf`]); a page with a form gets the visitor's own
+//! token (masked anew for every response) between the kept pieces. For a browser that takes
+//! gzip, a page without a form token is also compressed once and kept, instead of being
+//! compressed again for every request by the `Compress` middleware (which leaves a response
+//! that is compressed already alone). A signed-in visitor's page is framed per request.
 
 use std::io::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use actix_web::http::header::{self, ContentType, HeaderValue};
-use actix_web::web::Bytes;
+use actix_web::web::{Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
 use views::PageCtx;
 use views::layout::Fragment;
 
-/// How many paths (the same page under differently written queries) keep compressed bytes.
-const COMPRESSED_PATHS: usize = 8;
+/// How many paths (the same page under differently written queries) keep their whole page
+/// (and, apart, their compressed bytes).
+const KEPT_PATHS: usize = 8;
 
-/// A page kept in memory: its content, and its compressed bytes per path for visitors who are
-/// not signed in.
+/// Stands for the CSRF token in the whole pages kept: random, so no page contains it.
+static PLACEHOLDER: LazyLock<String> = LazyLock::new(super::csrf::placeholder);
+
+/// A page for one path, kept whole: its bytes, cut where the CSRF token goes.
+type Pieces = Arc<Vec<Bytes>>;
+
+/// Whole pages (or their compressed bytes) per path, at most [`KEPT_PATHS`] of them.
+struct PerPath<T> {
+    kept: Mutex<Vec<(String, T)>>,
+}
+
+impl<T: Clone> PerPath<T> {
+    fn new() -> Self {
+        Self {
+            kept: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The value for `path`, made with `make` the first time (and not kept once
+    /// [`KEPT_PATHS`] paths are).
+    fn get_or_make(&self, path: &str, make: impl FnOnce() -> Option<T>) -> Option<T> {
+        {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, value)) = kept.iter().find(|(p, _)| p == path) {
+                return Some(value.clone());
+            }
+            if kept.len() >= KEPT_PATHS {
+                return None;
+            }
+        }
+        let value = make()?;
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() < KEPT_PATHS && !kept.iter().any(|(p, _)| p == path) {
+            kept.push((path.to_string(), value.clone()));
+        }
+        Some(value)
+    }
+}
+
+/// A page kept in memory: its content, and for visitors who are not signed in its whole page
+/// and its compressed bytes per path.
 pub struct KeptPage {
     fragment: Fragment,
-    gzipped: Mutex<Vec<(String, Bytes)>>,
+    whole: PerPath<Pieces>,
+    gzipped: PerPath<Bytes>,
 }
 
 impl KeptPage {
@@ -30,7 +77,8 @@ impl KeptPage {
     pub fn new(fragment: Fragment) -> Self {
         Self {
             fragment,
-            gzipped: Mutex::new(Vec::new()),
+            whole: PerPath::new(),
+            gzipped: PerPath::new(),
         }
     }
 
@@ -39,29 +87,35 @@ impl KeptPage {
         &self.fragment
     }
 
-    /// The whole page for `ctx` compressed with gzip, from memory after the first time.
+    /// The whole page for `ctx` (no user) cut where the token goes, from memory after the
+    /// first time.
+    fn whole(&self, ctx: &PageCtx) -> Option<Pieces> {
+        self.whole.get_or_make(&ctx.path, || {
+            let template = PageCtx {
+                csrf_token: PLACEHOLDER.clone(),
+                ..ctx.clone()
+            };
+            let html = self.fragment.page(&template).into_string();
+            let pieces = html
+                .split(PLACEHOLDER.as_str())
+                .map(|piece| Bytes::copy_from_slice(piece.as_bytes()))
+                .collect();
+            Some(Arc::new(pieces))
+        })
+    }
+
+    /// The whole page for `ctx` (no user, no form token) compressed with gzip, from memory
+    /// after the first time.
     fn gzipped(&self, ctx: &PageCtx) -> Option<Bytes> {
-        {
-            let kept = self.gzipped.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, bytes)) = kept.iter().find(|(path, _)| *path == ctx.path) {
-                return Some(bytes.clone());
-            }
-            if kept.len() >= COMPRESSED_PATHS {
-                return None;
-            }
-        }
-        let html = self.fragment.page(ctx).into_string();
-        let mut encoder = flate2::write::GzEncoder::new(
-            Vec::with_capacity(html.len() / 4),
-            flate2::Compression::default(),
-        );
-        encoder.write_all(html.as_bytes()).ok()?;
-        let bytes = Bytes::from(encoder.finish().ok()?);
-        let mut kept = self.gzipped.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.len() < COMPRESSED_PATHS && !kept.iter().any(|(path, _)| *path == ctx.path) {
-            kept.push((ctx.path.clone(), bytes.clone()));
-        }
-        Some(bytes)
+        self.gzipped.get_or_make(&ctx.path, || {
+            let html = self.fragment.page(ctx).into_string();
+            let mut encoder = flate2::write::GzEncoder::new(
+                Vec::with_capacity(html.len() / 4),
+                flate2::Compression::default(),
+            );
+            encoder.write_all(html.as_bytes()).ok()?;
+            Some(Bytes::from(encoder.finish().ok()?))
+        })
     }
 }
 
@@ -86,20 +140,45 @@ fn takes_gzip(req: &HttpRequest) -> bool {
     })
 }
 
-/// The 200 answer with `kept` framed for this request.
-pub fn respond(req: &HttpRequest, ctx: &PageCtx, kept: &KeptPage) -> HttpResponse {
-    let same_for_everyone = ctx.user.is_none() && !kept.fragment.takes_token();
-    if same_for_everyone
-        && takes_gzip(req)
-        && let Some(bytes) = kept.gzipped(ctx)
-    {
-        return HttpResponse::Ok()
-            .content_type(ContentType::html())
-            .insert_header((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")))
-            .insert_header((header::VARY, HeaderValue::from_static("accept-encoding")))
-            .body(bytes);
+/// The 200 answer with `kept` framed for this request. The CSRF token is made only when the
+/// page shows a form (its content's, or the sign-out form of a signed-in visitor's header).
+pub fn respond(req: &HttpRequest, kept: &KeptPage) -> HttpResponse {
+    let mut ctx = super::ctx::page_ctx_without_token(req);
+    if ctx.user.is_none() {
+        if !kept.fragment.takes_token()
+            && takes_gzip(req)
+            && let Some(bytes) = kept.gzipped(&ctx)
+        {
+            return HttpResponse::Ok()
+                .content_type(ContentType::html())
+                .insert_header((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")))
+                .insert_header((header::VARY, HeaderValue::from_static("accept-encoding")))
+                .body(bytes);
+        }
+        if let Some(pieces) = kept.whole(&ctx) {
+            let body = match pieces.as_slice() {
+                [one] => one.clone(),
+                pieces => {
+                    let token = super::csrf::token(req);
+                    let len = pieces.iter().map(Bytes::len).sum::<usize>()
+                        + token.len() * pieces.len().saturating_sub(1);
+                    let mut body = BytesMut::with_capacity(len);
+                    for (i, piece) in pieces.iter().enumerate() {
+                        if i > 0 {
+                            body.extend_from_slice(token.as_bytes());
+                        }
+                        body.extend_from_slice(piece);
+                    }
+                    body.freeze()
+                }
+            };
+            return HttpResponse::Ok()
+                .content_type(ContentType::html())
+                .body(body);
+        }
     }
-    super::ctx::html(kept.fragment.page(ctx))
+    ctx.csrf_token = super::csrf::token(req);
+    super::ctx::html(kept.fragment.page(&ctx))
 }
 
 #[cfg(test)]

@@ -93,7 +93,8 @@ impl<'a> Router<'a> {
 
 /// The methods each path pattern takes, to tell a wrong method (405) from an unknown path (404).
 pub struct RouteTable {
-    routes: Vec<(&'static str, ResourceDef)>,
+    /// Method, the pattern's literal part before its first parameter, and the pattern.
+    routes: Vec<(&'static str, &'static str, ResourceDef)>,
 }
 
 impl RouteTable {
@@ -102,7 +103,10 @@ impl RouteTable {
         Self {
             routes: list
                 .iter()
-                .map(|(method, path)| (*method, ResourceDef::new(*path)))
+                .map(|(method, path)| {
+                    let literal = &path[..path.find('{').unwrap_or(path.len())];
+                    (*method, literal, ResourceDef::new(*path))
+                })
                 .collect(),
         }
     }
@@ -111,8 +115,11 @@ impl RouteTable {
     /// when no route matches the path.
     pub fn allowed(&self, path: &str) -> Vec<&'static str> {
         let mut methods: Vec<&'static str> = Vec::new();
-        for (method, def) in &self.routes {
-            if def.is_match(path) && !methods.contains(method) {
+        for (method, literal, def) in &self.routes {
+            // A pattern matches only paths that begin with its literal part: the pattern's
+            // own matcher (a regular expression for a pattern with parameters) runs only for
+            // those, not for every route on every request.
+            if path.starts_with(literal) && def.is_match(path) && !methods.contains(method) {
                 methods.push(method);
                 if *method == "GET" {
                     methods.push("HEAD");
@@ -169,6 +176,9 @@ mod tests {
             ["GET", "HEAD", "PATCH"]
         );
         assert!(table.allowed("/seminars/abc").is_empty());
+        assert!(table.allowed("/seminars").is_empty());
+        assert!(table.allowed("/seminars/").is_empty());
+        assert!(table.allowed("/account/profile/x").is_empty());
         assert!(table.allowed("/nothing").is_empty());
     }
 }

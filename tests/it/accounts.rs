@@ -204,7 +204,8 @@ async fn cookies_are_secure_and_host_prefixed_over_https() {
         SmtpServer::start().await,
     )
     .await;
-    let res = app.get("/").await;
+    // A page with a form (a page without one sets no cookie: `anonymous_pages`).
+    let res = app.get("/login").await;
     let csrf = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(csrf.starts_with("__Host-csrf="));
     assert!(csrf.contains("Secure") && csrf.contains("HttpOnly") && csrf.contains("Path=/"));

@@ -5,6 +5,7 @@
 mod support;
 
 mod accounts;
+mod anonymous_pages;
 mod applications;
 mod attendance_imports;
 mod bad_input;
@@ -19,6 +20,7 @@ mod erasure;
 mod followup;
 mod groups;
 mod inputs;
+mod kept_feeds;
 mod labels;
 mod logs;
 mod lottery;

@@ -21,6 +21,7 @@ use crate::seminars::queries::{Seats, seats_many};
 use crate::web::AppState;
 use crate::web::ctx::Page;
 use crate::web::kept;
+use crate::web::lang::negotiate;
 
 /// A series as the seminar list shows it.
 #[derive(Debug, Clone)]
@@ -230,16 +231,15 @@ pub async fn show_page(
 /// `GET /series/{id}` (kept in memory per content version, see [`crate::seminars::pages`]).
 pub async fn show(
     req: HttpRequest,
-    page: Page,
     state: web::Data<AppState>,
     pages: web::Data<PublicPages>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let kept = pages
         .into_inner()
-        .series(&state, path.into_inner(), page.lang)
+        .series(&state, path.into_inner(), negotiate(&req))
         .await?;
-    Ok(kept::respond(&req, &page, &kept))
+    Ok(kept::respond(&req, &kept))
 }
 
 /// `GET /series/{id}.ics`: every public session of the series, one event each.
