@@ -302,7 +302,7 @@ fn subscribers(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
         ("demo-reader3@example.jp", 20, true),
     ];
     let issues: Vec<i64> = newsletter_campaigns::table
-        .filter(newsletter_campaigns::status.eq(crate::newsletter::campaigns::SENT))
+        .filter(newsletter_campaigns::status.eq(crate::newsletter::campaigns::CampaignStatus::Sent))
         .select(newsletter_campaigns::id)
         .load(conn)?;
     for (email, days_ago, left) in people {
@@ -348,7 +348,7 @@ fn subscribers(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
                     outbox::attachments.eq("[]"),
                     outbox::message_id.eq(format!("<demo-{issue}-{id}@example.jp>")),
                     outbox::source.eq(Some(format!("campaign:{issue}"))),
-                    outbox::status.eq("sent"),
+                    outbox::status.eq(crate::mail::outbox::OutboxStatus::Sent),
                     outbox::attempts.eq(1),
                     outbox::next_attempt_at.eq(now),
                     outbox::created_at.eq(now),
@@ -481,7 +481,7 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
             let sent = now - Duration::days(days_ago);
             diesel::update(newsletter_campaigns::table.find(id))
                 .set((
-                    newsletter_campaigns::status.eq(crate::newsletter::campaigns::SENT),
+                    newsletter_campaigns::status.eq(crate::newsletter::campaigns::CampaignStatus::Sent),
                     newsletter_campaigns::started_at.eq(Some(sent)),
                     newsletter_campaigns::sent_at.eq(Some(sent)),
                 ))

@@ -8,19 +8,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::accounts::Role;
 use crate::accounts::queries::{self as aq, NewOrganization};
 use crate::bench::{Latency, ScratchDatabase, say};
 use crate::db::{Db, DbConn};
-use crate::schema::{matching_needs as needs, matching_offerings as offerings};
 use crate::matching::forms::{NeedInput, OfferingInput};
 use crate::matching::queries::{self as mq, Submit};
 use crate::matching::taxonomy::{CATEGORIES, EMPLOYEE_BANDS, PRICE_MODELS, SECTORS, budget_codes};
+use crate::schema::{matching_needs as needs, matching_offerings as offerings};
 use crate::web::AppState;
 
 /// Vendors the offerings are spread over.

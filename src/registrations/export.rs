@@ -113,7 +113,7 @@ pub fn render(
             Labels::of(&labels.industries, &r.industry),
             Labels::of(&labels.bands, band),
             lang.t(r.mode().label_key()).to_string(),
-            super::model::status_label(&r.status, lang).to_string(),
+            super::model::status_label(r.status, lang).to_string(),
             positions(r).map(|p| p.to_string()).unwrap_or_default(),
             r.checked_in_at
                 .map(crate::time::sheet_datetime)
@@ -126,7 +126,7 @@ pub fn render(
             r.industry.clone(),
             band.to_string(),
             r.mode.clone(),
-            r.status.clone(),
+            r.status.to_string(),
         ]);
         rows.push(row);
     }
@@ -137,7 +137,7 @@ pub fn render(
 pub fn positions(regs: &[Registration]) -> std::collections::HashMap<i64, i64> {
     let mut waiting: Vec<&Registration> = regs
         .iter()
-        .filter(|r| r.status == super::model::status::WAITLISTED)
+        .filter(|r| r.status == super::model::RegistrationStatus::Waitlisted)
         .collect();
     waiting.sort_by_key(|r| (r.waitlist_seq, r.id));
     let mut out = std::collections::HashMap::new();

@@ -8,7 +8,7 @@ use views::seminars::public::RegistrationPage;
 
 use super::forms::{self, FormRules};
 use super::mail::Notifier;
-use super::model::{Registration, status};
+use super::model::{Registration, RegistrationStatus};
 use super::queries;
 use crate::error::{AppError, Message};
 use crate::seminars::model::Mode;
@@ -133,8 +133,8 @@ async fn render(
         !revoked && super::certificates::service::eligibility(&seminar, &reg, now).is_ok();
     let survey_open = super::survey::state_of(&seminar, survey.as_ref(), now)
         == views::seminars::survey::SurveyState::Open;
-    let active = reg.status != status::CANCELLED && seminar.is_open(now);
-    let confirmed = reg.status == status::CONFIRMED;
+    let active = reg.status != RegistrationStatus::Cancelled && seminar.is_open(now);
+    let confirmed = reg.status == RegistrationStatus::Confirmed;
     let other: Vec<Mode> = seminar
         .format()
         .modes()
@@ -149,10 +149,10 @@ async fn render(
         when: crate::time::format_span(seminar.starts_at, seminar.ends_at, lang),
         place: crate::seminars::place_text(&seminar, lang),
         name: reg.name.clone(),
-        status: reg.status.clone(),
-        status_label: status_label(&reg.status, lang).to_string(),
+        status: reg.status.to_string(),
+        status_label: status_label(reg.status, lang).to_string(),
         position: pos,
-        results_at: (reg.status == status::APPLIED && seminar.awaits_draw())
+        results_at: (reg.status == RegistrationStatus::Applied && seminar.awaits_draw())
             .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
         mode_label: lang.t(reg.mode().label_key()).to_string(),
         join_url: (confirmed && !seminar.online_url.is_empty()).then(|| seminar.online_url.clone()),
@@ -161,14 +161,14 @@ async fn render(
         } else {
             Vec::new()
         },
-        can_cancel: reg.status != status::CANCELLED && now < seminar.starts_at,
+        can_cancel: reg.status != RegistrationStatus::Cancelled && now < seminar.starts_at,
         attendance: confirmed && reg.mode() == Mode::Online && seminar.attendance_window(now),
         checked_in: reg.checked_in_at.is_some(),
         survey_href: survey_open.then(|| format!("/registrations/{token}/survey")),
         certificate_href: certificate.then(|| format!("/registrations/{token}/certificate.pdf")),
         checkin: (confirmed
             && reg.mode() == Mode::Onsite
-            && seminar.status != crate::seminars::model::status::CANCELLED
+            && seminar.status != crate::seminars::model::SeminarStatus::Cancelled
             && now <= seminar.ends_at)
             .then(|| super::checkin::qr(state, reg.id))
             .flatten(),
@@ -209,13 +209,15 @@ fn group_view(
         .map(|m| views::seminars::public::GroupMemberView {
             name: m.name.clone(),
             email: m.email.clone(),
-            status_label: status_label(&m.status, lang).to_string(),
+            status_label: status_label(m.status, lang).to_string(),
             applicant: m.id == reg.id,
         })
         .collect();
     let removable = members
         .iter()
-        .filter(|m| m.id != reg.id && m.status != status::CANCELLED && now < seminar.starts_at)
+        .filter(|m| {
+            m.id != reg.id && m.status != RegistrationStatus::Cancelled && now < seminar.starts_at
+        })
         .map(|m| (m.id.to_string(), format!("{} ({})", m.name, m.email)))
         .collect();
     (view, removable, None)

@@ -176,7 +176,7 @@ pub async fn create(
             page.tf(
                 "seminars.add.existing",
                 &[
-                    ("status", super::handlers::status_label(&reg.status, lang)),
+                    ("status", super::handlers::status_label(reg.status, lang)),
                     ("mode", lang.t(reg.mode().label_key())),
                 ],
             ),

@@ -18,6 +18,7 @@ pub mod model;
 pub mod privacy;
 pub mod queries;
 pub mod reminders;
+pub mod service;
 pub mod staff;
 pub mod survey;
 

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::ical::{self, Event};
-use super::model::{Seminar, status};
+use super::model::{Seminar, SeminarStatus};
 use super::queries::{self, Filter};
 use crate::error::{AppError, Message};
 use crate::web::AppState;
@@ -41,7 +41,7 @@ pub fn event(seminar: &Seminar, base_url: &str, lang: views::Lang) -> Event {
         description,
         location: super::place_text(seminar, lang),
         url,
-        cancelled: seminar.status == status::CANCELLED,
+        cancelled: seminar.status == SeminarStatus::Cancelled,
     }
 }
 

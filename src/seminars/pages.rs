@@ -18,7 +18,7 @@ use views::seminars::public::{ListView, SeminarCard, SeminarDetail};
 use views::{Lang, PageCtx};
 
 use super::handlers::{ListQuery, closed_reason, nonempty, page_href, parse_filter, parse_page};
-use super::model::{name_list, status};
+use super::model::{SeminarStatus, name_list};
 use super::queries;
 use crate::content_version::PerVersion;
 use crate::db::DbConn;
@@ -230,7 +230,7 @@ fn list_view(
                 ),
                 industry: reference::label_of(&industries, &s.industry),
                 summary: s.summary.clone(),
-                seats: if filter.past || s.status == status::CANCELLED {
+                seats: if filter.past || s.status == SeminarStatus::Cancelled {
                     String::new()
                 } else {
                     super::seats_text(s, &seats, lang)
@@ -303,7 +303,7 @@ pub fn seminar_view(
         speakers: name_list(&s.speakers),
         seats: super::seats_text(&s, &seats, lang),
         closed: closed_reason(&s, now, lang),
-        cancelled: s.status == status::CANCELLED,
+        cancelled: s.status == SeminarStatus::Cancelled,
     };
     let mut form = super::handlers::registration_form(
         &s,

@@ -12,9 +12,9 @@ use crate::accounts::CurrentUser;
 use crate::audit::{self, Action, Target};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
-use crate::registrations::model::{Registration, status};
+use crate::registrations::model::{Registration, RegistrationStatus};
 use crate::schema::{certificates as cert, registrations as reg, seminars};
-use crate::seminars::model::{Mode, Seminar, name_list, status as seminar_status};
+use crate::seminars::model::{Mode, Seminar, SeminarStatus, name_list};
 
 /// A certificate as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -69,7 +69,7 @@ impl From<Refusal> for AppError {
 
 /// Whether the registrant of `r` may have a certificate of `s` at `now`.
 pub fn eligibility(s: &Seminar, r: &Registration, now: NaiveDateTime) -> Result<(), Refusal> {
-    if r.status != status::CONFIRMED || s.status == seminar_status::CANCELLED {
+    if r.status != RegistrationStatus::Confirmed || s.status == SeminarStatus::Cancelled {
         return Err(Refusal::NotConfirmed);
     }
     if s.ends_at > now {
