@@ -389,14 +389,7 @@ async fn staff_manage_organizations_and_invitations_with_an_audit_trail() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = invited
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = crate::support::text_at(&invited, app.url(&path)).await;
     let token = crate::support::app::extract_csrf(&page).unwrap();
     let res = invited
         .post(app.url(&path))
@@ -405,14 +398,7 @@ async fn staff_manage_organizations_and_invitations_with_an_audit_trail() {
         .await
         .unwrap();
     assert_eq!(res.status(), 303);
-    let account = invited
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let account = crate::support::text_at(&invited, app.url("/account")).await;
     assert!(account.contains("株式会社博多テクノ"));
 
     let (_, audit) = app.get_text("/staff/audit?action=organization.").await;
@@ -592,14 +578,7 @@ async fn api_tokens_are_listed_and_revocable_by_their_owner() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = other
-        .get(app.url("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = crate::support::text_at(&other, app.url("/account")).await;
     let csrf = crate::support::app::extract_csrf(&page).unwrap();
     let res = other
         .post(app.url(&format!("/account/tokens/{id}/revoke")))

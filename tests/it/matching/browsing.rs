@@ -35,7 +35,7 @@ async fn japanese_search_finds_short_words_and_ignores_width() {
     let search = |q: &str, kind: &str| {
         let url = app.url(&format!("/board?kind={kind}&q={}", urlencode(q)));
         let client = app.client.clone();
-        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+        async move { crate::support::text_at(&client, url).await }
     };
     // Two-character words: the LIKE fallback.
     let page = search("医療", "needs").await;
@@ -93,14 +93,8 @@ async fn japanese_search_finds_short_words_and_ignores_width() {
         let url = app.url(q);
         let client = app.client.clone();
         async move {
-            client
-                .get(url)
-                .send()
+            crate::support::text_at(&client, url)
                 .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap()
                 .contains("佐賀・長崎の駆付け")
         }
     };

@@ -70,28 +70,14 @@ async fn a_need_is_reviewed_then_shown_anonymously_on_the_board() {
 
     // The public board: anonymous card with prefecture, sector, size and categories.
     let anon = reqwest::Client::new();
-    let board = anon
-        .get(app.url("/board"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let board = crate::support::text_at(&anon, app.url("/board")).await;
     assert!(board.contains("端末監視とバックアップを検討"));
     assert!(
         board.contains("福岡県・医療・従業員6〜20人・端末監視 EDR/EPPとバックアップ・復旧を検討"),
         "{board}"
     );
     assert!(!board.contains("ひまわり薬局"));
-    let page = anon
-        .get(app.url(&format!("/board/needs/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = crate::support::text_at(&anon, app.url(&format!("/board/needs/{id}"))).await;
     assert!(!page.contains("ひまわり薬局"));
     assert!(!page.contains("sme@example.jp"));
 

@@ -25,15 +25,8 @@ async fn the_api_creates_shows_patches_and_lists_registrations() {
     let id = created["id"].as_i64().unwrap();
     assert_eq!(created["starts_at"], "2030-12-10T13:00:00+09:00");
     personal_link(&app, id, "a@example.jp", "online").await;
-    let v: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/seminars/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value =
+        crate::support::json_at(&app.client, app.url(&format!("/api/v1/seminars/{id}"))).await;
     assert_eq!(
         v["seats"]["online"],
         json!({"capacity": 100, "confirmed": 1, "waitlisted": 0, "applied": 0, "cancelled": 0, "checked_in": 0})
@@ -58,15 +51,7 @@ async fn the_api_creates_shows_patches_and_lists_registrations() {
     assert_eq!(list[0]["email"], "a@example.jp");
     assert_eq!(list[0]["status"], "confirmed");
     assert_eq!(list[0]["checked_in"], false);
-    let public: Value = app
-        .client
-        .get(app.url("/api/v1/seminars"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let public: Value = crate::support::json_at(&app.client, app.url("/api/v1/seminars")).await;
     assert_eq!(public.as_array().unwrap().len(), 1);
     // Bad input: 4xx with a message, nothing stored.
     let bad = [
@@ -103,15 +88,7 @@ async fn the_api_creates_shows_patches_and_lists_registrations() {
     assert_eq!(res.status().as_u16(), 400);
     let n: i64 = app.db(|c| s::table.count().get_result(c)).await;
     assert_eq!(n, 1);
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = crate::support::json_at(&app.client, app.url("/api/openapi.json")).await;
     for p in [
         "/api/v1/seminars",
         "/api/v1/seminars/{id}",
