@@ -195,7 +195,7 @@ fn insert_registration(
             registrations::employee_band.eq(Some(*band)),
             registrations::mode.eq(mode),
             registrations::answers.eq("{}"),
-            registrations::status.eq("confirmed"),
+            registrations::status.eq(crate::registrations::model::RegistrationStatus::Confirmed),
             registrations::token_hash.eq(tokens::hash_for("registration", &tokens::new_token())),
             registrations::lang.eq("ja"),
             registrations::created_at.eq(at),
@@ -338,7 +338,7 @@ fn subscribers(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
         for issue in &issues {
             diesel::insert_into(outbox::table)
                 .values((
-                    outbox::kind.eq("newsletter"),
+                    outbox::kind.eq(crate::mail::MailKind::Newsletter),
                     outbox::priority.eq(5),
                     outbox::recipient.eq(email),
                     outbox::subject.eq(""),

@@ -28,8 +28,8 @@ crate::api_enum! {
 pub struct OutboxRow {
     /// Row id.
     pub id: i64,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
+    /// Transactional or newsletter.
+    pub kind: super::MailKind,
     /// Recipient address.
     pub recipient: String,
     /// Recipient display name.
@@ -59,7 +59,7 @@ pub struct OutboxRow {
 #[derive(Insertable)]
 #[diesel(table_name = outbox, treat_none_as_default_value = false)]
 struct NewOutboxRow<'a> {
-    kind: &'a str,
+    kind: super::MailKind,
     priority: i32,
     recipient: &'a str,
     recipient_name: Option<&'a str>,
@@ -86,7 +86,7 @@ fn now() -> NaiveDateTime {
 impl<'a> NewOutboxRow<'a> {
     fn from_mail(mail: &'a OutgoingMail, message_id: &'a str, at: NaiveDateTime) -> Self {
         Self {
-            kind: mail.kind.as_str(),
+            kind: mail.kind,
             priority: mail.kind.priority(),
             recipient: &mail.to,
             recipient_name: mail.to_name.as_deref(),
@@ -415,8 +415,8 @@ pub fn counts(conn: &mut DbConn, source: Option<&str>) -> QueryResult<StatusCoun
 pub struct FailedMessage {
     /// Row id.
     pub id: i64,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
+    /// Transactional or newsletter.
+    pub kind: super::MailKind,
     /// Recipient address.
     pub recipient: String,
     /// Subject.
@@ -524,7 +524,7 @@ pub fn erase_recipient(conn: &mut DbConn, email: &str, scope: ErasureScope) -> Q
             ErasureScope::All => rows,
             ErasureScope::Newsletter => rows.filter(
                 outbox::kind
-                    .eq(super::MailKind::Newsletter.as_str())
+                    .eq(super::MailKind::Newsletter)
                     .or(outbox::source.eq(NEWSLETTER_CONFIRM_SOURCE)),
             ),
         }
@@ -564,8 +564,8 @@ pub const ERASED_DOMAIN: &str = "@erased.invalid";
 pub struct MailToPerson {
     /// Subject.
     pub subject: String,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
+    /// Transactional or newsletter.
+    pub kind: super::MailKind,
     /// Queued, sending, sent or failed.
     pub status: OutboxStatus,
     /// When it was queued.

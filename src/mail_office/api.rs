@@ -32,8 +32,8 @@ pub struct OutboxCounts {
 pub struct FailedMessage {
     /// The message's id.
     pub id: i64,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
+    /// Transactional or newsletter.
+    pub kind: crate::mail::MailKind,
     /// The recipient.
     pub recipient: String,
     /// The subject.

@@ -393,7 +393,7 @@ pub fn drop_queued_newsletters(conn: &mut DbConn, email: &str) -> QueryResult<us
     diesel::delete(
         outbox::table
             .filter(outbox::recipient.eq(email))
-            .filter(outbox::kind.eq(crate::mail::MailKind::Newsletter.as_str()))
+            .filter(outbox::kind.eq(crate::mail::MailKind::Newsletter))
             .filter(outbox::status.eq(crate::mail::outbox::OutboxStatus::Queued)),
     )
     .execute(conn)

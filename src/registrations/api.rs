@@ -4,10 +4,8 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
-use super::queries;
 use super::service;
 use crate::accounts::ApiStaff;
 use crate::error::AppError;
@@ -150,17 +148,8 @@ pub async fn registrations(
     let out = state
         .db
         .run(move |c| {
-            crate::seminars::queries::find(c, id)?;
-            let regs = queries::list_for_seminar(c, id)?;
+            let regs = service::registrations_for_staff(c, &actor, id, "api")?;
             let pos = super::export::positions(&regs);
-            crate::audit::record(
-                c,
-                Some(&actor),
-                crate::audit::Action::RegistrationView,
-                crate::audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": regs.len(), "via": "api"}),
-            )?;
             Ok::<_, AppError>(
                 regs.iter()
                     .map(|r| RegistrationOut {

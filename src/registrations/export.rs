@@ -2,17 +2,13 @@
 //! formula-like cells defused), every export in the audit log.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 
 use super::model::Registration;
-use super::queries;
 use crate::accounts::StaffUser;
-use crate::audit;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::reference::{self, Options};
 use crate::seminars::model::Question;
-use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::Page;
 
@@ -167,20 +163,12 @@ pub async fn csv(
     let body = state
         .db
         .run(move |c| {
-            let s = seminar_queries::find(c, id)?;
-            let regs = queries::list_for_seminar(c, id)?;
+            let (s, regs) = super::service::export_registrations(c, &actor, id)?;
             let pos = positions(&regs);
             let labels = Labels::read(c, lang)?;
-            let body = render(&labels, &s.questions(), &regs, &|r| pos.get(&r.id).copied());
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::RegistrationExport,
-                audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": regs.len()}),
-            )?;
-            Ok::<_, AppError>(body)
+            Ok::<_, AppError>(render(&labels, &s.questions(), &regs, &|r| {
+                pos.get(&r.id).copied()
+            }))
         })
         .await?;
     Ok(crate::csv_file::attachment(

@@ -1,20 +1,23 @@
 //! The staff operations on registrations, shared by the staff pages and the JSON API: check in,
-//! promote from the waitlist, cancel, message the registrants. Each runs its writes and its
-//! audit entry in one transaction, on behalf of the staff member who asked (seat changes in
-//! the seminar-serializing transaction of [`queries::serialized`]); the surfaces extract and
-//! validate their input, call one of these, and render.
+//! promote from the waitlist, cancel, register someone on their behalf, message the
+//! registrants, and the audited reads and exports of registrations and surveys. Each runs its
+//! writes and its audit entry in one transaction, on behalf of the staff member who asked
+//! (seat changes in the seminar-serializing transaction of [`queries::serialized`]); the
+//! surfaces extract and validate their input, call one of these, and render.
 
 use chrono::NaiveDateTime;
 use serde_json::json;
 
 use super::mail::Notifier;
-use super::model::{Registration, RegistrationStatus};
-use super::queries;
+use super::model::{NewRegistrant, Registration, RegistrationStatus};
+use super::queries::{self, Registered};
+use super::survey::Survey;
 use crate::accounts::CurrentUser;
 use crate::audit::{self, Via};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::mail::{Mailer, OutgoingMail};
+use crate::seminars::model::Seminar;
 
 /// Checks registration `id` in as staff user `actor` (idempotent); the registration as it is
 /// now. `via` says where staff did it (`list`, `qr`, `api`). `Conflict` outside the seminar's
@@ -170,5 +173,102 @@ pub fn message_registrants(
             }),
         )?;
         Ok(n)
+    })
+}
+
+/// Registers `who` for seminar `seminar_id` on someone's behalf (a phone or paper entry) as
+/// staff user `actor`; `send_mail` says whether the person is mailed. A new registration is
+/// audited with its status; an address registered already changes nothing.
+pub fn add_registration(
+    c: &mut DbConn,
+    notifier: &Notifier,
+    actor: &CurrentUser,
+    seminar_id: i64,
+    who: &NewRegistrant,
+    send_mail: bool,
+    now: NaiveDateTime,
+) -> Result<Registered, AppError> {
+    queries::serialized(c, |c| {
+        let outcome = queries::register_locked(c, notifier, seminar_id, who, now)?;
+        if let Registered::New(reg, _) = &outcome {
+            audit::record(
+                c,
+                Some(actor),
+                audit::Action::RegistrationStaffAdd,
+                audit::Target::Registration,
+                Some(reg.id.to_string()),
+                json!({"seminar_id": seminar_id, "status": reg.status, "mail": send_mail}),
+            )?;
+        }
+        Ok(outcome)
+    })
+}
+
+/// The post-seminar surveys of seminar `seminar_id` as staff user `actor` exports them (the
+/// staff CSV and the API: the same read, audited alike with how many were answered).
+pub fn export_survey(
+    c: &mut DbConn,
+    actor: &CurrentUser,
+    seminar_id: i64,
+    via: Via,
+) -> Result<Vec<Survey>, AppError> {
+    c.write_transaction(|c| {
+        crate::seminars::queries::find(c, seminar_id)?;
+        let surveys = super::survey::list_for_seminar(c, seminar_id)?;
+        let answered = surveys.iter().filter(|s| s.answered_at.is_some()).count();
+        audit::record(
+            c,
+            Some(actor),
+            audit::Action::SurveyExport,
+            audit::Target::Seminar,
+            Some(seminar_id.to_string()),
+            json!({"rows": answered, "sent": surveys.len(), "via": via}),
+        )?;
+        Ok(surveys)
+    })
+}
+
+/// Seminar `seminar_id` and its registrations as staff user `actor` exports them (the CSV
+/// download), audited as an export with the number of rows.
+pub fn export_registrations(
+    c: &mut DbConn,
+    actor: &CurrentUser,
+    seminar_id: i64,
+) -> Result<(Seminar, Vec<Registration>), AppError> {
+    c.write_transaction(|c| {
+        let s = crate::seminars::queries::find(c, seminar_id)?;
+        let regs = queries::list_for_seminar(c, seminar_id)?;
+        audit::record(
+            c,
+            Some(actor),
+            audit::Action::RegistrationExport,
+            audit::Target::Seminar,
+            Some(seminar_id.to_string()),
+            json!({"rows": regs.len()}),
+        )?;
+        Ok((s, regs))
+    })
+}
+
+/// The registrations of seminar `seminar_id` as staff user `actor` reads them (the API's
+/// list), audited as a read of personal data.
+pub fn registrations_for_staff(
+    c: &mut DbConn,
+    actor: &CurrentUser,
+    seminar_id: i64,
+    via: Via,
+) -> Result<Vec<Registration>, AppError> {
+    c.write_transaction(|c| {
+        crate::seminars::queries::find(c, seminar_id)?;
+        let regs = queries::list_for_seminar(c, seminar_id)?;
+        audit::record(
+            c,
+            Some(actor),
+            audit::Action::RegistrationView,
+            audit::Target::Seminar,
+            Some(seminar_id.to_string()),
+            json!({"rows": regs.len(), "via": via}),
+        )?;
+        Ok(regs)
     })
 }
