@@ -180,7 +180,7 @@ fn register(r: &mut Router) {
 pub struct ApiDoc;
 
 /// The API document: [`ApiDoc`] with every feature's paths, for the server at `base_url`.
-pub fn api_document(base_url: &str) -> utoipa::openapi::OpenApi {
+pub fn api_document(base_url: &str) -> serde_json::Value {
     use utoipa::OpenApi;
     let mut doc = ApiDoc::openapi();
     for part in [
@@ -196,7 +196,11 @@ pub fn api_document(base_url: &str) -> utoipa::openapi::OpenApi {
         doc.merge(part);
     }
     api::finish(&mut doc, base_url);
-    doc
+    // The character rules of the input as patterns, on the serialized document: the walk
+    // over every schema is plain JSON there, and utoipa's types have no `propertyNames`.
+    let mut value = serde_json::to_value(&doc).expect("the API document serializes");
+    api::text_rules::apply(&mut value);
+    value
 }
 
 /// `GET /api/openapi.json`: the API document.

@@ -3,6 +3,8 @@
 //! composes from every feature's part ([`finish`]). The endpoints themselves live with their
 //! feature (`accounts::api`, ...); this module knows no feature.
 
+pub mod text_rules;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa::openapi::path::Operation;
