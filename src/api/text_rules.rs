@@ -108,7 +108,11 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut todo = Vec::new();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for op in paths.values().filter_map(Value::as_object).flat_map(|i| i.values()) {
+        for op in paths
+            .values()
+            .filter_map(Value::as_object)
+            .flat_map(|i| i.values())
+        {
             if let Some(body) = op.get("requestBody") {
                 refs(body, &mut todo);
             }
