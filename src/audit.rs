@@ -35,43 +35,23 @@ impl Actor {
     }
 }
 
-/// Declares an enum whose variants are stored as the given names; the catalog key of a
-/// variant's label is the prefix followed by its stored name.
+/// Declares an [`api_enum!`](crate::api_enum) whose variants also have labels: the catalog
+/// key of a variant's label is the prefix followed by its stored name.
 macro_rules! stored_names {
     ($prefix:literal $(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)* }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
+        crate::api_enum! {
+            $(#[$meta])*
+            pub enum $name {
+                $($(#[$vmeta])* $variant = $text,)*
+            }
         }
 
         impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            /// The stored name.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text,)*
-                }
-            }
-
-            /// The value of a stored name, if it is one.
-            pub fn parse(stored: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == stored)
-            }
-
             /// The catalog key of its label, in words for staff.
             pub fn label_key(self) -> &'static str {
                 match self {
                     $($name::$variant => concat!($prefix, $text),)*
                 }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
             }
         }
     };
@@ -375,8 +355,8 @@ pub fn record(
             audit_log::at.eq(Utc::now().naive_utc()),
             audit_log::actor_id.eq(actor.id),
             audit_log::actor_role.eq(actor.role),
-            audit_log::action.eq(action.as_str()),
-            audit_log::target_kind.eq(target.as_str()),
+            audit_log::action.eq(action),
+            audit_log::target_kind.eq(target),
             audit_log::target_id.eq(target_id),
             audit_log::detail.eq(detail.to_string()),
         ))

@@ -195,7 +195,7 @@ fn insert_registration(
             registrations::employee_band.eq(Some(*band)),
             registrations::mode.eq(mode),
             registrations::answers.eq("{}"),
-            registrations::status.eq("confirmed"),
+            registrations::status.eq(crate::registrations::model::RegistrationStatus::Confirmed),
             registrations::token_hash.eq(tokens::hash_for("registration", &tokens::new_token())),
             registrations::lang.eq("ja"),
             registrations::created_at.eq(at),
@@ -302,7 +302,7 @@ fn subscribers(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
         ("demo-reader3@example.jp", 20, true),
     ];
     let issues: Vec<i64> = newsletter_campaigns::table
-        .filter(newsletter_campaigns::status.eq(crate::newsletter::campaigns::SENT))
+        .filter(newsletter_campaigns::status.eq(crate::newsletter::campaigns::CampaignStatus::Sent))
         .select(newsletter_campaigns::id)
         .load(conn)?;
     for (email, days_ago, left) in people {
@@ -338,7 +338,7 @@ fn subscribers(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
         for issue in &issues {
             diesel::insert_into(outbox::table)
                 .values((
-                    outbox::kind.eq("newsletter"),
+                    outbox::kind.eq(crate::mail::MailKind::Newsletter),
                     outbox::priority.eq(5),
                     outbox::recipient.eq(email),
                     outbox::subject.eq(""),
@@ -348,7 +348,7 @@ fn subscribers(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<()> {
                     outbox::attachments.eq("[]"),
                     outbox::message_id.eq(format!("<demo-{issue}-{id}@example.jp>")),
                     outbox::source.eq(Some(format!("campaign:{issue}"))),
-                    outbox::status.eq("sent"),
+                    outbox::status.eq(crate::mail::outbox::OutboxStatus::Sent),
                     outbox::attempts.eq(1),
                     outbox::next_attempt_at.eq(now),
                     outbox::created_at.eq(now),
@@ -481,7 +481,7 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Loaded> {
             let sent = now - Duration::days(days_ago);
             diesel::update(newsletter_campaigns::table.find(id))
                 .set((
-                    newsletter_campaigns::status.eq(crate::newsletter::campaigns::SENT),
+                    newsletter_campaigns::status.eq(crate::newsletter::campaigns::CampaignStatus::Sent),
                     newsletter_campaigns::started_at.eq(Some(sent)),
                     newsletter_campaigns::sent_at.eq(Some(sent)),
                 ))

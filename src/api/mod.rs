@@ -11,8 +11,12 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder, Server};
 
-/// An enum of codes as the API sends and takes them: serde and the OpenAPI schema use the
-/// code, `as_str` gives it to queries and forms, `parse` reads one, `ALL` lists them.
+/// An enum of codes as the API sends and takes them and the database stores them: serde and the
+/// OpenAPI schema use the code, diesel reads and writes it as `Text` on every backend (SQLite,
+/// PostgreSQL and the connection over both: `needs::status.eq(PostStatus::Published)`), `as_str`
+/// gives it to forms, `parse` reads one, `ALL` lists them. A stored value that is none of the
+/// codes fails the read with the value in the error; the stored strings are those of the
+/// migrations, so no column changes.
 ///
 /// ```ignore
 /// api_enum! {
@@ -26,7 +30,19 @@ macro_rules! api_enum {
         $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)?
     }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            diesel::expression::AsExpression,
+            diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         $vis enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }
@@ -50,7 +66,7 @@ macro_rules! api_enum {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The code.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $code),+
                 }
@@ -73,6 +89,53 @@ macro_rules! api_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        // A value equals its code, so that what reads rows back (the tests, a comparison with
+        // what a form sent) can say `r.status == "confirmed"`.
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
+        // Once for every backend: the code as the backend's own `str`.
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let stored =
+                    <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(
+                        bytes,
+                    )?;
+                Self::parse(&stored).ok_or_else(|| {
+                    format!("{stored:?} is not a stored {}", stringify!($name)).into()
+                })
             }
         }
     };

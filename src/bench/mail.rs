@@ -258,7 +258,7 @@ fn prebuilt(config: &Config) -> anyhow::Result<(lettre::address::Envelope, Vec<u
     let mail = sample_mail(0);
     let row = OutboxRow {
         id: 0,
-        kind: mail.kind.as_str().into(),
+        kind: mail.kind,
         recipient: mail.to.clone(),
         recipient_name: mail.to_name.clone(),
         subject: mail.subject.clone(),

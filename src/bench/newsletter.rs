@@ -73,7 +73,7 @@ pub fn seed(conn: &mut DbConn, links: &Links, n: usize) -> QueryResult<()> {
                     (
                         subs::email.eq(format!("{SUBSCRIBER_PREFIX}{i:06}@example.jp")),
                         subs::name.eq(format!("ベンチ {i}")),
-                        subs::status.eq(crate::newsletter::queries::ACTIVE),
+                        subs::status.eq(crate::newsletter::queries::SubscriberStatus::Active),
                         subs::pref_token_hash.eq(Some(links.pref_hash(&nonce))),
                         subs::pref_nonce.eq(nonce),
                         subs::consent_source.eq("bench"),

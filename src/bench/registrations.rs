@@ -142,10 +142,7 @@ pub(super) fn bench_seminar(title: String, onsite: i32, online: i32) -> SeminarD
 }
 
 /// The CSRF cookie and form token a browser would get from the seminar page.
-pub(super) async fn csrf_of(
-    client: &reqwest::Client,
-    page_url: &str,
-) -> anyhow::Result<(String, String)> {
+async fn csrf_of(client: &reqwest::Client, page_url: &str) -> anyhow::Result<(String, String)> {
     let res = client.get(page_url).send().await?;
     let cookie = res
         .headers()
@@ -163,37 +160,92 @@ pub(super) async fn csrf_of(
     Ok((cookie, page[at..at + end].to_string()))
 }
 
-/// Fires the burst; returns (status, latency) per registration and the wall time.
-async fn burst(
+/// A client of a burst: the server it posts to and the CSRF cookie and form token it got from
+/// that server's seminar page, as a browser of its own would.
+#[derive(Debug, Clone)]
+pub(super) struct BurstClient {
+    /// The server's base URL, `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The `csrf=...` cookie.
+    pub cookie: String,
+    /// The form's `csrf_token`.
+    pub token: String,
+}
+
+impl BurstClient {
+    /// `clients` clients spread over the servers (client k on server k mod n), each having
+    /// visited seminar `seminar`'s page for its own CSRF pair.
+    pub async fn visit(
+        client: &reqwest::Client,
+        bases: &[String],
+        seminar: i64,
+        clients: usize,
+    ) -> anyhow::Result<Vec<BurstClient>> {
+        if bases.is_empty() {
+            bail!("a burst needs at least one server");
+        }
+        let mut out = Vec::with_capacity(clients);
+        for k in 0..clients {
+            let base = &bases[k % bases.len()];
+            let (cookie, token) = csrf_of(client, &format!("{base}/seminars/{seminar}")).await?;
+            out.push(BurstClient {
+                base: base.clone(),
+                cookie,
+                token,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Who registers in a burst: registration `i` is `{prefix}{i}@example.jp`, with this name and
+/// company, attending in `mode(i)`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Registrants {
+    /// The local part of the addresses, before the number.
+    pub prefix: &'static str,
+    /// The name on every form.
+    pub name: &'static str,
+    /// The company on every form.
+    pub company: &'static str,
+    /// The mode of registration `i` (`onsite` or `online`).
+    pub mode: fn(usize) -> &'static str,
+}
+
+/// Fires the burst into seminar `seminar`, one task per client (see [`BurstClient::visit`]),
+/// registration i from client i mod the number of clients. Returns (status, latency) per
+/// registration and the wall time.
+pub(super) async fn burst(
     client: &reqwest::Client,
-    url: String,
-    csrf: (String, String),
+    clients: &[BurstClient],
+    seminar: i64,
+    who: Registrants,
     total: usize,
-    clients: usize,
 ) -> anyhow::Result<(Vec<(u16, Duration)>, Duration)> {
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
-    for k in 0..clients {
-        let (client, url, (cookie, token)) = (client.clone(), url.clone(), csrf.clone());
+    let n = clients.len().max(1);
+    for (k, server) in clients.iter().cloned().enumerate() {
+        let client = client.clone();
         set.spawn(async move {
+            let url = format!("{}/seminars/{seminar}/registrations", server.base);
             let mut out = Vec::new();
-            for i in (k..total).step_by(clients) {
-                let email = format!("bench{i}@example.jp");
-                let mode = if i % 6 == 0 { "onsite" } else { "online" };
+            for i in (k..total).step_by(n) {
+                let email = format!("{}{i}@example.jp", who.prefix);
                 let form = [
-                    ("name", "ベンチ 太郎"),
+                    ("name", who.name),
                     ("email", email.as_str()),
-                    ("company", "株式会社ベンチ"),
+                    ("company", who.company),
                     ("prefecture", "40"),
                     ("industry", "manufacturing"),
-                    ("mode", mode),
+                    ("mode", (who.mode)(i)),
                     ("consent", "1"),
-                    ("csrf_token", token.as_str()),
+                    ("csrf_token", server.token.as_str()),
                 ];
                 let t = Instant::now();
                 let status = client
                     .post(&url)
-                    .header(reqwest::header::COOKIE, &cookie)
+                    .header(reqwest::header::COOKIE, &server.cookie)
                     .form(&form)
                     .send()
                     .await
@@ -336,12 +388,12 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(args.clients)
         .build()?;
-    let csrf = csrf_of(&client, &format!("{base}/seminars/{id}")).await?;
+    let visitors =
+        BurstClient::visit(&client, std::slice::from_ref(&base), id, args.clients).await?;
     say(format!(
         "burst: {} registrations from {} clients into {} onsite + {} online seats",
         args.registrations, args.clients, args.onsite, args.online
     ));
-    let url = format!("{base}/seminars/{id}/registrations");
     // The clients run on a runtime of their own, on threads named for it, so that their CPU
     // time can be told from the service's.
     let (total, clients) = (args.registrations, args.clients);
@@ -357,7 +409,13 @@ pub async fn run(args: &RegistrationBenchArgs) -> anyhow::Result<RegistrationFig
                 .redirect(reqwest::redirect::Policy::none())
                 .pool_max_idle_per_host(clients)
                 .build()?;
-            burst(&client, url, csrf, total, clients).await
+            let who = Registrants {
+                prefix: "bench",
+                name: "ベンチ 太郎",
+                company: "株式会社ベンチ",
+                mode: |i| if i % 6 == 0 { "onsite" } else { "online" },
+            };
+            burst(&client, &visitors, id, who, total).await
         })?;
         let client_cpu = threads_cpu_time(CLIENT_THREADS);
         Ok::<_, anyhow::Error>((answers, wall, client_cpu))

@@ -16,7 +16,7 @@ use anyhow::{Context, bail};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::registrations::{bench_seminar, csrf_of};
+use super::registrations::{BurstClient, Registrants, bench_seminar, burst};
 use super::sink::SmtpServer;
 use super::{Latency, ScratchDatabase, per_second, round, say};
 use crate::db::{Db, DbConn};
@@ -146,63 +146,12 @@ fn settings(url: &str, dir: &Path, smtp: &SmtpServer) -> Vec<(String, String)> {
     .collect()
 }
 
-/// The rush: client k posts to server k mod 2, with that server's CSRF cookie and token.
-async fn rush(
-    servers: &[(String, (String, String))],
-    seminar: i64,
-    total: usize,
-    clients: usize,
-) -> anyhow::Result<(Vec<(u16, Duration)>, Duration)> {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(clients)
-        .build()?;
-    let started = Instant::now();
-    let mut set = tokio::task::JoinSet::new();
-    for k in 0..clients {
-        let (base, (cookie, token)) = servers[k % servers.len()].clone();
-        let client = client.clone();
-        set.spawn(async move {
-            let url = format!("{base}/seminars/{seminar}/registrations");
-            let mut out = Vec::new();
-            for i in (k..total).step_by(clients) {
-                let email = format!("scale{i}@example.jp");
-                let form = [
-                    ("name", "スケール 太郎"),
-                    ("email", email.as_str()),
-                    ("company", "株式会社スケール"),
-                    ("prefecture", "40"),
-                    ("industry", "manufacturing"),
-                    ("mode", "online"),
-                    ("consent", "1"),
-                    ("csrf_token", token.as_str()),
-                ];
-                let t = Instant::now();
-                let status = client
-                    .post(&url)
-                    .header(reqwest::header::COOKIE, &cookie)
-                    .form(&form)
-                    .send()
-                    .await
-                    .map_or(0, |r| r.status().as_u16());
-                out.push((status, t.elapsed()));
-            }
-            out
-        });
-    }
-    let mut all = Vec::with_capacity(total);
-    while let Some(part) = set.join_next().await {
-        all.extend(part?);
-    }
-    Ok((all, started.elapsed()))
-}
-
 /// Outbox rows not sent yet.
 fn unsent(c: &mut DbConn) -> QueryResult<i64> {
     use crate::mail::outbox;
     use crate::schema::outbox as ob;
     ob::table
-        .filter(ob::status.eq_any([outbox::QUEUED, outbox::SENDING]))
+        .filter(ob::status.eq_any([outbox::OutboxStatus::Queued, outbox::OutboxStatus::Sending]))
         .count()
         .get_result(c)
 }
@@ -221,18 +170,18 @@ fn campaign_messages(smtp: &SmtpServer) -> usize {
 
 /// (confirmed, waitlisted, whether the waitlist positions are 1..n).
 fn seat_counts(c: &mut DbConn, seminar: i64) -> QueryResult<(i64, i64, bool)> {
-    use crate::registrations::model::status;
+    use crate::registrations::model::RegistrationStatus;
     use crate::schema::registrations as r;
     let confirmed: i64 = r::table
         .filter(r::seminar_id.eq(seminar))
-        .filter(r::status.eq(status::CONFIRMED))
+        .filter(r::status.eq(RegistrationStatus::Confirmed))
         .count()
         .get_result(c)?;
     // A waitlisted registration's position is its rank by `waitlist_seq` in its mode, so the
     // positions run 1..n without a gap when every one has a place and no two share one.
     let mut places: Vec<Option<i64>> = r::table
         .filter(r::seminar_id.eq(seminar))
-        .filter(r::status.eq(status::WAITLISTED))
+        .filter(r::status.eq(RegistrationStatus::Waitlisted))
         .select(r::waitlist_seq)
         .load(c)?;
     let count = places.len();
@@ -289,19 +238,22 @@ pub async fn run(args: &ScaleBenchArgs) -> anyhow::Result<ScaleFigures> {
             )
         })
         .await?;
-    let client = reqwest::Client::new();
-    let mut forms = Vec::new();
-    for base in &servers {
-        forms.push((
-            base.clone(),
-            csrf_of(&client, &format!("{base}/seminars/{seminar}")).await?,
-        ));
-    }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(args.clients)
+        .build()?;
+    let visitors = BurstClient::visit(&client, &servers, seminar, args.clients).await?;
     say(format!(
         "rush: {} registrations from {} clients across both servers into {seats} seats",
         args.registrations, args.clients
     ));
-    let (answers, wall) = rush(&forms, seminar, args.registrations, args.clients).await?;
+    let who = Registrants {
+        prefix: "scale",
+        name: "スケール 太郎",
+        company: "株式会社スケール",
+        mode: |_| "online",
+    };
+    let (answers, wall) = burst(&client, &visitors, seminar, who, args.registrations).await?;
     let mut statuses = BTreeMap::new();
     for (s, _) in &answers {
         *statuses.entry(*s).or_insert(0) += 1;

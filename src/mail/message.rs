@@ -231,7 +231,7 @@ mod tests {
     fn row(name: &str, subject: &str) -> OutboxRow {
         OutboxRow {
             id: 1,
-            kind: "transactional".into(),
+            kind: crate::mail::MailKind::Transactional,
             recipient: "sme@example.jp".into(),
             recipient_name: Some(name.into()),
             subject: subject.into(),

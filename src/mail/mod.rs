@@ -22,24 +22,17 @@ use rand::RngCore;
 use crate::config::Config;
 use crate::db::DbConn;
 
-/// What a mail is for; transactional mail is sent before newsletters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailKind {
-    /// Confirmations, login links, reminders, notifications.
-    Transactional,
-    /// Newsletter issues.
-    Newsletter,
+crate::api_enum! {
+    /// What a mail is for; transactional mail is sent before newsletters.
+    pub enum MailKind {
+        /// Confirmations, login links, reminders, notifications.
+        Transactional = "transactional",
+        /// Newsletter issues.
+        Newsletter = "newsletter",
+    }
 }
 
 impl MailKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MailKind::Transactional => "transactional",
-            MailKind::Newsletter => "newsletter",
-        }
-    }
-
     /// Claim order: lower first.
     pub fn priority(self) -> i32 {
         match self {

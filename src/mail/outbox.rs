@@ -8,14 +8,19 @@ use super::OutgoingMail;
 use crate::db::DbConn;
 use crate::schema::{mail_throttle, outbox};
 
-/// Row status: waiting for its turn.
-pub const QUEUED: &str = "queued";
-/// Row status: claimed by a sender whose lease has not expired.
-pub const SENDING: &str = "sending";
-/// Row status: accepted by the SMTP server (or written to a file).
-pub const SENT: &str = "sent";
-/// Row status: given up (permanent failure or too many attempts).
-pub const FAILED: &str = "failed";
+crate::api_enum! {
+    /// Where a message of the outbox is.
+    pub enum OutboxStatus {
+        /// Waiting for its turn.
+        Queued = "queued",
+        /// Claimed by a sender whose lease has not expired.
+        Sending = "sending",
+        /// Accepted by the SMTP server (or written to a file).
+        Sent = "sent",
+        /// Given up (permanent failure or too many attempts).
+        Failed = "failed",
+    }
+}
 
 /// A stored message, as a sender needs it.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -23,8 +28,8 @@ pub const FAILED: &str = "failed";
 pub struct OutboxRow {
     /// Row id.
     pub id: i64,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
+    /// Transactional or newsletter.
+    pub kind: super::MailKind,
     /// Recipient address.
     pub recipient: String,
     /// Recipient display name.
@@ -54,7 +59,7 @@ pub struct OutboxRow {
 #[derive(Insertable)]
 #[diesel(table_name = outbox, treat_none_as_default_value = false)]
 struct NewOutboxRow<'a> {
-    kind: &'a str,
+    kind: super::MailKind,
     priority: i32,
     recipient: &'a str,
     recipient_name: Option<&'a str>,
@@ -66,7 +71,7 @@ struct NewOutboxRow<'a> {
     message_id: &'a str,
     dedupe_key: Option<&'a str>,
     source: Option<&'a str>,
-    status: &'a str,
+    status: OutboxStatus,
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
@@ -81,7 +86,7 @@ fn now() -> NaiveDateTime {
 impl<'a> NewOutboxRow<'a> {
     fn from_mail(mail: &'a OutgoingMail, message_id: &'a str, at: NaiveDateTime) -> Self {
         Self {
-            kind: mail.kind.as_str(),
+            kind: mail.kind,
             priority: mail.kind.priority(),
             recipient: &mail.to,
             recipient_name: mail.to_name.as_deref(),
@@ -93,7 +98,7 @@ impl<'a> NewOutboxRow<'a> {
             message_id,
             dedupe_key: mail.dedupe_key.as_deref(),
             source: mail.source.as_deref(),
-            status: QUEUED,
+            status: OutboxStatus::Queued,
             attempts: 0,
             next_attempt_at: at,
             created_at: at,
@@ -213,13 +218,13 @@ pub fn claim(
         let order = (outbox::priority, outbox::next_attempt_at, outbox::id);
         let key = (outbox::id, outbox::priority, outbox::next_attempt_at);
         let queued = outbox::table
-            .filter(outbox::status.eq(QUEUED))
+            .filter(outbox::status.eq(OutboxStatus::Queued))
             .filter(outbox::next_attempt_at.le(at))
             .order(order)
             .select(key)
             .limit(limit);
         let expired = outbox::table
-            .filter(outbox::status.eq(SENDING))
+            .filter(outbox::status.eq(OutboxStatus::Sending))
             .filter(outbox::lease_until.lt(at))
             .order(order)
             .select(key)
@@ -259,7 +264,7 @@ pub fn claim(
             outbox::table.filter(outbox::id.eq_any(&ids))
         )
         .set((
-            outbox::status.eq(SENDING),
+            outbox::status.eq(OutboxStatus::Sending),
             outbox::lease_until.eq(at + lease),
             outbox::lease_owner.eq(owner),
         ))
@@ -333,7 +338,7 @@ pub fn record(conn: &mut DbConn, owner: &str, outcomes: &[(i64, Outcome)]) -> Qu
         for ids in sent.chunks(500) {
             diesel::update(mine(ids))
                 .set((
-                    outbox::status.eq(SENT),
+                    outbox::status.eq(OutboxStatus::Sent),
                     outbox::attempts.eq(outbox::attempts + 1),
                     outbox::sent_at.eq(at),
                     outbox::lease_until.eq(None::<NaiveDateTime>),
@@ -345,7 +350,7 @@ pub fn record(conn: &mut DbConn, owner: &str, outcomes: &[(i64, Outcome)]) -> Qu
             for ids in ids.chunks(500) {
                 diesel::update(mine(ids))
                     .set((
-                        outbox::status.eq(QUEUED),
+                        outbox::status.eq(OutboxStatus::Queued),
                         outbox::attempts.eq(outbox::attempts + 1),
                         outbox::next_attempt_at.eq(*next),
                         outbox::lease_until.eq(None::<NaiveDateTime>),
@@ -358,7 +363,7 @@ pub fn record(conn: &mut DbConn, owner: &str, outcomes: &[(i64, Outcome)]) -> Qu
             for ids in ids.chunks(500) {
                 diesel::update(mine(ids))
                     .set((
-                        outbox::status.eq(FAILED),
+                        outbox::status.eq(OutboxStatus::Failed),
                         outbox::attempts.eq(outbox::attempts + 1),
                         outbox::lease_until.eq(None::<NaiveDateTime>),
                         outbox::last_error.eq(*error),
@@ -392,15 +397,14 @@ pub fn counts(conn: &mut DbConn, source: Option<&str>) -> QueryResult<StatusCoun
     if let Some(source) = source {
         query = query.filter(outbox::source.eq(source.to_string()));
     }
-    let rows: Vec<(String, i64)> = query.load(conn)?;
+    let rows: Vec<(OutboxStatus, i64)> = query.load(conn)?;
     let mut counts = StatusCounts::default();
     for (status, n) in rows {
-        match status.as_str() {
-            QUEUED => counts.queued = n,
-            SENDING => counts.sending = n,
-            SENT => counts.sent = n,
-            FAILED => counts.failed = n,
-            _ => {}
+        match status {
+            OutboxStatus::Queued => counts.queued = n,
+            OutboxStatus::Sending => counts.sending = n,
+            OutboxStatus::Sent => counts.sent = n,
+            OutboxStatus::Failed => counts.failed = n,
         }
     }
     Ok(counts)
@@ -411,8 +415,8 @@ pub fn counts(conn: &mut DbConn, source: Option<&str>) -> QueryResult<StatusCoun
 pub struct FailedMessage {
     /// Row id.
     pub id: i64,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
+    /// Transactional or newsletter.
+    pub kind: super::MailKind,
     /// Recipient address.
     pub recipient: String,
     /// Subject.
@@ -428,7 +432,7 @@ pub struct FailedMessage {
 /// The most recent failed messages.
 pub fn list_failed(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<FailedMessage>> {
     outbox::table
-        .filter(outbox::status.eq(FAILED))
+        .filter(outbox::status.eq(OutboxStatus::Failed))
         .order(outbox::id.desc())
         .limit(limit)
         .select((
@@ -448,10 +452,10 @@ pub fn retry(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
     let n = diesel::update(
         outbox::table
             .filter(outbox::id.eq(id))
-            .filter(outbox::status.eq(FAILED)),
+            .filter(outbox::status.eq(OutboxStatus::Failed)),
     )
     .set((
-        outbox::status.eq(QUEUED),
+        outbox::status.eq(OutboxStatus::Queued),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(now()),
     ))
@@ -471,7 +475,7 @@ pub const SENT_CONTENT_DAYS: i64 = 30;
 pub fn scrub_sent(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
         outbox::table
-            .filter(outbox::status.eq(SENT))
+            .filter(outbox::status.eq(OutboxStatus::Sent))
             .filter(outbox::sent_at.lt(before))
             .filter(
                 outbox::body_text
@@ -520,13 +524,13 @@ pub fn erase_recipient(conn: &mut DbConn, email: &str, scope: ErasureScope) -> Q
             ErasureScope::All => rows,
             ErasureScope::Newsletter => rows.filter(
                 outbox::kind
-                    .eq(super::MailKind::Newsletter.as_str())
+                    .eq(super::MailKind::Newsletter)
                     .or(outbox::source.eq(NEWSLETTER_CONFIRM_SOURCE)),
             ),
         }
     };
     let dropped: Vec<i64> = mine()
-        .filter(outbox::status.eq_any([QUEUED, FAILED]))
+        .filter(outbox::status.eq_any([OutboxStatus::Queued, OutboxStatus::Failed]))
         .select(outbox::id)
         .load(conn)?;
     let mut n = 0;
@@ -560,10 +564,10 @@ pub const ERASED_DOMAIN: &str = "@erased.invalid";
 pub struct MailToPerson {
     /// Subject.
     pub subject: String,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
-    /// `queued`, `sending`, `sent` or `failed`.
-    pub status: String,
+    /// Transactional or newsletter.
+    pub kind: super::MailKind,
+    /// Queued, sending, sent or failed.
+    pub status: OutboxStatus,
     /// When it was queued.
     pub created_at: NaiveDateTime,
     /// When the server accepted it.

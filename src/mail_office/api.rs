@@ -12,19 +12,7 @@ use crate::mail::outbox;
 use crate::time::rfc3339;
 use crate::web::AppState;
 
-crate::api_enum! {
-    /// Where a message of the outbox is.
-    pub enum OutboxStatus {
-        /// Waiting to be sent.
-        Queued = "queued",
-        /// Being sent.
-        Sending = "sending",
-        /// Accepted by the mail server.
-        Sent = "sent",
-        /// Given up after the last attempt.
-        Failed = "failed",
-    }
-}
+pub use crate::mail::outbox::OutboxStatus;
 
 /// Counts of messages by status.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -44,8 +32,8 @@ pub struct OutboxCounts {
 pub struct FailedMessage {
     /// The message's id.
     pub id: i64,
-    /// `transactional` or `newsletter`.
-    pub kind: String,
+    /// Transactional or newsletter.
+    pub kind: crate::mail::MailKind,
     /// The recipient.
     pub recipient: String,
     /// The subject.

@@ -87,7 +87,7 @@ pub fn need_json(n: &Need, org_name: Option<&str>) -> NeedOut {
         sector: n.sector.clone(),
         show_name: n.show_name,
         organization_name: org_name.filter(|_| n.show_name).map(str::to_string),
-        status: n.status.clone(),
+        status: n.status,
         published_at: n.published_at.map(rfc3339),
         expires_at: n.expires_at.map(rfc3339),
     }
@@ -118,7 +118,7 @@ pub fn offering_json(o: &Offering, vendor: &str) -> OfferingOut {
         certifications: o.certifications.clone(),
         languages: split_list(&o.languages),
         capacity: o.capacity.clone(),
-        status: o.status.clone(),
+        status: o.status,
         published_at: o.published_at.map(rfc3339),
         reconfirm_by: o.reconfirm_by.map(rfc3339),
     }
@@ -357,7 +357,7 @@ fn introduction_json(
         return Err(AppError::NotFound);
     };
     let contact = match side {
-        Some(side) => introductions::counterpart_contact(c, i, &n, &o, side.as_str())?,
+        Some(side) => introductions::counterpart_contact(c, i, &n, &o, side)?,
         None => None,
     };
     let history: Vec<HistoryEntry> = serde_json::from_str(&i.history).unwrap_or_default();
@@ -365,8 +365,8 @@ fn introduction_json(
         id: i.id,
         need_id: i.need_id,
         offering_id: i.offering_id,
-        requested_by: i.requested_by.clone(),
-        stage: i.stage.clone(),
+        requested_by: i.requested_by,
+        stage: i.stage,
         decline_reason: i.decline_reason.clone(),
         sme_consent_at: i.sme_consent_at.map(rfc3339),
         vendor_consent_at: i.vendor_consent_at.map(rfc3339),

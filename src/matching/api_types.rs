@@ -174,8 +174,7 @@ pub struct NeedOut {
     /// The SME's name, when shown.
     pub organization_name: Option<String>,
     /// Its status.
-    #[schema(value_type = PostStatus)]
-    pub status: String,
+    pub status: PostStatus,
     /// When it was published (RFC 3339).
     #[schema(format = DateTime)]
     pub published_at: Option<String>,
@@ -226,8 +225,7 @@ pub struct OfferingOut {
     #[schema(value_type = Capacity)]
     pub capacity: String,
     /// Its status.
-    #[schema(value_type = PostStatus)]
-    pub status: String,
+    pub status: PostStatus,
     /// When it was published (RFC 3339).
     #[schema(format = DateTime)]
     pub published_at: Option<String>,
@@ -304,11 +302,9 @@ pub struct IntroductionOut {
     /// The offering.
     pub offering_id: i64,
     /// The side that asked.
-    #[schema(value_type = Side)]
-    pub requested_by: String,
+    pub requested_by: Side,
     /// Its stage.
-    #[schema(value_type = IntroductionStage)]
-    pub stage: String,
+    pub stage: IntroductionStage,
     /// Why it was declined, if it was.
     pub decline_reason: Option<String>,
     /// When the SME consented.

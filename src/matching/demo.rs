@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use super::api_types::{IntroductionStage, Side};
 use super::forms::{NeedInput, OfferingInput};
 use super::queries::{self, Submit};
 use crate::db::DbConn;
@@ -171,8 +172,8 @@ fn accepted_introduction(conn: &mut DbConn, need: i64, offering: i64) -> QueryRe
         .values((
             intro::need_id.eq(need),
             intro::offering_id.eq(offering),
-            intro::requested_by.eq("sme"),
-            intro::stage.eq("introduced"),
+            intro::requested_by.eq(Side::Sme),
+            intro::stage.eq(IntroductionStage::Introduced),
             intro::sme_consent_at.eq(Some(now)),
             intro::vendor_consent_at.eq(Some(now)),
             intro::created_at.eq(now),

@@ -7,6 +7,7 @@ use views::matching::{
     BoardView, MineView, MyIntroduction, MyPost, NeedFormView, OfferingFormView, Values,
 };
 
+use super::api_types::{IntroductionStage, PostStatus, Side};
 use super::forms::{self, Rejected};
 use super::index::OfferingIndex;
 use super::labels;
@@ -553,7 +554,9 @@ pub async fn lifecycle(
                 }
                 match action {
                     // Only a post staff approved before may be renewed without a new review.
-                    Lifecycle::Renew if matches!(status.as_str(), "published" | "expired") => {
+                    Lifecycle::Renew
+                        if matches!(status, PostStatus::Published | PostStatus::Expired) =>
+                    {
                         match kind {
                             Kind::Need => queries::publish_need(c, id)?,
                             Kind::Offering => queries::publish_offering(c, id)?,
@@ -570,7 +573,7 @@ pub async fn lifecycle(
                         } else {
                             "offering"
                         };
-                        queries::set_status(c, kind_name, id, "closed", None)?;
+                        queries::set_status(c, kind_name, id, PostStatus::Closed, None)?;
                     }
                 }
                 Ok(())
@@ -665,12 +668,15 @@ pub async fn mine(
                     href: format!("/board/needs/{}", n.id),
                     title: n.title.clone(),
                     kind: lang.t("matching.mine.need").into(),
-                    status: labels::label(labels::STATUSES, &n.status, lang),
+                    status: labels::label(labels::STATUSES, n.status.as_str(), lang),
                     until: n
                         .expires_at
                         .map(|d| crate::time::format_date(d, lang))
                         .unwrap_or_default(),
-                    reject_reason: n.reject_reason.clone().filter(|_| n.status == "rejected"),
+                    reject_reason: n
+                        .reject_reason
+                        .clone()
+                        .filter(|_| n.status == PostStatus::Rejected),
                 });
             }
             for o in &offerings {
@@ -678,12 +684,15 @@ pub async fn mine(
                     href: format!("/board/offerings/{}", o.id),
                     title: o.title.clone(),
                     kind: lang.t("matching.mine.offering").into(),
-                    status: labels::label(labels::STATUSES, &o.status, lang),
+                    status: labels::label(labels::STATUSES, o.status.as_str(), lang),
                     until: o
                         .reconfirm_by
                         .map(|d| crate::time::format_date(d, lang))
                         .unwrap_or_default(),
-                    reject_reason: o.reject_reason.clone().filter(|_| o.status == "rejected"),
+                    reject_reason: o
+                        .reject_reason
+                        .clone()
+                        .filter(|_| o.status == PostStatus::Rejected),
                 });
             }
             let mut intros = Vec::new();
@@ -691,29 +700,35 @@ pub async fn mine(
                 let n = queries::find_need(c, i.need_id)?;
                 let o = queries::find_offering(c, i.offering_id)?;
                 let our_side = if n.organization_id == org {
-                    "sme"
+                    Side::Sme
                 } else {
-                    "vendor"
+                    Side::Vendor
                 };
                 let contact = super::introductions::counterpart_contact(c, &i, &n, &o, our_side)?;
                 let active = matches!(
-                    i.stage.as_str(),
-                    "introduced" | "meeting_held" | "proposal_sent"
+                    i.stage,
+                    IntroductionStage::Introduced
+                        | IntroductionStage::MeetingHeld
+                        | IntroductionStage::ProposalSent
                 );
                 intros.push(MyIntroduction {
                     id: i.id,
                     need: (n.title.clone(), format!("/board/needs/{}", n.id)),
                     offering: (o.title.clone(), format!("/board/offerings/{}", o.id)),
-                    stage: labels::label(labels::STAGES, &i.stage, lang),
+                    stage: labels::label(labels::STAGES, i.stage.as_str(), lang),
                     requested_by_us: i.requested_by == our_side,
-                    can_answer: i.stage == "requested" && i.requested_by != our_side,
+                    can_answer: i.stage == IntroductionStage::Requested
+                        && i.requested_by != our_side,
                     can_progress: active,
-                    can_withdraw: i.stage == "requested" && i.requested_by == our_side,
+                    can_withdraw: i.stage == IntroductionStage::Requested
+                        && i.requested_by == our_side,
                     decline_reason: i.decline_reason.clone(),
                     contact,
                     stages: super::taxonomy::PROGRESS_STAGES
                         .iter()
-                        .filter(|s| our_side == "sme" || **s != "contracted")
+                        .filter(|s| {
+                            our_side == Side::Sme || **s != IntroductionStage::Contracted.as_str()
+                        })
                         .map(|s| (s.to_string(), labels::label(labels::STAGES, s, lang)))
                         .collect(),
                 });

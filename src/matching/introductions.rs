@@ -4,6 +4,7 @@
 
 use actix_web::{HttpResponse, web};
 
+use super::api_types::{IntroductionStage, PostStatus, Side};
 use super::queries::{self, Introduction, Need, Offering};
 use super::scoring;
 use super::taxonomy::PROGRESS_STAGES;
@@ -62,10 +63,10 @@ fn lang_of(code: &str) -> views::Lang {
 }
 
 /// Which side of an introduction the user is on, if any.
-fn side_of(user: &CurrentUser, need: &Need, offering: &Offering) -> Option<&'static str> {
+fn side_of(user: &CurrentUser, need: &Need, offering: &Offering) -> Option<Side> {
     match user.organization_id {
-        Some(o) if o == need.organization_id => Some("sme"),
-        Some(o) if o == offering.organization_id => Some("vendor"),
+        Some(o) if o == need.organization_id => Some(Side::Sme),
+        Some(o) if o == offering.organization_id => Some(Side::Vendor),
         _ => None,
     }
 }
@@ -76,12 +77,12 @@ pub fn counterpart_contact(
     i: &Introduction,
     need: &Need,
     offering: &Offering,
-    our_side: &str,
+    our_side: Side,
 ) -> diesel::QueryResult<Option<(String, String, String)>> {
     if !i.both_consented() {
         return Ok(None);
     }
-    let (user, org) = if our_side == "sme" {
+    let (user, org) = if our_side == Side::Sme {
         (i.vendor_user_id, offering.organization_id)
     } else {
         (i.sme_user_id, need.organization_id)
@@ -130,10 +131,10 @@ pub fn request(
         if queries::find_introduction_of(c, need_id, offering_id)?.is_some() {
             return Err(AppError::Conflict(Message::new("matching.intro.exists")));
         }
-        if side == "vendor" {
+        if side == Side::Vendor {
             lock_organization(c, offering.organization_id)?;
         }
-        if side == "vendor"
+        if side == Side::Vendor
             && queries::vendor_requests_this_week(c, offering.organization_id)? >= m.per_week
         {
             return Err(AppError::Conflict(
@@ -151,7 +152,7 @@ pub fn request(
             }
         })?;
         // Tell the other side about its own post; never the requester's contact.
-        let (author, org, title) = if side == "sme" {
+        let (author, org, title) = if side == Side::Sme {
             (
                 offering.created_by,
                 offering.organization_id,
@@ -181,15 +182,15 @@ pub fn accept(c: &mut DbConn, m: &MailCtx, user: &CurrentUser, id: i64) -> Resul
     c.write_transaction(|c| {
         let (i, n, o) = load(c, id)?;
         let side = side_of(user, &n, &o).ok_or(AppError::NotFound)?;
-        if i.stage != "requested" || i.requested_by == side {
+        if i.stage != IntroductionStage::Requested || i.requested_by == side {
             return Err(AppError::Conflict(Message::new(
                 "matching.intro.not_answerable",
             )));
         }
         queries::accept_introduction(c, &i, side, user.id)?;
         let i = queries::find_introduction(c, id)?;
-        for (who, other) in [("sme", "vendor"), ("vendor", "sme")] {
-            let (uid, org) = if who == "sme" {
+        for who in [Side::Sme, Side::Vendor] {
+            let (uid, org) = if who == Side::Sme {
                 (i.sme_user_id, n.organization_id)
             } else {
                 (i.vendor_user_id, o.organization_id)
@@ -198,7 +199,6 @@ pub fn accept(c: &mut DbConn, m: &MailCtx, user: &CurrentUser, id: i64) -> Resul
                 continue;
             };
             if let Some((org_name, name, email)) = counterpart_contact(c, &i, &n, &o, who)? {
-                let _ = other;
                 let body = views::matching::mail::introduced(
                     lang_of(&to.2),
                     &n.title,
@@ -225,19 +225,25 @@ pub fn decline(
     c.write_transaction(|c| {
         let (i, n, o) = load(c, id)?;
         let side = side_of(user, &n, &o).ok_or(AppError::NotFound)?;
-        if i.stage != "requested" || i.requested_by == side {
+        if i.stage != IntroductionStage::Requested || i.requested_by == side {
             return Err(AppError::Conflict(Message::new(
                 "matching.intro.not_answerable",
             )));
         }
-        queries::set_stage(c, &i, "declined", side, Some(reason))?;
-        let (uid, org) = if i.requested_by == "sme" {
+        queries::set_stage(
+            c,
+            &i,
+            IntroductionStage::Declined,
+            side.as_str(),
+            Some(reason),
+        )?;
+        let (uid, org) = if i.requested_by == Side::Sme {
             (i.sme_user_id, n.organization_id)
         } else {
             (i.vendor_user_id, o.organization_id)
         };
         if let Some(to) = queries::recipient_for(c, uid, org)? {
-            let title = if i.requested_by == "sme" {
+            let title = if i.requested_by == Side::Sme {
                 &o.title
             } else {
                 &n.title
@@ -259,20 +265,23 @@ pub fn progress(c: &mut DbConn, user: &CurrentUser, id: i64, stage: &str) -> Res
     c.write_transaction(|c| {
         let (i, n, o) = load(c, id)?;
         let side = side_of(user, &n, &o).ok_or(AppError::NotFound)?;
-        if !PROGRESS_STAGES.contains(&stage) || (stage == "contracted" && side != "sme") {
-            return Err(AppError::Invalid(Message::new("form.invalid_choice")));
-        }
+        let stage = IntroductionStage::parse(stage)
+            .filter(|s| PROGRESS_STAGES.contains(&s.as_str()))
+            .filter(|s| *s != IntroductionStage::Contracted || side == Side::Sme)
+            .ok_or_else(|| AppError::Invalid(Message::new("form.invalid_choice")))?;
         if !matches!(
-            i.stage.as_str(),
-            "introduced" | "meeting_held" | "proposal_sent"
+            i.stage,
+            IntroductionStage::Introduced
+                | IntroductionStage::MeetingHeld
+                | IntroductionStage::ProposalSent
         ) {
             return Err(AppError::Conflict(Message::new(
                 "matching.intro.not_active",
             )));
         }
-        queries::set_stage(c, &i, stage, side, None)?;
-        if stage == "contracted" {
-            queries::set_status(c, "need", n.id, "fulfilled", None)?;
+        queries::set_stage(c, &i, stage, side.as_str(), None)?;
+        if stage == IntroductionStage::Contracted {
+            queries::set_status(c, "need", n.id, PostStatus::Fulfilled, None)?;
         }
         Ok(())
     })
@@ -283,12 +292,12 @@ pub fn withdraw(c: &mut DbConn, user: &CurrentUser, id: i64) -> Result<()> {
     c.write_transaction(|c| {
         let (i, n, o) = load(c, id)?;
         let side = side_of(user, &n, &o).ok_or(AppError::NotFound)?;
-        if i.stage != "requested" || i.requested_by != side {
+        if i.stage != IntroductionStage::Requested || i.requested_by != side {
             return Err(AppError::Conflict(Message::new(
                 "matching.intro.not_answerable",
             )));
         }
-        queries::set_stage(c, &i, "withdrawn", side, None)?;
+        queries::set_stage(c, &i, IntroductionStage::Withdrawn, side.as_str(), None)?;
         Ok(())
     })
 }

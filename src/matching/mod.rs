@@ -20,6 +20,7 @@ pub mod privacy;
 pub mod queries;
 pub mod scoring;
 pub mod search;
+pub mod service;
 pub mod staff;
 pub mod taxonomy;
 pub mod view;

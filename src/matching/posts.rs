@@ -3,6 +3,7 @@
 
 use views::matching::{ExplainView, PostView, SuggestionAction, SuggestionView};
 
+use super::api_types::PostStatus;
 use super::handlers::{can_manage, org_kind, org_name};
 use super::index::OfferingIndex;
 use super::labels;
@@ -16,15 +17,15 @@ use crate::error::AppError;
 type Result<T> = std::result::Result<T, AppError>;
 
 /// Renew and close buttons for the owner.
-fn owner_actions(lang: views::Lang, base: &str, status: &str) -> Vec<(String, String)> {
+fn owner_actions(lang: views::Lang, base: &str, status: PostStatus) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if matches!(status, "published" | "expired") {
+    if matches!(status, PostStatus::Published | PostStatus::Expired) {
         out.push((
             format!("{base}/renew"),
             lang.t("matching.post.renew").to_string(),
         ));
     }
-    if !matches!(status, "closed" | "fulfilled") {
+    if !matches!(status, PostStatus::Closed | PostStatus::Fulfilled) {
         out.push((
             format!("{base}/close"),
             lang.t("matching.post.close").to_string(),
@@ -67,10 +68,13 @@ pub fn need_view(
         ..Default::default()
     };
     if owner {
-        v.status = Some(labels::label(labels::STATUSES, &n.status, lang));
-        v.reject_reason = n.reject_reason.clone().filter(|_| n.status == "rejected");
+        v.status = Some(labels::label(labels::STATUSES, n.status.as_str(), lang));
+        v.reject_reason = n
+            .reject_reason
+            .clone()
+            .filter(|_| n.status == PostStatus::Rejected);
         v.edit_href = Some(format!("/board/needs/{id}/edit"));
-        v.owner_actions = owner_actions(lang, &format!("/board/needs/{id}"), &n.status);
+        v.owner_actions = owner_actions(lang, &format!("/board/needs/{id}"), n.status);
         v.suggestions_title = Some(lang.t("matching.suggest.for_need").to_string());
         let ranked = board.index.suggestions_for(c, board.version, &n)?;
         let existing = existing_stages(c, lang, Some(id), None)?;
@@ -196,10 +200,13 @@ pub fn offering_view(
         ..Default::default()
     };
     if owner {
-        v.status = Some(labels::label(labels::STATUSES, &o.status, lang));
-        v.reject_reason = o.reject_reason.clone().filter(|_| o.status == "rejected");
+        v.status = Some(labels::label(labels::STATUSES, o.status.as_str(), lang));
+        v.reject_reason = o
+            .reject_reason
+            .clone()
+            .filter(|_| o.status == PostStatus::Rejected);
         v.edit_href = Some(format!("/board/offerings/{id}/edit"));
-        v.owner_actions = owner_actions(lang, &format!("/board/offerings/{id}"), &o.status);
+        v.owner_actions = owner_actions(lang, &format!("/board/offerings/{id}"), o.status);
         v.suggestions_title = Some(lang.t("matching.suggest.for_offering").to_string());
         if o.is_live(now) {
             let stats = queries::vendor_stats(c)?;

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::api_types::{IntroductionStage, PostStatus, Side};
 use super::forms::{NeedInput, OfferingInput};
 use super::scoring::{Capacity, NeedProfile, OfferingProfile, Overrides, PriceModel};
 use super::search;
@@ -51,7 +52,7 @@ pub struct Need {
     /// Whether the SME's name is shown.
     pub show_name: bool,
     /// Status.
-    pub status: String,
+    pub status: PostStatus,
     /// Why staff rejected it.
     pub reject_reason: Option<String>,
     /// Normalized search text.
@@ -69,7 +70,7 @@ pub struct Need {
 impl Need {
     /// Published and not past its expiry.
     pub fn is_live(&self, now: NaiveDateTime) -> bool {
-        self.status == "published" && self.expires_at.is_some_and(|e| e > now)
+        self.status == PostStatus::Published && self.expires_at.is_some_and(|e| e > now)
     }
 
     /// As matching sees it.
@@ -129,7 +130,7 @@ pub struct Offering {
     /// Capacity code.
     pub capacity: String,
     /// Status.
-    pub status: String,
+    pub status: PostStatus,
     /// Why staff rejected it.
     pub reject_reason: Option<String>,
     /// Normalized search text.
@@ -147,7 +148,7 @@ pub struct Offering {
 impl Offering {
     /// Published and not past its reconfirmation date.
     pub fn is_live(&self, now: NaiveDateTime) -> bool {
-        self.status == "published" && self.reconfirm_by.is_some_and(|e| e > now)
+        self.status == PostStatus::Published && self.reconfirm_by.is_some_and(|e| e > now)
     }
 
     /// As matching sees it, with the vendor's response rate and contracts.
@@ -240,11 +241,11 @@ pub enum Submit {
 }
 
 impl Submit {
-    fn status(self) -> &'static str {
+    fn status(self) -> PostStatus {
         match self {
-            Submit::Draft => "draft",
-            Submit::Review => "in_review",
-            Submit::Publish => "published",
+            Submit::Draft => PostStatus::Draft,
+            Submit::Review => PostStatus::InReview,
+            Submit::Publish => PostStatus::Published,
         }
     }
 }
@@ -413,7 +414,7 @@ pub fn publish_need(conn: &mut DbConn, id: i64) -> QueryResult<()> {
     let now = now_utc();
     diesel::update(needs::table.find(id))
         .set((
-            needs::status.eq("published"),
+            needs::status.eq(PostStatus::Published),
             needs::reject_reason.eq(None::<String>),
             needs::published_at.eq(now),
             needs::expires_at.eq(now + Duration::days(NEED_DAYS)),
@@ -428,7 +429,7 @@ pub fn publish_offering(conn: &mut DbConn, id: i64) -> QueryResult<()> {
     let now = now_utc();
     diesel::update(offerings::table.find(id))
         .set((
-            offerings::status.eq("published"),
+            offerings::status.eq(PostStatus::Published),
             offerings::reject_reason.eq(None::<String>),
             offerings::published_at.eq(now),
             offerings::reconfirm_by.eq(now + Duration::days(OFFERING_DAYS)),
@@ -443,7 +444,7 @@ pub fn set_status(
     conn: &mut DbConn,
     kind: &str,
     id: i64,
-    status: &str,
+    status: PostStatus,
     reason: Option<&str>,
 ) -> QueryResult<usize> {
     let now = now_utc();
@@ -471,17 +472,17 @@ pub fn expire_due(conn: &mut DbConn) -> QueryResult<usize> {
     let now = now_utc();
     let a = diesel::update(
         needs::table
-            .filter(needs::status.eq("published"))
+            .filter(needs::status.eq(PostStatus::Published))
             .filter(needs::expires_at.le(now)),
     )
-    .set(needs::status.eq("expired"))
+    .set(needs::status.eq(PostStatus::Expired))
     .execute(conn)?;
     let b = diesel::update(
         offerings::table
-            .filter(offerings::status.eq("published"))
+            .filter(offerings::status.eq(PostStatus::Published))
             .filter(offerings::reconfirm_by.le(now)),
     )
-    .set(offerings::status.eq("expired"))
+    .set(offerings::status.eq(PostStatus::Expired))
     .execute(conn)?;
     Ok(a + b)
 }
@@ -512,12 +513,12 @@ pub fn next_board_change(
 ) -> QueryResult<Option<NaiveDateTime>> {
     use diesel::dsl::min;
     let need: Option<NaiveDateTime> = needs::table
-        .filter(needs::status.eq("published"))
+        .filter(needs::status.eq(PostStatus::Published))
         .filter(needs::expires_at.gt(now))
         .select(min(needs::expires_at))
         .first(conn)?;
     let offering: Option<NaiveDateTime> = offerings::table
-        .filter(offerings::status.eq("published"))
+        .filter(offerings::status.eq(PostStatus::Published))
         .filter(offerings::reconfirm_by.gt(now))
         .select(min(offerings::reconfirm_by))
         .first(conn)?;
@@ -528,7 +529,7 @@ pub fn next_board_change(
 pub fn search_needs(conn: &mut DbConn, f: &BoardFilter) -> QueryResult<Vec<Need>> {
     let now = now_utc();
     let mut q = needs::table
-        .filter(needs::status.eq("published"))
+        .filter(needs::status.eq(PostStatus::Published))
         .filter(needs::expires_at.gt(now))
         .select(Need::as_select())
         .order(needs::published_at.desc())
@@ -574,7 +575,7 @@ pub fn search_offerings(
     let now = now_utc();
     let mut q = offerings::table
         .inner_join(organizations::table)
-        .filter(offerings::status.eq("published"))
+        .filter(offerings::status.eq(PostStatus::Published))
         .filter(offerings::reconfirm_by.gt(now))
         .select((Offering::as_select(), organizations::name))
         .order(offerings::published_at.desc())
@@ -623,7 +624,7 @@ pub fn search_offerings(
 /// Every live need as matching sees it (for the needs an offering could answer).
 pub fn live_needs(conn: &mut DbConn) -> QueryResult<Vec<Need>> {
     needs::table
-        .filter(needs::status.eq("published"))
+        .filter(needs::status.eq(PostStatus::Published))
         .filter(needs::expires_at.gt(now_utc()))
         .select(Need::as_select())
         .load(conn)
@@ -631,7 +632,7 @@ pub fn live_needs(conn: &mut DbConn) -> QueryResult<Vec<Need>> {
 
 /// Introduction figures per vendor organization.
 pub fn vendor_stats(conn: &mut DbConn) -> QueryResult<std::collections::HashMap<i64, VendorStats>> {
-    let rows: Vec<(i64, String, String)> = intro::table
+    let rows: Vec<(i64, Side, IntroductionStage)> = intro::table
         .inner_join(offerings::table)
         .select((
             offerings::organization_id,
@@ -642,13 +643,16 @@ pub fn vendor_stats(conn: &mut DbConn) -> QueryResult<std::collections::HashMap<
     let mut out: std::collections::HashMap<i64, VendorStats> = Default::default();
     for (org, by, stage) in rows {
         let s = out.entry(org).or_default();
-        if by == "sme" {
+        if by == Side::Sme {
             s.requested += 1;
-            if !matches!(stage.as_str(), "requested" | "no_response") {
+            if !matches!(
+                stage,
+                IntroductionStage::Requested | IntroductionStage::NoResponse
+            ) {
                 s.answered += 1;
             }
         }
-        if stage == "contracted" {
+        if stage == IntroductionStage::Contracted {
             s.contracted += 1;
         }
     }
@@ -714,13 +718,13 @@ pub fn set_override(
 pub fn review_queue(conn: &mut DbConn) -> QueryResult<Vec<(String, i64, String, String)>> {
     let n: Vec<(i64, String, String)> = needs::table
         .inner_join(organizations::table)
-        .filter(needs::status.eq("in_review"))
+        .filter(needs::status.eq(PostStatus::InReview))
         .order(needs::updated_at)
         .select((needs::id, needs::title, organizations::name))
         .load(conn)?;
     let o: Vec<(i64, String, String)> = offerings::table
         .inner_join(organizations::table)
-        .filter(offerings::status.eq("in_review"))
+        .filter(offerings::status.eq(PostStatus::InReview))
         .order(offerings::updated_at)
         .select((offerings::id, offerings::title, organizations::name))
         .load(conn)?;
@@ -782,10 +786,10 @@ pub struct Introduction {
     pub need_id: i64,
     /// Offering.
     pub offering_id: i64,
-    /// `sme` or `vendor`.
-    pub requested_by: String,
+    /// The side that asked.
+    pub requested_by: Side,
     /// Stage.
-    pub stage: String,
+    pub stage: IntroductionStage,
     /// Why the other side declined.
     pub decline_reason: Option<String>,
     /// The SME's contact person.
@@ -838,13 +842,13 @@ pub fn vendor_requests_this_week(conn: &mut DbConn, org: i64) -> QueryResult<i64
     intro::table
         .inner_join(offerings::table)
         .filter(offerings::organization_id.eq(org))
-        .filter(intro::requested_by.eq("vendor"))
+        .filter(intro::requested_by.eq(Side::Vendor))
         .filter(intro::created_at.gt(now_utc() - Duration::days(7)))
         .count()
         .get_result(conn)
 }
 
-fn history_entry(history: &str, stage: &str, by: &str) -> String {
+fn history_entry(history: &str, stage: IntroductionStage, by: &str) -> String {
     let mut list: Vec<serde_json::Value> = serde_json::from_str(history).unwrap_or_default();
     list.push(serde_json::json!({"stage": stage, "at": crate::time::rfc3339(now_utc()), "by": by}));
     serde_json::Value::Array(list).to_string()
@@ -855,22 +859,26 @@ pub fn create_introduction(
     conn: &mut DbConn,
     need: &Need,
     offering: &Offering,
-    side: &str,
+    side: Side,
     user: i64,
 ) -> QueryResult<i64> {
     let now = now_utc();
-    let sme = side == "sme";
+    let sme = side == Side::Sme;
     diesel::insert_into(intro::table)
         .values((
             intro::need_id.eq(need.id),
             intro::offering_id.eq(offering.id),
             intro::requested_by.eq(side),
-            intro::stage.eq("requested"),
+            intro::stage.eq(IntroductionStage::Requested),
             intro::sme_user_id.eq(if sme { Some(user) } else { need.created_by }),
             intro::vendor_user_id.eq(if sme { offering.created_by } else { Some(user) }),
             intro::sme_consent_at.eq(sme.then_some(now)),
             intro::vendor_consent_at.eq((!sme).then_some(now)),
-            intro::history.eq(history_entry("[]", "requested", side)),
+            intro::history.eq(history_entry(
+                "[]",
+                IntroductionStage::Requested,
+                side.as_str(),
+            )),
             intro::created_at.eq(now),
             intro::updated_at.eq(now),
         ))
@@ -882,17 +890,17 @@ pub fn create_introduction(
 pub fn accept_introduction(
     conn: &mut DbConn,
     i: &Introduction,
-    side: &str,
+    side: Side,
     user: i64,
 ) -> QueryResult<()> {
     let now = now_utc();
-    let history = history_entry(&i.history, "introduced", side);
-    if side == "sme" {
+    let history = history_entry(&i.history, IntroductionStage::Introduced, side.as_str());
+    if side == Side::Sme {
         diesel::update(intro::table.find(i.id))
             .set((
                 intro::sme_consent_at.eq(now),
                 intro::sme_user_id.eq(user),
-                intro::stage.eq("introduced"),
+                intro::stage.eq(IntroductionStage::Introduced),
                 intro::history.eq(history),
                 intro::updated_at.eq(now),
             ))
@@ -902,7 +910,7 @@ pub fn accept_introduction(
             .set((
                 intro::vendor_consent_at.eq(now),
                 intro::vendor_user_id.eq(user),
-                intro::stage.eq("introduced"),
+                intro::stage.eq(IntroductionStage::Introduced),
                 intro::history.eq(history),
                 intro::updated_at.eq(now),
             ))
@@ -915,7 +923,7 @@ pub fn accept_introduction(
 pub fn set_stage(
     conn: &mut DbConn,
     i: &Introduction,
-    stage: &str,
+    stage: IntroductionStage,
     side: &str,
     reason: Option<&str>,
 ) -> QueryResult<()> {

@@ -2,15 +2,14 @@
 //! sees), pins and removals of suggestions, and the KPIs with a server-drawn chart.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 use views::matching::{ReviewItem, StaffBoardView};
 
 use super::introductions::MailCtx;
 use super::labels;
 use super::queries;
+use super::service::{self, PostKind, Review, SuggestionOverride};
 use crate::accounts::StaffUser;
-use crate::audit;
-use crate::error::{AppError, Message};
+use crate::error::AppError;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
 use crate::web::input::{Fields, Form, Query};
@@ -106,76 +105,8 @@ pub async fn index(
     Ok(html(views::matching::staff_board(&page, &view)))
 }
 
-fn kind_of(path: &str) -> Result<&'static str> {
-    match path {
-        "needs" => Ok("need"),
-        "offerings" => Ok("offering"),
-        _ => Err(AppError::NotFound),
-    }
-}
-
-/// Approves or rejects a post in review; the poster gets a mail in the same transaction.
-fn review(
-    c: &mut crate::db::DbConn,
-    m: &MailCtx,
-    staff: &StaffUser,
-    kind: &'static str,
-    id: i64,
-    reason: Option<&str>,
-) -> Result<()> {
-    c.write_transaction(|c| {
-        let (status, org, author, title) = if kind == "need" {
-            let n = queries::find_need(c, id)?;
-            (n.status, n.organization_id, n.created_by, n.title)
-        } else {
-            let o = queries::find_offering(c, id)?;
-            (o.status, o.organization_id, o.created_by, o.title)
-        };
-        if status != "in_review" {
-            return Err(AppError::Conflict(Message::new(
-                "matching.staff.not_in_review",
-            )));
-        }
-        match (reason, kind) {
-            (None, "need") => queries::publish_need(c, id)?,
-            (None, _) => queries::publish_offering(c, id)?,
-            (Some(r), _) => {
-                queries::set_status(c, kind, id, "rejected", Some(r))?;
-            }
-        }
-        audit::record(
-            c,
-            Some(&staff.0),
-            if reason.is_some() {
-                audit::Action::BoardReject
-            } else {
-                audit::Action::BoardApprove
-            },
-            if kind == "need" {
-                audit::Target::Need
-            } else {
-                audit::Target::Offering
-            },
-            Some(id.to_string()),
-            json!({ "reason": reason }),
-        )?;
-        if let Some(to) = queries::recipient_for(c, author, org)? {
-            let lang = views::Lang::from_code(&to.2).unwrap_or_default();
-            let path = if kind == "need" { "needs" } else { "offerings" };
-            let link = format!("{}/board/{path}/{id}", m.base_url);
-            let body = views::matching::mail::reviewed(lang, &title, reason, &link);
-            let mut mail = crate::mail::OutgoingMail::transactional(
-                &to.0,
-                &body.subject,
-                body.text,
-                body.html,
-            );
-            mail.to_name = Some(to.1.clone());
-            mail.source = Some(format!("board:{kind}:{id}"));
-            m.mailer.enqueue(c, &mail)?;
-        }
-        Ok(())
-    })
+fn kind_of(path: &str) -> Result<PostKind> {
+    PostKind::of_path(path).ok_or(AppError::NotFound)
 }
 
 /// `POST /staff/board/{kind}/{id}/approve`.
@@ -189,7 +120,7 @@ pub async fn approve(
     let m = MailCtx::of(&state);
     state
         .db
-        .run(move |c| review(c, &m, &staff, kind, id, None))
+        .run(move |c| service::review_post(c, &m, &staff.0, kind, id, &Review::Approve, "page"))
         .await?;
     Ok(back("/staff/board?done=approved"))
 }
@@ -205,11 +136,11 @@ pub async fn reject(
     let kind = kind_of(&kind)?;
     let p = form.into_inner();
     p.single_values(|_| false)?;
-    let reason = super::introductions::reason(p.get("reason"))?;
+    let decision = Review::Reject(super::introductions::reason(p.get("reason"))?);
     let m = MailCtx::of(&state);
     state
         .db
-        .run(move |c| review(c, &m, &staff, kind, id, Some(&reason)))
+        .run(move |c| service::review_post(c, &m, &staff.0, kind, id, &decision, "page"))
         .await?;
     Ok(back("/staff/board?done=rejected"))
 }
@@ -232,24 +163,15 @@ pub async fn override_suggestion(
         .map_err(|_| crate::web::input::unknown_action())?;
     let note = crate::validate::line(p.get("note"), action != "clear", 200)
         .map_err(|e| AppError::invalid_field("note", e))?;
+    let change = SuggestionOverride {
+        need_id,
+        offering_id,
+        action,
+        note,
+    };
     state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                queries::find_need(c, need_id)?;
-                queries::find_offering(c, offering_id)?;
-                queries::set_override(c, need_id, offering_id, action, &note, staff.id)?;
-                audit::record(
-                    c,
-                    Some(&staff.0),
-                    audit::Action::BoardSuggestionOverride,
-                    audit::Target::Need,
-                    Some(need_id.to_string()),
-                    json!({ "offering_id": offering_id, "action": action, "note": note }),
-                )?;
-                Ok::<_, AppError>(())
-            })
-        })
+        .run(move |c| service::override_suggestion(c, &staff.0, &change, "page"))
         .await?;
     Ok(back(&format!("/board/needs/{need_id}?done=override")))
 }

@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDateTime, Weekday};
 use diesel::prelude::*;
 use tokio::sync::watch;
 
+use super::api_types::{IntroductionStage, PostStatus, Side};
 use super::queries::{self, Introduction};
 use crate::db::{Db, DbConn};
 use crate::mail::{Mailer, OutgoingMail};
@@ -87,7 +88,7 @@ pub fn tick(c: &mut DbConn, mailer: &Mailer, base_url: &str) -> QueryResult<usiz
     // Expiry reminders, 7 days and 1 day before; the key names the date, so a renewed post is
     // reminded again before its new date.
     let due: Vec<(i64, i64, Option<i64>, String, NaiveDateTime)> = needs::table
-        .filter(needs::status.eq("published"))
+        .filter(needs::status.eq(PostStatus::Published))
         .filter(needs::expires_at.gt(now))
         .filter(needs::expires_at.le(now + chrono::Duration::days(7)))
         .select((
@@ -99,7 +100,7 @@ pub fn tick(c: &mut DbConn, mailer: &Mailer, base_url: &str) -> QueryResult<usiz
         ))
         .load(c)?;
     let offers: Vec<(i64, i64, Option<i64>, String, NaiveDateTime)> = offerings::table
-        .filter(offerings::status.eq("published"))
+        .filter(offerings::status.eq(PostStatus::Published))
         .filter(offerings::reconfirm_by.gt(now))
         .filter(offerings::reconfirm_by.le(now + chrono::Duration::days(7)))
         .select((
@@ -134,21 +135,21 @@ pub fn tick(c: &mut DbConn, mailer: &Mailer, base_url: &str) -> QueryResult<usiz
 
     // Requests waiting for an answer.
     let waiting: Vec<Introduction> = intro::table
-        .filter(intro::stage.eq("requested"))
+        .filter(intro::stage.eq(IntroductionStage::Requested))
         .select(Introduction::as_select())
         .load(c)?;
     for i in waiting {
         let n = queries::find_need(c, i.need_id)?;
         let o = queries::find_offering(c, i.offering_id)?;
         let days = business_days_between(i.created_at, now);
-        let (answerer, answer_org, answer_title) = if i.requested_by == "sme" {
+        let (answerer, answer_org, answer_title) = if i.requested_by == Side::Sme {
             (i.vendor_user_id, o.organization_id, o.title.clone())
         } else {
             (i.sme_user_id, n.organization_id, n.title.clone())
         };
         if days >= 5 {
-            queries::set_stage(c, &i, "no_response", "system", None)?;
-            let (asker, ask_org, ask_title) = if i.requested_by == "sme" {
+            queries::set_stage(c, &i, IntroductionStage::NoResponse, "system", None)?;
+            let (asker, ask_org, ask_title) = if i.requested_by == Side::Sme {
                 (i.sme_user_id, n.organization_id, o.title.clone())
             } else {
                 (i.vendor_user_id, o.organization_id, n.title.clone())
@@ -179,7 +180,11 @@ pub fn tick(c: &mut DbConn, mailer: &Mailer, base_url: &str) -> QueryResult<usiz
 
     // Follow-ups after an introduction.
     let active: Vec<Introduction> = intro::table
-        .filter(intro::stage.eq_any(["introduced", "meeting_held", "proposal_sent"]))
+        .filter(intro::stage.eq_any([
+            IntroductionStage::Introduced,
+            IntroductionStage::MeetingHeld,
+            IntroductionStage::ProposalSent,
+        ]))
         .select(Introduction::as_select())
         .load(c)?;
     for i in active {

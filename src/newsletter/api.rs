@@ -20,39 +20,8 @@ use crate::web::AppState;
 use crate::web::input::JsonBody;
 use crate::web::input::Query;
 
-crate::api_enum! {
-    /// Where a subscriber stands.
-    pub enum SubscriberStatus {
-        /// The confirmation mail went out; its link was not followed yet.
-        Pending = "pending",
-        /// Receives issues.
-        Active = "active",
-        /// Paused by the subscriber.
-        Paused = "paused",
-        /// Unsubscribed.
-        Unsubscribed = "unsubscribed",
-        /// Suppressed after bounces or a complaint.
-        Suppressed = "suppressed",
-    }
-}
-
-crate::api_enum! {
-    /// Where a campaign stands.
-    pub enum CampaignStatus {
-        /// Being written.
-        Draft = "draft",
-        /// Starts at `scheduled_at`.
-        Scheduled = "scheduled",
-        /// Going out.
-        Sending = "sending",
-        /// Paused by staff.
-        Paused = "paused",
-        /// Every mail delivered or given up on.
-        Sent = "sent",
-        /// Cancelled by staff.
-        Cancelled = "cancelled",
-    }
-}
+pub use super::campaigns::CampaignStatus;
+pub use super::queries::SubscriberStatus;
 
 /// A subscriber as the import answers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -62,8 +31,7 @@ pub struct SubscriberCreated {
     /// The address.
     pub email: String,
     /// Its status now.
-    #[schema(value_type = SubscriberStatus)]
-    pub status: String,
+    pub status: SubscriberStatus,
 }
 
 /// A subscriber.
@@ -78,8 +46,7 @@ pub struct Subscriber {
     /// The company.
     pub company: String,
     /// Its status.
-    #[schema(value_type = SubscriberStatus)]
-    pub status: String,
+    pub status: SubscriberStatus,
     /// The topics it receives (codes).
     pub topics: Vec<String>,
     /// Where and when consent was given.
@@ -119,8 +86,7 @@ pub struct CampaignOut {
     /// The subject.
     pub subject: String,
     /// Its status.
-    #[schema(value_type = CampaignStatus)]
-    pub status: String,
+    pub status: CampaignStatus,
     /// Topic codes; null: every subscriber.
     pub topics: Option<Vec<String>>,
     /// When it is to start (RFC 3339).
@@ -152,8 +118,7 @@ pub struct CampaignState {
     /// The campaign's id.
     pub id: i64,
     /// Its status now.
-    #[schema(value_type = CampaignStatus)]
-    pub status: String,
+    pub status: CampaignStatus,
 }
 
 /// What a returned mail did to one address.
@@ -341,12 +306,18 @@ pub async fn list_subscribers(
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
     let mut c = Checks::default();
-    if let Some(s) = &query.status {
-        c.check("status", validate::one_of(s, q::STATUSES).map(|_| ()));
-    }
+    let status = match &query.status {
+        Some(s) => c.check(
+            "status",
+            SubscriberStatus::parse(s)
+                .map(Some)
+                .ok_or_else(validate::invalid_choice),
+        ),
+        None => None,
+    };
     let filter = SubscriberFilter {
         q: c.check("q", validate::line(&query.q, false, 200)),
-        status: query.status,
+        status,
         topic: query.topic.filter(|t| !t.is_empty()),
     };
     c.done()?;
@@ -541,7 +512,7 @@ pub async fn create_campaign(
         .await?;
     Ok(HttpResponse::Created().json(CampaignState {
         id,
-        status: CampaignStatus::Draft.as_str().into(),
+        status: CampaignStatus::Draft,
     }))
 }
 
@@ -549,7 +520,7 @@ fn campaign_json(c: &Campaign, s: &campaigns::Stats) -> CampaignOut {
     CampaignOut {
         id: c.id,
         subject: c.subject.clone(),
-        status: c.status.clone(),
+        status: c.status,
         topics: c.topic_list(),
         scheduled_at: c.scheduled_at.map(rfc3339),
         started_at: c.started_at.map(rfc3339),

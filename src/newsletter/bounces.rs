@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use mail_parser::{MessageParser, MimeHeaders};
 use serde::Serialize;
 
-use super::queries::{self as q, SUPPRESSED};
+use super::queries::{self as q, SubscriberStatus};
 use crate::db::DbConn;
 use crate::schema::newsletter_subscribers as subs;
 use crate::time::now_utc;
@@ -126,7 +126,12 @@ pub fn apply_unsubscribes(
         let mut ended = 0;
         for token in tokens {
             if let Some(s) = q::find_by_pref_token(conn, token)?
-                && q::end_subscription(conn, &s, q::UNSUBSCRIBED, &format!("mailto:{source}"))?
+                && q::end_subscription(
+                    conn,
+                    &s,
+                    q::SubscriberStatus::Unsubscribed,
+                    &format!("mailto:{source}"),
+                )?
             {
                 ended += 1;
             }
@@ -204,14 +209,14 @@ pub fn apply(conn: &mut DbConn, bounces: &[Bounce], source: &str) -> QueryResult
                 q::end_subscription(
                     conn,
                     &s,
-                    SUPPRESSED,
+                    SubscriberStatus::Suppressed,
                     &format!("bounce:{source}:{}", b.status),
                 )?;
             }
             out.push(Applied {
                 recipient: b.recipient.clone(),
                 status: b.status.clone(),
-                suppressed: suppress || s.status == SUPPRESSED,
+                suppressed: suppress || s.status == SubscriberStatus::Suppressed,
                 known: true,
             });
         }

@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::links::Links;
-use super::queries::ACTIVE;
+use super::queries::SubscriberStatus;
 use crate::db::DbConn;
 use crate::mail::template::{self, Markers, Segment, TemplateParts};
 use crate::mail::{MailKind, Mailer, OutgoingMail, outbox};
@@ -24,18 +24,23 @@ use crate::schema::{
 };
 use crate::time::now_utc;
 
-/// Campaign status: being written.
-pub const DRAFT: &str = "draft";
-/// Campaign status: will start at `scheduled_at`.
-pub const SCHEDULED: &str = "scheduled";
-/// Campaign status: expanding into the outbox.
-pub const SENDING: &str = "sending";
-/// Campaign status: paused by staff.
-pub const PAUSED: &str = "paused";
-/// Campaign status: every recipient's mail delivered (or given up on).
-pub const SENT: &str = "sent";
-/// Campaign status: cancelled by staff.
-pub const CANCELLED: &str = "cancelled";
+crate::api_enum! {
+    /// Where a campaign stands.
+    pub enum CampaignStatus {
+        /// Being written.
+        Draft = "draft",
+        /// Starts at `scheduled_at`.
+        Scheduled = "scheduled",
+        /// Going out.
+        Sending = "sending",
+        /// Paused by staff.
+        Paused = "paused",
+        /// Every mail delivered or given up on.
+        Sent = "sent",
+        /// Cancelled by staff.
+        Cancelled = "cancelled",
+    }
+}
 
 /// How far ahead a paused campaign's queued rows are moved (the sender never claims them).
 pub const HOLD_YEARS: i64 = 100;
@@ -53,7 +58,7 @@ pub struct Campaign {
     /// JSON array of topic codes; `None` for every subscriber.
     pub topics: Option<String>,
     /// Status.
-    pub status: String,
+    pub status: CampaignStatus,
     /// When it is to start.
     pub scheduled_at: Option<NaiveDateTime>,
     /// When sending started.
@@ -111,7 +116,7 @@ pub fn create(
         camps::subject.eq(subject),
         camps::body_markdown.eq(body),
         camps::topics.eq(topics_json(topics)),
-        camps::status.eq(DRAFT),
+        camps::status.eq(CampaignStatus::Draft),
         camps::created_by.eq(created_by),
         camps::created_at.eq(at),
         camps::updated_at.eq(at),
@@ -130,14 +135,18 @@ pub fn update_draft(
     body: &str,
     topics: &[String],
 ) -> QueryResult<bool> {
-    let n = diesel::update(camps::table.find(id).filter(camps::status.eq(DRAFT)))
-        .set((
-            camps::subject.eq(subject),
-            camps::body_markdown.eq(body),
-            camps::topics.eq(topics_json(topics)),
-            camps::updated_at.eq(now_utc()),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        camps::table
+            .find(id)
+            .filter(camps::status.eq(CampaignStatus::Draft)),
+    )
+    .set((
+        camps::subject.eq(subject),
+        camps::body_markdown.eq(body),
+        camps::topics.eq(topics_json(topics)),
+        camps::updated_at.eq(now_utc()),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -175,10 +184,14 @@ pub fn list(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Campaign>> {
 
 /// Whether a campaign is in the public archive: once its mails started going out.
 pub fn is_published(c: &Campaign) -> bool {
-    PUBLISHED.contains(&c.status.as_str())
+    PUBLISHED.contains(&c.status)
 }
 
-const PUBLISHED: [&str; 3] = [SENDING, PAUSED, SENT];
+const PUBLISHED: [CampaignStatus; 3] = [
+    CampaignStatus::Sending,
+    CampaignStatus::Paused,
+    CampaignStatus::Sent,
+];
 
 /// Campaigns whose mails went out (or are going out), newest first: the public archive.
 pub fn list_published(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Campaign>> {
@@ -195,7 +208,7 @@ pub fn list_published(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Campaign
 macro_rules! audience_filter {
     ($topics:expr, $after:expr, $upto:expr, $backend:ty) => {{
         let mut q = subs::table
-            .filter(subs::status.eq(ACTIVE))
+            .filter(subs::status.eq(SubscriberStatus::Active))
             .filter(subs::id.gt($after))
             .filter(subs::id.le($upto))
             .into_boxed::<$backend>();
@@ -293,7 +306,7 @@ fn begin_sending(conn: &mut DbConn, c: &Campaign) -> QueryResult<()> {
     let audience = count_audience(conn, &c.topic_list(), upto)?;
     diesel::update(camps::table.find(c.id))
         .set((
-            camps::status.eq(SENDING),
+            camps::status.eq(CampaignStatus::Sending),
             camps::started_at.eq(Some(at)),
             camps::last_subscriber_id.eq(upto),
             camps::expanded_through.eq(0i64),
@@ -315,14 +328,14 @@ pub fn send(
         let Some(c) = find_locked(conn, id)? else {
             return Ok(None);
         };
-        if !matches!(c.status.as_str(), DRAFT | SCHEDULED) {
+        if !matches!(c.status, CampaignStatus::Draft | CampaignStatus::Scheduled) {
             return Ok(Some(SendResult::Unchanged));
         }
         match at.filter(|t| *t > now_utc()) {
             Some(t) => {
                 diesel::update(camps::table.find(id))
                     .set((
-                        camps::status.eq(SCHEDULED),
+                        camps::status.eq(CampaignStatus::Scheduled),
                         camps::scheduled_at.eq(Some(t)),
                         camps::updated_at.eq(now_utc()),
                     ))
@@ -342,7 +355,7 @@ fn set_queued_next_attempt(conn: &mut DbConn, id: i64, at: NaiveDateTime) -> Que
     diesel::update(
         ob::table
             .filter(ob::source.eq(source(id)))
-            .filter(ob::status.eq(outbox::QUEUED)),
+            .filter(ob::status.eq(outbox::OutboxStatus::Queued)),
     )
     .set(ob::next_attempt_at.eq(at))
     .execute(conn)
@@ -413,11 +426,17 @@ pub fn pause(conn: &mut DbConn, id: i64) -> QueryResult<Option<bool>> {
         let Some(c) = find_locked(conn, id)? else {
             return Ok(None);
         };
-        if !matches!(c.status.as_str(), SCHEDULED | SENDING) {
+        if !matches!(
+            c.status,
+            CampaignStatus::Scheduled | CampaignStatus::Sending
+        ) {
             return Ok(Some(false));
         }
         diesel::update(camps::table.find(id))
-            .set((camps::status.eq(PAUSED), camps::updated_at.eq(now_utc())))
+            .set((
+                camps::status.eq(CampaignStatus::Paused),
+                camps::updated_at.eq(now_utc()),
+            ))
             .execute(conn)?;
         set_queued_next_attempt(conn, id, now_utc() + Duration::days(365 * HOLD_YEARS))?;
         Ok(Some(true))
@@ -430,14 +449,17 @@ pub fn resume(conn: &mut DbConn, id: i64) -> QueryResult<Option<bool>> {
         let Some(c) = find_locked(conn, id)? else {
             return Ok(None);
         };
-        if c.status != PAUSED {
+        if c.status != CampaignStatus::Paused {
             return Ok(Some(false));
         }
         if c.started_at.is_none() {
             begin_sending(conn, &c)?;
         } else {
             diesel::update(camps::table.find(id))
-                .set((camps::status.eq(SENDING), camps::updated_at.eq(now_utc())))
+                .set((
+                    camps::status.eq(CampaignStatus::Sending),
+                    camps::updated_at.eq(now_utc()),
+                ))
                 .execute(conn)?;
         }
         set_queued_next_attempt(conn, id, now_utc())?;
@@ -451,17 +473,26 @@ pub fn cancel(conn: &mut DbConn, id: i64) -> QueryResult<Option<bool>> {
         let Some(c) = find_locked(conn, id)? else {
             return Ok(None);
         };
-        if !matches!(c.status.as_str(), DRAFT | SCHEDULED | SENDING | PAUSED) {
+        if !matches!(
+            c.status,
+            CampaignStatus::Draft
+                | CampaignStatus::Scheduled
+                | CampaignStatus::Sending
+                | CampaignStatus::Paused
+        ) {
             return Ok(Some(false));
         }
         diesel::update(camps::table.find(id))
-            .set((camps::status.eq(CANCELLED), camps::updated_at.eq(now_utc())))
+            .set((
+                camps::status.eq(CampaignStatus::Cancelled),
+                camps::updated_at.eq(now_utc()),
+            ))
             .execute(conn)?;
         use crate::schema::outbox as ob;
         diesel::delete(
             ob::table
                 .filter(ob::source.eq(source(id)))
-                .filter(ob::status.eq(outbox::QUEUED)),
+                .filter(ob::status.eq(outbox::OutboxStatus::Queued)),
         )
         .execute(conn)?;
         Ok(Some(true))
@@ -664,7 +695,7 @@ pub fn expand_batch(
         let Some(c) = find_locked(conn, id)? else {
             return Ok((0, true));
         };
-        if c.status != SENDING {
+        if c.status != CampaignStatus::Sending {
             return Ok((0, true));
         }
         if c.expanded_through >= c.last_subscriber_id {
@@ -675,7 +706,7 @@ pub fn expand_batch(
                 let at = now_utc();
                 diesel::update(camps::table.find(id))
                     .set((
-                        camps::status.eq(SENT),
+                        camps::status.eq(CampaignStatus::Sent),
                         camps::sent_at.eq(Some(at)),
                         camps::updated_at.eq(at),
                     ))
@@ -711,14 +742,14 @@ pub fn expand_batch(
 /// Starts the scheduled campaigns whose time has come; returns the ids of sending campaigns.
 pub fn due(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
     let ready: Vec<i64> = camps::table
-        .filter(camps::status.eq(SCHEDULED))
+        .filter(camps::status.eq(CampaignStatus::Scheduled))
         .filter(camps::scheduled_at.le(now_utc()))
         .select(camps::id)
         .load(conn)?;
     for id in ready {
         conn.write_transaction(|conn| {
             if let Some(c) = find_locked(conn, id)?
-                && c.status == SCHEDULED
+                && c.status == CampaignStatus::Scheduled
             {
                 begin_sending(conn, &c)?;
             }
@@ -726,7 +757,7 @@ pub fn due(conn: &mut DbConn) -> QueryResult<Vec<i64>> {
         })?;
     }
     camps::table
-        .filter(camps::status.eq(SENDING))
+        .filter(camps::status.eq(CampaignStatus::Sending))
         .order(camps::id)
         .select(camps::id)
         .load(conn)
@@ -798,7 +829,7 @@ pub fn pending(
     lang: views::Lang,
 ) -> QueryResult<Vec<crate::web::pending::PendingItem>> {
     let paused: i64 = camps::table
-        .filter(camps::status.eq(PAUSED))
+        .filter(camps::status.eq(CampaignStatus::Paused))
         .count()
         .get_result(conn)?;
     Ok(crate::web::pending::PendingItem::of(

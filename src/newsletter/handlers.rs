@@ -187,11 +187,13 @@ fn preferences_view(
 ) -> v::PreferencesView {
     v::PreferencesView {
         email: s.email.clone(),
-        status_label: page.t(labels::subscriber_status(&s.status)).to_string(),
-        paused: s.status == q::PAUSED,
+        status_label: page.t(labels::subscriber_status(s.status)).to_string(),
+        paused: s.status == q::SubscriberStatus::Paused,
         ended: matches!(
-            s.status.as_str(),
-            q::UNSUBSCRIBED | q::SUPPRESSED | q::PENDING
+            s.status,
+            q::SubscriberStatus::Unsubscribed
+                | q::SubscriberStatus::Suppressed
+                | q::SubscriberStatus::Pending
         ),
         topics,
         chosen,
@@ -256,7 +258,12 @@ pub async fn update_preferences(
                 let known: Vec<String> = topics.iter().map(|(c, _)| c.clone()).collect();
                 let mut errors = forms::Errors::new(lang);
                 let saved = match action {
-                    "save" if matches!(s.status.as_str(), q::ACTIVE | q::PAUSED) => {
+                    "save"
+                        if matches!(
+                            s.status,
+                            q::SubscriberStatus::Active | q::SubscriberStatus::Paused
+                        ) =>
+                    {
                         let valid = errors.check("topics", forms::check_topics(&chosen, &known));
                         if chosen.is_empty() {
                             errors.add("topics", "newsletter.topics_required");
@@ -275,19 +282,24 @@ pub async fn update_preferences(
                             None
                         }
                     }
-                    "pause" if s.status == q::ACTIVE => {
-                        q::set_status(c, s.id, q::PAUSED)?;
+                    "pause" if s.status == q::SubscriberStatus::Active => {
+                        q::set_status(c, s.id, q::SubscriberStatus::Paused)?;
                         q::drop_queued_newsletters(c, &s.email)?;
                         q::record_event(c, s.id, "paused", "preferences", serde_json::json!({}))?;
                         Some("newsletter.saved_paused")
                     }
-                    "resume" if s.status == q::PAUSED => {
-                        q::set_status(c, s.id, q::ACTIVE)?;
+                    "resume" if s.status == q::SubscriberStatus::Paused => {
+                        q::set_status(c, s.id, q::SubscriberStatus::Active)?;
                         q::record_event(c, s.id, "resumed", "preferences", serde_json::json!({}))?;
                         Some("newsletter.saved_resumed")
                     }
                     "unsubscribe" => {
-                        q::end_subscription(c, &s, q::UNSUBSCRIBED, "preferences")?;
+                        q::end_subscription(
+                            c,
+                            &s,
+                            q::SubscriberStatus::Unsubscribed,
+                            "preferences",
+                        )?;
                         Some("newsletter.unsubscribed_text")
                     }
                     _ => None,
@@ -359,7 +371,7 @@ pub async fn unsubscribe(
                 let Some(s) = q::find_by_pref_token(c, &token)? else {
                     return Ok::<_, diesel::result::Error>(false);
                 };
-                q::end_subscription(c, &s, q::UNSUBSCRIBED, "one-click")?;
+                q::end_subscription(c, &s, q::SubscriberStatus::Unsubscribed, "one-click")?;
                 Ok(true)
             })
         })

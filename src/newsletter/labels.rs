@@ -3,25 +3,25 @@
 use super::{campaigns, queries as q};
 
 /// The label key of a subscriber status.
-pub fn subscriber_status(status: &str) -> &'static str {
+pub fn subscriber_status(status: q::SubscriberStatus) -> &'static str {
     match status {
-        q::PENDING => "newsletter.status_pending",
-        q::ACTIVE => "newsletter.status_active",
-        q::PAUSED => "newsletter.status_paused",
-        q::UNSUBSCRIBED => "newsletter.status_unsubscribed",
-        _ => "newsletter.status_suppressed",
+        q::SubscriberStatus::Pending => "newsletter.status_pending",
+        q::SubscriberStatus::Active => "newsletter.status_active",
+        q::SubscriberStatus::Paused => "newsletter.status_paused",
+        q::SubscriberStatus::Unsubscribed => "newsletter.status_unsubscribed",
+        q::SubscriberStatus::Suppressed => "newsletter.status_suppressed",
     }
 }
 
 /// The label key of a campaign status.
-pub fn campaign_status(status: &str) -> &'static str {
+pub fn campaign_status(status: campaigns::CampaignStatus) -> &'static str {
     match status {
-        campaigns::DRAFT => "newsletter.campaign_draft",
-        campaigns::SCHEDULED => "newsletter.campaign_scheduled",
-        campaigns::SENDING => "newsletter.campaign_sending",
-        campaigns::PAUSED => "newsletter.campaign_paused",
-        campaigns::SENT => "newsletter.campaign_sent",
-        _ => "newsletter.campaign_cancelled",
+        campaigns::CampaignStatus::Draft => "newsletter.campaign_draft",
+        campaigns::CampaignStatus::Scheduled => "newsletter.campaign_scheduled",
+        campaigns::CampaignStatus::Sending => "newsletter.campaign_sending",
+        campaigns::CampaignStatus::Paused => "newsletter.campaign_paused",
+        campaigns::CampaignStatus::Sent => "newsletter.campaign_sent",
+        campaigns::CampaignStatus::Cancelled => "newsletter.campaign_cancelled",
     }
 }
 

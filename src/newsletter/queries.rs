@@ -11,18 +11,21 @@ use crate::schema::{
 };
 use crate::time::now_utc;
 
-/// Subscriber status: confirmation mail sent, link not yet followed.
-pub const PENDING: &str = "pending";
-/// Subscriber status: receives issues.
-pub const ACTIVE: &str = "active";
-/// Subscriber status: paused by the subscriber.
-pub const PAUSED: &str = "paused";
-/// Subscriber status: unsubscribed.
-pub const UNSUBSCRIBED: &str = "unsubscribed";
-/// Subscriber status: suppressed after bounces or a complaint.
-pub const SUPPRESSED: &str = "suppressed";
-/// Every status.
-pub const STATUSES: &[&str] = &[PENDING, ACTIVE, PAUSED, UNSUBSCRIBED, SUPPRESSED];
+crate::api_enum! {
+    /// Where a subscriber stands.
+    pub enum SubscriberStatus {
+        /// The confirmation mail went out; its link was not followed yet.
+        Pending = "pending",
+        /// Receives issues.
+        Active = "active",
+        /// Paused by the subscriber.
+        Paused = "paused",
+        /// Unsubscribed.
+        Unsubscribed = "unsubscribed",
+        /// Suppressed after bounces or a complaint.
+        Suppressed = "suppressed",
+    }
+}
 
 /// How long a confirmation link works.
 pub const CONFIRM_DAYS: i64 = 7;
@@ -72,7 +75,7 @@ pub struct Subscriber {
     /// Industry code.
     pub industry: Option<String>,
     /// Status.
-    pub status: String,
+    pub status: SubscriberStatus,
     /// Language code.
     pub lang: String,
     /// Hash of the confirmation token.
@@ -273,7 +276,7 @@ pub struct NewSubscriber<'a> {
     /// Industry.
     pub industry: Option<&'a str>,
     /// Initial status.
-    pub status: &'a str,
+    pub status: SubscriberStatus,
     /// Language code.
     pub lang: &'a str,
     /// Preference nonce.
@@ -287,7 +290,7 @@ pub struct NewSubscriber<'a> {
 /// Inserts a subscriber unless the address exists; returns the new id, or `None`.
 pub fn insert(conn: &mut DbConn, s: &NewSubscriber) -> QueryResult<Option<i64>> {
     let at = now_utc();
-    let confirmed = (s.status == ACTIVE).then_some(at);
+    let confirmed = (s.status == SubscriberStatus::Active).then_some(at);
     let values = (
         subs::email.eq(s.email),
         subs::name.eq(s.name),
@@ -327,7 +330,7 @@ pub fn set_confirmation(conn: &mut DbConn, id: i64, hash: &str) -> QueryResult<(
 }
 
 /// Changes the status of a subscriber.
-pub fn set_status(conn: &mut DbConn, id: i64, status: &str) -> QueryResult<()> {
+pub fn set_status(conn: &mut DbConn, id: i64, status: SubscriberStatus) -> QueryResult<()> {
     diesel::update(subs::table.find(id))
         .set((subs::status.eq(status), subs::updated_at.eq(now_utc())))
         .execute(conn)?;
@@ -340,7 +343,7 @@ pub fn activate(conn: &mut DbConn, id: i64, pref_hash: &str) -> QueryResult<()> 
     let at = now_utc();
     diesel::update(subs::table.find(id))
         .set((
-            subs::status.eq(ACTIVE),
+            subs::status.eq(SubscriberStatus::Active),
             subs::confirmed_at.eq(Some(at)),
             subs::pref_token_hash.eq(Some(pref_hash)),
             subs::soft_bounces.eq(0),
@@ -390,8 +393,8 @@ pub fn drop_queued_newsletters(conn: &mut DbConn, email: &str) -> QueryResult<us
     diesel::delete(
         outbox::table
             .filter(outbox::recipient.eq(email))
-            .filter(outbox::kind.eq(crate::mail::MailKind::Newsletter.as_str()))
-            .filter(outbox::status.eq(crate::mail::outbox::QUEUED)),
+            .filter(outbox::kind.eq(crate::mail::MailKind::Newsletter))
+            .filter(outbox::status.eq(crate::mail::outbox::OutboxStatus::Queued)),
     )
     .execute(conn)
 }
@@ -400,15 +403,17 @@ pub fn drop_queued_newsletters(conn: &mut DbConn, email: &str) -> QueryResult<us
 pub fn end_subscription(
     conn: &mut DbConn,
     s: &Subscriber,
-    status: &str,
+    status: SubscriberStatus,
     source: &str,
 ) -> QueryResult<bool> {
-    if s.status == status || (s.status == SUPPRESSED && status == UNSUBSCRIBED) {
+    if s.status == status
+        || (s.status == SubscriberStatus::Suppressed && status == SubscriberStatus::Unsubscribed)
+    {
         return Ok(false);
     }
     set_status(conn, s.id, status)?;
     drop_queued_newsletters(conn, &s.email)?;
-    let event = if status == SUPPRESSED {
+    let event = if status == SubscriberStatus::Suppressed {
         "suppressed"
     } else {
         "unsubscribed"
@@ -423,7 +428,7 @@ pub fn expire_pending(conn: &mut DbConn) -> QueryResult<usize> {
     let requests = super::requests::expire(conn)?;
     let subscribers = diesel::delete(
         subs::table
-            .filter(subs::status.eq(PENDING))
+            .filter(subs::status.eq(SubscriberStatus::Pending))
             .filter(subs::confirmed_at.is_null())
             .filter(subs::confirm_expires_at.lt(now_utc()))
             // A request still waiting for the address keeps its subscriber.
@@ -442,7 +447,7 @@ pub struct SubscriberFilter {
     /// Text in address, name or company.
     pub q: String,
     /// Status.
-    pub status: Option<String>,
+    pub status: Option<SubscriberStatus>,
     /// Topic code.
     pub topic: Option<String>,
 }
@@ -461,7 +466,7 @@ pub fn search(conn: &mut DbConn, f: &SubscriberFilter, limit: i64) -> QueryResul
         );
     }
     if let Some(status) = &f.status {
-        q = q.filter(subs::status.eq(status.clone()));
+        q = q.filter(subs::status.eq(*status));
     }
     if let Some(topic) = &f.topic {
         q = q.filter(
@@ -493,7 +498,7 @@ pub fn topics_of_many(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, S
 }
 
 /// Counts of subscribers by status.
-pub fn status_counts(conn: &mut DbConn) -> QueryResult<Vec<(String, i64)>> {
+pub fn status_counts(conn: &mut DbConn) -> QueryResult<Vec<(SubscriberStatus, i64)>> {
     subs::table
         .group_by(subs::status)
         .select((subs::status, diesel::dsl::count_star()))

@@ -231,8 +231,11 @@ pub enum ListAction {
 }
 
 /// Whether staff can end a subscription in this status (it has not ended already).
-pub fn can_unsubscribe(status: &str) -> bool {
-    matches!(status, q::ACTIVE | q::PAUSED | q::PENDING)
+pub fn can_unsubscribe(status: q::SubscriberStatus) -> bool {
+    matches!(
+        status,
+        q::SubscriberStatus::Active | q::SubscriberStatus::Paused | q::SubscriberStatus::Pending
+    )
 }
 
 /// Ends a subscription on the subscriber's behalf (kept in the consent history as done by
@@ -247,10 +250,15 @@ pub fn unsubscribe(
         let Some(s) = q::find(c, id)? else {
             return Ok(None);
         };
-        if !can_unsubscribe(&s.status) {
+        if !can_unsubscribe(s.status) {
             return Ok(Some(false));
         }
-        q::end_subscription(c, &s, q::UNSUBSCRIBED, &format!("staff:{}", actor.id))?;
+        q::end_subscription(
+            c,
+            &s,
+            q::SubscriberStatus::Unsubscribed,
+            &format!("staff:{}", actor.id),
+        )?;
         audited(
             c,
             actor,

@@ -124,7 +124,7 @@ fn subscribe_in(
             company: &req.company,
             prefecture: req.prefecture,
             industry: req.industry.as_deref(),
-            status: q::PENDING,
+            status: q::SubscriberStatus::Pending,
             lang: req.lang.code(),
             pref_nonce: &nonce,
             pref_token_hash: None,
@@ -146,7 +146,10 @@ fn subscribe_in(
         let Some(s) = q::find_by_email(conn, &req.email)? else {
             return Ok(Outcome::NothingSent);
         };
-        if !matches!(s.status.as_str(), q::PENDING | q::UNSUBSCRIBED) {
+        if !matches!(
+            s.status,
+            q::SubscriberStatus::Pending | q::SubscriberStatus::Unsubscribed
+        ) {
             return Ok(Outcome::NothingSent);
         }
         let last = s.confirm_sent_at.max(requests::latest_at(conn, s.id)?);
@@ -229,7 +232,10 @@ pub enum LinkState {
 /// What a subscriber's used (or reused) confirmation link says, if it still belongs to a live
 /// subscription and has not expired.
 fn reused(s: Subscriber) -> LinkState {
-    let live = matches!(s.status.as_str(), q::ACTIVE | q::PAUSED);
+    let live = matches!(
+        s.status,
+        q::SubscriberStatus::Active | q::SubscriberStatus::Paused
+    );
     let fresh = s.confirm_expires_at.is_some_and(|at| at >= now_utc());
     if live && fresh {
         LinkState::Subscribed(Box::new(s))
@@ -262,7 +268,7 @@ pub fn confirm(
             let Some(s) = q::find_by_confirm_hash(conn, &hash)? else {
                 return Ok((LinkState::Invalid, false));
             };
-            if s.status != q::PENDING {
+            if s.status != q::SubscriberStatus::Pending {
                 return Ok((reused(s), false));
             }
             if s.confirm_expires_at.is_none_or(|at| at < now_utc()) {
@@ -312,7 +318,7 @@ fn apply_request(
     let Some(s) = q::find(conn, request.subscriber_id)? else {
         return Ok(None);
     };
-    if s.status == q::SUPPRESSED {
+    if s.status == q::SubscriberStatus::Suppressed {
         return Ok(None);
     }
     let topics = request.topic_codes();
@@ -325,7 +331,7 @@ fn apply_request(
             company: &request.company,
             prefecture: request.prefecture,
             industry: request.industry.as_deref(),
-            status: q::ACTIVE,
+            status: q::SubscriberStatus::Active,
             lang: &request.lang,
             pref_nonce: &s.pref_nonce,
             pref_token_hash: s.pref_token_hash.as_deref(),
@@ -356,7 +362,7 @@ pub fn link_state(conn: &mut DbConn, token: &str) -> QueryResult<LinkState> {
         return Ok(LinkState::Usable);
     }
     Ok(match q::find_by_confirm_hash(conn, &hash)? {
-        Some(s) if s.status == q::PENDING => {
+        Some(s) if s.status == q::SubscriberStatus::Pending => {
             if s.confirm_expires_at.is_some_and(|at| at >= now_utc()) {
                 LinkState::Usable
             } else {
@@ -415,7 +421,11 @@ pub fn import(
             company: &row.company,
             prefecture: None,
             industry: None,
-            status: if row.confirmed { q::ACTIVE } else { q::PENDING },
+            status: if row.confirmed {
+                q::SubscriberStatus::Active
+            } else {
+                q::SubscriberStatus::Pending
+            },
             lang: "ja",
             pref_nonce: &nonce,
             pref_token_hash: Some(&pref_hash),
@@ -440,7 +450,7 @@ pub fn import(
         let Some(s) = q::find_by_email(conn, &row.email)? else {
             continue;
         };
-        if s.status == q::PENDING && row.confirmed {
+        if s.status == q::SubscriberStatus::Pending && row.confirmed {
             q::activate(conn, s.id, &links.pref_hash(&s.pref_nonce))?;
             q::set_topics(conn, s.id, &topics)?;
             q::record_event(

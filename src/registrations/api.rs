@@ -4,11 +4,9 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
-use super::checkin::check_in_by_staff;
-use super::queries;
+use super::service;
 use crate::accounts::ApiStaff;
 use crate::error::AppError;
 use crate::time::rfc3339;
@@ -28,21 +26,7 @@ pub struct CheckedIn {
     pub checked_in_at: String,
 }
 
-crate::api_enum! {
-    /// Where a registration stands.
-    pub enum RegistrationStatus {
-        /// Awaits the lottery's draw.
-        Applied = "applied",
-        /// Has a seat.
-        Confirmed = "confirmed",
-        /// Waits for a seat.
-        Waitlisted = "waitlisted",
-        /// A lottery without waitlist did not draw it.
-        NotDrawn = "not_drawn",
-        /// Cancelled.
-        Cancelled = "cancelled",
-    }
-}
+pub use super::model::RegistrationStatus;
 
 /// A registration as staff see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -59,8 +43,7 @@ pub struct RegistrationOut {
     #[schema(value_type = crate::seminars::model::Mode)]
     pub mode: String,
     /// Its status.
-    #[schema(value_type = RegistrationStatus)]
-    pub status: String,
+    pub status: RegistrationStatus,
     /// The place on the waitlist (1 first); null unless waitlisted.
     #[schema(minimum = 1)]
     pub waitlist_position: Option<i64>,
@@ -134,16 +117,12 @@ pub async fn check_in(
     let out = state
         .db
         .run(move |c| {
-            c.write_transaction(|c| {
-                let reg = queries::find(c, id)?;
-                check_in_by_staff(c, &actor, &reg, "api", crate::time::now_utc())?;
-                let reg = queries::find(c, id)?;
-                Ok::<_, AppError>(CheckedIn {
-                    id: reg.id,
-                    seminar_id: reg.seminar_id,
-                    checked_in: true,
-                    checked_in_at: reg.checked_in_at.map(rfc3339).unwrap_or_default(),
-                })
+            let reg = service::check_in(c, &actor, id, "api", crate::time::now_utc())?;
+            Ok::<_, AppError>(CheckedIn {
+                id: reg.id,
+                seminar_id: reg.seminar_id,
+                checked_in: true,
+                checked_in_at: reg.checked_in_at.map(rfc3339).unwrap_or_default(),
             })
         })
         .await?;
@@ -169,17 +148,8 @@ pub async fn registrations(
     let out = state
         .db
         .run(move |c| {
-            crate::seminars::queries::find(c, id)?;
-            let regs = queries::list_for_seminar(c, id)?;
+            let regs = service::registrations_for_staff(c, &actor, id, "api")?;
             let pos = super::export::positions(&regs);
-            crate::audit::record(
-                c,
-                Some(&actor),
-                crate::audit::Action::RegistrationView,
-                crate::audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": regs.len(), "via": "api"}),
-            )?;
             Ok::<_, AppError>(
                 regs.iter()
                     .map(|r| RegistrationOut {
@@ -188,7 +158,7 @@ pub async fn registrations(
                         name: r.name.clone(),
                         company: r.company.clone(),
                         mode: r.mode.clone(),
-                        status: r.status.clone(),
+                        status: r.status,
                         waitlist_position: pos.get(&r.id).copied(),
                         checked_in: r.checked_in_at.is_some(),
                         created_at: rfc3339(r.created_at),

@@ -15,7 +15,7 @@
 //!   and stays valid as long as the key (changing `SECUNITY_SECRET_KEY` voids printed codes,
 //!   as it voids open forms).
 //! - Checking in from the QR page and from the registrations list is the same function,
-//!   [`check_in_by_staff`], with the same audit entry.
+//!   [`super::service::check_in`], with the same audit entry.
 
 use actix_web::{HttpResponse, web};
 use base64::Engine;
@@ -29,12 +29,11 @@ use sha2::Sha256;
 use views::seminars::checkin::CheckinView;
 use views::seminars::public::CheckinQr;
 
-use super::model::{Registration, status};
+use super::model::RegistrationStatus;
 use super::queries;
-use crate::accounts::{CurrentUser, StaffUser};
+use crate::accounts::StaffUser;
 use crate::audit;
-use crate::db::DbConn;
-use crate::error::{AppError, Message};
+use crate::error::AppError;
 use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html};
@@ -102,39 +101,6 @@ pub fn qr(state: &AppState, reg_id: i64) -> Option<CheckinQr> {
     })
 }
 
-/// Checks a confirmed registration in (idempotent) and writes the audit entry; `via` says
-/// where staff did it (`list`, `qr`). 409 for a registration that is not confirmed.
-pub fn check_in_by_staff(
-    c: &mut DbConn,
-    actor: &CurrentUser,
-    reg: &Registration,
-    via: &str,
-    now: NaiveDateTime,
-) -> Result<(), AppError> {
-    if !seminar_queries::find(c, reg.seminar_id)?.check_in_open(now) {
-        return Err(AppError::Conflict(
-            Message::new("seminars.checkin.outside").arg(
-                "days",
-                crate::seminars::model::CHECK_IN_DAYS_AFTER.to_string(),
-            ),
-        ));
-    }
-    if !queries::check_in(c, reg.id, now)? {
-        return Err(AppError::Conflict(Message::new(
-            "seminars.checkin.not_confirmed",
-        )));
-    }
-    audit::record(
-        c,
-        Some(actor),
-        audit::Action::RegistrationCheckIn,
-        audit::Target::Registration,
-        Some(reg.id.to_string()),
-        json!({"seminar_id": reg.seminar_id, "via": via}),
-    )?;
-    Ok(())
-}
-
 /// When staff may not record attendance now: the sentence that says when they may (`None`
 /// while they may, and for a seminar that was called off, whose page says so already).
 pub fn window_note(
@@ -142,7 +108,9 @@ pub fn window_note(
     now: NaiveDateTime,
     lang: views::Lang,
 ) -> Option<String> {
-    if seminar.check_in_open(now) || seminar.status == crate::seminars::model::status::CANCELLED {
+    if seminar.check_in_open(now)
+        || seminar.status == crate::seminars::model::SeminarStatus::Cancelled
+    {
         return None;
     }
     let (from, until) = seminar.check_in_span();
@@ -208,8 +176,8 @@ pub async fn page(
                 name: reg.name.clone(),
                 company: reg.company.clone(),
                 mode: lang.t(reg.mode().label_key()).to_string(),
-                status_label: super::handlers::status_label(&reg.status, lang).to_string(),
-                confirmed: reg.status == status::CONFIRMED,
+                status_label: super::handlers::status_label(reg.status, lang).to_string(),
+                confirmed: reg.status == RegistrationStatus::Confirmed,
                 checked_in_at: reg
                     .checked_in_at
                     .map(|t| crate::time::format_datetime(t, lang)),
@@ -234,8 +202,7 @@ pub async fn check_in(
     state
         .db
         .run(move |c| {
-            let reg = queries::find(c, reg_id)?;
-            check_in_by_staff(c, &actor, &reg, "qr", crate::time::now_utc())
+            super::service::check_in(c, &actor, reg_id, "qr", crate::time::now_utc()).map(|_| ())
         })
         .await?;
     Ok(see_other(format!("/staff/checkin/{reg_id}/{code}?done=1")))

@@ -2,17 +2,13 @@
 //! formula-like cells defused), every export in the audit log.
 
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 
 use super::model::Registration;
-use super::queries;
 use crate::accounts::StaffUser;
-use crate::audit;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::reference::{self, Options};
 use crate::seminars::model::Question;
-use crate::seminars::queries as seminar_queries;
 use crate::web::AppState;
 use crate::web::ctx::Page;
 
@@ -118,7 +114,7 @@ pub fn render(
             Labels::of(&labels.industries, &r.industry),
             Labels::of(&labels.bands, band),
             lang.t(r.mode().label_key()).to_string(),
-            super::model::status_label(&r.status, lang).to_string(),
+            super::model::status_label(r.status, lang).to_string(),
             positions(r).map(|p| p.to_string()).unwrap_or_default(),
             r.checked_in_at
                 .map(crate::time::sheet_datetime)
@@ -154,7 +150,7 @@ pub fn render(
             r.industry.clone(),
             band.to_string(),
             r.mode.clone(),
-            r.status.clone(),
+            r.status.to_string(),
         ]);
         rows.push(row);
     }
@@ -165,7 +161,7 @@ pub fn render(
 pub fn positions(regs: &[Registration]) -> std::collections::HashMap<i64, i64> {
     let mut waiting: Vec<&Registration> = regs
         .iter()
-        .filter(|r| r.status == super::model::status::WAITLISTED)
+        .filter(|r| r.status == super::model::RegistrationStatus::Waitlisted)
         .collect();
     waiting.sort_by_key(|r| (r.waitlist_seq, r.id));
     let mut out = std::collections::HashMap::new();
@@ -195,30 +191,20 @@ pub async fn csv(
     let body = state
         .db
         .run(move |c| {
-            let s = seminar_queries::find(c, id)?;
-            let regs = queries::list_for_seminar(c, id)?;
+            let (s, regs) = super::service::export_registrations(c, &actor, id)?;
             let pos = positions(&regs);
             let labels = Labels::read(c, lang)?;
             let series = match s.series_id {
                 Some(x) => Some(crate::seminars::series::queries::find(c, x)?.title),
                 None => None,
             };
-            let body = render(
+            Ok::<_, AppError>(render(
                 &labels,
                 &s.questions(),
                 &regs,
                 &|r| pos.get(&r.id).copied(),
                 series.as_deref(),
-            );
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::RegistrationExport,
-                audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": regs.len()}),
-            )?;
-            Ok::<_, AppError>(body)
+            ))
         })
         .await?;
     Ok(crate::csv_file::attachment(

@@ -8,7 +8,7 @@ use views::seminars::public::RegistrationPage;
 
 use super::forms::{self, FormRules};
 use super::mail::Notifier;
-use super::model::{Registration, status};
+use super::model::{Registration, RegistrationStatus};
 use super::queries;
 use crate::error::{AppError, Message};
 use crate::seminars::model::Mode;
@@ -234,7 +234,7 @@ async fn render(
             if let Some(entry) = reg.series_entry_id {
                 for m in super::series::members(c, entry)? {
                     let x = seminar_queries::find(c, m.seminar_id)?;
-                    if x.ends_at >= now && x.status != crate::seminars::model::status::CANCELLED {
+                    if x.ends_at >= now && x.status != crate::seminars::model::SeminarStatus::Cancelled {
                         next_session = (m.id, x.ends_at);
                         break;
                     }
@@ -255,8 +255,8 @@ async fn render(
     let (group, removable, registered_by) = group_view(&reg, &group, &seminar, now, lang);
     let survey_open = super::survey::state_of(&seminar, survey.as_ref(), now)
         == views::seminars::survey::SurveyState::Open;
-    let active = reg.status != status::CANCELLED && seminar.is_open(now);
-    let confirmed = reg.status == status::CONFIRMED;
+    let active = reg.status != RegistrationStatus::Cancelled && seminar.is_open(now);
+    let confirmed = reg.status == RegistrationStatus::Confirmed;
     let other: Vec<Mode> = seminar
         .format()
         .modes()
@@ -271,10 +271,10 @@ async fn render(
         when: crate::time::format_span(seminar.starts_at, seminar.ends_at, lang),
         place: crate::seminars::place_text(&seminar, lang),
         name: reg.name.clone(),
-        status: reg.status.clone(),
-        status_label: status_label(&reg.status, lang).to_string(),
+        status: reg.status.to_string(),
+        status_label: status_label(reg.status, lang).to_string(),
         position: pos,
-        results_at: (reg.status == status::APPLIED && seminar.awaits_draw())
+        results_at: (reg.status == RegistrationStatus::Applied && seminar.awaits_draw())
             .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
         mode_label: lang.t(reg.mode().label_key()).to_string(),
         join_url: (confirmed && !seminar.online_url.is_empty()).then(|| seminar.online_url.clone()),
@@ -283,7 +283,7 @@ async fn render(
         } else {
             Vec::new()
         },
-        can_cancel: reg.status != status::CANCELLED && now < seminar.starts_at,
+        can_cancel: reg.status != RegistrationStatus::Cancelled && now < seminar.starts_at,
         attendance: confirmed && reg.mode() == Mode::Online && now_attending.is_some(),
         checked_in: now_attending
             .as_ref()
@@ -292,7 +292,7 @@ async fn render(
         certificate_href: certificate.then(|| format!("/registrations/{token}/certificate.pdf")),
         checkin: (confirmed
             && reg.mode() == Mode::Onsite
-            && seminar.status != crate::seminars::model::status::CANCELLED
+            && seminar.status != crate::seminars::model::SeminarStatus::Cancelled
             && now <= next_session.1)
             .then(|| super::checkin::qr(state, next_session.0))
             .flatten(),
@@ -348,7 +348,7 @@ fn series_view(
                 href: format!("/seminars/{}", s.id),
                 title: s.title.clone(),
                 when: crate::time::format_span(s.starts_at, s.ends_at, lang),
-                status_label: status_label(&m.status, lang).to_string(),
+                status_label: status_label(m.status, lang).to_string(),
                 attended: m.checked_in_at.is_some(),
             })
         })
@@ -398,13 +398,15 @@ fn group_view(
         .map(|m| views::seminars::public::GroupMemberView {
             name: m.name.clone(),
             email: m.email.clone(),
-            status_label: status_label(&m.status, lang).to_string(),
+            status_label: status_label(m.status, lang).to_string(),
             applicant: m.id == reg.id,
         })
         .collect();
     let removable = members
         .iter()
-        .filter(|m| m.id != reg.id && m.status != status::CANCELLED && now < seminar.starts_at)
+        .filter(|m| {
+            m.id != reg.id && m.status != RegistrationStatus::Cancelled && now < seminar.starts_at
+        })
         .map(|m| (m.id.to_string(), format!("{} ({})", m.name, m.email)))
         .collect();
     (view, removable, None)

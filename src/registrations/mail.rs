@@ -6,7 +6,7 @@
 use diesel::QueryResult;
 use views::seminars::mail::{MailChange, MailNotice, RegistrationMail};
 
-use super::model::{Registration, status};
+use super::model::{Registration, RegistrationStatus};
 use super::queries::waitlist_position;
 use crate::db::DbConn;
 use crate::mail::{Attachment, Mailer, OutgoingMail};
@@ -51,8 +51,8 @@ pub enum Notice {
 impl Notice {
     /// The calendar message the mail carries to a registrant whose status is `status` (the
     /// status before the change for a cancellation): only a confirmed seat is in a calendar.
-    fn calendar(self, status: &str) -> Option<Method> {
-        let had_seat = status == status::CONFIRMED;
+    fn calendar(self, status: RegistrationStatus) -> Option<Method> {
+        let had_seat = status == RegistrationStatus::Confirmed;
         match self {
             Notice::Confirmed
             | Notice::Promoted
@@ -122,7 +122,7 @@ impl Notifier {
             notice,
             token,
             changes: Vec::new(),
-            calendar: notice.calendar(&reg.status),
+            calendar: notice.calendar(reg.status),
         };
         self.queue(c, seminar, reg, letter)
     }
@@ -163,7 +163,7 @@ impl Notifier {
             notice: Notice::Changed,
             token: None,
             changes,
-            calendar: Notice::Changed.calendar(&reg.status),
+            calendar: Notice::Changed.calendar(reg.status),
         };
         self.queue(c, seminar, reg, letter)?;
         Ok(true)
@@ -183,7 +183,7 @@ impl Notifier {
             calendar,
         } = letter;
         let lang = reg.lang();
-        let confirmed = reg.status == status::CONFIRMED;
+        let confirmed = reg.status == RegistrationStatus::Confirmed;
         let view = RegistrationMail {
             notice: mail_notice(notice),
             name: reg.name.clone(),
@@ -203,7 +203,7 @@ impl Notifier {
             join_url: (confirmed && notice != Notice::Survey && !seminar.online_url.is_empty())
                 .then(|| seminar.online_url.clone()),
             position: waitlist_position(c, reg)?,
-            results_at: (reg.status == status::APPLIED)
+            results_at: (reg.status == RegistrationStatus::Applied)
                 .then(|| crate::time::format_datetime(seminar.draw_time(), lang)),
             changes,
             sessions: Vec::new(),
@@ -249,7 +249,7 @@ impl Notifier {
         token: Option<&str>,
         notice: Notice,
     ) -> QueryResult<()> {
-        let calendar = notice.calendar(&reg.status);
+        let calendar = notice.calendar(reg.status);
         self.queue_series(c, series, sessions, reg, token, notice, calendar)
     }
 
@@ -279,7 +279,7 @@ impl Notifier {
         calendar: Option<Method>,
     ) -> QueryResult<()> {
         let lang = reg.lang();
-        let confirmed = reg.status == status::CONFIRMED;
+        let confirmed = reg.status == RegistrationStatus::Confirmed;
         let lines = sessions
             .iter()
             .enumerate()

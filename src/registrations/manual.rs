@@ -9,7 +9,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 use views::Lang;
 use views::components::Tone;
 use views::forms::FormErrors;
@@ -18,9 +17,8 @@ use views::seminars::add::AddView;
 use super::forms::{self, FormRules};
 use super::mail::Notifier;
 use super::model::Intake;
-use super::queries::{self, Registered};
+use super::queries::Registered;
 use crate::accounts::StaffUser;
-use crate::audit;
 use crate::error::AppError;
 use crate::reference;
 use crate::seminars::queries as seminar_queries;
@@ -150,18 +148,10 @@ pub async fn create(
     let outcome = state
         .db
         .run(move |c| {
-            let outcome = queries::register(c, &notifier, id, &who, crate::time::now_utc());
-            if let Ok(Registered::New(reg, _)) = &outcome {
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::RegistrationStaffAdd,
-                    audit::Target::Registration,
-                    Some(reg.id.to_string()),
-                    json!({"seminar_id": id, "status": reg.status, "mail": send_mail}),
-                )?;
-            }
-            Ok::<_, AppError>(outcome)
+            let now = crate::time::now_utc();
+            Ok::<_, AppError>(super::service::add_registration(
+                c, &notifier, &actor, id, &who, send_mail, now,
+            ))
         })
         .await?;
     let (tone, text, code) = match outcome {
@@ -176,7 +166,7 @@ pub async fn create(
             page.tf(
                 "seminars.add.existing",
                 &[
-                    ("status", super::handlers::status_label(&reg.status, lang)),
+                    ("status", super::handlers::status_label(reg.status, lang)),
                     ("mode", lang.t(reg.mode().label_key())),
                 ],
             ),

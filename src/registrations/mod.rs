@@ -19,6 +19,7 @@ pub mod privacy;
 pub mod queries;
 pub mod reminders;
 pub mod series;
+pub mod service;
 pub mod staff;
 pub mod survey;
 

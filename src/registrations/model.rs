@@ -7,8 +7,8 @@ use serde::Serialize;
 use crate::schema::registrations;
 use crate::seminars::model::{Mode, Seminar};
 
-/// Status names as stored.
-pub use crate::seminars::model::registration_status as status;
+/// The states of a registration.
+pub use crate::seminars::model::RegistrationStatus;
 
 /// A registration as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -34,8 +34,8 @@ pub struct Registration {
     pub mode: String,
     /// Answers to the extra questions, JSON object.
     pub answers: String,
-    /// applied, confirmed, waitlisted, not_drawn, cancelled.
-    pub status: String,
+    /// Applied, confirmed, waitlisted, not drawn or cancelled.
+    pub status: RegistrationStatus,
     /// Order on the waitlist.
     pub waitlist_seq: Option<i64>,
     /// When checked in.
@@ -143,7 +143,8 @@ impl Intake {
         match self {
             Intake::Public => seminar.is_open(now),
             Intake::Staff { .. } => {
-                seminar.status == crate::seminars::model::status::PUBLISHED && now < seminar.ends_at
+                seminar.status == crate::seminars::model::SeminarStatus::Published
+                    && now < seminar.ends_at
             }
         }
     }
@@ -158,12 +159,12 @@ impl Intake {
 }
 
 /// The label of a registration status.
-pub fn status_label(s: &str, lang: views::Lang) -> &'static str {
+pub fn status_label(s: RegistrationStatus, lang: views::Lang) -> &'static str {
     match s {
-        status::CONFIRMED => lang.t("seminars.reg_confirmed"),
-        status::WAITLISTED => lang.t("seminars.reg_waitlisted"),
-        status::APPLIED => lang.t("lottery.reg_applied"),
-        status::NOT_DRAWN => lang.t("lottery.reg_not_drawn"),
-        _ => lang.t("seminars.reg_cancelled"),
+        RegistrationStatus::Confirmed => lang.t("seminars.reg_confirmed"),
+        RegistrationStatus::Waitlisted => lang.t("seminars.reg_waitlisted"),
+        RegistrationStatus::Applied => lang.t("lottery.reg_applied"),
+        RegistrationStatus::NotDrawn => lang.t("lottery.reg_not_drawn"),
+        RegistrationStatus::Cancelled => lang.t("seminars.reg_cancelled"),
     }
 }

@@ -78,11 +78,11 @@ pub fn erase_person(conn: &mut DbConn, email: &str) -> QueryResult<()> {
             .set((sv::topics.eq(""), sv::comments.eq("")))
             .execute(conn)?;
         diesel::update(r::table.find(id).filter(r::status.eq_any([
-            super::model::status::WAITLISTED,
-            super::model::status::APPLIED,
+            super::model::RegistrationStatus::Waitlisted,
+            super::model::RegistrationStatus::Applied,
         ])))
         .set((
-            r::status.eq(super::model::status::CANCELLED),
+            r::status.eq(super::model::RegistrationStatus::Cancelled),
             r::waitlist_seq.eq(None::<i64>),
         ))
         .execute(conn)?;

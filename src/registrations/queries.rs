@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::mail::{Notice, Notifier};
-use super::model::{NewRegistrant, Registration, status};
+use super::model::{NewRegistrant, Registration, RegistrationStatus};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
 use crate::registrations::allocation::placement::{self, Entry, Seats};
@@ -59,7 +59,12 @@ pub fn lock_seminar(c: &mut DbConn, id: i64) -> QueryResult<Seminar> {
 }
 
 /// How many registrations of a mode have a status.
-pub fn count(c: &mut DbConn, seminar_id: i64, mode: Mode, status: &str) -> QueryResult<i64> {
+pub fn count(
+    c: &mut DbConn,
+    seminar_id: i64,
+    mode: Mode,
+    status: RegistrationStatus,
+) -> QueryResult<i64> {
     r::table
         .filter(r::seminar_id.eq(seminar_id))
         .filter(r::mode.eq(mode.as_str()))
@@ -121,7 +126,7 @@ pub fn list_for_seminar(c: &mut DbConn, seminar_id: i64) -> QueryResult<Vec<Regi
 pub fn active_since(c: &mut DbConn, since: NaiveDateTime) -> QueryResult<Vec<Registration>> {
     r::table
         .filter(r::created_at.ge(since))
-        .filter(r::status.ne(status::CANCELLED))
+        .filter(r::status.ne(RegistrationStatus::Cancelled))
         .order(r::id)
         .select(Registration::as_select())
         .load(c)
@@ -131,7 +136,7 @@ pub fn active_since(c: &mut DbConn, since: NaiveDateTime) -> QueryResult<Vec<Reg
 pub fn waitlist_position(c: &mut DbConn, reg: &Registration) -> QueryResult<Option<i64>> {
     let Some(seq) = reg
         .waitlist_seq
-        .filter(|_| reg.status == status::WAITLISTED)
+        .filter(|_| reg.status == RegistrationStatus::Waitlisted)
     else {
         return Ok(None);
     };
@@ -139,7 +144,7 @@ pub fn waitlist_position(c: &mut DbConn, reg: &Registration) -> QueryResult<Opti
     r::table
         .filter(r::seminar_id.eq(reg.seminar_id))
         .filter(r::mode.eq(&reg.mode))
-        .filter(r::status.eq(status::WAITLISTED))
+        .filter(r::status.eq(RegistrationStatus::Waitlisted))
         .filter(r::waitlist_seq.le(seq))
         .select(diesel::dsl::count(r::waitlist_seq).aggregate_distinct())
         .get_result(c)
@@ -193,13 +198,13 @@ pub fn next_waitlist_seq(c: &mut DbConn, seminar_id: i64) -> QueryResult<i64> {
 }
 
 /// A status and a place on the waitlist.
-pub(super) type Placed = (&'static str, Option<i64>);
+pub type Placed = (RegistrationStatus, Option<i64>);
 
 /// Confirmed if a seat of `mode` is free, else waitlisted with the next place in line.
 fn place(c: &mut DbConn, seminar: &Seminar, mode: Mode) -> QueryResult<Placed> {
     Ok(place_entry(c, seminar, mode, 1)?
         .pop()
-        .unwrap_or((status::WAITLISTED, None)))
+        .unwrap_or((RegistrationStatus::Waitlisted, None)))
 }
 
 /// Places an entry of `size` participants whole: all confirmed if that many seats of `mode`
@@ -213,7 +218,7 @@ fn place_entry(
 ) -> QueryResult<Vec<Placed>> {
     #[cfg(feature = "test-seams")]
     crate::test_seams::pause_before_seat_check();
-    let taken = count(c, seminar.id, mode, status::CONFIRMED)?;
+    let taken = count(c, seminar.id, mode, RegistrationStatus::Confirmed)?;
     #[cfg(feature = "test-seams")]
     crate::test_seams::pause_between_seat_check_and_write();
     let free = usize::try_from(i64::from(seminar.capacity(mode)) - taken).unwrap_or(0);
@@ -232,9 +237,9 @@ fn place_entry(
     Ok((0..size)
         .map(|i| {
             if i < seats {
-                (status::CONFIRMED, None)
+                (RegistrationStatus::Confirmed, None)
             } else {
-                (status::WAITLISTED, seq)
+                (RegistrationStatus::Waitlisted, seq)
             }
         })
         .collect())
@@ -292,7 +297,7 @@ pub fn register_locked(
     }
     let existing = find_by_email(c, seminar_id, &who.email)?;
     if let Some(reg) = &existing
-        && reg.status != status::CANCELLED
+        && reg.status != RegistrationStatus::Cancelled
     {
         if who.intake.sends_mail() {
             remind_existing(c, notifier, &seminar, reg, now)?;
@@ -311,7 +316,7 @@ pub fn register_locked(
         vec![(&who.name, &who.email, existing)];
     for p in &who.participants {
         match find_by_email(c, seminar_id, &p.email)? {
-            Some(reg) if reg.status != status::CANCELLED => {
+            Some(reg) if reg.status != RegistrationStatus::Cancelled => {
                 if who.intake.sends_mail() {
                     remind_existing(c, notifier, &seminar, &reg, now)?;
                 }
@@ -321,7 +326,7 @@ pub fn register_locked(
     }
     // Until a lottery's draw nobody takes a seat: every application is equal.
     let placed = if seminar.awaits_draw() {
-        vec![(status::APPLIED, None); members.len()]
+        vec![(RegistrationStatus::Applied, None); members.len()]
     } else {
         place_entry(c, &seminar, who.mode, members.len())?
     };
@@ -346,9 +351,9 @@ pub fn register_locked(
     }
     if who.intake.sends_mail() {
         for (reg, token) in &stored {
-            let notice = match reg.status.as_str() {
-                status::CONFIRMED => Notice::Confirmed,
-                status::APPLIED => Notice::Applied,
+            let notice = match reg.status {
+                RegistrationStatus::Confirmed => Notice::Confirmed,
+                RegistrationStatus::Applied => Notice::Applied,
                 _ => Notice::Waitlisted,
             };
             notifier.send(c, &seminar, reg, Some(token), notice)?;
@@ -458,7 +463,7 @@ pub(super) fn store_member(
         employee_band: who.employee_band.clone(),
         mode: who.mode.as_str().to_string(),
         answers: who.answers.clone(),
-        status: state.to_string(),
+        status: state,
         waitlist_seq: seq,
         checked_in_at: None,
         token_hash: hash,
@@ -534,7 +539,7 @@ fn waiting_entries(
     let rows: Vec<(i64, Option<i64>)> = r::table
         .filter(r::seminar_id.eq(seminar_id))
         .filter(r::mode.eq(mode.as_str()))
-        .filter(r::status.eq(status::WAITLISTED))
+        .filter(r::status.eq(RegistrationStatus::Waitlisted))
         .order((r::waitlist_seq, r::id))
         .select((r::id, r::group_id))
         .load(c)?;
@@ -545,7 +550,7 @@ fn waiting_entries(
 
 /// The free seats of `mode` (never below 0).
 fn free_seats(c: &mut DbConn, seminar: &Seminar, mode: Mode) -> QueryResult<Seats> {
-    let taken = count(c, seminar.id, mode, status::CONFIRMED)?;
+    let taken = count(c, seminar.id, mode, RegistrationStatus::Confirmed)?;
     let free = u32::try_from(i64::from(seminar.capacity(mode)) - taken).unwrap_or(0);
     Ok(match mode {
         Mode::Onsite => Seats::new(free, 0),
@@ -603,7 +608,7 @@ fn promote(
         notifier,
         seminar,
         reg_id,
-        (status::CONFIRMED, None),
+        (RegistrationStatus::Confirmed, None),
         Notice::Promoted,
         now,
     )
@@ -617,7 +622,7 @@ pub fn settle(
     notifier: &Notifier,
     seminar: &Seminar,
     reg_id: i64,
-    placed: (&str, Option<i64>),
+    placed: Placed,
     notice: Notice,
     now: NaiveDateTime,
 ) -> QueryResult<Registration> {
@@ -652,18 +657,18 @@ pub fn cancel(
     serialized(c, |c| {
         let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;
-        if reg.status == status::CANCELLED {
+        if reg.status == RegistrationStatus::Cancelled {
             return Ok(reg);
         }
         diesel::update(r::table.find(reg.id))
             .set((
-                r::status.eq(status::CANCELLED),
+                r::status.eq(RegistrationStatus::Cancelled),
                 r::waitlist_seq.eq(None::<i64>),
                 r::updated_at.eq(now),
             ))
             .execute(c)?;
         let reg_now = find(c, reg.id)?;
-        let had_seat = reg.status == status::CONFIRMED;
+        let had_seat = reg.status == RegistrationStatus::Confirmed;
         let seminar = if had_seat {
             // The person's calendar holds the seminar: its CANCEL must carry a SEQUENCE above
             // every version sent before, and a later registration's REQUEST one above that.
@@ -716,7 +721,7 @@ pub fn change_mode(
     serialized(c, |c| {
         let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;
-        if reg.status == status::CANCELLED || !seminar.is_open(now) {
+        if reg.status == RegistrationStatus::Cancelled || !seminar.is_open(now) {
             return Err(closed());
         }
         if !seminar.format().modes().contains(&mode) {
@@ -731,12 +736,12 @@ pub fn change_mode(
         if reg.series_entry_id.is_some() {
             return Err(AppError::Conflict(Message::new("series.err_change_mode")));
         }
-        let (state, seq) = if reg.status == status::APPLIED && seminar.awaits_draw() {
-            (status::APPLIED, None)
+        let (state, seq) = if reg.status == RegistrationStatus::Applied && seminar.awaits_draw() {
+            (RegistrationStatus::Applied, None)
         } else {
             place(c, &seminar, mode)?
         };
-        if reg.status == status::CONFIRMED && state != status::CONFIRMED {
+        if reg.status == RegistrationStatus::Confirmed && state != RegistrationStatus::Confirmed {
             return Err(AppError::Conflict(Message::new("registrations.no_seat")));
         }
         diesel::update(r::table.find(reg.id))
@@ -747,7 +752,7 @@ pub fn change_mode(
                 r::updated_at.eq(now),
             ))
             .execute(c)?;
-        if reg.status == status::CONFIRMED {
+        if reg.status == RegistrationStatus::Confirmed {
             fill_seats(c, notifier, &seminar, reg.mode(), now)?;
         }
         Ok(find(c, reg.id)?)
@@ -770,7 +775,7 @@ pub fn staff_promote(
     serialized(c, |c| {
         let seminar = lock_seminar(c, seminar_id)?;
         let reg = find(c, reg_id)?;
-        if reg.status != status::WAITLISTED {
+        if reg.status != RegistrationStatus::Waitlisted {
             return Err(AppError::Conflict(Message::new(
                 "registrations.not_waitlisted",
             )));
@@ -796,7 +801,7 @@ pub fn check_in(c: &mut DbConn, reg_id: i64, now: NaiveDateTime) -> QueryResult<
     let n = diesel::update(
         r::table
             .find(reg_id)
-            .filter(r::status.eq(status::CONFIRMED))
+            .filter(r::status.eq(RegistrationStatus::Confirmed))
             .filter(r::checked_in_at.is_null()),
     )
     .set(r::checked_in_at.eq(now))
@@ -825,12 +830,12 @@ pub fn update_seminar(
         place_applications(c, notifier, &after)?;
     }
     let over = before.ends_at < now && after.ends_at < now;
-    if after.status == crate::seminars::model::status::CANCELLED || over {
+    if after.status == crate::seminars::model::SeminarStatus::Cancelled || over {
         return Ok(0);
     }
     let confirmed: Vec<Registration> = r::table
         .filter(r::seminar_id.eq(seminar_id))
-        .filter(r::status.eq(status::CONFIRMED))
+        .filter(r::status.eq(RegistrationStatus::Confirmed))
         .order(r::id)
         .select(Registration::as_select())
         .load(c)?;
@@ -848,7 +853,7 @@ pub fn update_seminar(
 fn place_applications(c: &mut DbConn, notifier: &Notifier, seminar: &Seminar) -> QueryResult<()> {
     let applied: Vec<Registration> = r::table
         .filter(r::seminar_id.eq(seminar.id))
-        .filter(r::status.eq(status::APPLIED))
+        .filter(r::status.eq(RegistrationStatus::Applied))
         .order(r::id)
         .select(Registration::as_select())
         .load(c)?;
@@ -867,11 +872,11 @@ fn place_applications(c: &mut DbConn, notifier: &Notifier, seminar: &Seminar) ->
                 continue;
             };
             let reg = Registration {
-                status: state.to_string(),
+                status: state,
                 waitlist_seq: seq,
                 ..reg.clone()
             };
-            let notice = if state == status::CONFIRMED {
+            let notice = if state == RegistrationStatus::Confirmed {
                 Notice::Confirmed
             } else {
                 Notice::Waitlisted
@@ -892,12 +897,12 @@ pub fn cancel_seminar(
 ) -> Result<usize, AppError> {
     serialized(c, |c| {
         let seminar = lock_seminar(c, seminar_id)?;
-        if seminar.status == crate::seminars::model::status::CANCELLED {
+        if seminar.status == crate::seminars::model::SeminarStatus::Cancelled {
             return Ok(0);
         }
         diesel::update(seminars::table.find(seminar_id))
             .set((
-                seminars::status.eq(crate::seminars::model::status::CANCELLED),
+                seminars::status.eq(crate::seminars::model::SeminarStatus::Cancelled),
                 seminars::sequence.eq(seminars::sequence + 1),
                 seminars::updated_at.eq(now),
             ))
@@ -905,7 +910,7 @@ pub fn cancel_seminar(
         let seminar = find_seminar(c, seminar_id)?;
         let active: Vec<Registration> = r::table
             .filter(r::seminar_id.eq(seminar_id))
-            .filter(r::status.ne(status::CANCELLED))
+            .filter(r::status.ne(RegistrationStatus::Cancelled))
             .select(Registration::as_select())
             .load(c)?;
         for reg in &active {

@@ -11,10 +11,10 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::mail::{Notice, Notifier, REMINDER_KEY};
-use super::model::{Registration, status};
+use super::model::{Registration, RegistrationStatus};
 use crate::db::DbConn;
 use crate::schema::{outbox, registrations as r, seminars as s};
-use crate::seminars::model::{Seminar, status as seminar_status};
+use crate::seminars::model::{Seminar, SeminarStatus};
 
 /// Registrations that may still be mailed: not cancelled (filtered by the caller) and not
 /// erased by "delete my account" (their address is a placeholder).
@@ -30,7 +30,7 @@ pub fn due_reminders(
 ) -> QueryResult<usize> {
     // The reminder goes out on the day before at the latest at 23:59, so at most 48 hours ahead.
     let seminars: Vec<Seminar> = s::table
-        .filter(s::status.eq(seminar_status::PUBLISHED))
+        .filter(s::status.eq(SeminarStatus::Published))
         .filter(s::reminder_time.is_not_null())
         .filter(s::starts_at.gt(now))
         .filter(s::starts_at.le(now + Duration::hours(48)))
@@ -43,7 +43,7 @@ pub fn due_reminders(
     {
         let regs: Vec<Registration> = r::table
             .filter(r::seminar_id.eq(seminar.id))
-            .filter(r::status.eq(status::CONFIRMED))
+            .filter(r::status.eq(RegistrationStatus::Confirmed))
             .filter(not_erased())
             .select(Registration::as_select())
             .load(conn)?;

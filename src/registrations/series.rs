@@ -20,7 +20,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::mail::{Notice, Notifier};
-use super::model::{NewRegistrant, Registration, status};
+use super::model::{NewRegistrant, Registration, RegistrationStatus};
 use super::queries::{self, Member, Placed, Registered, TOKEN_PURPOSE};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
@@ -81,7 +81,7 @@ impl Locked {
         let mut free =
             i64::from(self.series.capacity) - series_queries::confirmed_entries(c, &self.ids())?;
         for s in &self.sessions {
-            let taken = queries::count(c, s.id, mode, status::CONFIRMED)?;
+            let taken = queries::count(c, s.id, mode, RegistrationStatus::Confirmed)?;
             free = free.min(i64::from(s.capacity(mode)) - taken);
         }
         Ok(free.max(0))
@@ -132,7 +132,7 @@ fn register_locked(
     for s in &locked.sessions {
         let old = queries::find_by_email(c, s.id, &who.email)?;
         if existing.is_none()
-            && let Some(reg) = old.as_ref().filter(|r| r.status != status::CANCELLED)
+            && let Some(reg) = old.as_ref().filter(|r| r.status != RegistrationStatus::Cancelled)
         {
             existing = Some(reg.clone());
         }
@@ -172,7 +172,7 @@ fn register_locked(
     }
     let (reg, token) = stored.swap_remove(0);
     if who.intake.sends_mail() {
-        let notice = if reg.status == status::CONFIRMED {
+        let notice = if reg.status == RegistrationStatus::Confirmed {
             Notice::Confirmed
         } else {
             Notice::Waitlisted
@@ -213,10 +213,10 @@ fn place(c: &mut DbConn, locked: &Locked, mode: Mode) -> QueryResult<Vec<Placed>
     let mut out = Vec::with_capacity(locked.sessions.len());
     for s in &locked.sessions {
         out.push(if confirmed {
-            (status::CONFIRMED, None)
+            (RegistrationStatus::Confirmed, None)
         } else {
             (
-                status::WAITLISTED,
+                RegistrationStatus::Waitlisted,
                 Some(queries::next_waitlist_seq(c, s.id)?),
             )
         });
@@ -230,14 +230,14 @@ fn place(c: &mut DbConn, locked: &Locked, mode: Mode) -> QueryResult<Vec<Placed>
 fn place_per_session(c: &mut DbConn, locked: &Locked, mode: Mode) -> QueryResult<Vec<Placed>> {
     let mut out = Vec::with_capacity(locked.sessions.len());
     for s in &locked.sessions {
-        let taken = queries::count(c, s.id, mode, status::CONFIRMED)?;
+        let taken = queries::count(c, s.id, mode, RegistrationStatus::Confirmed)?;
         crate::test_seams::pause_in_series_placement();
         let cap = i64::from(s.capacity(mode)).min(i64::from(locked.series.capacity));
         out.push(if taken < cap {
-            (status::CONFIRMED, None)
+            (RegistrationStatus::Confirmed, None)
         } else {
             (
-                status::WAITLISTED,
+                RegistrationStatus::Waitlisted,
                 Some(queries::next_waitlist_seq(c, s.id)?),
             )
         });
@@ -279,22 +279,22 @@ pub fn cancel(
         let regs = members(c, entry)?;
         let active: Vec<&Registration> = regs
             .iter()
-            .filter(|r| r.status != status::CANCELLED)
+            .filter(|r| r.status != RegistrationStatus::Cancelled)
             .collect();
         if active.is_empty() {
             return Ok(queries::find(c, asked)?);
         }
-        let had_seat = active.iter().any(|r| r.status == status::CONFIRMED);
+        let had_seat = active.iter().any(|r| r.status == RegistrationStatus::Confirmed);
         let mode = active[0].mode();
         for reg in &active {
             diesel::update(r::table.find(reg.id))
                 .set((
-                    r::status.eq(status::CANCELLED),
+                    r::status.eq(RegistrationStatus::Cancelled),
                     r::waitlist_seq.eq(None::<i64>),
                     r::updated_at.eq(now),
                 ))
                 .execute(c)?;
-            if reg.status == status::CONFIRMED {
+            if reg.status == RegistrationStatus::Confirmed {
                 // The calendar's CANCEL needs a SEQUENCE above every version sent before.
                 diesel::update(seminars::table.find(reg.seminar_id))
                     .set(seminars::sequence.eq(seminars::sequence + 1))
@@ -328,7 +328,7 @@ fn waiting(c: &mut DbConn, locked: &Locked, mode: Mode) -> QueryResult<Vec<i64>>
     let rows: Vec<Option<i64>> = r::table
         .filter(r::seminar_id.eq(first.id))
         .filter(r::mode.eq(mode.as_str()))
-        .filter(r::status.eq(status::WAITLISTED))
+        .filter(r::status.eq(RegistrationStatus::Waitlisted))
         .filter(r::series_entry_id.is_not_null())
         .order((r::waitlist_seq, r::id))
         .select(r::series_entry_id)
@@ -373,10 +373,10 @@ fn promote(
     diesel::update(
         r::table
             .filter(r::series_entry_id.eq(entry))
-            .filter(r::status.eq(status::WAITLISTED)),
+            .filter(r::status.eq(RegistrationStatus::Waitlisted)),
     )
     .set((
-        r::status.eq(status::CONFIRMED),
+        r::status.eq(RegistrationStatus::Confirmed),
         r::waitlist_seq.eq(None::<i64>),
         r::updated_at.eq(now),
     ))
@@ -410,7 +410,7 @@ pub fn staff_promote(
     serialized(c, |c| {
         let locked = lock(c, series_id)?;
         let reg = queries::find(c, asked)?;
-        if reg.status != status::WAITLISTED {
+        if reg.status != RegistrationStatus::Waitlisted {
             return Err(AppError::Conflict(Message::new(
                 "registrations.not_waitlisted",
             )));

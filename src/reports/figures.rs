@@ -10,7 +10,7 @@ use views::Lang;
 
 use super::fiscal_year::FiscalYear;
 use super::queries::{self, Labels};
-use crate::seminars::model::status as seminar_status;
+use crate::seminars::model::SeminarStatus;
 
 /// The code of a value that was not given (a registrant who left the prefecture empty).
 pub const UNKNOWN: &str = "unknown";
@@ -349,14 +349,14 @@ pub fn seminars(
     let published: Vec<&queries::SeminarRow> = src
         .seminars
         .iter()
-        .filter(|s| s.status == seminar_status::PUBLISHED)
+        .filter(|s| s.status == SeminarStatus::Published)
         .collect();
     let published_ids: HashSet<i64> = published.iter().map(|s| s.id).collect();
     let held = published.iter().filter(|s| s.starts_at <= until).count() as u64;
     let cancelled = src
         .seminars
         .iter()
-        .filter(|s| s.status == seminar_status::CANCELLED)
+        .filter(|s| s.status == SeminarStatus::Cancelled)
         .count() as u64;
     let prefectures = localized(&cat.prefectures, lang);
     let industries = localized(&cat.industries, lang);
@@ -371,7 +371,8 @@ pub fn seminars(
         .collect();
     let count =
         |f: &dyn Fn(&queries::RegistrationRow) -> bool| regs.iter().filter(|r| f(r)).count() as u64;
-    let confirmed = count(&|r| r.status == crate::registrations::model::status::CONFIRMED);
+    let confirmed =
+        count(&|r| r.status == crate::registrations::model::RegistrationStatus::Confirmed);
     let attendees = count(&|r| r.checked_in_at.is_some());
     let industry_codes: HashSet<&str> = industries.iter().map(|(c, _)| c.as_str()).collect();
     let modes: Vec<(String, String)> = crate::seminars::model::Mode::ALL
@@ -411,9 +412,11 @@ pub fn seminars(
         confirmed,
         attendees,
         turnout: share(attendees, confirmed),
-        waitlist_demand: count(&|r| r.status == crate::registrations::model::status::WAITLISTED),
+        waitlist_demand: count(&|r| {
+            r.status == crate::registrations::model::RegistrationStatus::Waitlisted
+        }),
         cancelled_registrations: count(&|r| {
-            r.status == crate::registrations::model::status::CANCELLED
+            r.status == crate::registrations::model::RegistrationStatus::Cancelled
         }),
         by_prefecture: participants_by(
             &regs,

@@ -29,8 +29,8 @@ pub struct SeminarRow {
     pub prefecture: i32,
     /// online, onsite, hybrid.
     pub format: String,
-    /// draft, published, cancelled.
-    pub status: String,
+    /// Draft, published or cancelled.
+    pub status: crate::seminars::model::SeminarStatus,
     /// Start (UTC).
     pub starts_at: NaiveDateTime,
 }
@@ -52,8 +52,8 @@ pub struct RegistrationRow {
     pub employee_band: Option<String>,
     /// onsite, online.
     pub mode: String,
-    /// confirmed, waitlisted, cancelled.
-    pub status: String,
+    /// Confirmed, waitlisted, cancelled, ...
+    pub status: crate::registrations::model::RegistrationStatus,
     /// When checked in (onsite, attendance code or imported attendance).
     pub checked_in_at: Option<NaiveDateTime>,
 }
@@ -162,7 +162,7 @@ pub fn attended_before(c: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec
     reg::table
         .inner_join(seminars::table)
         .filter(seminars::starts_at.lt(before))
-        .filter(seminars::status.eq(crate::seminars::model::status::PUBLISHED))
+        .filter(seminars::status.eq(crate::seminars::model::SeminarStatus::Published))
         .filter(reg::checked_in_at.is_not_null())
         .select(reg::email)
         .distinct()
@@ -198,7 +198,7 @@ pub fn consent_events_before(c: &mut DbConn, end: NaiveDateTime) -> QueryResult<
 /// Campaigns whose sending finished in the span.
 pub fn campaigns_sent(c: &mut DbConn, (start, end): Span) -> QueryResult<Vec<CampaignRow>> {
     campaigns::table
-        .filter(campaigns::status.eq(crate::newsletter::campaigns::SENT))
+        .filter(campaigns::status.eq(crate::newsletter::campaigns::CampaignStatus::Sent))
         .filter(campaigns::sent_at.ge(start))
         .filter(campaigns::sent_at.lt(end))
         .order(campaigns::id)
@@ -210,7 +210,7 @@ pub fn campaigns_sent(c: &mut DbConn, (start, end): Span) -> QueryResult<Vec<Cam
 pub fn delivered_by_source(c: &mut DbConn, sources: &[String]) -> QueryResult<Vec<(String, i64)>> {
     let rows: Vec<(Option<String>, i64)> = outbox::table
         .filter(outbox::source.eq_any(sources))
-        .filter(outbox::status.eq("sent"))
+        .filter(outbox::status.eq(crate::mail::outbox::OutboxStatus::Sent))
         .group_by(outbox::source)
         .select((outbox::source, diesel::dsl::count_star()))
         .load(c)?;

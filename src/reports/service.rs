@@ -54,7 +54,7 @@ pub fn source(c: &mut DbConn, fy: FiscalYear) -> diesel::QueryResult<Source> {
     let seminars = queries::seminars_starting(c, span)?;
     let ids: Vec<i64> = seminars
         .iter()
-        .filter(|s| s.status == crate::seminars::model::status::PUBLISHED)
+        .filter(|s| s.status == crate::seminars::model::SeminarStatus::Published)
         .map(|s| s.id)
         .collect();
     let campaigns = queries::campaigns_sent(c, span)?;

@@ -6,7 +6,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::forms::{SeminarForm, Window};
-use super::model::{Mode, Question, Seminar, SeminarData, name_list, status};
+use super::model::{Mode, Question, Seminar, SeminarData, name_list};
 use super::queries::{self, Filter, Seats};
 use crate::accounts::ApiStaff;
 use crate::api::ErrorBody;
@@ -15,17 +15,7 @@ use crate::time::rfc3339;
 use crate::web::AppState;
 use crate::web::input::{JsonBody, JsonInput};
 
-crate::api_enum! {
-    /// Where a seminar stands.
-    pub enum SeminarStatus {
-        /// Not visible to the public.
-        Draft = "draft",
-        /// Listed and open for registration until the deadline.
-        Published = "published",
-        /// Called off; registrants were told.
-        Cancelled = "cancelled",
-    }
-}
+pub use super::model::SeminarStatus;
 
 crate::api_enum! {
     /// How a seminar's seats are given out.
@@ -135,8 +125,7 @@ pub struct SeminarOut {
     /// The fee as shown (`無料`).
     pub fee: String,
     /// Its status.
-    #[schema(value_type = SeminarStatus)]
-    pub status: String,
+    pub status: SeminarStatus,
     /// Whether it is published.
     pub published: bool,
     /// The iCalendar SEQUENCE: how often it changed.
@@ -306,8 +295,8 @@ pub fn seminar_json(
         cohosts: name_list(&s.cohosts),
         speakers: name_list(&s.speakers),
         fee: s.fee.clone(),
-        status: s.status.clone(),
-        published: s.status == status::PUBLISHED,
+        status: s.status,
+        published: s.status == SeminarStatus::Published,
         sequence: s.sequence,
         questions: serde_json::from_str(&s.questions).unwrap_or_default(),
         reminder_time: s.reminder_time.clone(),

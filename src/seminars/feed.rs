@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::ical::{self, Event};
-use super::model::{Seminar, status};
+use super::model::{Seminar, SeminarStatus};
 use super::pages::{FeedKey, PublicPages};
 use crate::error::{AppError, Message};
 use crate::web::AppState;
@@ -43,7 +43,7 @@ pub fn event(seminar: &Seminar, base_url: &str, lang: views::Lang) -> Event {
         description,
         location: super::place_text(seminar, lang),
         url,
-        cancelled: seminar.status == status::CANCELLED,
+        cancelled: seminar.status == SeminarStatus::Cancelled,
     }
 }
 

@@ -6,7 +6,7 @@ use views::Markup;
 use views::forms::FormErrors;
 use views::seminars::public::{QuestionView, RegistrationForm};
 
-use super::model::{Seminar, status};
+use super::model::{Seminar, SeminarStatus};
 use super::pages::PublicPages;
 use super::queries::Filter;
 use crate::error::{AppError, Message};
@@ -150,7 +150,7 @@ pub async fn list(
 
 /// Why registration is not possible, if it is not.
 pub fn closed_reason(s: &Seminar, now: chrono::NaiveDateTime, lang: views::Lang) -> Option<String> {
-    if s.status == status::CANCELLED {
+    if s.status == SeminarStatus::Cancelled {
         return Some(lang.t("seminars.closed_cancelled").to_string());
     }
     if s.is_open(now) {

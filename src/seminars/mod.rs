@@ -144,11 +144,11 @@ pub fn seats_text(s: &Seminar, seats: &HashMap<&'static str, Seats>, lang: Lang)
 }
 
 /// The label of a seminar status.
-pub fn status_label(status: &str, lang: Lang) -> &'static str {
+pub fn status_label(status: model::SeminarStatus, lang: Lang) -> &'static str {
     match status {
-        "draft" => lang.t("seminars.status_draft"),
-        "cancelled" => lang.t("seminars.status_cancelled"),
-        _ => lang.t("seminars.status_published"),
+        model::SeminarStatus::Draft => lang.t("seminars.status_draft"),
+        model::SeminarStatus::Cancelled => lang.t("seminars.status_cancelled"),
+        model::SeminarStatus::Published => lang.t("seminars.status_published"),
     }
 }
 

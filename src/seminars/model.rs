@@ -133,30 +133,34 @@ impl Allocation {
     }
 }
 
-/// Published state of a seminar.
-pub mod status {
-    /// Not visible to the public.
-    pub const DRAFT: &str = "draft";
-    /// Listed and open for registration until the deadline.
-    pub const PUBLISHED: &str = "published";
-    /// Called off; registrants were told.
-    pub const CANCELLED: &str = "cancelled";
+crate::api_enum! {
+    /// Published state of a seminar.
+    pub enum SeminarStatus {
+        /// Not visible to the public.
+        Draft = "draft",
+        /// Listed and open for registration until the deadline.
+        Published = "published",
+        /// Called off; registrants were told.
+        Cancelled = "cancelled",
+    }
 }
 
-/// The states of a registration as seminars count seats: a seminar's seats are its confirmed
-/// registrations, its waitlist the waitlisted ones. Registrations store these
-/// (`crate::registrations::model::status` is this module); seminars only count them.
-pub mod registration_status {
-    /// Applied for a lottery that has not been drawn: equal to every other application.
-    pub const APPLIED: &str = "applied";
-    /// Not drawn in a lottery that keeps no waitlist (told so).
-    pub const NOT_DRAWN: &str = "not_drawn";
-    /// Has a seat.
-    pub const CONFIRMED: &str = "confirmed";
-    /// Waiting for a seat of its mode.
-    pub const WAITLISTED: &str = "waitlisted";
-    /// Cancelled by the person, by staff, or with the seminar.
-    pub const CANCELLED: &str = "cancelled";
+crate::api_enum! {
+    /// The states of a registration as seminars count seats: a seminar's seats are its
+    /// confirmed registrations, its waitlist the waitlisted ones. Registrations store these
+    /// (`crate::registrations::model::RegistrationStatus` is this type); seminars only count them.
+    pub enum RegistrationStatus {
+        /// Applied for a lottery that has not been drawn: equal to every other application.
+        Applied = "applied",
+        /// Has a seat.
+        Confirmed = "confirmed",
+        /// Waiting for a seat of its mode.
+        Waitlisted = "waitlisted",
+        /// Not drawn in a lottery that keeps no waitlist (told so).
+        NotDrawn = "not_drawn",
+        /// Cancelled by the person, by staff, or with the seminar.
+        Cancelled = "cancelled",
+    }
 }
 
 /// The kind of an extra question.
@@ -232,8 +236,8 @@ pub struct Seminar {
     pub speakers: String,
     /// Fee text (無料).
     pub fee: String,
-    /// draft, published, cancelled.
-    pub status: String,
+    /// Draft, published or cancelled.
+    pub status: SeminarStatus,
     /// iCalendar SEQUENCE.
     pub sequence: i32,
     /// Extra questions, JSON.
@@ -312,7 +316,7 @@ impl Seminar {
 
     /// Whether people may register at `now`.
     pub fn is_open(&self, now: NaiveDateTime) -> bool {
-        self.status == status::PUBLISHED
+        self.status == SeminarStatus::Published
             && now < self.registration_closes_at
             && now < self.starts_at
             && self.registration_opens_at.is_none_or(|o| now >= o)
@@ -327,7 +331,7 @@ impl Seminar {
         } else {
             self.registration_closes_at
         };
-        self.status == status::PUBLISHED && now < until && now < self.starts_at
+        self.status == SeminarStatus::Published && now < until && now < self.starts_at
     }
 
     /// When the reminder goes out (UTC); `None` when the seminar has no reminder.
@@ -348,7 +352,7 @@ impl Seminar {
     /// a seminar that was called off.
     pub fn check_in_open(&self, now: NaiveDateTime) -> bool {
         let (from, until) = self.check_in_span();
-        self.status != status::CANCELLED && from <= now && now <= until
+        self.status != SeminarStatus::Cancelled && from <= now && now <= until
     }
 
     /// How the seminar gives out its seats.

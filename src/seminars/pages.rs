@@ -19,7 +19,7 @@ use views::seminars::public::{ListView, SeminarCard, SeminarDetail};
 use views::{Lang, PageCtx};
 
 use super::handlers::{ListQuery, closed_reason, nonempty, page_href, parse_filter, parse_page};
-use super::model::{name_list, status};
+use super::model::{SeminarStatus, name_list};
 use super::queries;
 use crate::content_version::PerVersion;
 use crate::db::DbConn;
@@ -374,7 +374,7 @@ fn list_view(
                 ),
                 industry: reference::label_of(&industries, &s.industry),
                 summary: s.summary.clone(),
-                seats: if filter.past || s.status == status::CANCELLED {
+                seats: if filter.past || s.status == SeminarStatus::Cancelled {
                     String::new()
                 } else {
                     super::seats_text(s, &seats, lang)
@@ -449,7 +449,7 @@ pub fn seminar_view(
         speakers: name_list(&s.speakers),
         seats: super::seats_text(&s, &seats, lang),
         closed: closed_reason(&s, now, lang),
-        cancelled: s.status == status::CANCELLED,
+        cancelled: s.status == SeminarStatus::Cancelled,
         series: match s.series_id {
             Some(series_id) => {
                 let series = super::series::queries::find(c, series_id)?;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use diesel::prelude::*;
 
-use super::model::{Mode, Seminar, SeminarData, status};
+use super::model::{Mode, Seminar, SeminarData, SeminarStatus};
 use crate::db::DbConn;
 use crate::schema::{industries, registrations as r, seminars as s};
 
@@ -55,7 +55,7 @@ fn load_public(
     hidden: &[i64],
 ) -> QueryResult<Vec<Seminar>> {
     let mut q = s::table
-        .filter(s::status.ne(status::DRAFT))
+        .filter(s::status.ne(SeminarStatus::Draft))
         .select(Seminar::as_select())
         .into_boxed();
     if !hidden.is_empty() {
@@ -111,7 +111,7 @@ pub fn list_public_page(
 /// drawn. `None` when no such moment is ahead.
 pub fn next_change(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
     use diesel::dsl::min;
-    let public = s::status.ne(status::DRAFT);
+    let public = s::status.ne(SeminarStatus::Draft);
     let moments = [
         s::table
             .filter(public)
@@ -145,7 +145,7 @@ pub fn next_change(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<Option<Nai
 /// The next published seminars, for the home page.
 pub fn next_published(c: &mut DbConn, now: NaiveDateTime, n: i64) -> QueryResult<Vec<Seminar>> {
     s::table
-        .filter(s::status.eq(status::PUBLISHED))
+        .filter(s::status.eq(SeminarStatus::Published))
         .filter(s::ends_at.ge(now))
         .order(s::starts_at.asc())
         .limit(n)
@@ -171,7 +171,7 @@ pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Seminar> {
 pub fn find_public(c: &mut DbConn, id: i64) -> QueryResult<Seminar> {
     s::table
         .find(id)
-        .filter(s::status.ne(status::DRAFT))
+        .filter(s::status.ne(SeminarStatus::Draft))
         .select(Seminar::as_select())
         .first(c)
 }
@@ -211,9 +211,9 @@ pub fn seats_many(
     c: &mut DbConn,
     list: &[Seminar],
 ) -> QueryResult<HashMap<i64, HashMap<&'static str, Seats>>> {
-    use super::model::registration_status as st;
+    use super::model::RegistrationStatus as st;
     let ids: Vec<i64> = list.iter().map(|s| s.id).collect();
-    let rows: Vec<(i64, String, String, i64)> = r::table
+    let rows: Vec<(i64, String, st, i64)> = r::table
         .filter(r::seminar_id.eq_any(&ids))
         .group_by((r::seminar_id, r::mode, r::status))
         .select((r::seminar_id, r::mode, r::status, diesel::dsl::count_star()))
@@ -228,19 +228,19 @@ pub fn seats_many(
     for seminar in list {
         let mut per_mode = HashMap::new();
         for mode in [Mode::Onsite, Mode::Online] {
-            let n = |status: &str| {
+            let n = |status: st| {
                 rows.iter()
-                    .find(|(id, m, s, _)| *id == seminar.id && m == mode.as_str() && s == status)
+                    .find(|(id, m, s, _)| *id == seminar.id && m == mode.as_str() && *s == status)
                     .map_or(0, |(_, _, _, n)| *n)
             };
             per_mode.insert(
                 mode.as_str(),
                 Seats {
                     capacity: i64::from(seminar.capacity(mode)),
-                    confirmed: n(st::CONFIRMED),
-                    waitlisted: n(st::WAITLISTED),
-                    applied: n(st::APPLIED),
-                    cancelled: n(st::CANCELLED),
+                    confirmed: n(st::Confirmed),
+                    waitlisted: n(st::Waitlisted),
+                    applied: n(st::Applied),
+                    cancelled: n(st::Cancelled),
                     checked_in: present
                         .iter()
                         .find(|(id, m, _)| *id == seminar.id && m == mode.as_str())
@@ -309,9 +309,9 @@ pub fn create(
         .values((
             data,
             s::status.eq(if published {
-                status::PUBLISHED
+                SeminarStatus::Published
             } else {
-                status::DRAFT
+                SeminarStatus::Draft
             }),
             s::attendance_code.eq(attendance_code()),
             s::created_at.eq(now),
@@ -335,9 +335,9 @@ pub fn update(
 
 /// Publishes a draft (a cancelled seminar stays cancelled).
 pub fn publish(c: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(s::table.find(id).filter(s::status.eq(status::DRAFT)))
+    diesel::update(s::table.find(id).filter(s::status.eq(SeminarStatus::Draft)))
         .set((
-            s::status.eq(status::PUBLISHED),
+            s::status.eq(SeminarStatus::Published),
             s::sequence.eq(s::sequence + 1),
             s::updated_at.eq(now),
         ))

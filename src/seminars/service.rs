@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 use serde_json::json;
 
-use super::model::{Seminar, SeminarData, status};
+use super::model::{Seminar, SeminarData, SeminarStatus};
 use super::queries;
 use super::registrants::Registrants;
 use crate::accounts::CurrentUser;
@@ -116,7 +116,7 @@ pub fn duplicate(c: &mut DbConn, actor: &CurrentUser, id: i64, suffix: &str) -> 
 
 /// Why a seminar cannot be called off now (a message key), if it cannot.
 pub fn call_off_refusal(s: &Seminar, now: NaiveDateTime) -> Option<&'static str> {
-    if s.status == status::CANCELLED {
+    if s.status == SeminarStatus::Cancelled {
         Some("seminars.cancel.already")
     } else if s.starts_at <= now {
         Some("seminars.cancel.past")

@@ -21,6 +21,7 @@ async fn seminar_status(app: &TestApp, id: i64) -> String {
     app.db(move |c| secunity::seminars::queries::find(c, id))
         .await
         .status
+        .to_string()
 }
 
 #[tokio::test]

@@ -98,7 +98,11 @@ async fn reminders_go_at_each_seminars_time_to_confirmed_registrants_once() {
     assert_eq!(res.status(), 303);
     personal_link(&app, off_id, "e@example.jp", "online").await;
     let before = all_mail(&app, 6).await.len();
-    let statuses: Vec<String> = regs(&app, id).await.into_iter().map(|r| r.status).collect();
+    let statuses: Vec<String> = regs(&app, id)
+        .await
+        .into_iter()
+        .map(|r| r.status.to_string())
+        .collect();
     assert_eq!(
         statuses,
         ["confirmed", "confirmed", "waitlisted", "cancelled"]

@@ -316,7 +316,7 @@ async fn winners_get_the_calendar_the_rest_their_place_and_a_freed_seat_goes_to_
     app.db(move |c| rq::cancel(c, &notifier, winner, now()))
         .await;
     let list = regs(&app, id).await;
-    let status_of = |rid: i64| list.iter().find(|r| r.id == rid).unwrap().status.clone();
+    let status_of = |rid: i64| list.iter().find(|r| r.id == rid).unwrap().status;
     assert_eq!(status_of(next), "confirmed");
     assert_eq!(with(&list, "confirmed"), 2);
     assert_eq!(with(&list, "waitlisted"), 2);

@@ -6,10 +6,13 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use secunity::accounts::Role;
-use secunity::mail::outbox::{self, FAILED, SENT};
+use secunity::mail::outbox::{self, OutboxStatus};
 use secunity::mail::template::{self, Markers, TemplateParts};
 use secunity::mail::{MailKind, OutgoingMail};
 use secunity::schema::outbox as ob;
+
+const SENT: &str = OutboxStatus::Sent.as_str();
+const FAILED: &str = OutboxStatus::Failed.as_str();
 
 use crate::support::process;
 use crate::support::smtp::{SmtpServer, check_redelivery, parsed};
@@ -278,7 +281,7 @@ async fn control_a_redelivery_with_a_new_message_id_is_caught() {
     let mailer = app.state.mailer.clone();
     app.db(move |c| {
         let claimed: Vec<i64> = ob::table
-            .filter(ob::status.eq(outbox::SENDING))
+            .filter(ob::status.eq(outbox::OutboxStatus::Sending))
             .select(ob::id)
             .load(c)?;
         for id in claimed {
@@ -503,7 +506,7 @@ async fn stall_a_delivery(app: &TestApp) -> i64 {
         .await;
     assert_eq!(
         status,
-        outbox::SENDING,
+        outbox::OutboxStatus::Sending.as_str(),
         "the claim was committed before the delivery began"
     );
     row

@@ -166,7 +166,7 @@ async fn a_subscribe_post_changes_nothing_stored_for_a_known_address_until_it_co
     app.post_form_from(&left_link, &left_link, &[]).await;
     app.db(|c| {
         let s = q::find_by_email(c, "left@example.jp")?.unwrap();
-        q::end_subscription(c, &s, q::UNSUBSCRIBED, "web")?;
+        q::end_subscription(c, &s, q::SubscriberStatus::Unsubscribed, "web")?;
         // The last confirmation mails went long ago (outside the resend window).
         diesel::update(subs::table)
             .set(subs::confirm_sent_at.eq(Some(now() - Span::hours(2))))

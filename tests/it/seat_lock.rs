@@ -257,7 +257,7 @@ async fn freed_seat_rounds(app: &TestApp, a: &Service, b: &Service) -> Vec<[Stri
         let status = |email: &str| {
             list.iter()
                 .find(|r| r.email == email)
-                .map_or_else(|| "missing".to_string(), |r| r.status.clone())
+                .map_or_else(|| "missing".to_string(), |r| r.status.to_string())
         };
         outcomes.push([
             status("holder@example.jp"),

@@ -139,7 +139,7 @@ fn statuses(by_session: &BTreeMap<i64, Vec<Registration>>, email: &str) -> Vec<S
         .map(|list| {
             list.iter()
                 .find(|r| r.email == email)
-                .map_or_else(|| "missing".to_string(), |r| r.status.clone())
+                .map_or_else(|| "missing".to_string(), |r| r.status.to_string())
         })
         .collect()
 }

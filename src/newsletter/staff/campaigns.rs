@@ -163,7 +163,10 @@ async fn campaign_view(
         .run(move |conn| {
             let c = campaigns::find(conn, id)?.ok_or(diesel::result::Error::NotFound)?;
             let mut stats = campaigns::stats(conn, &c)?;
-            if matches!(c.status.as_str(), campaigns::DRAFT | campaigns::SCHEDULED) {
+            if matches!(
+                c.status,
+                campaigns::CampaignStatus::Draft | campaigns::CampaignStatus::Scheduled
+            ) {
                 // Fixed when sending starts; until then, whom the topics reach now.
                 stats.audience = campaigns::count_audience(conn, &c.topic_list(), i64::MAX)?;
             }
@@ -173,10 +176,7 @@ async fn campaign_view(
     let t = |k: &'static str| page.t(k).to_string();
     let facts = vec![
         (t("newsletter.staff.subject"), c.subject.clone()),
-        (
-            t("newsletter.status"),
-            t(labels::campaign_status(&c.status)),
-        ),
+        (t("newsletter.status"), t(labels::campaign_status(c.status))),
         (
             t("newsletter.topics"),
             topics_label(page, &c.topic_list(), &options),
@@ -184,7 +184,10 @@ async fn campaign_view(
         (t("newsletter.staff.when"), when(page, &c)),
         (
             t(
-                if matches!(c.status.as_str(), campaigns::DRAFT | campaigns::SCHEDULED) {
+                if matches!(
+                    c.status,
+                    campaigns::CampaignStatus::Draft | campaigns::CampaignStatus::Scheduled
+                ) {
                     "newsletter.confirm.audience_now"
                 } else {
                     "newsletter.staff.audience"
@@ -200,7 +203,7 @@ async fn campaign_view(
             stats.unsubscribed_since.to_string(),
         ),
     ];
-    let editor = (c.status == campaigns::DRAFT).then(|| sv::ComposeView {
+    let editor = (c.status == campaigns::CampaignStatus::Draft).then(|| sv::ComposeView {
         action: format!("/staff/newsletter/campaigns/{id}"),
         subject: c.subject.clone(),
         body_markdown: c.body_markdown.clone(),
@@ -210,7 +213,7 @@ async fn campaign_view(
     });
     let view = sv::CampaignView {
         id,
-        status: c.status.clone(),
+        status: c.status.to_string(),
         facts,
         editor,
         preview: preview(&c.body_markdown),
@@ -244,7 +247,7 @@ pub async fn update_campaign(
     form.single_values(forms::is_list_field)?;
     let id = id.into_inner();
     let (mut view, c, options) = campaign_view(&page, &state, id).await?;
-    if c.status != campaigns::DRAFT {
+    if c.status != campaigns::CampaignStatus::Draft {
         return Err(AppError::Conflict(crate::error::Message::new(
             "newsletter.staff.not_editable",
         )));
@@ -355,11 +358,14 @@ async fn send_confirmation(
             lang.t("newsletter.confirm.at_final").to_string(),
         ],
     };
-    let blocked = (!matches!(c.status.as_str(), campaigns::DRAFT | campaigns::SCHEDULED))
-        .then(|| lang.t("newsletter.confirm.not_sendable").to_string())
-        .or_else(|| {
-            (audience == 0 && at.is_none()).then(|| lang.t("newsletter.confirm.nobody").to_string())
-        });
+    let blocked = (!matches!(
+        c.status,
+        campaigns::CampaignStatus::Draft | campaigns::CampaignStatus::Scheduled
+    ))
+    .then(|| lang.t("newsletter.confirm.not_sendable").to_string())
+    .or_else(|| {
+        (audience == 0 && at.is_none()).then(|| lang.t("newsletter.confirm.nobody").to_string())
+    });
     Ok(views::confirm::Confirmation {
         title: lang
             .t(if at.is_some() {

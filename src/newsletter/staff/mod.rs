@@ -65,15 +65,16 @@ pub async fn dashboard(
             ))
         })
         .await?;
-    let count = |s: &str| counts.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+    let count =
+        |s: q::SubscriberStatus| counts.iter().find(|(k, _)| *k == s).map_or(0, |(_, n)| *n);
     let summary = vec![
         (
             page.t("newsletter.staff.active_subscribers").to_string(),
-            count(q::ACTIVE),
+            count(q::SubscriberStatus::Active),
         ),
         (
             page.t("newsletter.staff.pending_subscribers").to_string(),
-            count(q::PENDING),
+            count(q::SubscriberStatus::Pending),
         ),
     ];
     let rows: Vec<sv::CampaignRow> = list
@@ -81,7 +82,7 @@ pub async fn dashboard(
         .map(|c| sv::CampaignRow {
             id: c.id,
             subject: c.subject.clone(),
-            status: page.t(labels::campaign_status(&c.status)).to_string(),
+            status: page.t(labels::campaign_status(c.status)).to_string(),
             topics: topics_label(&page, &c.topic_list(), &options),
             when: when(&page, c),
         })

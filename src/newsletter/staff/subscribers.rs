@@ -48,10 +48,7 @@ pub async fn subscribers(
     let lang = page.lang;
     let filter = SubscriberFilter {
         q: crate::validate::line(&query.q, false, 200).unwrap_or_default(),
-        status: q::STATUSES
-            .iter()
-            .find(|s| **s == query.status)
-            .map(|s| s.to_string()),
+        status: q::SubscriberStatus::parse(&query.status),
         topic: Some(query.topic.clone()).filter(|t| !t.is_empty()),
     };
     let actor = staff.0.clone();
@@ -70,7 +67,7 @@ pub async fn subscribers(
             email: s.email.clone(),
             name: s.name.clone(),
             company: s.company.clone(),
-            status: page.t(labels::subscriber_status(&s.status)).to_string(),
+            status: page.t(labels::subscriber_status(s.status)).to_string(),
             topics: topics
                 .iter()
                 .filter(|(id, _)| *id == s.id)
@@ -79,12 +76,12 @@ pub async fn subscribers(
                 .join("、"),
         })
         .collect();
-    let statuses: Options = q::STATUSES
+    let statuses: Options = q::SubscriberStatus::ALL
         .iter()
         .map(|s| {
             (
-                s.to_string(),
-                page.t(labels::subscriber_status(s)).to_string(),
+                s.as_str().to_string(),
+                page.t(labels::subscriber_status(*s)).to_string(),
             )
         })
         .collect();
@@ -136,7 +133,7 @@ pub async fn subscriber(
         (t("newsletter.company"), s.company.clone()),
         (
             t("newsletter.status"),
-            t(labels::subscriber_status(&s.status)),
+            t(labels::subscriber_status(s.status)),
         ),
         (
             t("newsletter.topics"),
@@ -175,7 +172,7 @@ pub async fn subscriber(
             id,
             facts,
             history,
-            can_unsubscribe: can_unsubscribe(&s.status),
+            can_unsubscribe: can_unsubscribe(s.status),
         },
     )))
 }
@@ -208,7 +205,7 @@ async fn unsubscription(
         button: t("newsletter.unsubscribe_confirm_button"),
         danger: true,
         back: (detail, t("newsletter.unsubscribe_confirm_back")),
-        blocked: (!can_unsubscribe(&s.status)).then(|| t("newsletter.unsubscribe_confirm_ended")),
+        blocked: (!can_unsubscribe(s.status)).then(|| t("newsletter.unsubscribe_confirm_ended")),
         section: "/staff/newsletter",
     })
 }
@@ -307,7 +304,7 @@ pub async fn export(
                 s.company.clone(),
                 label(&prefectures, &prefecture),
                 label(&industries, &industry),
-                page.t(labels::subscriber_status(&s.status)).to_string(),
+                page.t(labels::subscriber_status(s.status)).to_string(),
                 mine.iter()
                     .map(|t| label(&topic_labels, t))
                     .collect::<Vec<_>>()
@@ -318,7 +315,7 @@ pub async fn export(
                 crate::time::sheet_datetime(s.created_at),
                 prefecture,
                 industry,
-                s.status.clone(),
+                s.status.to_string(),
                 mine.join(";"),
             ]
         })

@@ -19,7 +19,7 @@ use crate::accounts::CurrentUser;
 use crate::audit;
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
-use crate::registrations::model::{Registration, status};
+use crate::registrations::model::{Registration, RegistrationStatus};
 use crate::schema::{attendance_imports as ai, registrations as r};
 use crate::seminars::model::Mode;
 
@@ -91,7 +91,7 @@ fn online_registrants(c: &mut DbConn, seminar_id: i64) -> QueryResult<Vec<Regist
     r::table
         .filter(r::seminar_id.eq(seminar_id))
         .filter(r::mode.eq(Mode::Online.as_str()))
-        .filter(r::status.eq(status::CONFIRMED))
+        .filter(r::status.eq(RegistrationStatus::Confirmed))
         .order(r::id)
         .select(Registration::as_select())
         .load(c)

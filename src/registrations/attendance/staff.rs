@@ -12,7 +12,7 @@ use views::seminars::attendance::{AttendanceView, ImportRow, Proposal, Unmatched
 use super::service;
 use crate::accounts::StaffUser;
 use crate::error::{AppError, Message};
-use crate::registrations::model::status;
+use crate::registrations::model::RegistrationStatus;
 use crate::seminars::model::Mode;
 use crate::web::AppState;
 use crate::web::ctx::{Page, html_status};
@@ -45,7 +45,7 @@ async fn render(
             let regs = crate::registrations::queries::list_for_seminar(c, id)?;
             let online: Vec<_> = regs
                 .iter()
-                .filter(|r| r.mode() == Mode::Online && r.status == status::CONFIRMED)
+                .filter(|r| r.mode() == Mode::Online && r.status == RegistrationStatus::Confirmed)
                 .collect();
             let shown = shown.or_else(|| imports.first().map(|i| i.id));
             let detail = imports.iter().find(|i| Some(i.id) == shown);
@@ -228,7 +228,7 @@ pub async fn preregistration(
                 let regs = crate::registrations::queries::list_for_seminar(c, id)?;
                 let invitees: Vec<Invitee<'_>> = regs
                     .iter()
-                    .filter(|r| r.mode() == Mode::Online && r.status == status::CONFIRMED)
+                    .filter(|r| r.mode() == Mode::Online && r.status == RegistrationStatus::Confirmed)
                     .map(|r| Invitee {
                         name: &r.name,
                         email: &r.email,

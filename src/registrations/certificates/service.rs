@@ -12,9 +12,9 @@ use crate::accounts::CurrentUser;
 use crate::audit::{self, Action, Target};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
-use crate::registrations::model::{Registration, status};
+use crate::registrations::model::{Registration, RegistrationStatus};
 use crate::schema::{certificates as cert, registrations as reg, seminars};
-use crate::seminars::model::{Mode, Seminar, name_list, status as seminar_status};
+use crate::seminars::model::{Mode, Seminar, SeminarStatus, name_list};
 
 /// A certificate as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -72,7 +72,7 @@ impl From<Refusal> for AppError {
 
 /// Whether the registrant of `r` may have a certificate of `s` at `now`.
 pub fn eligibility(s: &Seminar, r: &Registration, now: NaiveDateTime) -> Result<(), Refusal> {
-    if r.status != status::CONFIRMED || s.status == seminar_status::CANCELLED {
+    if r.status != RegistrationStatus::Confirmed || s.status == SeminarStatus::Cancelled {
         return Err(Refusal::NotConfirmed);
     }
     if s.ends_at > now {
@@ -118,7 +118,7 @@ pub fn holder(
     let series = crate::seminars::series::queries::find(c, series_id)?;
     let sessions: Vec<Seminar> = crate::seminars::series::queries::sessions(c, series_id)?
         .into_iter()
-        .filter(|x| x.status != seminar_status::CANCELLED)
+        .filter(|x| x.status != SeminarStatus::Cancelled)
         .collect();
     let members = crate::registrations::series::members(c, entry)?;
     let Some(first) = sessions.first().cloned() else {
@@ -127,7 +127,7 @@ pub fn holder(
     let Some(entry_reg) = members.iter().find(|m| m.id == entry).cloned() else {
         return Ok(Err(Refusal::NotConfirmed));
     };
-    if entry_reg.status != status::CONFIRMED {
+    if entry_reg.status != RegistrationStatus::Confirmed {
         return Ok(Err(Refusal::NotConfirmed));
     }
     if sessions.iter().any(|x| x.ends_at > now) {

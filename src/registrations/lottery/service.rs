@@ -22,10 +22,10 @@ use crate::registrations::allocation::draw::{self, DrawRecord, DrawResult, Outco
 use crate::registrations::allocation::placement::{Entry, Seats};
 use crate::registrations::allocation::shuffle::Seed;
 use crate::registrations::mail::{Notice, Notifier};
-use crate::registrations::model::status;
+use crate::registrations::model::RegistrationStatus;
 use crate::registrations::queries::{count, entries_of, lock_seminar, next_waitlist_seq, settle};
 use crate::schema::{registrations as r, seminars as s};
-use crate::seminars::model::{Allocation, Mode, Seminar, status as seminar_status};
+use crate::seminars::model::{Allocation, Mode, Seminar, SeminarStatus};
 
 /// What a draw did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub fn refusal(seminar: &Seminar, now: NaiveDateTime, early: bool) -> Option<&'s
         Some("lottery.err_not_lottery")
     } else if seminar.drawn_at.is_some() {
         Some("lottery.err_drawn")
-    } else if seminar.status != seminar_status::PUBLISHED {
+    } else if seminar.status != SeminarStatus::Published {
         Some("lottery.err_not_published")
     } else if now < seminar.registration_closes_at || (!early && now < seminar.draw_time()) {
         Some("lottery.err_still_open")
@@ -114,7 +114,7 @@ pub fn draw(
         // A group entry is one entrant, drawn and placed whole.
         let rows: Vec<(i64, Mode, Option<i64>)> = r::table
             .filter(r::seminar_id.eq(seminar_id))
-            .filter(r::status.eq(status::APPLIED))
+            .filter(r::status.eq(RegistrationStatus::Applied))
             .order(r::id)
             .select((r::id, r::mode, r::group_id))
             .load::<(i64, String, Option<i64>)>(c)?
@@ -129,7 +129,7 @@ pub fn draw(
             .collect();
         // Seats confirmed before the draw (staff may have switched from first come) stay taken.
         let free = |c: &mut DbConn, mode: Mode| -> QueryResult<u32> {
-            let taken = count(c, seminar_id, mode, status::CONFIRMED)?;
+            let taken = count(c, seminar_id, mode, RegistrationStatus::Confirmed)?;
             Ok(u32::try_from((i64::from(seminar.capacity(mode)) - taken).max(0)).unwrap_or(0))
         };
         let seats = Seats::new(free(c, Mode::Onsite)?, free(c, Mode::Online)?);
@@ -197,18 +197,21 @@ fn apply(
         let (placed, notice) = match d.outcome {
             Outcome::Confirmed => {
                 summary.confirmed += n;
-                ((status::CONFIRMED, None), Notice::Won)
+                ((RegistrationStatus::Confirmed, None), Notice::Won)
             }
             Outcome::Waitlisted { .. } if seminar.lottery_waitlist => {
                 summary.waitlisted += n;
                 (
-                    (status::WAITLISTED, Some(base + i64::from(d.rank))),
+                    (
+                        RegistrationStatus::Waitlisted,
+                        Some(base + i64::from(d.rank)),
+                    ),
                     Notice::DrawnWaitlisted,
                 )
             }
             Outcome::Waitlisted { .. } => {
                 summary.not_drawn += n;
-                ((status::NOT_DRAWN, None), Notice::NotDrawn)
+                ((RegistrationStatus::NotDrawn, None), Notice::NotDrawn)
             }
         };
         for id in ids {
@@ -222,7 +225,7 @@ fn apply(
 pub fn due(c: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
     s::table
         .filter(s::allocation.eq(Allocation::Lottery.as_str()))
-        .filter(s::status.eq(seminar_status::PUBLISHED))
+        .filter(s::status.eq(SeminarStatus::Published))
         .filter(s::drawn_at.is_null())
         .filter(
             s::draw_at

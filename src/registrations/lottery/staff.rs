@@ -15,7 +15,7 @@ use crate::audit::{self, Actor};
 use crate::error::AppError;
 use crate::registrations::allocation::draw::{DrawRecord, DrawResult, Outcome};
 use crate::registrations::mail::Notifier;
-use crate::registrations::model::{Registration, status};
+use crate::registrations::model::{Registration, RegistrationStatus};
 use crate::registrations::queries::list_for_seminar as registrations_of;
 use crate::seminars::model::{Allocation, Mode, Seminar};
 use crate::seminars::queries::find as find_seminar;
@@ -158,7 +158,10 @@ pub async fn page(
                 "lottery.rest_not_drawn"
             })
             .to_string(),
-        applied: regs.iter().filter(|r| r.status == status::APPLIED).count() as i64,
+        applied: regs
+            .iter()
+            .filter(|r| r.status == RegistrationStatus::Applied)
+            .count() as i64,
         can_draw: why_not.is_none(),
         why_not: why_not
             .filter(|k| *k != "lottery.err_drawn")
@@ -180,7 +183,10 @@ async fn confirmation(page: &Page, state: &AppState, id: i64) -> Result<Confirma
         .db
         .run(move |c| Ok::<_, AppError>((find_seminar(c, id)?, registrations_of(c, id)?)))
         .await?;
-    let applied = regs.iter().filter(|r| r.status == status::APPLIED).count() as i64;
+    let applied = regs
+        .iter()
+        .filter(|r| r.status == RegistrationStatus::Applied)
+        .count() as i64;
     let seats: i64 = s
         .format()
         .modes()

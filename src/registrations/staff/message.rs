@@ -2,13 +2,11 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::accounts::StaffUser;
-use crate::audit;
 use crate::error::AppError;
-use crate::registrations::model::status;
-use crate::registrations::queries as reg_queries;
+use crate::registrations::model::RegistrationStatus;
+use crate::registrations::service::{self, StaffMessage};
 use crate::seminars::model::Seminar;
 use crate::seminars::queries;
 use crate::web::ctx::Page;
@@ -41,62 +39,42 @@ pub async fn message(
     let invalid =
         |field: &str, e: validate::Invalid| AppError::invalid_field(page.t(field_key(field)), e);
     let seminar = state.db.run(move |c| queries::find(c, id)).await?;
-    let offered: Vec<&str> = audiences(&seminar).iter().map(|(a, _)| *a).collect();
-    let audience =
-        validate::one_of(&form.audience, &offered).map_err(|e| invalid("audience", e))?;
+    let offered: Vec<&str> = audiences(&seminar)
+        .iter()
+        .map(|(a, _)| a.as_str())
+        .collect();
+    let audience = validate::one_of(&form.audience, &offered)
+        .ok()
+        .and_then(RegistrationStatus::parse)
+        .ok_or_else(|| invalid("audience", validate::invalid_choice()))?;
     let subject = validate::line(&form.subject, true, 150).map_err(|e| invalid("subject", e))?;
     let body = validate::text(&form.body, true, 10_000).map_err(|e| invalid("body", e))?;
     let mailer = state.mailer.clone();
     let actor = user.0.clone();
+    let message = StaffMessage {
+        audience,
+        subject,
+        body,
+    };
     state
         .db
-        .run(move |c| {
-            c.write_transaction(|c| {
-                let s = queries::find(c, id)?;
-                let regs = reg_queries::list_for_seminar(c, id)?;
-                let mut n = 0;
-                for r in regs.iter().filter(|r| r.status == audience) {
-                    let m = views::seminars::mail::staff_message(
-                        r.lang(),
-                        &r.name,
-                        &s.title,
-                        &subject,
-                        &body,
-                    );
-                    let mail = crate::mail::OutgoingMail {
-                        to_name: Some(r.name.clone()),
-                        source: Some(format!("seminar:{id}")),
-                        ..crate::mail::OutgoingMail::transactional(
-                            &r.email, &m.subject, m.text, m.html,
-                        )
-                    };
-                    mailer.enqueue(c, &mail)?;
-                    n += 1;
-                }
-                audit::record(
-                    c,
-                    Some(&actor),
-                    audit::Action::SeminarMessage,
-                    audit::Target::Seminar,
-                    Some(id.to_string()),
-                    json!({"audience": audience, "recipients": n, "subject": subject}),
-                )?;
-                Ok::<_, AppError>(())
-            })
-        })
+        .run(move |c| service::message_registrants(c, &mailer, &actor, id, &message))
         .await?;
     Ok(see_other(format!("/staff/seminars/{id}")))
 }
 
 /// Whom staff may write to (status, label key): the confirmed and the waitlisted, and the
 /// applicants of a lottery that has not been drawn yet (to tell them the draw is delayed, say).
-pub fn audiences(seminar: &Seminar) -> Vec<(&'static str, &'static str)> {
+pub fn audiences(seminar: &Seminar) -> Vec<(RegistrationStatus, &'static str)> {
     let mut out = vec![
-        (status::CONFIRMED, "seminars.audience_confirmed"),
-        (status::WAITLISTED, "seminars.audience_waitlisted"),
+        (RegistrationStatus::Confirmed, "seminars.audience_confirmed"),
+        (
+            RegistrationStatus::Waitlisted,
+            "seminars.audience_waitlisted",
+        ),
     ];
     if seminar.awaits_draw() {
-        out.push((status::APPLIED, "seminars.audience_applied"));
+        out.push((RegistrationStatus::Applied, "seminars.audience_applied"));
     }
     out
 }

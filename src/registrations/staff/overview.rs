@@ -38,8 +38,8 @@ pub async fn list(
                     id: s.id,
                     title: s.title.clone(),
                     when: crate::time::format_span(s.starts_at, s.ends_at, lang),
-                    status: s.status.clone(),
-                    status_label: crate::seminars::status_label(&s.status, lang).to_string(),
+                    status: s.status.to_string(),
+                    status_label: crate::seminars::status_label(s.status, lang).to_string(),
                     seats: crate::seminars::seats_text(&s, &seats, lang),
                     // Nobody can have attended a seminar that has not started.
                     turnout: if s.starts_at <= now {
@@ -68,7 +68,7 @@ pub(super) fn charts(
 ) -> Result<Vec<views::seminars::staff::Chart>, AppError> {
     let active: Vec<_> = regs
         .iter()
-        .filter(|r| r.status != crate::registrations::model::status::CANCELLED)
+        .filter(|r| r.status != crate::registrations::model::RegistrationStatus::Cancelled)
         .collect();
     let tally =
         |options: &reference::Options,

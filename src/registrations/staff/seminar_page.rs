@@ -12,6 +12,7 @@ use crate::accounts::StaffUser;
 use crate::audit;
 use crate::error::AppError;
 use crate::registrations::export::{answer_text, positions};
+use crate::registrations::model::RegistrationStatus;
 use crate::registrations::queries as reg_queries;
 use crate::seminars::queries;
 use crate::web::AppState;
@@ -82,7 +83,8 @@ pub async fn registrations(
                     .iter()
                     .filter(|m| {
                         m.group_id == Some(g)
-                            && m.status != crate::registrations::model::status::CANCELLED
+                            && m.status
+                                != crate::registrations::model::RegistrationStatus::Cancelled
                     })
                     .count();
                 let mut label = lang.tf(
@@ -97,7 +99,7 @@ pub async fn registrations(
             };
             let rows: Vec<RegRow> = ordered
                 .into_iter()
-                .filter(|r| sf2.is_empty() || r.status == sf2)
+                .filter(|r| sf2.is_empty() || r.status.as_str() == sf2)
                 .filter(|r| {
                     q2.is_empty()
                         || r.name.to_lowercase().contains(&q2)
@@ -113,8 +115,8 @@ pub async fn registrations(
                         company: r.company.clone(),
                         email: r.email.clone(),
                         mode: lang.t(r.mode().label_key()).to_string(),
-                        status: r.status.clone(),
-                        status_label: crate::registrations::model::status_label(&r.status, lang)
+                        status: r.status.to_string(),
+                        status_label: crate::registrations::model::status_label(r.status, lang)
                             .to_string(),
                         position: pos.get(&r.id).copied(),
                         checked_in: r.checked_in_at.is_some(),
@@ -135,7 +137,9 @@ pub async fn registrations(
             let timeline = per_day(
                 &regs
                     .iter()
-                    .filter(|r| r.status != crate::registrations::model::status::CANCELLED)
+                    .filter(|r| {
+                        r.status != crate::registrations::model::RegistrationStatus::Cancelled
+                    })
                     .map(|r| r.created_at)
                     .collect::<Vec<_>>(),
                 today.min(crate::time::to_jst(s.starts_at).date_naive()),
@@ -152,30 +156,24 @@ pub async fn registrations(
                 id,
                 title: s.title.clone(),
                 when: crate::time::format_span(s.starts_at, s.ends_at, lang),
-                status: s.status.clone(),
+                status: s.status.to_string(),
                 seats: crate::seminars::seats_text(&s, &seats, lang),
                 attendance_code: s.attendance_code.clone(),
                 questions: questions.into_iter().map(|q| q.label).collect(),
                 rows,
                 q: q2,
                 status_filter: sf2,
-                statuses: [
-                    "applied",
-                    "confirmed",
-                    "waitlisted",
-                    "not_drawn",
-                    "cancelled",
-                ]
-                .iter()
-                .map(|st| {
-                    (
-                        st.to_string(),
-                        crate::registrations::model::status_label(st, lang).to_string(),
-                    )
-                })
-                .collect(),
+                statuses: RegistrationStatus::ALL
+                    .iter()
+                    .map(|st| {
+                        (
+                            st.to_string(),
+                            crate::registrations::model::status_label(*st, lang).to_string(),
+                        )
+                    })
+                    .collect(),
                 flash,
-                status_label: crate::seminars::status_label(&s.status, lang).to_string(),
+                status_label: crate::seminars::status_label(s.status, lang).to_string(),
                 can_cancel: crate::seminars::service::can_call_off(&s, crate::time::now_utc()),
                 check_in_open: s.check_in_open(crate::time::now_utc()),
                 check_in_window: crate::registrations::checkin::window_note(

@@ -2,17 +2,15 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use serde_json::json;
 use views::forms::FormErrors;
 use views::seminars::survey::{SurveyPage, SurveyState};
 
 use super::results::{api_json, csv_rows};
 use super::{
     ANSWER_UNTIL, COMMENTS_MAX, SATISFACTION_KEYS, Survey, SurveyForm, TOPICS_MAX, USEFULNESS_KEYS,
-    find, list_for_seminar, scale, state_of, store_answer,
+    find, scale, state_of, store_answer,
 };
 use crate::accounts::StaffUser;
-use crate::audit;
 use crate::error::AppError;
 use crate::registrations::model::Registration;
 use crate::registrations::queries;
@@ -151,16 +149,7 @@ pub async fn api(
     let out = state
         .db
         .run(move |c| {
-            seminar_queries::find(c, id)?;
-            let surveys = list_for_seminar(c, id)?;
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::SurveyExport,
-                audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": surveys.len(), "via": "api"}),
-            )?;
+            let surveys = crate::registrations::service::export_survey(c, &actor, id, "api")?;
             Ok::<_, AppError>(api_json(&surveys))
         })
         .await?;
@@ -180,17 +169,8 @@ pub async fn csv(
     let body = state
         .db
         .run(move |c| {
-            seminar_queries::find(c, id)?;
-            let rows = csv_rows(&list_for_seminar(c, id)?, lang);
-            audit::record(
-                c,
-                Some(&actor),
-                audit::Action::SurveyExport,
-                audit::Target::Seminar,
-                Some(id.to_string()),
-                json!({"rows": rows.len() - 1}),
-            )?;
-            Ok::<_, AppError>(crate::csv_file::excel_document(&rows))
+            let surveys = crate::registrations::service::export_survey(c, &actor, id, "page")?;
+            Ok::<_, AppError>(crate::csv_file::excel_document(&csv_rows(&surveys, lang)))
         })
         .await?;
     Ok(crate::csv_file::attachment(

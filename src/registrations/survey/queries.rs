@@ -6,10 +6,10 @@ use diesel::prelude::*;
 use super::{Answer, SEND_FROM, SEND_UNTIL, Survey};
 use crate::db::DbConn;
 use crate::registrations::mail::{Notice, Notifier};
-use crate::registrations::model::{Registration, status};
+use crate::registrations::model::{Registration, RegistrationStatus};
 use crate::registrations::queries::TOKEN_PURPOSE;
 use crate::schema::{registrations as r, seminar_surveys as sv, seminars as s};
-use crate::seminars::model::{Seminar, status as seminar_status};
+use crate::seminars::model::{Seminar, SeminarStatus};
 use crate::tokens;
 
 /// Queues the survey mails that are due at `now`: one per checked-in registration of every
@@ -20,7 +20,7 @@ pub fn due_surveys(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     let seminars: Vec<Seminar> = s::table
-        .filter(s::status.eq(seminar_status::PUBLISHED))
+        .filter(s::status.eq(SeminarStatus::Published))
         .filter(s::ends_at.le(now - SEND_FROM))
         .filter(s::ends_at.ge(now - SEND_UNTIL))
         .select(Seminar::as_select())
@@ -29,7 +29,7 @@ pub fn due_surveys(
     for seminar in &seminars {
         let regs: Vec<Registration> = r::table
             .filter(r::seminar_id.eq(seminar.id))
-            .filter(r::status.eq(status::CONFIRMED))
+            .filter(r::status.eq(RegistrationStatus::Confirmed))
             .filter(r::checked_in_at.is_not_null())
             .filter(crate::registrations::reminders::not_erased())
             .filter(diesel::dsl::not(diesel::dsl::exists(

@@ -13,6 +13,7 @@ use crate::api::ErrorBody;
 use crate::db::DbConn;
 use crate::error::{AppError, FieldError, Message};
 use crate::time::rfc3339;
+use crate::seminars::model::SeminarStatus;
 use crate::web::AppState;
 use crate::web::input::{JsonBody, JsonInput, JsonKind};
 
@@ -29,8 +30,8 @@ pub struct SeriesSessionOut {
     /// End (RFC 3339).
     #[schema(format = DateTime)]
     pub ends_at: String,
-    /// Its status (`draft`, `published`, `cancelled`).
-    pub status: String,
+    /// Its status.
+    pub status: SeminarStatus,
     /// Its page.
     pub url: String,
 }
@@ -143,7 +144,7 @@ fn series_json(c: &mut DbConn, x: &Series, base: &str) -> Result<SeriesOut, AppE
                 title: s.title.clone(),
                 starts_at: rfc3339(s.starts_at),
                 ends_at: rfc3339(s.ends_at),
-                status: s.status.clone(),
+                status: s.status,
                 url: format!("{base}/seminars/{}", s.id),
             })
             .collect(),

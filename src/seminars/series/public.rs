@@ -180,7 +180,7 @@ pub fn detail(
                 title: s.title.clone(),
                 when: crate::time::format_span(s.starts_at, s.ends_at, lang),
                 place: crate::seminars::place_text(s, lang),
-                note: (s.status == crate::seminars::model::status::CANCELLED)
+                note: (s.status == crate::seminars::model::SeminarStatus::Cancelled)
                     .then(|| lang.t("seminars.closed_cancelled").to_string()),
             })
             .collect(),

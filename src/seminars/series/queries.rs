@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::model::{Series, SeriesData};
 use crate::db::DbConn;
 use crate::schema::{registrations as r, seminar_series as ss, seminars as s};
-use crate::seminars::model::{Seminar, registration_status, status};
+use crate::seminars::model::{RegistrationStatus, Seminar, SeminarStatus};
 
 /// One series.
 pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Series> {
@@ -49,7 +49,7 @@ pub fn sessions(c: &mut DbConn, series_id: i64) -> QueryResult<Vec<Seminar>> {
 pub fn public_sessions(c: &mut DbConn, series_id: i64) -> QueryResult<Vec<Seminar>> {
     s::table
         .filter(s::series_id.eq(series_id))
-        .filter(s::status.ne(status::DRAFT))
+        .filter(s::status.ne(SeminarStatus::Draft))
         .order((s::starts_at.asc(), s::id.asc()))
         .select(Seminar::as_select())
         .load(c)
@@ -62,7 +62,7 @@ pub fn public_sessions_many(
 ) -> QueryResult<HashMap<i64, Vec<Seminar>>> {
     let list: Vec<Seminar> = s::table
         .filter(s::series_id.eq_any(series_ids))
-        .filter(s::status.ne(status::DRAFT))
+        .filter(s::status.ne(SeminarStatus::Draft))
         .order((s::starts_at.asc(), s::id.asc()))
         .select(Seminar::as_select())
         .load(c)?;
@@ -81,7 +81,7 @@ pub fn public_sessions_many(
 pub fn collapsed_sessions(c: &mut DbConn, past: bool, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
     let rows: Vec<(i64, Option<i64>, NaiveDateTime)> = s::table
         .filter(s::series_id.is_not_null())
-        .filter(s::status.ne(status::DRAFT))
+        .filter(s::status.ne(SeminarStatus::Draft))
         .order((s::starts_at.asc(), s::id.asc()))
         .select((s::id, s::series_id, s::ends_at))
         .load(c)?;
@@ -113,7 +113,7 @@ pub fn collapsed_sessions(c: &mut DbConn, past: bool, now: NaiveDateTime) -> Que
 pub fn confirmed_entries(c: &mut DbConn, session_ids: &[i64]) -> QueryResult<i64> {
     r::table
         .filter(r::seminar_id.eq_any(session_ids))
-        .filter(r::status.eq(registration_status::CONFIRMED))
+        .filter(r::status.eq(RegistrationStatus::Confirmed))
         .select(diesel::dsl::count(r::series_entry_id).aggregate_distinct())
         .get_result(c)
 }
@@ -122,7 +122,7 @@ pub fn confirmed_entries(c: &mut DbConn, session_ids: &[i64]) -> QueryResult<i64
 pub fn waiting_entries(c: &mut DbConn, session_ids: &[i64]) -> QueryResult<i64> {
     r::table
         .filter(r::seminar_id.eq_any(session_ids))
-        .filter(r::status.eq(registration_status::WAITLISTED))
+        .filter(r::status.eq(RegistrationStatus::Waitlisted))
         .select(diesel::dsl::count(r::series_entry_id).aggregate_distinct())
         .get_result(c)
 }
@@ -131,7 +131,7 @@ pub fn waiting_entries(c: &mut DbConn, session_ids: &[i64]) -> QueryResult<i64> 
 pub fn active_registrations(c: &mut DbConn, seminar_id: i64) -> QueryResult<i64> {
     r::table
         .filter(r::seminar_id.eq(seminar_id))
-        .filter(r::status.ne(registration_status::CANCELLED))
+        .filter(r::status.ne(RegistrationStatus::Cancelled))
         .count()
         .get_result(c)
 }

@@ -10,7 +10,7 @@ use crate::accounts::CurrentUser;
 use crate::audit::{self, Action, Target, Via};
 use crate::db::DbConn;
 use crate::error::{AppError, Message};
-use crate::seminars::model::{Allocation, status};
+use crate::seminars::model::{Allocation, SeminarStatus};
 
 fn audited(
     c: &mut DbConn,
@@ -127,7 +127,7 @@ fn add_in(
     }
     let refusal = if seminar.series_id.is_some() {
         Some("series.err_other_series")
-    } else if seminar.status == status::CANCELLED {
+    } else if seminar.status == SeminarStatus::Cancelled {
         Some("series.err_cancelled")
     } else if seminar.allocation() != Allocation::FirstCome {
         Some("series.err_lottery")

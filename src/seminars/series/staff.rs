@@ -14,7 +14,7 @@ use super::model::{SeriesData, SeriesForm};
 use super::{queries, service};
 use crate::accounts::StaffUser;
 use crate::error::{AppError, Message};
-use crate::seminars::model::{Allocation, Mode, status};
+use crate::seminars::model::{Allocation, Mode, SeminarStatus};
 use crate::web::AppState;
 use crate::web::ctx::{Page, html, html_status};
 use crate::web::input::{Fields, Form, Query};
@@ -188,7 +188,7 @@ async fn series_page(
                 .into_iter()
                 .filter(|s| {
                     s.series_id.is_none()
-                        && s.status != status::CANCELLED
+                        && s.status != SeminarStatus::Cancelled
                         && s.ends_at >= now
                         && s.allocation() == Allocation::FirstCome
                         && s.group_limit() == 1

@@ -337,7 +337,7 @@ async fn a_campaign_cancelled_while_it_is_sending_stops_its_deliveries() {
             use secunity::schema::outbox as ob;
             ob::table
                 .filter(ob::source.eq(format!("campaign:{id}")))
-                .filter(ob::status.ne(secunity::mail::outbox::QUEUED))
+                .filter(ob::status.ne(secunity::mail::outbox::OutboxStatus::Queued))
                 .count()
                 .get_result(c)
         })
@@ -394,7 +394,7 @@ async fn a_campaign_is_built_from_one_template_per_language_with_each_readers_ow
                         company: "",
                         prefecture: None,
                         industry: None,
-                        status: "active",
+                        status: secunity::newsletter::queries::SubscriberStatus::Active,
                         lang,
                         pref_nonce: &nonce,
                         pref_token_hash: Some(&hash),

@@ -88,7 +88,7 @@ pub async fn seed(app: &TestApp, rows: Vec<(String, &'static str, Vec<String>)>)
                         company: "",
                         prefecture: None,
                         industry: None,
-                        status,
+                        status: q::SubscriberStatus::parse(status).expect("a subscriber status"),
                         lang: "ja",
                         pref_nonce: &nonce,
                         pref_token_hash: Some(&hash),

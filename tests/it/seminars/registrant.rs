@@ -64,7 +64,7 @@ async fn a_cancellation_promotes_the_first_waitlisted_person_once() {
     let (a, b) = tokio::join!(app.post_form(&path, &fields), app.post_form(&path, &fields));
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
     let list = regs(&app, id).await;
-    let by = |e: &str| list.iter().find(|r| r.email == e).unwrap().status.clone();
+    let by = |e: &str| list.iter().find(|r| r.email == e).unwrap().status;
     assert_eq!(
         (
             by("a@example.jp").as_str(),
@@ -100,7 +100,7 @@ async fn two_cancellations_at_once_promote_two_people_in_order() {
     let (a, b) = tokio::join!(app.post_form(&p1, &fields), app.post_form(&p2, &fields));
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
     let list = regs(&app, id).await;
-    let st = |e: &str| list.iter().find(|r| r.email == e).unwrap().status.clone();
+    let st = |e: &str| list.iter().find(|r| r.email == e).unwrap().status;
     assert_eq!(st("c@example.jp"), "confirmed");
     assert_eq!(st("d@example.jp"), "confirmed");
     assert_eq!(st("e@example.jp"), "waitlisted");

@@ -54,7 +54,13 @@ async fn control_an_unlocked_check_then_write_overbooks_and_the_check_catches_it
         let barrier = barrier.clone();
         handles.push(std::thread::spawn(move || {
             let mut c = db.get().unwrap();
-            let taken = rq::count(&mut c, id, Mode::Onsite, "confirmed").unwrap();
+            let taken = rq::count(
+                &mut c,
+                id,
+                Mode::Onsite,
+                secunity::registrations::model::RegistrationStatus::Confirmed,
+            )
+            .unwrap();
             barrier.wait();
             let status = if taken < 3 { "confirmed" } else { "waitlisted" };
             diesel::insert_into(r::table)

@@ -217,7 +217,7 @@ async fn calling_off_a_seminar_tells_every_active_registrant_once_with_the_calen
     let statuses: Vec<(String, String)> = regs(&app, id)
         .await
         .into_iter()
-        .map(|r| (r.email, r.status))
+        .map(|r| (r.email, r.status.to_string()))
         .collect();
     assert_eq!(
         statuses,

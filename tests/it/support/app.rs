@@ -411,7 +411,9 @@ impl OutboxPending {
     /// look drained while it waits for its retry.
     fn read(c: &mut secunity::db::DbConn) -> diesel::QueryResult<Self> {
         use diesel::prelude::*;
-        use secunity::mail::outbox::{QUEUED, SENDING};
+        use secunity::mail::outbox::OutboxStatus;
+        const QUEUED: &str = OutboxStatus::Queued.as_str();
+        const SENDING: &str = OutboxStatus::Sending.as_str();
         use secunity::schema::outbox as ob;
         let soon = secunity::time::now_utc() + chrono::Duration::hours(1);
         let rows: Vec<(String, chrono::NaiveDateTime)> = ob::table
