@@ -234,7 +234,9 @@ async fn render(
             if let Some(entry) = reg.series_entry_id {
                 for m in super::series::members(c, entry)? {
                     let x = seminar_queries::find(c, m.seminar_id)?;
-                    if x.ends_at >= now && x.status != crate::seminars::model::SeminarStatus::Cancelled {
+                    if x.ends_at >= now
+                        && x.status != crate::seminars::model::SeminarStatus::Cancelled
+                    {
                         next_session = (m.id, x.ends_at);
                         break;
                     }

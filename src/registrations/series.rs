@@ -132,7 +132,9 @@ fn register_locked(
     for s in &locked.sessions {
         let old = queries::find_by_email(c, s.id, &who.email)?;
         if existing.is_none()
-            && let Some(reg) = old.as_ref().filter(|r| r.status != RegistrationStatus::Cancelled)
+            && let Some(reg) = old
+                .as_ref()
+                .filter(|r| r.status != RegistrationStatus::Cancelled)
         {
             existing = Some(reg.clone());
         }
@@ -284,7 +286,9 @@ pub fn cancel(
         if active.is_empty() {
             return Ok(queries::find(c, asked)?);
         }
-        let had_seat = active.iter().any(|r| r.status == RegistrationStatus::Confirmed);
+        let had_seat = active
+            .iter()
+            .any(|r| r.status == RegistrationStatus::Confirmed);
         let mode = active[0].mode();
         for reg in &active {
             diesel::update(r::table.find(reg.id))

@@ -12,8 +12,8 @@ use crate::accounts::ApiStaff;
 use crate::api::ErrorBody;
 use crate::db::DbConn;
 use crate::error::{AppError, FieldError, Message};
-use crate::time::rfc3339;
 use crate::seminars::model::SeminarStatus;
+use crate::time::rfc3339;
 use crate::web::AppState;
 use crate::web::input::{JsonBody, JsonInput, JsonKind};
 
